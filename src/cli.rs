@@ -1,0 +1,126 @@
+//! Command-line interface: clap definitions and the dispatch to each command. Errors are printed
+//! here; `run` returns the exit code (1 for content or template errors).
+
+use crate::pipeline::{self, BuildOptions};
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(name = "folio", version, about = "A fast static-site generator for marketing and knowledge-base sites")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Build the site into the output folder (atomically: a failed build changes nothing).
+    Build {
+        /// The site's folder (with site.yaml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Where to write the site (default: <root>/public).
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Override `base_url` from site.yaml.
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Include pages marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Check the site without writing anything: front matter, links, anchors, images, banners.
+    Check {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Include pages marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Create a new content file with its front matter filled in.
+    New {
+        #[command(subcommand)]
+        kind: NewKind,
+        #[arg(long, default_value = ".", global = true)]
+        root: PathBuf,
+    },
+    /// Create a new site in DIR that builds at once.
+    Init { dir: PathBuf },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum NewKind {
+    /// A new article in content/articles/.
+    Article { title: String },
+    /// A new FAQ topic in content/faq/.
+    Faq { topic: String },
+}
+
+fn print_errors(d: &crate::diag::Diagnostics) {
+    eprintln!("{d}");
+}
+
+pub fn run(cli: Cli) -> Result<(), u8> {
+    match cli.command {
+        Command::Build { root, output, base_url, drafts } => {
+            let output = output.unwrap_or_else(|| root.join("public"));
+            let opts = BuildOptions { root, base_url, drafts };
+            let built = pipeline::build(&opts).map_err(|d| {
+                print_errors(&d);
+                1u8
+            })?;
+            crate::output::write(&built, &output).map_err(|d| {
+                eprintln!("{d}");
+                1u8
+            })?;
+            println!("Built {} into {}", built.stats, output.display());
+            Ok(())
+        }
+        Command::Check { root, drafts } => {
+            let opts = BuildOptions { root, base_url: None, drafts };
+            match pipeline::build(&opts) {
+                Ok(built) => {
+                    let problems = crate::check::check(&built);
+                    if problems.is_empty() {
+                        println!("No problems found: {}", built.stats);
+                        Ok(())
+                    } else {
+                        print_errors(&problems);
+                        Err(1)
+                    }
+                }
+                Err(d) => {
+                    print_errors(&d);
+                    Err(1)
+                }
+            }
+        }
+        Command::New { kind, root } => {
+            let today = crate::marketing::banners::build_date();
+            let result = match kind {
+                NewKind::Article { title } => crate::scaffold::new_article(&root, &title, today),
+                NewKind::Faq { topic } => crate::scaffold::new_faq(&root, &topic),
+            };
+            match result {
+                Ok(path) => {
+                    println!("Created {}", path.display());
+                    Ok(())
+                }
+                Err(d) => {
+                    eprintln!("{d}");
+                    Err(1)
+                }
+            }
+        }
+        Command::Init { dir } => match crate::scaffold::init(&dir) {
+            Ok(()) => {
+                println!("Created a new site in {}. Next: cd {} && folio build", dir.display(), dir.display());
+                Ok(())
+            }
+            Err(d) => {
+                eprintln!("{d}");
+                Err(1)
+            }
+        },
+    }
+}

@@ -1,0 +1,18 @@
+//! folio: a static-site generator for marketing and knowledge-base sites.
+//! See ARCHITECTURE.md for the map of modules and the invariants they keep.
+
+pub mod check;
+pub mod cli;
+pub mod config;
+pub mod diag;
+pub mod fsx;
+pub mod load;
+pub mod marketing;
+pub mod model;
+pub mod output;
+pub mod parse;
+pub mod pipeline;
+pub mod render;
+pub mod scaffold;
+mod theme_files;
+pub mod yaml;

@@ -1,0 +1,179 @@
+//! FAQ topics: `content/faq/<topic>.md` (each `## ` heading a question, the Markdown under it
+//! the answer) or `content/faq/<topic>.yaml` (`questions: [{question, answer}]`). Both become one
+//! [`FaqTopic`].
+
+use crate::diag::Diagnostic;
+use crate::load::SourceFile;
+use crate::parse::front_matter;
+use crate::parse::markdown::{heading_id, unique_id};
+use crate::yaml;
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+use std::path::PathBuf;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Question {
+    pub question: String,
+    /// Anchor on the topic page, unique within the topic.
+    pub id: String,
+    #[serde(skip)]
+    pub answer_md: String,
+    /// Line of the answer's first line in the source file (for diagnostics).
+    #[serde(skip)]
+    pub answer_line: usize,
+    pub answer: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct FaqTopic {
+    /// Content key, e.g. `faq/working-with-us.yaml`.
+    pub key: String,
+    pub shown: PathBuf,
+    /// Full text of the source file (for diagnostic snippets).
+    pub text: String,
+    pub slug: String,
+    pub url: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub weight: i64,
+    pub questions: Vec<Question>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct YamlTopic {
+    title: String,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    weight: i64,
+    #[serde(default)]
+    questions: Vec<YamlQuestion>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct YamlQuestion {
+    question: String,
+    answer: String,
+}
+
+/// Most questions one topic may hold.
+pub const MAX_QUESTIONS: usize = 500;
+
+pub fn parse(f: &SourceFile) -> Result<FaqTopic, Vec<Diagnostic>> {
+    let stem = f.rel.trim_start_matches("faq/").rsplit_once('.').map_or(f.rel.as_str(), |(s, _)| s);
+    let slug = slug::slugify(stem);
+    let mut topic = FaqTopic {
+        key: f.rel.clone(),
+        shown: f.shown.clone(),
+        text: f.text.clone(),
+        url: format!("/faq/{slug}/"),
+        slug,
+        title: String::new(),
+        description: None,
+        weight: 0,
+        questions: Vec::new(),
+    };
+    let mut raw: Vec<(String, String, usize)> = Vec::new();
+    if f.rel.ends_with(".md") {
+        let parsed = front_matter::parse(&f.shown, &f.text, false)?;
+        topic.title = parsed.meta.title.clone().unwrap_or_default();
+        topic.description = parsed.meta.description.clone();
+        topic.weight = parsed.meta.weight;
+        let mut in_fence: Option<&str> = None;
+        let mut current: Option<(String, String, usize)> = None;
+        for (i, line) in parsed.body.lines().enumerate() {
+            let file_line = parsed.body_line_offset + i + 1;
+            let t = line.trim_start();
+            if let Some(fence) = in_fence {
+                if t.starts_with(fence) {
+                    in_fence = None;
+                }
+            } else if t.starts_with("```") || t.starts_with("~~~") {
+                in_fence = Some(&t[..3]);
+            } else if let Some(q) = line.strip_prefix("## ") {
+                if let Some(done) = current.take() {
+                    raw.push(done);
+                }
+                current = Some((q.trim().to_string(), String::new(), file_line + 1));
+                continue;
+            }
+            if let Some((_, answer, _)) = current.as_mut() {
+                answer.push_str(line);
+                answer.push('\n');
+            }
+        }
+        raw.extend(current);
+    } else {
+        let src = yaml::Source::file(&f.shown, &f.text);
+        let t: YamlTopic = yaml::parse(&f.text, src).map_err(|d| vec![d])?;
+        topic.title = t.title;
+        topic.description = t.description;
+        topic.weight = t.weight;
+        let mut search_from = 0;
+        for q in t.questions {
+            // Locate the question in the file for diagnostics.
+            let line = f.text[search_from..].find(&q.question).map(|off| {
+                search_from += off;
+                crate::diag::line_col(&f.text, search_from).0
+            });
+            raw.push((q.question, q.answer, line.unwrap_or(1) + 1));
+        }
+    }
+    let mut errors = Vec::new();
+    if raw.is_empty() {
+        errors.push(Diagnostic::file(&f.shown, format!("FAQ topic `{}` has no questions", topic.title)).with_help(if f.rel.ends_with(".md") {
+            "write each question as a `## Question?` heading with its answer below it"
+        } else {
+            "add `questions:` with items `- question: \"…\"` and `answer: \"…\"`"
+        }));
+    }
+    if raw.len() > MAX_QUESTIONS {
+        errors.push(Diagnostic::file(&f.shown, format!("{} questions in one topic, over the limit of {MAX_QUESTIONS}", raw.len())).with_help("split the topic into several files"));
+    }
+    let mut used = HashSet::new();
+    for (question, answer, line) in raw {
+        if question.is_empty() || answer.trim().is_empty() {
+            errors.push(
+                Diagnostic::at(&f.shown, &f.text, line.saturating_sub(1).max(1), 1, if question.is_empty() { "FAQ question is empty" } else { "FAQ question has no answer" })
+                    .with_help("every question needs text and an answer below it"),
+            );
+            continue;
+        }
+        let id = unique_id(heading_id(&question), &mut used);
+        topic.questions.push(Question { question, id, answer_md: answer, answer_line: line, answer: String::new() });
+    }
+    if errors.is_empty() {
+        Ok(topic)
+    } else {
+        Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(rel: &str, text: &str) -> SourceFile {
+        SourceFile { rel: rel.into(), shown: PathBuf::from(format!("content/{rel}")), text: text.into() }
+    }
+
+    #[test]
+    fn markdown_topic_questions_from_h2() {
+        let t = parse(&file("faq/cto.md", "---\ntitle: CTO\n---\nIntro ignored\n## What is it?\nAn answer.\n\n```\n## not a question\n```\n## Why?\nBecause.\n")).unwrap();
+        assert_eq!(t.url, "/faq/cto/");
+        assert_eq!(t.questions.len(), 2);
+        assert_eq!(t.questions[0].id, "what-is-it");
+        assert!(t.questions[0].answer_md.contains("## not a question"));
+        assert_eq!(t.questions[1].answer_line, 12);
+    }
+
+    #[test]
+    fn yaml_topic_and_empty_topic_error() {
+        let t = parse(&file("faq/w.yaml", "title: W\nquestions:\n  - question: \"Q1?\"\n    answer: \"A1\"\n")).unwrap();
+        assert_eq!(t.questions[0].question, "Q1?");
+        let e = parse(&file("faq/e.yaml", "title: E\nquestions: []\n")).unwrap_err();
+        assert!(e[0].message.contains("has no questions"));
+    }
+}

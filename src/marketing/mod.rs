@@ -1,0 +1,412 @@
+//! Marketing content: FAQ topics, pricing tiers and affiliate banners — what makes folio a
+//! marketing and knowledge-base tool. Parsed from `content/faq/`, `content/pricing/` and
+//! `content/banners.yaml`, rendered to `/faq/`, `/pricing/` and `/go/<id>/`, and available to
+//! templates and shortcodes.
+
+pub mod banners;
+pub mod faq;
+pub mod pricing;
+
+use crate::config::SiteConfig;
+use crate::diag::Diagnostic;
+use crate::load::{Asset, SourceFile};
+use crate::model::Site;
+use crate::parse::markdown::{self, Resolver, SourceInfo};
+use crate::parse::shortcodes::{ArgValue, Call};
+use crate::pipeline::OutFile;
+use crate::render::seo::crumb;
+use crate::render::site::{base_context, redirect_page, Common};
+use crate::render::Renderer;
+pub use banners::Banner;
+pub use faq::FaqTopic;
+pub use pricing::PricingGroup;
+use rayon::prelude::*;
+use serde::Serialize;
+use serde_json::json;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// All marketing data of a site.
+#[derive(Debug, Clone, Default)]
+pub struct Marketing {
+    /// Sorted by weight, then title.
+    pub topics: Vec<FaqTopic>,
+    /// Sorted by weight, then title.
+    pub groups: Vec<PricingGroup>,
+    /// In file order; includes inactive ones (for validation and `folio check`).
+    pub banners: Vec<Banner>,
+}
+
+/// Output files of the marketing pages.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Job {
+    FaqHub,
+    FaqTopic(usize),
+    Pricing,
+    Go(usize),
+}
+
+/// Files under content/ that this module reads.
+pub fn is_marketing_file(rel: &str) -> bool {
+    let yaml = rel.ends_with(".yaml") || rel.ends_with(".yml");
+    let direct = |dir: &str| rel.strip_prefix(dir).is_some_and(|rest| !rest.contains('/'));
+    rel == "banners.yaml"
+        || rel == "banners.yml"
+        || (direct("faq/") && (yaml || (rel.ends_with(".md") && rel != "faq/_index.md")))
+        || (direct("pricing/") && yaml)
+}
+
+/// Sections whose pages this module renders (their `_index.md` only supplies title and intro).
+pub fn owns_section(dir: &str) -> bool {
+    dir == "faq" || dir == "pricing"
+}
+
+pub fn load(files: &[&SourceFile], config: &SiteConfig, assets: &[Asset]) -> (Marketing, Vec<Diagnostic>) {
+    let mut m = Marketing::default();
+    let mut errors = Vec::new();
+    let today = banners::build_date();
+    for f in files {
+        let result = if f.rel.starts_with("faq/") {
+            faq::parse(f).map(|t| m.topics.push(t))
+        } else if f.rel.starts_with("pricing/") {
+            pricing::parse(f).map(|g| m.groups.push(g))
+        } else {
+            banners::parse(f, config, assets, today).map(|b| m.banners = b)
+        };
+        if let Err(e) = result {
+            errors.extend(e);
+        }
+    }
+    m.topics.sort_by(|a, b| (a.weight, &a.title, &a.key).cmp(&(b.weight, &b.title, &b.key)));
+    m.groups.sort_by(|a, b| (a.weight, &a.title, &a.key).cmp(&(b.weight, &b.title, &b.key)));
+    let mut seen: BTreeMap<&str, &Path> = BTreeMap::new();
+    for g in &m.groups {
+        for t in &g.tiers {
+            if let Some(first) = seen.insert(&t.id, &g.shown) {
+                let (line, col) = crate::yaml::key_position(&g.key, "id").unwrap_or((1, 1));
+                let _ = (line, col);
+                errors.push(
+                    Diagnostic::file(&g.shown, format!("tier id `{}` is also used in {}", t.id, first.display()))
+                        .with_help("tier ids must be unique across all pricing groups: they name the plan in /contact/?plan=<id>"),
+                );
+            }
+        }
+    }
+    (m, errors)
+}
+
+impl Marketing {
+    /// Content keys and URLs of the pages this module makes (for `@/` links and URL clashes).
+    pub fn urls(&self) -> Vec<(String, String)> {
+        self.topics.iter().map(|t| (t.key.clone(), t.url.clone())).collect()
+    }
+
+    pub fn anchors(&self) -> Vec<(String, Vec<String>)> {
+        self.topics.iter().map(|t| (t.key.clone(), t.questions.iter().map(|q| q.id.clone()).collect())).collect()
+    }
+
+    pub fn faq_count(&self) -> usize {
+        self.topics.iter().map(|t| t.questions.len()).sum()
+    }
+    pub fn tier_count(&self) -> usize {
+        self.groups.iter().map(|g| g.tiers.len()).sum()
+    }
+    pub fn banner_count(&self) -> usize {
+        self.banners.iter().filter(|b| b.active).count()
+    }
+
+    /// Renders every FAQ answer's Markdown. Called before pages are rendered, so the `faq`
+    /// shortcode in an article sees finished answers.
+    pub fn render_answers(&mut self, resolver: &dyn Resolver) -> Vec<Diagnostic> {
+        let jobs: Vec<(usize, usize)> = self.topics.iter().enumerate().flat_map(|(t, topic)| (0..topic.questions.len()).map(move |q| (t, q))).collect();
+        let results: Vec<(String, Vec<Diagnostic>)> = jobs
+            .par_iter()
+            .map(|&(t, q)| {
+                let topic = &self.topics[t];
+                let question = &topic.questions[q];
+                let info = SourceInfo {
+                    path: &topic.shown,
+                    file_text: &topic.text,
+                    body: &question.answer_md,
+                    body_line_offset: question.answer_line.saturating_sub(1),
+                    page_key: &topic.key,
+                };
+                let (r, errs) = markdown::render(&info, resolver);
+                (r.html, errs)
+            })
+            .collect();
+        let mut errors = Vec::new();
+        for ((t, q), (html, errs)) in jobs.into_iter().zip(results) {
+            self.topics[t].questions[q].answer = html;
+            errors.extend(errs);
+        }
+        errors
+    }
+}
+
+pub fn jobs(site: &Site) -> Vec<Job> {
+    let m = &site.marketing;
+    let mut jobs = Vec::new();
+    if !m.topics.is_empty() || section(site, "faq").is_some() {
+        jobs.push(Job::FaqHub);
+    }
+    jobs.extend((0..m.topics.len()).map(Job::FaqTopic));
+    if !m.groups.is_empty() || section(site, "pricing").is_some() {
+        jobs.push(Job::Pricing);
+    }
+    jobs.extend(m.banners.iter().enumerate().filter(|(_, b)| b.active).map(|(i, _)| Job::Go(i)));
+    jobs
+}
+
+pub fn sitemap_urls(site: &Site) -> Vec<String> {
+    jobs(site)
+        .into_iter()
+        .filter_map(|j| match j {
+            Job::FaqHub => Some("/faq/".to_string()),
+            Job::FaqTopic(i) => Some(site.marketing.topics[i].url.clone()),
+            Job::Pricing => Some("/pricing/".to_string()),
+            Job::Go(_) => None,
+        })
+        .collect()
+}
+
+fn section<'a>(site: &'a Site, dir: &str) -> Option<&'a crate::model::Section> {
+    site.sections.iter().find(|s| s.dir == dir)
+}
+
+#[derive(Serialize)]
+struct IntroView<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    content: &'a str,
+}
+
+fn intro<'a>(site: &'a Site, dir: &str, default_title: &'a str) -> IntroView<'a> {
+    match section(site, dir) {
+        Some(s) => IntroView { title: &s.title, description: s.meta.description.as_deref(), content: &s.rendered.html },
+        None => IntroView { title: default_title, description: None, content: "" },
+    }
+}
+
+#[derive(Serialize)]
+struct TopicLink<'a> {
+    title: &'a str,
+    url: &'a str,
+    description: Option<&'a str>,
+    count: usize,
+    questions: Vec<QuestionLink<'a>>,
+}
+
+#[derive(Serialize)]
+struct QuestionLink<'a> {
+    question: &'a str,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct TopicView<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    url: &'a str,
+    questions: &'a [faq::Question],
+}
+
+fn source_path(site: &Site, dir: &str, fallback: &str) -> std::path::PathBuf {
+    section(site, dir).map(|s| s.shown.clone()).unwrap_or_else(|| fallback.into())
+}
+
+pub fn render_job(site: &Site, r: &Renderer, job: &Job) -> Result<OutFile, Diagnostic> {
+    let m = &site.marketing;
+    let cfg = &site.config;
+    match job {
+        Job::FaqHub => {
+            let intro = intro(site, "faq", "Frequently asked questions");
+            let mut c = Common::new("/faq/", Some(intro.title));
+            c.description = intro.description.map(str::to_string);
+            c.crumbs.push(crumb(intro.title, "/faq/"));
+            let mut ctx = base_context(site, r, c);
+            let topics: Vec<TopicLink<'_>> = m
+                .topics
+                .iter()
+                .map(|t| TopicLink {
+                    title: &t.title,
+                    url: &t.url,
+                    description: t.description.as_deref(),
+                    count: t.questions.len(),
+                    questions: t.questions.iter().map(|q| QuestionLink { question: &q.question, url: format!("{}#{}", t.url, q.id) }).collect(),
+                })
+                .collect();
+            ctx.insert("section", &intro);
+            ctx.insert("topics", &topics);
+            let body = r.render("faq_hub.html", &ctx, &source_path(site, "faq", "content/faq/_index.md"))?;
+            Ok(OutFile { path: "faq/index.html".into(), bytes: body.into_bytes() })
+        }
+        Job::FaqTopic(i) => {
+            let t = &m.topics[*i];
+            let hub = intro(site, "faq", "Frequently asked questions");
+            let mut c = Common::new(&t.url, Some(&t.title));
+            c.description = t.description.clone();
+            c.crumbs.push(crumb(hub.title, "/faq/"));
+            c.crumbs.push(crumb(&t.title, &t.url));
+            c.banner_key = Some(t.key.clone());
+            c.jsonld.push(faq_page_jsonld(cfg, t));
+            let mut ctx = base_context(site, r, c);
+            ctx.insert("topic", &TopicView { title: &t.title, description: t.description.as_deref(), url: &t.url, questions: &t.questions });
+            let others: Vec<TopicLink<'_>> = m
+                .topics
+                .iter()
+                .filter(|o| o.key != t.key)
+                .map(|o| TopicLink { title: &o.title, url: &o.url, description: o.description.as_deref(), count: o.questions.len(), questions: Vec::new() })
+                .collect();
+            ctx.insert("other_topics", &others);
+            let body = r.render("faq_topic.html", &ctx, &t.shown)?;
+            Ok(OutFile { path: crate::pipeline::url_to_file(&t.url), bytes: body.into_bytes() })
+        }
+        Job::Pricing => {
+            let intro = intro(site, "pricing", "Pricing");
+            let mut c = Common::new("/pricing/", Some(intro.title));
+            c.description = intro.description.map(str::to_string);
+            c.crumbs.push(crumb(intro.title, "/pricing/"));
+            c.jsonld.extend(m.groups.iter().flat_map(|g| g.tiers.iter().map(move |t| product_jsonld(cfg, g, t))));
+            let mut ctx = base_context(site, r, c);
+            ctx.insert("section", &intro);
+            ctx.insert("groups", &m.groups);
+            let body = r.render("pricing.html", &ctx, &source_path(site, "pricing", "content/pricing/_index.md"))?;
+            Ok(OutFile { path: "pricing/index.html".into(), bytes: body.into_bytes() })
+        }
+        Job::Go(i) => {
+            let b = &m.banners[*i];
+            Ok(OutFile { path: format!("go/{}/index.html", b.id), bytes: go_page(b).into_bytes() })
+        }
+    }
+}
+
+/// The `/go/<id>/` page: not indexed, sends the visitor to the partner with UTM parameters.
+fn go_page(b: &Banner) -> String {
+    let t = crate::parse::highlight::escape_html(&b.target);
+    let p = crate::parse::highlight::escape_html(&b.partner);
+    redirect_page(&b.target, &b.target).replace(
+        &format!("<p>This page has moved to <a href=\"{t}\">{t}</a>.</p>"),
+        &format!("<p>Taking you to {p}: <a href=\"{t}\" rel=\"sponsored noopener\">continue to {p}</a>.</p>"),
+    )
+}
+
+pub fn faq_page_jsonld(cfg: &SiteConfig, t: &FaqTopic) -> serde_json::Value {
+    json!({
+        "@type": "FAQPage",
+        "name": t.title,
+        "url": cfg.permalink(&t.url),
+        "mainEntity": t.questions.iter().map(|q| json!({
+            "@type": "Question",
+            "name": q.question,
+            "acceptedAnswer": { "@type": "Answer", "text": q.answer.trim() }
+        })).collect::<Vec<_>>()
+    })
+}
+
+pub fn product_jsonld(cfg: &SiteConfig, g: &PricingGroup, t: &pricing::Tier) -> serde_json::Value {
+    let seller = cfg.organisation.as_ref().map_or(cfg.title.as_str(), |o| o.name.as_str());
+    let mut offer = json!({
+        "@type": "Offer",
+        "url": cfg.permalink(&format!("/pricing/#{}", t.id)),
+        "availability": "https://schema.org/InStock",
+        "seller": { "@type": "Organization", "name": seller }
+    });
+    if let (Some(a), Some(c)) = (&t.amount, &t.currency) {
+        offer["price"] = json!(a);
+        offer["priceCurrency"] = json!(c);
+    }
+    json!({
+        "@type": "Product",
+        "name": t.name,
+        "description": if t.summary.is_empty() { g.title.clone() } else { t.summary.clone() },
+        "category": g.title,
+        "brand": { "@type": "Brand", "name": seller },
+        "offers": offer
+    })
+}
+
+/// Banners a page shows, by placement (`sidebar`, `article_end`, `footer`).
+pub fn banners_for_page<'a>(site: &'a Site, page_key: &str) -> BTreeMap<&'static str, &'a Banner> {
+    let mut out = BTreeMap::new();
+    for (placement, key) in [("sidebar", "sidebar"), ("article-end", "article_end"), ("footer", "footer")] {
+        if let Some(b) = banners::choose(&site.marketing.banners, placement, page_key) {
+            out.insert(key, b);
+        }
+    }
+    out
+}
+
+/// Pricing groups for the home page teaser.
+pub fn pricing_teaser(site: &Site) -> &[PricingGroup] {
+    &site.marketing.groups
+}
+
+/// Tiers for the contact form's plan selector.
+pub fn plans(site: &Site) -> Vec<(&str, String)> {
+    site.marketing.groups.iter().flat_map(|g| g.tiers.iter().map(move |t| (t.id.as_str(), format!("{} — {}", g.title, t.name)))).collect()
+}
+
+/// Fills a built-in shortcode's data into its template context.
+pub fn shortcode_data(m: &Marketing, _config: &SiteConfig, call: &Call, page_key: &str, ctx: &mut tera::Context) -> Result<(), (String, String)> {
+    let arg = |k: &str| match call.args.get(k) {
+        Some(ArgValue::Str(s)) => Some(s.as_str()),
+        _ => None,
+    };
+    match call.name.as_str() {
+        "banner" => {
+            let placement = arg("placement").unwrap_or("in-article");
+            if !banners::PLACEMENTS.contains(&placement) {
+                return Err((format!("unknown banner placement `{placement}`"), format!("placements: {}", banners::PLACEMENTS.join(", "))));
+            }
+            let chosen = match arg("id") {
+                Some(id) => match m.banners.iter().find(|b| b.id == id) {
+                    Some(b) if b.active => Some(b),
+                    Some(_) => None,
+                    None => return Err((format!("no banner with id `{id}`"), "ids are listed in content/banners.yaml".into())),
+                },
+                None => banners::choose(&m.banners, placement, page_key),
+            };
+            ctx.insert("banner", &chosen);
+        }
+        "pricing" => {
+            let id = arg("group").unwrap_or_default();
+            let Some(g) = m.groups.iter().find(|g| g.id == id) else {
+                let ids: Vec<&str> = m.groups.iter().map(|g| g.id.as_str()).collect();
+                return Err((format!("no pricing group `{id}`"), format!("groups are the files in content/pricing/: {}", ids.join(", "))));
+            };
+            ctx.insert("group", g);
+        }
+        "faq" => {
+            let id = arg("topic").unwrap_or_default();
+            let Some(t) = m.topics.iter().find(|t| t.slug == id) else {
+                let ids: Vec<&str> = m.topics.iter().map(|t| t.slug.as_str()).collect();
+                return Err((format!("no FAQ topic `{id}`"), format!("topics are the files in content/faq/: {}", ids.join(", "))));
+            };
+            let limit = match call.args.get("limit") {
+                Some(ArgValue::Int(n)) => *n as usize,
+                _ => t.questions.len(),
+            };
+            ctx.insert("topic", &TopicView { title: &t.title, description: t.description.as_deref(), url: &t.url, questions: &t.questions[..limit.min(t.questions.len())] });
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_marketing_files() {
+        assert!(is_marketing_file("banners.yaml"));
+        assert!(is_marketing_file("faq/cto.md"));
+        assert!(is_marketing_file("faq/work.yaml"));
+        assert!(is_marketing_file("pricing/web.yaml"));
+        assert!(!is_marketing_file("faq/_index.md"));
+        assert!(!is_marketing_file("pricing/_index.md"));
+        assert!(!is_marketing_file("articles/x.md"));
+        assert!(!is_marketing_file("faq/sub/x.md"));
+    }
+}

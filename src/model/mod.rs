@@ -1,0 +1,282 @@
+//! The site model: pages, sections, taxonomies and their relations (ordering, pagination,
+//! related articles, previous/next). Plain data and pure functions; no I/O, no templates.
+
+use crate::parse::front_matter::{FrontMatter, SortBy};
+use crate::parse::markdown::Rendered;
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use time::OffsetDateTime;
+
+pub type PageId = usize;
+pub type SectionId = usize;
+
+/// An article or standalone page.
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Content path relative to `content/`, e.g. `articles/what-is-a-cto.md`. Stable identity.
+    pub key: String,
+    /// Path shown in diagnostics, e.g. `content/articles/what-is-a-cto.md`.
+    pub shown: PathBuf,
+    pub meta: FrontMatter,
+    pub title: String,
+    pub date: Option<OffsetDateTime>,
+    pub updated: Option<OffsetDateTime>,
+    pub url: String,
+    /// The nearest section (a folder with `_index.md`) containing the page.
+    pub section: Option<SectionId>,
+    pub rendered: Rendered,
+    /// Related pages by shared tags, best first.
+    pub related: Vec<PageId>,
+    pub previous: Option<PageId>,
+    pub next: Option<PageId>,
+}
+
+/// A folder with an `_index.md`: a list page with pagination.
+#[derive(Debug, Clone)]
+pub struct Section {
+    /// e.g. `articles/_index.md`; the home page is `_index.md`.
+    pub key: String,
+    pub shown: PathBuf,
+    /// Folder relative to `content/` (`""` for the home page).
+    pub dir: String,
+    pub meta: FrontMatter,
+    pub title: String,
+    pub url: String,
+    pub rendered: Rendered,
+    /// Pages directly in this section (not drafts), in the section's sort order.
+    pub pages: Vec<PageId>,
+    pub subsections: Vec<SectionId>,
+    pub parent: Option<SectionId>,
+}
+
+impl Section {
+    pub fn sort_by(&self) -> SortBy {
+        self.meta.sort_by.unwrap_or_default()
+    }
+    pub fn is_home(&self) -> bool {
+        self.dir.is_empty()
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Term {
+    pub name: String,
+    pub slug: String,
+    pub url: String,
+    /// Newest first.
+    pub pages: Vec<PageId>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Taxonomy {
+    /// `tags` or `categories`.
+    pub name: String,
+    pub url: String,
+    /// Sorted by slug.
+    pub terms: Vec<Term>,
+}
+
+/// Newest first; undated last; ties by title then key, so order is always stable.
+pub fn by_date_desc(pages: &[Page], a: PageId, b: PageId) -> std::cmp::Ordering {
+    let (pa, pb) = (&pages[a], &pages[b]);
+    pb.date.cmp(&pa.date).then_with(|| pa.title.cmp(&pb.title)).then_with(|| pa.key.cmp(&pb.key))
+}
+
+/// Sorts a section's pages by its `sort_by`.
+pub fn sort_pages(pages: &[Page], ids: &mut [PageId], sort_by: SortBy) {
+    match sort_by {
+        SortBy::Date => ids.sort_by(|&a, &b| by_date_desc(pages, a, b)),
+        SortBy::Title => ids.sort_by(|&a, &b| {
+            let (pa, pb) = (&pages[a], &pages[b]);
+            pa.title.to_lowercase().cmp(&pb.title.to_lowercase()).then_with(|| pa.key.cmp(&pb.key))
+        }),
+        SortBy::Weight => ids.sort_by(|&a, &b| {
+            let (pa, pb) = (&pages[a], &pages[b]);
+            pa.meta.weight.cmp(&pb.meta.weight).then_with(|| pa.title.cmp(&pb.title)).then_with(|| pa.key.cmp(&pb.key))
+        }),
+    }
+}
+
+/// Builds taxonomies from pages' `tags` and `categories`. Linear in the number of (page, term)
+/// pairs. Terms whose names slugify alike (`Rust`, `rust`) are merged; the first-seen spelling
+/// (by page order) names the term.
+pub fn build_taxonomies(pages: &[Page], names: &[String]) -> Vec<Taxonomy> {
+    names
+        .iter()
+        .map(|name| {
+            let mut terms: BTreeMap<String, Term> = BTreeMap::new();
+            for (id, page) in pages.iter().enumerate() {
+                let values = match name.as_str() {
+                    "tags" => &page.meta.tags,
+                    "categories" => &page.meta.categories,
+                    _ => continue,
+                };
+                for v in values {
+                    let slug = slug::slugify(v);
+                    if slug.is_empty() {
+                        continue;
+                    }
+                    let term = terms.entry(slug.clone()).or_insert_with(|| Term {
+                        name: v.clone(),
+                        url: format!("/{name}/{slug}/"),
+                        slug,
+                        pages: Vec::new(),
+                    });
+                    if term.pages.last() != Some(&id) {
+                        term.pages.push(id);
+                    }
+                }
+            }
+            let mut terms: Vec<Term> = terms.into_values().collect();
+            for t in &mut terms {
+                t.pages.sort_by(|&a, &b| by_date_desc(pages, a, b));
+            }
+            Taxonomy { name: name.clone(), url: format!("/{name}/"), terms }
+        })
+        .collect()
+}
+
+/// For each page, up to `limit` other pages sharing the most tags (then newest). Uses an
+/// inverted index, so the cost is the sum over pages of their tags' sizes, not pages².
+pub fn related_by_tags(pages: &[Page], limit: usize) -> Vec<Vec<PageId>> {
+    let mut index: HashMap<String, Vec<PageId>> = HashMap::new();
+    for (id, p) in pages.iter().enumerate() {
+        for t in &p.meta.tags {
+            index.entry(slug::slugify(t)).or_default().push(id);
+        }
+    }
+    // Very common tags say little about relatedness and would make this quadratic.
+    const MAX_TAG_FANOUT: usize = 2000;
+    use rayon::prelude::*;
+    (0..pages.len())
+        .into_par_iter()
+        .map(|id| {
+            let mut shared: HashMap<PageId, usize> = HashMap::new();
+            for t in &pages[id].meta.tags {
+                if let Some(list) = index.get(&slug::slugify(t)) {
+                    for &other in list.iter().take(MAX_TAG_FANOUT) {
+                        if other != id {
+                            *shared.entry(other).or_default() += 1;
+                        }
+                    }
+                }
+            }
+            let mut candidates: Vec<(PageId, usize)> = shared.into_iter().collect();
+            candidates.sort_by(|&(a, ca), &(b, cb)| cb.cmp(&ca).then_with(|| by_date_desc(pages, a, b)));
+            candidates.into_iter().take(limit).map(|(id, _)| id).collect()
+        })
+        .collect()
+}
+
+/// One page of a paginated list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pager {
+    /// 1-based.
+    pub number: usize,
+    pub total: usize,
+    pub url: String,
+    /// Range into the list of items.
+    pub start: usize,
+    pub end: usize,
+}
+
+/// URL of page `n` of a list at `base` (`/articles/` → `/articles/page/2/`).
+pub fn pager_url(base: &str, n: usize) -> String {
+    if n <= 1 {
+        base.to_string()
+    } else {
+        format!("{base}page/{n}/")
+    }
+}
+
+/// Splits `count` items into pages of `per_page`; always at least one (possibly empty) page.
+pub fn paginate(base: &str, count: usize, per_page: usize) -> Vec<Pager> {
+    let per_page = per_page.max(1);
+    let total = count.div_ceil(per_page).max(1);
+    (1..=total)
+        .map(|n| Pager {
+            number: n,
+            total,
+            url: pager_url(base, n),
+            start: (n - 1) * per_page,
+            end: (n * per_page).min(count),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::front_matter::parse_date;
+
+    fn page(key: &str, date: &str, tags: &[&str]) -> Page {
+        Page {
+            key: key.into(),
+            shown: PathBuf::from(key),
+            meta: FrontMatter { tags: tags.iter().map(|s| s.to_string()).collect(), ..Default::default() },
+            title: key.into(),
+            date: parse_date(date),
+            updated: None,
+            url: format!("/{key}/"),
+            section: None,
+            rendered: Default::default(),
+            related: vec![],
+            previous: None,
+            next: None,
+        }
+    }
+
+    #[test]
+    fn pagination_splits_and_names_urls() {
+        let p = paginate("/a/", 25, 10);
+        assert_eq!(p.len(), 3);
+        assert_eq!(p[0].url, "/a/");
+        assert_eq!(p[2].url, "/a/page/3/");
+        assert_eq!((p[2].start, p[2].end), (20, 25));
+        assert_eq!(paginate("/a/", 0, 10).len(), 1);
+    }
+
+    #[test]
+    fn taxonomies_merge_case_and_sort_newest_first() {
+        let pages = vec![page("a", "2025-01-01", &["Rust", "web"]), page("b", "2025-02-01", &["rust"])];
+        let tax = build_taxonomies(&pages, &["tags".into()]);
+        assert_eq!(tax[0].terms.len(), 2);
+        assert_eq!(tax[0].terms[0].slug, "rust");
+        assert_eq!(tax[0].terms[0].pages, vec![1, 0]);
+    }
+
+    #[test]
+    fn related_prefers_more_shared_tags() {
+        let pages = vec![
+            page("a", "2025-01-01", &["x", "y"]),
+            page("b", "2025-03-01", &["x"]),
+            page("c", "2025-02-01", &["x", "y"]),
+            page("d", "2025-02-01", &["z"]),
+        ];
+        let rel = related_by_tags(&pages, 3);
+        assert_eq!(rel[0], vec![2, 1]);
+        assert!(rel[3].is_empty());
+    }
+}
+
+/// The whole site, ready to render.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub config: crate::config::SiteConfig,
+    pub pages: Vec<Page>,
+    pub sections: Vec<Section>,
+    pub taxonomies: Vec<Taxonomy>,
+    pub marketing: crate::marketing::Marketing,
+}
+
+impl Site {
+    pub fn home(&self) -> Option<&Section> {
+        self.sections.iter().find(|s| s.is_home())
+    }
+    /// Pages with a date, newest first (feeds, "latest" lists).
+    pub fn dated_pages(&self) -> Vec<PageId> {
+        let mut ids: Vec<PageId> = (0..self.pages.len()).filter(|&i| self.pages[i].date.is_some()).collect();
+        ids.sort_by(|&a, &b| by_date_desc(&self.pages, a, b));
+        ids
+    }
+}

@@ -1,0 +1,424 @@
+//! Markdown to HTML with pulldown-cmark: tables, footnotes, strikethrough, task lists and heading
+//! ids; a stable, de-duplicated anchor on every heading; a table of contents; the summary; word
+//! count and reading time; `@/path.md` links resolved; fenced code highlighted; shortcodes
+//! rendered. Pure: all outside knowledge comes in through [`Resolver`].
+
+use super::highlight::{code_block, escape_html};
+use super::shortcodes::{self, Call};
+use crate::diag::Diagnostic;
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+use std::collections::HashSet;
+use std::path::Path;
+
+/// What Markdown rendering needs from the rest of the site.
+pub trait Resolver: Sync {
+    /// URL of the content file at `path` (relative to `content/`), if there is one.
+    fn url_for(&self, content_path: &str) -> Option<String>;
+    /// HTML for a shortcode call, or (message, help) when the call is wrong.
+    fn shortcode(&self, call: &Call, page_key: &str) -> Result<String, (String, String)>;
+}
+
+/// One entry of a table of contents.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+    pub children: Vec<TocEntry>,
+}
+
+/// A `@/` link found in the text, checked for its `#anchor` once every page is rendered.
+#[derive(Debug, Clone)]
+pub struct AnchorRef {
+    pub target: String,
+    pub anchor: String,
+    pub line: usize,
+    pub col: usize,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub html: String,
+    /// HTML before `<!-- more -->`, or the first paragraph.
+    pub summary_html: String,
+    /// Whether the summary was cut at an explicit `<!-- more -->`.
+    pub has_more_marker: bool,
+    pub toc: Vec<TocEntry>,
+    pub word_count: usize,
+    /// Minutes, at 200 words a minute, at least 1.
+    pub reading_time: usize,
+    /// Every heading id on the page (for `#anchor` checks).
+    pub anchors: Vec<String>,
+    pub anchor_refs: Vec<AnchorRef>,
+    /// Image sources without alt text (for `folio check`).
+    pub images_missing_alt: Vec<(String, usize, usize)>,
+}
+
+/// The file a text comes from, for diagnostics.
+pub struct SourceInfo<'a> {
+    pub path: &'a Path,
+    pub file_text: &'a str,
+    /// The Markdown text (a slice of `file_text`, or text from a YAML value).
+    pub body: &'a str,
+    pub body_line_offset: usize,
+    /// A stable key for the page (its content path), given to shortcodes.
+    pub page_key: &'a str,
+}
+
+pub const MORE_MARKER: &str = "<!-- more -->";
+const WORDS_PER_MINUTE: usize = 200;
+
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// Byte ranges of code (spans and blocks) in `text`, where shortcodes are not expanded.
+fn code_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut ranges = Vec::new();
+    let mut block_start = None;
+    for (ev, range) in Parser::new_ext(text, options()).into_offset_iter() {
+        match ev {
+            Event::Code(_) => ranges.push(range),
+            Event::Start(Tag::CodeBlock(_)) => block_start = Some(range.start),
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some(s) = block_start.take() {
+                    ranges.push(s..range.end);
+                }
+            }
+            _ => {}
+        }
+    }
+    ranges
+}
+
+/// The anchor id for a heading's text: ASCII, lowercase, `-`-separated.
+pub fn heading_id(text: &str) -> String {
+    let s = slug::slugify(text);
+    if s.is_empty() {
+        "section".to_string()
+    } else {
+        s
+    }
+}
+
+/// Makes `id` unique among `used` by appending `-1`, `-2`, ….
+pub fn unique_id(id: String, used: &mut HashSet<String>) -> String {
+    if used.insert(id.clone()) {
+        return id;
+    }
+    (1..)
+        .map(|n| format!("{id}-{n}"))
+        .find(|candidate| used.insert(candidate.clone()))
+        .unwrap_or(id)
+}
+
+/// Renders Markdown. Problems (broken links, bad shortcodes) come back as diagnostics; the HTML
+/// is still produced so every problem in the site can be reported in one run.
+pub fn render(src: &SourceInfo<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<Diagnostic>) {
+    let mut errors = Vec::new();
+    let diag_at = |offset: usize, msg: String| {
+        let (line, col) = crate::diag::line_col(src.body, offset);
+        Diagnostic::at(src.path, src.file_text, line + src.body_line_offset, col, msg)
+    };
+
+    // 1. Shortcodes out, placeholders in.
+    let extracted = if src.body.contains("{{") {
+        shortcodes::extract(src.body, &code_ranges(src.body))
+    } else {
+        shortcodes::Extracted { text: src.body.to_string(), ..Default::default() }
+    };
+    for e in &extracted.errors {
+        errors.push(diag_at(e.offset, e.message.clone()).with_help("shortcodes look like {{ name(arg=\"value\", n=3) }}"));
+    }
+    let mut shortcode_html = Vec::with_capacity(extracted.calls.len());
+    for call in &extracted.calls {
+        match resolver.shortcode(call, src.page_key) {
+            Ok(html) => shortcode_html.push(html),
+            Err((msg, help)) => {
+                errors.push(diag_at(call.span.start, msg).with_help(help));
+                shortcode_html.push(String::new());
+            }
+        }
+    }
+
+    // 2. Markdown events, rewritten.
+    let text = extracted.text.as_str();
+    let mut out = Rendered::default();
+    let mut events: Vec<Event<'_>> = Vec::new();
+    let mut used_ids = HashSet::new();
+    let mut headings: Vec<(u8, String, String)> = Vec::new();
+    let mut heading: Option<(HeadingLevel, Option<String>, Vec<String>, Vec<Event<'_>>)> = None;
+    let mut code: Option<(Option<String>, String)> = None;
+    let mut image_alt: Option<(String, usize, String)> = None;
+    let mut words = 0usize;
+
+    for (ev, range) in Parser::new_ext(text, options()).into_offset_iter() {
+        if let Some((_, buf)) = code.as_mut() {
+            match ev {
+                Event::Text(t) => buf.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => {
+                    let Some((lang, buf)) = code.take() else { continue };
+                    events.push(Event::Html(CowStr::from(code_block(&buf, lang.as_deref()))));
+                }
+                _ => {}
+            }
+            continue;
+        }
+        if let Some((_, _, alt)) = image_alt.as_mut() {
+            if let Event::Text(t) | Event::Code(t) = &ev {
+                alt.push_str(t);
+            }
+        }
+        let ev = match ev {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) if !info.trim().is_empty() => Some(info.to_string()),
+                    _ => None,
+                };
+                code = Some((lang, String::new()));
+                continue;
+            }
+            Event::Start(Tag::Heading { level, id, classes, .. }) => {
+                heading = Some((level, id.map(|s| s.to_string()), classes.iter().map(|c| c.to_string()).collect(), Vec::new()));
+                continue;
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                let Some((level, explicit_id, classes, inner)) = heading.take() else { continue };
+                let plain: String = inner
+                    .iter()
+                    .filter_map(|e| match e {
+                        Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+                        _ => None,
+                    })
+                    .collect();
+                let id = unique_id(explicit_id.unwrap_or_else(|| heading_id(&plain)), &mut used_ids);
+                let n = level as u8;
+                let class_attr = if classes.is_empty() { String::new() } else { format!(" class=\"{}\"", escape_html(&classes.join(" "))) };
+                events.push(Event::Html(CowStr::from(format!("<h{n} id=\"{id}\"{class_attr}>"))));
+                events.extend(inner);
+                events.push(Event::Html(CowStr::from(format!(
+                    "<a class=\"anchor\" href=\"#{id}\" aria-hidden=\"true\" tabindex=\"-1\">#</a></h{n}>\n"
+                ))));
+                headings.push((n, id, plain));
+                continue;
+            }
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) if dest_url.starts_with("@/") => {
+                let (path, anchor) = match dest_url.split_once('#') {
+                    Some((p, a)) => (p, Some(a)),
+                    None => (dest_url.as_ref(), None),
+                };
+                let target = &path[2..];
+                let orig = extracted.original_offset(range.start);
+                let resolved = match resolver.url_for(target) {
+                    Some(url) => {
+                        if let Some(a) = anchor {
+                            let (line, col) = crate::diag::line_col(src.body, orig);
+                            out.anchor_refs.push(AnchorRef { target: target.to_string(), anchor: a.to_string(), line: line + src.body_line_offset, col });
+                            format!("{url}#{a}")
+                        } else {
+                            url
+                        }
+                    }
+                    None => {
+                        errors.push(diag_at(orig, format!("link to `{path}`: no such content file")).with_help(
+                            "internal links name a file under content/, e.g. `@/articles/what-is-a-cto.md`; check the spelling and that the file exists",
+                        ));
+                        "#".to_string()
+                    }
+                };
+                Event::Start(Tag::Link { link_type, dest_url: CowStr::from(resolved), title, id })
+            }
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                image_alt = Some((dest_url.to_string(), extracted.original_offset(range.start), String::new()));
+                Event::Start(Tag::Image { link_type, dest_url, title, id })
+            }
+            Event::End(TagEnd::Image) => {
+                if let Some((src_url, off, alt)) = image_alt.take() {
+                    if alt.trim().is_empty() {
+                        let (line, col) = crate::diag::line_col(src.body, off);
+                        out.images_missing_alt.push((src_url, line + src.body_line_offset, col));
+                    }
+                }
+                Event::End(TagEnd::Image)
+            }
+            Event::Text(t) => {
+                words += t.split_whitespace().count();
+                Event::Text(t)
+            }
+            Event::Html(h) if h.trim() == MORE_MARKER => {
+                out.has_more_marker = true;
+                Event::Html(CowStr::from(format!("{MORE_MARKER}\n")))
+            }
+            other => other,
+        };
+        match heading.as_mut() {
+            Some((_, _, _, inner)) => inner.push(ev),
+            None => events.push(ev),
+        }
+    }
+
+    let mut html = String::with_capacity(text.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+
+    // 3. Placeholders out, shortcode HTML in. A placeholder alone in a paragraph is replaced
+    // with its paragraph (shortcodes render block HTML).
+    for (i, sc) in shortcode_html.iter().enumerate() {
+        let ph = shortcodes::placeholder(i);
+        let para = format!("<p>{ph}</p>");
+        if html.contains(&para) {
+            html = html.replacen(&para, sc.trim_end(), 1);
+        } else {
+            html = html.replacen(&ph, sc.trim_end(), 1);
+        }
+    }
+
+    // 4. Summary.
+    out.summary_html = if let Some(pos) = html.find(MORE_MARKER) {
+        html[..pos].trim_end().to_string()
+    } else if let Some(start) = html.find("<p>") {
+        match html[start..].find("</p>") {
+            Some(end) => html[start..start + end + 4].to_string(),
+            None => String::new(),
+        }
+    } else {
+        String::new()
+    };
+    out.html = html;
+    out.word_count = words;
+    out.reading_time = words.div_ceil(WORDS_PER_MINUTE).max(1);
+    out.anchors = headings.iter().map(|(_, id, _)| id.clone()).collect();
+    out.toc = build_toc(&headings);
+    (out, errors)
+}
+
+/// Nests headings of levels 2–4 into a tree (level 1 is the page title).
+fn build_toc(headings: &[(u8, String, String)]) -> Vec<TocEntry> {
+    let mut root: Vec<TocEntry> = Vec::new();
+    for (level, id, title) in headings.iter().filter(|(l, _, _)| (2..=4).contains(l)) {
+        let entry = TocEntry { level: *level, id: id.clone(), title: title.clone(), children: Vec::new() };
+        insert_toc(&mut root, entry);
+    }
+    root
+}
+
+/// Descends while the last entry is a shallower heading, then appends.
+fn insert_toc(siblings: &mut Vec<TocEntry>, entry: TocEntry) {
+    match siblings.last_mut() {
+        Some(last) if last.level < entry.level => insert_toc(&mut last.children, entry),
+        _ => siblings.push(entry),
+    }
+}
+
+/// Plain text of an HTML fragment (tags removed, entities for `& < > "` decoded), whitespace
+/// collapsed. For descriptions and search.
+pub fn html_to_text(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => {
+                in_tag = true;
+                text.push(' ');
+            }
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    let text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Fake;
+    impl Resolver for Fake {
+        fn url_for(&self, p: &str) -> Option<String> {
+            (p == "articles/a.md").then(|| "/articles/a/".to_string())
+        }
+        fn shortcode(&self, call: &Call, _: &str) -> Result<String, (String, String)> {
+            match call.name.as_str() {
+                "cta" => Ok("<div class=\"cta\">CTA</div>".into()),
+                other => Err((format!("unknown shortcode `{other}`"), "valid: cta".into())),
+            }
+        }
+    }
+
+    fn md(body: &str) -> (Rendered, Vec<Diagnostic>) {
+        let file = format!("---\ntitle: t\n---\n{body}");
+        let src = SourceInfo { path: Path::new("content/x.md"), file_text: &file, body, body_line_offset: 3, page_key: "x.md" };
+        render(&src, &Fake)
+    }
+
+    #[test]
+    fn headings_get_unique_anchors_and_toc() {
+        let (r, errs) = md("## Intro\n\n### Details\n\n## Intro\n\n## Custom {#my-id}\n");
+        assert!(errs.is_empty());
+        assert!(r.html.contains("<h2 id=\"intro\">Intro<a class=\"anchor\" href=\"#intro\""));
+        assert!(r.html.contains("<h2 id=\"intro-1\">"));
+        assert!(r.html.contains("<h2 id=\"my-id\">"));
+        assert_eq!(r.anchors, vec!["intro", "details", "intro-1", "my-id"]);
+        assert_eq!(r.toc.len(), 3);
+        assert_eq!(r.toc[0].children[0].id, "details");
+    }
+
+    #[test]
+    fn internal_links_resolve_and_broken_ones_are_errors_with_line() {
+        let (r, errs) = md("See [a](@/articles/a.md#x).\n\nAnd [b](@/articles/nope.md).\n");
+        assert!(r.html.contains("href=\"/articles/a/#x\""));
+        assert_eq!(r.anchor_refs[0].anchor, "x");
+        assert_eq!(errs.len(), 1);
+        assert_eq!((errs[0].line, errs[0].col), (Some(6), Some(5)));
+        assert!(errs[0].message.contains("@/articles/nope.md"));
+    }
+
+    #[test]
+    fn summary_from_more_marker_or_first_paragraph() {
+        let (r, _) = md("First para.\n\nSecond.\n\n<!-- more -->\n\nRest.\n");
+        assert!(r.has_more_marker);
+        assert!(r.summary_html.contains("Second."));
+        assert!(!r.summary_html.contains("Rest."));
+        let (r, _) = md("One.\n\nTwo.\n");
+        assert_eq!(r.summary_html, "<p>One.</p>");
+    }
+
+    #[test]
+    fn shortcodes_render_and_unknown_ones_error_but_not_in_code() {
+        let (r, errs) = md("{{ cta(text=\"x\") }}\n\n`{{ nope() }}`\n\n```\n{{ nope() }}\n```\n\n{{ nope() }}\n");
+        assert!(r.html.contains("<div class=\"cta\">CTA</div>"));
+        assert!(!r.html.contains("<p><div"));
+        assert!(r.html.contains("<code>{{ nope() }}</code>"));
+        assert_eq!(errs.len(), 1);
+        assert_eq!(errs[0].line, Some(12));
+    }
+
+    #[test]
+    fn gfm_extensions_and_word_count() {
+        let (r, _) = md("| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n\n~~old~~ text[^1]\n\n[^1]: note\n");
+        assert!(r.html.contains("<table>"));
+        assert!(r.html.contains("checkbox"));
+        assert!(r.html.contains("<del>old</del>"));
+        assert!(r.html.contains("footnote"));
+        assert!(r.word_count >= 6);
+        assert_eq!(r.reading_time, 1);
+    }
+
+    #[test]
+    fn fenced_code_is_highlighted() {
+        let (r, _) = md("```rust\nfn main() {}\n```\n");
+        assert!(r.html.contains("hl-"));
+        assert!(r.html.contains("data-lang=\"rust\""));
+    }
+
+    #[test]
+    fn text_of_html() {
+        assert_eq!(html_to_text("<p>A &amp; <b>B</b></p>"), "A & B");
+    }
+}

@@ -1,0 +1,225 @@
+//! Rendering: Tera templates (theme first, site `templates/` overriding by name), the views they
+//! see, structured data, feeds and the sitemap. Tera 1.x is used on purpose: it is the stable
+//! line that Zola ships, its API is settled, and nothing outside this module names it, so moving
+//! to 2.x later touches this module only.
+
+pub mod feeds;
+pub mod search;
+pub mod seo;
+pub mod shortcodes;
+pub mod site;
+pub mod views;
+
+use crate::config::SiteConfig;
+use crate::diag::Diagnostic;
+use crate::load::SourceFile;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+/// Compiled templates plus where each came from (for error messages).
+pub struct Renderer {
+    tera: tera::Tera,
+    sources: HashMap<String, (PathBuf, String)>,
+    site_value: tera::Value,
+}
+
+fn error_chain(e: &tera::Error) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut cur: Option<&dyn std::error::Error> = std::error::Error::source(e);
+    while let Some(s) = cur {
+        parts.push(s.to_string());
+        cur = s.source();
+    }
+    parts.join(": ")
+}
+
+/// `--> L:C` in a Tera/pest parse message.
+fn parse_position(msg: &str) -> Option<(usize, usize)> {
+    let rest = &msg[msg.find("--> ")? + 4..];
+    let end = rest.find(|c: char| !(c.is_ascii_digit() || c == ':')).unwrap_or(rest.len());
+    let (l, c) = rest[..end].split_once(':')?;
+    Some((l.parse().ok()?, c.parse().ok()?))
+}
+
+/// The last line of a pest message is its "expected …" summary.
+fn parse_summary(msg: &str) -> String {
+    msg.lines().rev().find(|l| l.trim_start().starts_with('=')).map(|l| l.trim_start_matches([' ', '=']).to_string()).unwrap_or_else(|| msg.lines().next().unwrap_or("").to_string())
+}
+
+impl Renderer {
+    /// Compiles every template. All syntax errors are reported together.
+    pub fn new(templates: &[SourceFile], config: &SiteConfig) -> Result<Renderer, Vec<Diagnostic>> {
+        // Later files override earlier ones with the same name (site over theme).
+        let mut by_name: HashMap<String, &SourceFile> = HashMap::new();
+        for t in templates {
+            by_name.insert(t.rel.clone(), t);
+        }
+        let mut names: Vec<&String> = by_name.keys().collect();
+        names.sort();
+        let mut tera = tera::Tera::default();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        let raw: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), by_name[*n].text.as_str())).collect();
+        if let Err(e) = tera.add_raw_templates(raw.clone()) {
+            let mut errors = Vec::new();
+            for (name, text) in &raw {
+                let mut scratch = tera::Tera::default();
+                if let Err(e) = scratch.add_raw_template(name, text) {
+                    let chain = error_chain(&e);
+                    if chain.contains("Failed to parse") {
+                        let file = &by_name[*name];
+                        let (line, col) = parse_position(&chain).unwrap_or((1, 1));
+                        errors.push(
+                            Diagnostic::at(&file.shown, &file.text, line, col, format!("template syntax error: {}", parse_summary(&chain)))
+                                .with_help("check the `{{ }}` and `{% %}` tags near this position; every `{% if %}`/`{% for %}`/`{% block %}` needs its `{% end… %}`"),
+                        );
+                    }
+                }
+            }
+            if errors.is_empty() {
+                let chain = error_chain(&e);
+                let culprit = names.iter().find(|n| chain.contains(&format!("'{n}'"))).map(|n| by_name[*n].shown.clone()).unwrap_or_else(|| PathBuf::from("templates"));
+                errors.push(Diagnostic::file(culprit, format!("template error: {chain}")).with_help(
+                    "a template `extends` or `include`s a template that does not exist; check the name, or add the file under templates/",
+                ));
+            }
+            return Err(errors);
+        }
+        let sources = by_name.into_iter().map(|(k, v)| (k, (v.shown.clone(), v.text.clone()))).collect();
+        let site_value = site_value(config);
+        Ok(Renderer { tera, sources, site_value })
+    }
+
+    pub fn has_template(&self, name: &str) -> bool {
+        self.sources.contains_key(name)
+    }
+
+    /// Template names under `shortcodes/` (without folder and extension).
+    pub fn shortcode_templates(&self) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .sources
+            .keys()
+            .filter_map(|k| k.strip_prefix("shortcodes/").and_then(|n| n.strip_suffix(".html")).map(str::to_string))
+            .collect();
+        v.sort();
+        v
+    }
+
+    /// A new context with `site` filled in.
+    pub fn context(&self) -> tera::Context {
+        let mut ctx = tera::Context::new();
+        ctx.insert("site", &self.site_value);
+        ctx
+    }
+
+    /// Renders `template` for the page from `source` (shown in errors).
+    pub fn render(&self, template: &str, ctx: &tera::Context, source: &std::path::Path) -> Result<String, Diagnostic> {
+        if !self.has_template(template) {
+            let mut known: Vec<&str> = self.sources.keys().map(String::as_str).filter(|k| !k.starts_with("shortcodes/")).collect();
+            known.sort();
+            let near = crate::diag::closest(template, known.iter().copied());
+            return Err(Diagnostic::file(source, format!("template `{template}` not found")).with_help(match near {
+                Some(n) => format!("did you mean `{n}`? Available templates: {}", known.join(", ")),
+                None => format!("add templates/{template}, or use one of: {}", known.join(", ")),
+            }));
+        }
+        self.tera.render(template, ctx).map_err(|e| self.runtime_error(template, &e, source))
+    }
+
+    /// Tera runtime errors carry no position; we find the first mention of the failing variable
+    /// in the template to point at a line.
+    fn runtime_error(&self, template: &str, e: &tera::Error, source: &std::path::Path) -> Diagnostic {
+        let chain = error_chain(e);
+        let culprit_template = chain
+            .split('\'')
+            .skip(1)
+            .step_by(2)
+            .filter(|n| self.sources.contains_key(*n))
+            .last()
+            .unwrap_or(template);
+        let (shown, text) = &self.sources[culprit_template];
+        let variable = chain.split('`').nth(1).filter(|_| chain.contains("not found in context"));
+        let detail = chain.split(": ").last().unwrap_or(&chain).to_string();
+        let message = format!("template `{culprit_template}` failed while rendering {}: {detail}", source.display());
+        let help = if variable.is_some() {
+            "the variable does not exist for this kind of page; guard it with `{% if … %}` or use `| default(value=…)`"
+        } else {
+            "check the template expression at this position"
+        };
+        match variable.and_then(|v| text.find(v)) {
+            Some(off) => Diagnostic::at_offset(shown, text, off, message).with_help(help),
+            None => Diagnostic::file(shown, message).with_help(help),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct SiteValue<'a> {
+    title: &'a str,
+    base_url: &'a str,
+    language: &'a str,
+    description: &'a str,
+    author: Option<&'a str>,
+    organisation: Option<&'a crate::config::Organisation>,
+    menu: &'a [crate::config::MenuItem],
+    feed_url: Option<String>,
+    contact_endpoint: &'a str,
+    banner_disclosure: &'a str,
+    taxonomies: &'a [String],
+    extra: &'a serde_json::Value,
+}
+
+fn site_value(c: &SiteConfig) -> tera::Value {
+    let v = SiteValue {
+        title: &c.title,
+        base_url: &c.base_url,
+        language: &c.language,
+        description: &c.description,
+        author: c.author.as_deref(),
+        organisation: c.organisation.as_ref(),
+        menu: &c.menu,
+        feed_url: c.feed.enabled.then(|| format!("/{}", c.feed.filename)),
+        contact_endpoint: &c.contact.endpoint,
+        banner_disclosure: &c.banners.disclosure,
+        taxonomies: &c.taxonomies,
+        extra: &c.extra,
+    };
+    serde_json::to_value(v).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(name: &str, text: &str) -> SourceFile {
+        SourceFile { rel: name.into(), shown: PathBuf::from(format!("templates/{name}")), text: text.into() }
+    }
+
+    fn config() -> SiteConfig {
+        SiteConfig::parse(std::path::Path::new("site.yaml"), "title: T\n").unwrap()
+    }
+
+    #[test]
+    fn syntax_errors_name_file_and_line() {
+        let errs = Renderer::new(&[file("a.html", "ok"), file("b.html", "line1\n{% if %}\n")], &config()).err().unwrap();
+        assert_eq!(errs.len(), 1);
+        assert_eq!(errs[0].path, PathBuf::from("templates/b.html"));
+        assert_eq!(errs[0].line, Some(2));
+    }
+
+    #[test]
+    fn missing_template_suggests_nearest() {
+        let r = Renderer::new(&[file("page.html", "x")], &config()).ok().unwrap();
+        let e = r.render("pgae.html", &r.context(), std::path::Path::new("content/a.md")).unwrap_err();
+        assert!(e.message.contains("`pgae.html` not found"));
+        assert!(e.help.unwrap().contains("did you mean `page.html`"));
+    }
+
+    #[test]
+    fn runtime_error_points_at_variable() {
+        let r = Renderer::new(&[file("page.html", "a\n{{ page.nope }}\n")], &config()).ok().unwrap();
+        let e = r.render("page.html", &r.context(), std::path::Path::new("content/a.md")).unwrap_err();
+        assert_eq!(e.line, Some(2), "{e}");
+        assert!(e.message.contains("content/a.md"));
+    }
+}

@@ -1,0 +1,74 @@
+//! Shortcode dispatch: built-in shortcodes (`cta`, `banner`, `pricing`, `faq`) check their
+//! arguments here and get their data from the marketing model; any other name must be a
+//! template under `templates/shortcodes/` (site or theme). Output is rendered by templates, so
+//! a theme restyles every shortcode.
+
+use super::Renderer;
+use crate::config::SiteConfig;
+use crate::marketing::Marketing;
+use crate::parse::shortcodes::{ArgValue, Call};
+
+/// Argument specs of the built-ins: (name, required, allowed names).
+pub const BUILTINS: &[(&str, &[&str], &[&str])] = &[
+    ("banner", &["placement"], &["placement", "id"]),
+    ("cta", &["text", "href"], &["text", "href", "style"]),
+    ("faq", &["topic"], &["topic", "limit"]),
+    ("pricing", &["group"], &["group"]),
+];
+
+/// Renders one call, or explains what is wrong with it.
+pub fn render_call(r: &Renderer, m: &Marketing, config: &SiteConfig, call: &Call, page_key: &str) -> Result<String, (String, String)> {
+    let user_templates = r.shortcode_templates();
+    let template = format!("shortcodes/{}.html", call.name);
+    let builtin = BUILTINS.iter().find(|(n, _, _)| *n == call.name);
+    if builtin.is_none() && !r.has_template(&template) {
+        let mut names: Vec<String> = BUILTINS.iter().map(|(n, _, _)| n.to_string()).collect();
+        names.extend(user_templates.iter().cloned());
+        names.sort();
+        names.dedup();
+        let near = crate::diag::closest(&call.name, names.iter().map(String::as_str));
+        return Err((
+            format!("unknown shortcode `{}`", call.name),
+            match near {
+                Some(n) => format!("did you mean `{n}`? Shortcodes available: {}", names.join(", ")),
+                None => format!("shortcodes available: {}; or add templates/shortcodes/{}.html", names.join(", "), call.name),
+            },
+        ));
+    }
+    let mut ctx = r.context();
+    for (k, v) in &call.args {
+        ctx.insert(k.as_str(), v);
+    }
+    ctx.insert("page_key", page_key);
+    if let Some((name, required, allowed)) = builtin {
+        for k in call.args.keys() {
+            if !allowed.contains(&k.as_str()) {
+                let near = crate::diag::closest(k, allowed.iter().copied());
+                return Err((
+                    format!("shortcode `{name}` has no argument `{k}`"),
+                    match near {
+                        Some(n) => format!("did you mean `{n}`? `{name}` takes: {}", allowed.join(", ")),
+                        None => format!("`{name}` takes: {}", allowed.join(", ")),
+                    },
+                ));
+            }
+        }
+        for req in *required {
+            if !call.args.contains_key(*req) {
+                return Err((format!("shortcode `{name}` needs the argument `{req}`"), format!("write it like {{{{ {name}({req}=\"…\") }}}}")));
+            }
+        }
+        for (k, v) in &call.args {
+            let expect_int = *k == "limit";
+            let ok = if expect_int { matches!(v, ArgValue::Int(n) if *n > 0) } else { matches!(v, ArgValue::Str(_)) };
+            if !ok {
+                return Err((
+                    format!("argument `{k}` of `{name}` must be {}, not {}", if expect_int { "a whole number above 0" } else { "text in quotes" }, v.type_name()),
+                    format!("write e.g. {}", if expect_int { format!("{k}=3") } else { format!("{k}=\"…\"") }),
+                ));
+            }
+        }
+        crate::marketing::shortcode_data(m, config, call, page_key, &mut ctx)?;
+    }
+    r.render(&template, &ctx, std::path::Path::new(page_key)).map_err(|d| (d.message, d.help.unwrap_or_default()))
+}

@@ -1,0 +1,222 @@
+//! Template views: borrowed, serializable shapes of the model that templates see. The model is
+//! not shaped by the templates; these structs are the contract with theme authors (documented in
+//! README.md, "Theme variables").
+
+use crate::model::{Page, PageId, Pager, Section, Site};
+use crate::parse::markdown::TocEntry;
+use serde::Serialize;
+use time::macros::format_description;
+use time::OffsetDateTime;
+
+#[derive(Serialize, Clone)]
+pub struct Link<'a> {
+    pub name: &'a str,
+    pub url: String,
+}
+
+/// ISO date (`2025-03-14`).
+pub fn iso_date(d: &OffsetDateTime) -> String {
+    d.format(format_description!("[year]-[month]-[day]")).unwrap_or_default()
+}
+
+/// RFC 3339 timestamp for feeds and structured data.
+pub fn rfc3339(d: &OffsetDateTime) -> String {
+    d.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+}
+
+/// Human date (`March 14, 2025`).
+pub fn display_date(d: &OffsetDateTime) -> String {
+    d.format(format_description!("[month repr:long] [day padding:none], [year]")).unwrap_or_default()
+}
+
+/// A page in a list: enough for a card, not the whole content.
+#[derive(Serialize)]
+pub struct PageCard<'a> {
+    pub title: &'a str,
+    pub url: &'a str,
+    pub description: Option<&'a str>,
+    pub summary: &'a str,
+    pub date: Option<String>,
+    pub date_display: Option<String>,
+    pub reading_time: usize,
+    pub tags: Vec<Link<'a>>,
+    pub image: Option<&'a str>,
+    pub featured: bool,
+}
+
+pub fn tag_links<'a>(values: &'a [String], taxonomy: &str, site: &Site) -> Vec<Link<'a>> {
+    if !site.config.taxonomies.iter().any(|t| t == taxonomy) {
+        return Vec::new();
+    }
+    values
+        .iter()
+        .filter_map(|v| {
+            let slug = slug::slugify(v);
+            (!slug.is_empty()).then(|| Link { name: v.as_str(), url: format!("/{taxonomy}/{slug}/") })
+        })
+        .collect()
+}
+
+pub fn card<'a>(site: &'a Site, id: PageId) -> PageCard<'a> {
+    let p = &site.pages[id];
+    PageCard {
+        title: &p.title,
+        url: &p.url,
+        description: p.meta.description.as_deref(),
+        summary: &p.rendered.summary_html,
+        date: p.date.as_ref().map(iso_date),
+        date_display: p.date.as_ref().map(display_date),
+        reading_time: p.rendered.reading_time,
+        tags: tag_links(&p.meta.tags, "tags", site),
+        image: p.meta.image.as_deref(),
+        featured: p.meta.featured,
+    }
+}
+
+#[derive(Serialize)]
+pub struct PageView<'a> {
+    pub title: &'a str,
+    pub description: Option<&'a str>,
+    pub url: &'a str,
+    pub permalink: String,
+    pub content: &'a str,
+    pub summary: &'a str,
+    pub toc: &'a [TocEntry],
+    pub show_toc: bool,
+    pub word_count: usize,
+    pub reading_time: usize,
+    pub date: Option<String>,
+    pub date_display: Option<String>,
+    pub updated: Option<String>,
+    pub updated_display: Option<String>,
+    pub author: Option<&'a str>,
+    pub image: Option<&'a str>,
+    pub featured: bool,
+    pub tags: Vec<Link<'a>>,
+    pub categories: Vec<Link<'a>>,
+    pub section: Option<Link<'a>>,
+    pub related: Vec<PageCard<'a>>,
+    pub previous: Option<PageCard<'a>>,
+    pub next: Option<PageCard<'a>>,
+    pub banners: bool,
+    pub extra: &'a serde_json::Value,
+}
+
+pub fn page_view<'a>(site: &'a Site, page: &'a Page) -> PageView<'a> {
+    let section = page.section.map(|s| &site.sections[s]).filter(|s| !s.is_home());
+    PageView {
+        title: &page.title,
+        description: page.meta.description.as_deref(),
+        url: &page.url,
+        permalink: site.config.permalink(&page.url),
+        content: &page.rendered.html,
+        summary: &page.rendered.summary_html,
+        toc: &page.rendered.toc,
+        show_toc: page.meta.toc.unwrap_or(false) && !page.rendered.toc.is_empty(),
+        word_count: page.rendered.word_count,
+        reading_time: page.rendered.reading_time,
+        date: page.date.as_ref().map(iso_date),
+        date_display: page.date.as_ref().map(display_date),
+        updated: page.updated.as_ref().map(iso_date),
+        updated_display: page.updated.as_ref().map(display_date),
+        author: page.meta.author.as_deref().or(site.config.author.as_deref()),
+        image: page.meta.image.as_deref(),
+        featured: page.meta.featured,
+        tags: tag_links(&page.meta.tags, "tags", site),
+        categories: tag_links(&page.meta.categories, "categories", site),
+        section: section.map(|s| Link { name: &s.title, url: s.url.clone() }),
+        related: page.related.iter().map(|&id| card(site, id)).collect(),
+        previous: page.previous.map(|id| card(site, id)),
+        next: page.next.map(|id| card(site, id)),
+        banners: page.meta.banners.unwrap_or(true),
+        extra: &page.meta.extra,
+    }
+}
+
+#[derive(Serialize)]
+pub struct PaginatorView {
+    pub current: usize,
+    pub total: usize,
+    pub previous_url: Option<String>,
+    pub next_url: Option<String>,
+    pub pages: Vec<PagerLink>,
+}
+
+#[derive(Serialize)]
+pub struct PagerLink {
+    pub number: usize,
+    pub url: String,
+    pub current: bool,
+}
+
+pub fn paginator_view(pagers: &[Pager], current: &Pager) -> PaginatorView {
+    PaginatorView {
+        current: current.number,
+        total: current.total,
+        previous_url: (current.number > 1).then(|| pagers[current.number - 2].url.clone()),
+        next_url: pagers.get(current.number).map(|p| p.url.clone()),
+        pages: pagers.iter().map(|p| PagerLink { number: p.number, url: p.url.clone(), current: p.number == current.number }).collect(),
+    }
+}
+
+#[derive(Serialize)]
+pub struct SectionView<'a> {
+    pub title: &'a str,
+    pub description: Option<&'a str>,
+    pub url: &'a str,
+    pub permalink: String,
+    pub content: &'a str,
+    pub pages: Vec<PageCard<'a>>,
+    pub subsections: Vec<Link<'a>>,
+    pub paginator: PaginatorView,
+    pub extra: &'a serde_json::Value,
+}
+
+pub fn section_view<'a>(site: &'a Site, section: &'a Section, pagers: &[Pager], current: &Pager) -> SectionView<'a> {
+    SectionView {
+        title: &section.title,
+        description: section.meta.description.as_deref(),
+        url: &section.url,
+        permalink: site.config.permalink(&current.url),
+        content: &section.rendered.html,
+        pages: section.pages[current.start..current.end].iter().map(|&id| card(site, id)).collect(),
+        subsections: section.subsections.iter().map(|&s| Link { name: &site.sections[s].title, url: site.sections[s].url.clone() }).collect(),
+        paginator: paginator_view(pagers, current),
+        extra: &section.meta.extra,
+    }
+}
+
+#[derive(Serialize)]
+pub struct TermLink<'a> {
+    pub name: &'a str,
+    pub url: &'a str,
+    pub count: usize,
+}
+
+#[derive(Serialize)]
+pub struct TaxonomyView<'a> {
+    pub name: &'a str,
+    pub title: String,
+    pub url: &'a str,
+    pub terms: Vec<TermLink<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct TermView<'a> {
+    pub taxonomy: &'a str,
+    pub taxonomy_title: String,
+    pub taxonomy_url: &'a str,
+    pub name: &'a str,
+    pub url: &'a str,
+    pub pages: Vec<PageCard<'a>>,
+    pub paginator: PaginatorView,
+}
+
+/// `tags` → `Tags`.
+pub fn title_case(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}

@@ -1,0 +1,66 @@
+//! `folio new` and `folio init`: files a person would otherwise copy from an example.
+
+use crate::diag::Diagnostic;
+use std::path::{Path, PathBuf};
+use time::Date;
+
+fn write_new(path: &Path, text: &str) -> Result<PathBuf, Diagnostic> {
+    if path.exists() {
+        return Err(Diagnostic::file(path, "file already exists").with_help("choose another title, or edit the existing file"));
+    }
+    crate::fsx::write(path, text.as_bytes()).map_err(|e| crate::fsx::io_diag(path, "write", &e))?;
+    Ok(path.to_path_buf())
+}
+
+fn yaml_string(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+pub fn new_article(root: &Path, title: &str, today: Date) -> Result<PathBuf, Diagnostic> {
+    let slug = slug::slugify(title);
+    if slug.is_empty() {
+        return Err(Diagnostic::file("content/articles", "the title has no letters or digits to make a file name from").with_help("give the article a title with words"));
+    }
+    let text = format!(
+        "---\ntitle: {}\ndescription: \"\"\ndate: {today}\ndraft: true\nslug: {slug}\ntags: []\ncategories: []\n---\nWrite the introduction here. It becomes the summary on list pages.\n\n<!-- more -->\n\n## First section\n\nThe rest of the article.\n",
+        yaml_string(title)
+    );
+    write_new(&root.join("content/articles").join(format!("{slug}.md")), &text)
+}
+
+pub fn new_faq(root: &Path, topic: &str) -> Result<PathBuf, Diagnostic> {
+    let slug = slug::slugify(topic);
+    if slug.is_empty() {
+        return Err(Diagnostic::file("content/faq", "the topic has no letters or digits to make a file name from").with_help("give the topic a name with words"));
+    }
+    let text = format!(
+        "---\ntitle: {}\ndescription: \"\"\nweight: 10\n---\n## What is the first question?\n\nThe answer, in Markdown.\n\n## What is the second question?\n\nAnother answer.\n",
+        yaml_string(topic)
+    );
+    write_new(&root.join("content/faq").join(format!("{slug}.md")), &text)
+}
+
+/// The default theme, compiled into the binary so `folio init` works anywhere.
+pub const DEFAULT_THEME: &[(&str, &str)] = crate::theme_files::FILES;
+
+pub fn init(dir: &Path) -> Result<(), Diagnostic> {
+    if dir.join("site.yaml").exists() {
+        return Err(Diagnostic::file(dir.join("site.yaml"), "a site already exists here").with_help("choose an empty folder"));
+    }
+    let files: Vec<(PathBuf, String)> = vec![
+        (dir.join("site.yaml"), "title: \"My new site\"\nbase_url: \"https://www.example.com\"\nlanguage: en\ndescription: \"A site built with folio\"\ntheme: default\nmenu:\n  - { name: \"Articles\", url: \"/articles/\" }\n  - { name: \"About\", url: \"/about/\" }\n".into()),
+        (dir.join("content/_index.md"), "---\ntitle: \"Welcome\"\ndescription: \"The home page\"\n---\nThis is the home page. Edit `content/_index.md` to change it.\n".into()),
+        (dir.join("content/articles/_index.md"), "---\ntitle: \"Articles\"\ndescription: \"Everything we have written\"\nsort_by: date\n---\n".into()),
+        (dir.join("content/articles/hello-world.md"), "---\ntitle: \"Hello, world\"\ndescription: \"The first article\"\ndate: 2026-01-01\ntags: [news]\n---\nThe first article on this site.\n\n<!-- more -->\n\n## Next steps\n\nRun `folio new article \"My title\"` to write another.\n".into()),
+        (dir.join("content/about.md"), "---\ntitle: \"About\"\ndescription: \"Who we are\"\n---\nTell your visitors who you are.\n".into()),
+        (dir.join("static/.keep"), String::new()),
+    ];
+    for (path, text) in files {
+        crate::fsx::write(&path, text.as_bytes()).map_err(|e| crate::fsx::io_diag(&path, "write", &e))?;
+    }
+    for (rel, text) in DEFAULT_THEME {
+        let path = dir.join("themes/default").join(rel);
+        crate::fsx::write(&path, text.as_bytes()).map_err(|e| crate::fsx::io_diag(&path, "write", &e))?;
+    }
+    Ok(())
+}

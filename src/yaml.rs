@@ -1,0 +1,154 @@
+//! The one place that calls serde_yaml. serde_yaml is frozen upstream; keeping every call here
+//! means a maintained fork can be swapped in by editing this file alone. Errors come back as
+//! [`Diagnostic`]s with the line and column inside the *containing* file, and unknown keys get a
+//! "did you mean" hint.
+
+use crate::diag::{closest, Diagnostic};
+use serde::de::DeserializeOwned;
+use std::path::Path;
+
+/// Where a YAML text sits: its file, the whole file's text (for snippets) and how many lines of
+/// that file come before the YAML (front matter starts below its `---` line).
+#[derive(Clone, Copy)]
+pub struct Source<'a> {
+    pub path: &'a Path,
+    pub file_text: &'a str,
+    pub line_offset: usize,
+}
+
+impl<'a> Source<'a> {
+    /// A YAML file on its own.
+    pub fn file(path: &'a Path, text: &'a str) -> Self {
+        Source { path, file_text: text, line_offset: 0 }
+    }
+
+    /// A diagnostic at a 1-based line/col of the YAML text.
+    pub fn error_at(&self, line: usize, col: usize, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::at(self.path, self.file_text, line + self.line_offset, col, message)
+    }
+
+    /// A diagnostic at the line where `key:` is written (first occurrence), or the start.
+    pub fn error_at_key(&self, yaml: &str, key: &str, message: impl Into<String>) -> Diagnostic {
+        let (line, col) = key_position(yaml, key).unwrap_or((1, 1));
+        self.error_at(line, col, message)
+    }
+}
+
+/// Largest YAML document we accept; anything bigger is certainly a mistake.
+pub const MAX_YAML_BYTES: usize = 4 * 1024 * 1024;
+
+/// Deserializes `yaml` into `T`, reporting problems against `src`.
+pub fn parse<T: DeserializeOwned>(yaml: &str, src: Source<'_>) -> Result<T, Diagnostic> {
+    if yaml.len() > MAX_YAML_BYTES {
+        return Err(Diagnostic::file(
+            src.path,
+            format!("YAML is {} bytes, over the limit of {MAX_YAML_BYTES}", yaml.len()),
+        )
+        .with_help("split the file or remove the oversized value"));
+    }
+    // An empty document is an empty mapping, not an error about `null`.
+    let yaml_or_empty = if yaml.trim().is_empty() { "{}" } else { yaml };
+    serde_yaml::from_str(yaml_or_empty).map_err(|e| to_diagnostic(&e, yaml, src))
+}
+
+fn to_diagnostic(e: &serde_yaml::Error, yaml: &str, src: Source<'_>) -> Diagnostic {
+    let full = e.to_string();
+    // serde_yaml appends " at line L column C"; we show the position our own way.
+    let message = match full.find(" at line ") {
+        Some(i) => full[..i].to_string(),
+        None => full.clone(),
+    };
+    let (mut line, mut col) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
+    let help;
+    let mut message = message;
+    if let Some(unknown) = between(&message, "unknown field `", "`") {
+        let expected: Vec<&str> = message
+            .split("expected ")
+            .nth(1)
+            .map(|rest| rest.split('`').skip(1).step_by(2).collect())
+            .unwrap_or_default();
+        // Point at the key itself: serde reports the position after the mapping.
+        if let Some((l, c)) = key_position(yaml, unknown) {
+            line = l;
+            col = c;
+        }
+        help = match closest(unknown, expected.iter().copied()) {
+            Some(near) => format!("did you mean `{near}`? (valid keys: {})", expected.join(", ")),
+            None if !expected.is_empty() => format!(
+                "valid keys here are: {}; free-form values go under `extra:`",
+                expected.join(", ")
+            ),
+            None => "remove this key".to_string(),
+        };
+        message = format!("unknown key `{unknown}`");
+    } else if let Some(field) = between(&message, "missing field `", "`") {
+        help = format!("add a line `{field}: …`");
+        message = format!("required key `{field}` is missing");
+    } else if message.contains("invalid type") || message.contains("invalid value") {
+        help = "check the value's type: quote text, write numbers without quotes, `true`/`false` for yes/no".to_string();
+    } else if message.contains("duplicate") {
+        help = "each key may appear only once; remove or rename one of them".to_string();
+    } else {
+        help = "check the indentation and that every `key: value` pair is on its own line; quote values containing `: ` or starting with special characters".to_string();
+    }
+    src.error_at(line, col, message).with_help(help)
+}
+
+fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let i = s.find(start)? + start.len();
+    let j = s[i..].find(end)? + i;
+    Some(&s[i..j])
+}
+
+/// 1-based (line, column) of the first `key:` in `yaml`, at any indentation.
+pub fn key_position(yaml: &str, key: &str) -> Option<(usize, usize)> {
+    yaml.lines().enumerate().find_map(|(i, line)| {
+        let trimmed = line.trim_start().trim_start_matches("- ");
+        let indent = line.len() - trimmed.len();
+        let rest = trimmed.strip_prefix(key)?;
+        (rest.starts_with(':')).then_some((i + 1, indent + 1))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Deserialize, Debug)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Fm {
+        title: String,
+        draft: Option<bool>,
+    }
+
+    fn src<'a>(text: &'a str) -> Source<'a> {
+        Source { path: Path::new("content/a.md"), file_text: text, line_offset: 1 }
+    }
+
+    #[test]
+    fn unknown_key_names_line_and_nearest_key() {
+        let file = "---\ntitle: x\ntittle: y\n---\n";
+        let yaml = "title: x\ntittle: y\n";
+        let d = parse::<Fm>(yaml, src(file)).unwrap_err();
+        assert_eq!(d.message, "unknown key `tittle`");
+        assert_eq!((d.line, d.col), (Some(3), Some(1)));
+        assert!(d.help.unwrap().starts_with("did you mean `title`?"));
+    }
+
+    #[test]
+    fn syntax_error_has_position() {
+        let file = "---\ntitle: [x\n---\n";
+        let d = parse::<Fm>("title: [x\n", src(file)).unwrap_err();
+        assert!(d.line.unwrap() >= 2, "{d:?}");
+    }
+
+    #[test]
+    fn wrong_type_is_reported() {
+        let file = "---\ntitle: x\ndraft: maybe\n---\n";
+        let d = parse::<Fm>("title: x\ndraft: maybe\n", src(file)).unwrap_err();
+        assert_eq!(d.line, Some(3));
+        assert!(d.message.contains("invalid"), "{}", d.message);
+    }
+}
