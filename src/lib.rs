@@ -14,5 +14,6 @@ pub mod parse;
 pub mod pipeline;
 pub mod render;
 pub mod scaffold;
+pub mod session;
 mod theme_files;
 pub mod yaml;

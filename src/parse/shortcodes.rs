@@ -282,7 +282,7 @@ mod tests {
         let e = extract(text, &[]);
         assert_eq!(e.errors.len(), 1);
         assert!(e.errors[0].message.contains("expected `,` or `)`"));
-        assert_eq!(e.errors[0].offset, text.find(" href").unwrap());
+        assert_eq!(e.errors[0].offset, text.find("href").unwrap());
         let e = extract("{{ cta(text=oops) }}", &[]);
         assert!(e.errors[0].message.contains("put text in quotes"));
     }
