@@ -1,0 +1,5 @@
+//! The one integration-test binary: runs the real `folio` binary on fixture sites
+//! (tests/fixtures/<feature>/<case>/) and asserts on the files written, the messages printed and
+//! the exit codes; the dev server is tested over real HTTP on 127.0.0.1.
+
+mod support;
