@@ -2,4 +2,6 @@
 //! (tests/fixtures/<feature>/<case>/) and asserts on the files written, the messages printed and
 //! the exit codes; the dev server is tested over real HTTP on 127.0.0.1.
 
+mod build;
+mod errors;
 mod support;

@@ -101,6 +101,161 @@ impl Site {
     pub fn exists(&self, rel: &str) -> bool {
         self.public(rel).exists()
     }
+
+    /// Copies tests/fixtures/<rel> over this site (adding and replacing files): how an error
+    /// case breaks a good site.
+    pub fn overlay(&self, rel: &str) -> &Self {
+        let from = fixtures().join(rel);
+        assert!(from.is_dir(), "no fixture folder {}", from.display());
+        copy_dir(&from, &self.root);
+        self
+    }
+
+    pub fn write_bytes(&self, rel: &str, bytes: &[u8]) -> &Self {
+        let p = self.root.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, bytes).unwrap();
+        self
+    }
+
+    /// Runs folio with extra environment variables (e.g. `SOURCE_DATE_EPOCH` to pin the date
+    /// banners are scheduled against).
+    pub fn folio_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let mut cmd = Command::new(folio_bin());
+        cmd.args(args).current_dir(&self.root);
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        Run(cmd.output().unwrap())
+    }
+
+    /// Every file under public/, by `/`-separated relative path, with its bytes.
+    pub fn snapshot(&self) -> Tree {
+        tree(&self.root.join("public"))
+    }
+
+    /// Every HTML file under public/: (relative path, text).
+    pub fn html_files(&self) -> Vec<(String, String)> {
+        self.snapshot()
+            .into_iter()
+            .filter(|(p, _)| p.ends_with(".html"))
+            .map(|(p, b)| (p, String::from_utf8(b).expect("HTML output is UTF-8")))
+            .collect()
+    }
+
+    /// The parsed JSON-LD of an output page (see [`jsonld`]).
+    pub fn jsonld(&self, rel: &str) -> Vec<serde_json::Value> {
+        jsonld(&self.read(rel))
+    }
+}
+
+/// A folder's files: relative path → bytes, sorted.
+pub type Tree = std::collections::BTreeMap<String, Vec<u8>>;
+
+/// Reads every file below `dir` (empty when `dir` does not exist).
+pub fn tree(dir: &Path) -> Tree {
+    fn walk(base: &Path, dir: &Path, out: &mut Tree) {
+        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        for entry in entries {
+            let entry = entry.unwrap();
+            let path = entry.path();
+            if entry.file_type().unwrap().is_dir() {
+                walk(base, &path, out);
+            } else {
+                let rel = path.strip_prefix(base).unwrap().components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+                out.insert(rel, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    let mut out = Tree::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+/// Asserts two trees hold the same files with the same bytes, naming the first difference.
+#[track_caller]
+pub fn assert_same_tree(expected: &Tree, actual: &Tree, what: &str) {
+    let missing: Vec<&String> = expected.keys().filter(|k| !actual.contains_key(*k)).collect();
+    let extra: Vec<&String> = actual.keys().filter(|k| !expected.contains_key(*k)).collect();
+    assert!(missing.is_empty() && extra.is_empty(), "{what}: files missing {missing:?}, files added {extra:?}");
+    for (path, bytes) in expected {
+        if actual[path] != *bytes {
+            let a = String::from_utf8_lossy(bytes);
+            let b = String::from_utf8_lossy(&actual[path]);
+            let line = a.lines().zip(b.lines()).position(|(x, y)| x != y).map_or(0, |i| i + 1);
+            panic!("{what}: {path} differs (first at line {line}):
+--- expected
+{}
+--- actual
+{}", a.lines().nth(line.saturating_sub(1)).unwrap_or(""), b.lines().nth(line.saturating_sub(1)).unwrap_or(""));
+        }
+    }
+}
+
+/// Decodes the character references folio's templates emit (Tera escapes `/` as `&#x2F;`).
+pub fn unescape(s: &str) -> String {
+    s.replace("&#x2F;", "/")
+        .replace("&#x27;", "'")
+        .replace("&#39;", "'")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// Decoded values of every `attr="…"` in an HTML document, in order.
+pub fn attr_values(html: &str, attr: &str) -> Vec<String> {
+    let needle = format!(" {attr}=\"");
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find(&needle) {
+        rest = &rest[i + needle.len()..];
+        let end = rest.find('"').expect("attribute value is closed");
+        out.push(unescape(&rest[..end]));
+        rest = &rest[end..];
+    }
+    out
+}
+
+/// Decoded `href` values of an HTML document.
+pub fn hrefs(html: &str) -> Vec<String> {
+    attr_values(html, "href")
+}
+
+/// The text of every element that starts with `open` (e.g. `<details class="faq-item"`) up to
+/// the first following `close` (e.g. `</details>`).
+pub fn elements<'a>(html: &'a str, open: &str, close: &str) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find(open) {
+        let from = &rest[i..];
+        let end = from.find(close).map_or(from.len(), |e| e + close.len());
+        out.push(&from[..end]);
+        rest = &from[end..];
+    }
+    out
+}
+
+/// Every JSON-LD object of a page: each `<script type="application/ld+json">` parsed, with
+/// `@graph` members flattened and the `@context` checked. Panics (naming the text) if a script
+/// is not valid JSON.
+pub fn jsonld(html: &str) -> Vec<serde_json::Value> {
+    let mut out = Vec::new();
+    for script in elements(html, "<script type=\"application/ld+json\">", "</script>") {
+        let body = &script["<script type=\"application/ld+json\">".len()..script.len() - "</script>".len()];
+        let doc: serde_json::Value = serde_json::from_str(body).unwrap_or_else(|e| panic!("JSON-LD is not valid JSON ({e}):\n{body}"));
+        assert_eq!(doc["@context"], "https://schema.org", "JSON-LD without the schema.org @context:\n{body}");
+        match doc.get("@graph").and_then(|g| g.as_array()) {
+            Some(items) => out.extend(items.iter().cloned()),
+            None => out.push(doc),
+        }
+    }
+    out
+}
+
+/// The JSON-LD objects of `ty` (`@type`) on a page.
+pub fn jsonld_of<'a>(items: &'a [serde_json::Value], ty: &str) -> Vec<&'a serde_json::Value> {
+    items.iter().filter(|v| v["@type"] == ty).collect()
 }
 
 impl Drop for Site {
@@ -136,6 +291,38 @@ impl Run {
     pub fn stderr_has(&self, needle: &str) -> &Self {
         let e = self.stderr();
         assert!(e.contains(needle), "stderr lacks {needle:?}:\n{e}");
+        self
+    }
+    #[track_caller]
+    pub fn stderr_lacks(&self, needle: &str) -> &Self {
+        let e = self.stderr();
+        assert!(!e.contains(needle), "stderr has {needle:?}:\n{e}");
+        self
+    }
+    #[track_caller]
+    pub fn stdout_has(&self, needle: &str) -> &Self {
+        let o = self.stdout();
+        assert!(o.contains(needle), "stdout lacks {needle:?}:\n{o}");
+        self
+    }
+    #[track_caller]
+    pub fn exit(&self, code: i32) -> &Self {
+        assert_eq!(self.code(), code, "expected exit {code}:\n{}\n{}", self.stdout(), self.stderr());
+        self
+    }
+    /// Number of `error:` diagnostics printed.
+    pub fn error_count(&self) -> usize {
+        self.stderr().lines().filter(|l| l.starts_with("error: ")).count()
+    }
+    /// Exit 0 or 1, never a panic (101) or a signal.
+    #[track_caller]
+    pub fn no_panic(&self) -> &Self {
+        let (o, e) = (self.stdout(), self.stderr());
+        assert!(matches!(self.code(), 0 | 1), "exit {} (a panic is 101):\n{o}\n{e}", self.code());
+        assert!(!e.contains("panicked"), "folio panicked:\n{e}");
+        if self.code() == 1 {
+            assert!(e.contains("error: "), "exit 1 without a message:\n{e}");
+        }
         self
     }
 }
