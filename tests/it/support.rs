@@ -236,6 +236,41 @@ pub fn elements<'a>(html: &'a str, open: &str, close: &str) -> Vec<&'a str> {
     out
 }
 
+/// The text of an HTML fragment: tags removed, character references decoded, whitespace
+/// collapsed.
+pub fn text_of(html: &str) -> String {
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => {
+                in_tag = true;
+                text.push(' ');
+            }
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    unescape(&text).split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The text of each `<th>`/`<td>` cell of a table row, in order.
+pub fn cells(row: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = row;
+    loop {
+        let next = ["<th>", "<th ", "<td>", "<td "].iter().filter_map(|t| rest.find(t).map(|i| (i, t))).min();
+        let Some((i, tag)) = next else { break };
+        let close = if tag.starts_with("<th") { "</th>" } else { "</td>" };
+        let from = &rest[i..];
+        let end = from.find(close).map_or(from.len(), |e| e + close.len());
+        out.push(text_of(&from[..end]));
+        rest = &from[end..];
+    }
+    out
+}
+
 /// Every JSON-LD object of a page: each `<script type="application/ld+json">` parsed, with
 /// `@graph` members flattened and the `@context` checked. Panics (naming the text) if a script
 /// is not valid JSON.
