@@ -63,17 +63,26 @@ fn print_errors(d: &crate::diag::Diagnostics) {
 pub fn run(cli: Cli) -> Result<(), u8> {
     match cli.command {
         Command::Build { root, output, base_url, drafts } => {
+            let started = std::time::Instant::now();
             let output = output.unwrap_or_else(|| root.join("public"));
             let opts = BuildOptions { root, base_url, drafts };
-            let built = pipeline::build(&opts).map_err(|d| {
+            let mut built = pipeline::build(&opts).map_err(|d| {
                 print_errors(&d);
                 1u8
             })?;
-            crate::output::write(&built, &output).map_err(|d| {
+            let written = crate::output::write(&built, &output).map_err(|d| {
                 eprintln!("{d}");
                 1u8
             })?;
-            println!("Built {} into {}", built.stats, output.display());
+            built.stats.millis = started.elapsed().as_millis();
+            println!(
+                "Built {} into {} ({} written, {} unchanged, {} removed)",
+                built.stats,
+                output.display(),
+                written.written,
+                written.unchanged,
+                written.removed
+            );
             Ok(())
         }
         Command::Check { root, drafts } => {

@@ -326,6 +326,7 @@ fn build_from_tree(config: SiteConfig, tree: SourceTree, drafts: bool, errors: &
             related: Vec::new(),
             previous: None,
             next: None,
+            date_rank: 0,
         });
     }
     for (key, url) in marketing_data.urls() {
@@ -373,6 +374,7 @@ fn build_from_tree(config: SiteConfig, tree: SourceTree, drafts: bool, errors: &
     check_anchors(&pages, &sections, &marketing_data, errors);
 
     // Relations.
+    model::assign_date_ranks(&mut pages);
     for (id, p) in pages.iter().enumerate() {
         if let Some(s) = p.section {
             sections[s].pages.push(id);

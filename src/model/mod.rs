@@ -29,6 +29,9 @@ pub struct Page {
     pub related: Vec<PageId>,
     pub previous: Option<PageId>,
     pub next: Option<PageId>,
+    /// Position in the whole site's newest-first order (see [`assign_date_ranks`]); sorting by
+    /// this integer is much cheaper than comparing dates and titles again and again.
+    pub date_rank: usize,
 }
 
 /// A folder with an `_index.md`: a list page with pagination.
@@ -77,9 +80,22 @@ pub struct Taxonomy {
 }
 
 /// Newest first; undated last; ties by title then key, so order is always stable.
-pub fn by_date_desc(pages: &[Page], a: PageId, b: PageId) -> std::cmp::Ordering {
-    let (pa, pb) = (&pages[a], &pages[b]);
+fn compare_dates(pa: &Page, pb: &Page) -> std::cmp::Ordering {
     pb.date.cmp(&pa.date).then_with(|| pa.title.cmp(&pb.title)).then_with(|| pa.key.cmp(&pb.key))
+}
+
+/// Sets every page's `date_rank` (one sort for the whole site).
+pub fn assign_date_ranks(pages: &mut [Page]) {
+    let mut ids: Vec<PageId> = (0..pages.len()).collect();
+    ids.sort_by(|&a, &b| compare_dates(&pages[a], &pages[b]));
+    for (rank, id) in ids.into_iter().enumerate() {
+        pages[id].date_rank = rank;
+    }
+}
+
+/// Newest first (by the precomputed rank).
+pub fn by_date_desc(pages: &[Page], a: PageId, b: PageId) -> std::cmp::Ordering {
+    pages[a].date_rank.cmp(&pages[b].date_rank)
 }
 
 /// Sorts a section's pages by its `sort_by`.
@@ -136,34 +152,44 @@ pub fn build_taxonomies(pages: &[Page], names: &[String]) -> Vec<Taxonomy> {
         .collect()
 }
 
-/// For each page, up to `limit` other pages sharing the most tags (then newest). Uses an
-/// inverted index, so the cost is the sum over pages of their tags' sizes, not pages².
+/// How many of a tag's newest pages are considered when looking for related pages. Bounds the
+/// work per page, so finding related pages stays linear in the number of pages even when one
+/// tag is on thousands of them.
+pub const RELATED_SCAN_PER_TAG: usize = 200;
+
+/// For each page, up to `limit` other pages sharing the most tags (then newest), looking at the
+/// newest [`RELATED_SCAN_PER_TAG`] pages of each tag.
 pub fn related_by_tags(pages: &[Page], limit: usize) -> Vec<Vec<PageId>> {
     let mut index: HashMap<String, Vec<PageId>> = HashMap::new();
-    for (id, p) in pages.iter().enumerate() {
-        for t in &p.meta.tags {
-            index.entry(slug::slugify(t)).or_default().push(id);
+    let slugs: Vec<Vec<String>> = pages.iter().map(|p| p.meta.tags.iter().map(|t| slug::slugify(t)).collect()).collect();
+    for (id, tags) in slugs.iter().enumerate() {
+        for t in tags {
+            index.entry(t.clone()).or_default().push(id);
         }
     }
-    // Very common tags say little about relatedness and would make this quadratic.
-    const MAX_TAG_FANOUT: usize = 2000;
+    for list in index.values_mut() {
+        list.sort_unstable_by_key(|&id| pages[id].date_rank);
+    }
     use rayon::prelude::*;
     (0..pages.len())
         .into_par_iter()
         .map(|id| {
-            let mut shared: HashMap<PageId, usize> = HashMap::new();
-            for t in &pages[id].meta.tags {
-                if let Some(list) = index.get(&slug::slugify(t)) {
-                    for &other in list.iter().take(MAX_TAG_FANOUT) {
-                        if other != id {
-                            *shared.entry(other).or_default() += 1;
-                        }
-                    }
+            // Every candidate once per shared tag; sorting groups them for counting.
+            let mut seen: Vec<PageId> = Vec::new();
+            for t in &slugs[id] {
+                let Some(list) = index.get(t) else { continue };
+                seen.extend(list.iter().filter(|&&o| o != id).take(RELATED_SCAN_PER_TAG));
+            }
+            seen.sort_unstable();
+            let mut shared: Vec<(PageId, usize)> = Vec::new();
+            for other in seen {
+                match shared.last_mut() {
+                    Some((o, n)) if *o == other => *n += 1,
+                    _ => shared.push((other, 1)),
                 }
             }
-            let mut candidates: Vec<(PageId, usize)> = shared.into_iter().collect();
-            candidates.sort_by(|&(a, ca), &(b, cb)| cb.cmp(&ca).then_with(|| by_date_desc(pages, a, b)));
-            candidates.into_iter().take(limit).map(|(id, _)| id).collect()
+            shared.sort_unstable_by(|&(a, ca), &(b, cb)| cb.cmp(&ca).then(pages[a].date_rank.cmp(&pages[b].date_rank)));
+            shared.into_iter().take(limit).map(|(id, _)| id).collect()
         })
         .collect()
 }
@@ -189,19 +215,32 @@ pub fn pager_url(base: &str, n: usize) -> String {
     }
 }
 
+/// How many list pages `count` items need at `per_page`; always at least one.
+pub fn pager_count(count: usize, per_page: usize) -> usize {
+    count.div_ceil(per_page.max(1)).max(1)
+}
+
+/// Page `n` (1-based) of a list at `base` of `count` items, `per_page` a page. O(1), so
+/// rendering every page of a long list stays linear.
+pub fn pager(base: &str, count: usize, per_page: usize, n: usize) -> Pager {
+    let per_page = per_page.max(1);
+    let total = pager_count(count, per_page);
+    let n = n.clamp(1, total);
+    Pager { number: n, total, url: pager_url(base, n), start: ((n - 1) * per_page).min(count), end: (n * per_page).min(count) }
+}
+
 /// Splits `count` items into pages of `per_page`; always at least one (possibly empty) page.
 pub fn paginate(base: &str, count: usize, per_page: usize) -> Vec<Pager> {
-    let per_page = per_page.max(1);
-    let total = count.div_ceil(per_page).max(1);
-    (1..=total)
-        .map(|n| Pager {
-            number: n,
-            total,
-            url: pager_url(base, n),
-            start: (n - 1) * per_page,
-            end: (n * per_page).min(count),
-        })
-        .collect()
+    (1..=pager_count(count, per_page)).map(|n| pager(base, count, per_page, n)).collect()
+}
+
+/// The page numbers a pagination bar shows: first, last, and two either side of `current`.
+pub fn pager_window(current: usize, total: usize) -> Vec<usize> {
+    let mut v: Vec<usize> = vec![1, total];
+    v.extend(current.saturating_sub(2).max(1)..=(current + 2).min(total));
+    v.sort_unstable();
+    v.dedup();
+    v
 }
 
 #[cfg(test)]
@@ -223,7 +262,13 @@ mod tests {
             related: vec![],
             previous: None,
             next: None,
+            date_rank: 0,
         }
+    }
+
+    fn ranked(mut pages: Vec<Page>) -> Vec<Page> {
+        assign_date_ranks(&mut pages);
+        pages
     }
 
     #[test]
@@ -234,11 +279,15 @@ mod tests {
         assert_eq!(p[2].url, "/a/page/3/");
         assert_eq!((p[2].start, p[2].end), (20, 25));
         assert_eq!(paginate("/a/", 0, 10).len(), 1);
+        assert_eq!(pager("/a/", 25, 10, 3), p[2]);
+        assert_eq!(pager_window(1, 1), vec![1]);
+        assert_eq!(pager_window(10, 50), vec![1, 8, 9, 10, 11, 12, 50]);
+        assert_eq!(pager_window(2, 4), vec![1, 2, 3, 4]);
     }
 
     #[test]
     fn taxonomies_merge_case_and_sort_newest_first() {
-        let pages = vec![page("a", "2025-01-01", &["Rust", "web"]), page("b", "2025-02-01", &["rust"])];
+        let pages = ranked(vec![page("a", "2025-01-01", &["Rust", "web"]), page("b", "2025-02-01", &["rust"])]);
         let tax = build_taxonomies(&pages, &["tags".into()]);
         assert_eq!(tax[0].terms.len(), 2);
         assert_eq!(tax[0].terms[0].slug, "rust");
@@ -247,12 +296,12 @@ mod tests {
 
     #[test]
     fn related_prefers_more_shared_tags() {
-        let pages = vec![
+        let pages = ranked(vec![
             page("a", "2025-01-01", &["x", "y"]),
             page("b", "2025-03-01", &["x"]),
             page("c", "2025-02-01", &["x", "y"]),
             page("d", "2025-02-01", &["z"]),
-        ];
+        ]);
         let rel = related_by_tags(&pages, 3);
         assert_eq!(rel[0], vec![2, 1]);
         assert!(rel[3].is_empty());

@@ -4,7 +4,7 @@
 use super::seo::{self, crumb, Crumb};
 use super::views::{self, card, title_case};
 use super::{feeds, Renderer};
-use crate::model::{paginate, PageId, SectionId, Site};
+use crate::model::{pager, pager_count, PageId, SectionId, Site};
 use crate::pipeline::{url_to_file, OutFile};
 use crate::diag::Diagnostic;
 use rayon::prelude::*;
@@ -50,7 +50,7 @@ pub fn plan(site: &Site) -> Vec<Job> {
             continue;
         }
         let per = per_page(site, i);
-        let n = if s.is_home() { 1 } else { paginate(&s.url, s.pages.len(), per).len() };
+        let n = if s.is_home() { 1 } else { pager_count(s.pages.len(), per) };
         for k in 0..n {
             jobs.push(Job::Section(i, k));
         }
@@ -58,7 +58,7 @@ pub fn plan(site: &Site) -> Vec<Job> {
     for (t, tax) in site.taxonomies.iter().enumerate() {
         jobs.push(Job::TaxonomyList(t));
         for (k, term) in tax.terms.iter().enumerate() {
-            for p in 0..paginate(&term.url, term.pages.len(), site.config.paginate_by).len() {
+            for p in 0..pager_count(term.pages.len(), site.config.paginate_by) {
                 jobs.push(Job::Term(t, k, p));
             }
         }
@@ -226,8 +226,7 @@ fn render_job(site: &Site, r: &Renderer, job: &Job) -> Result<OutFile, Diagnosti
         }
         Job::Section(id, k) => {
             let s = &site.sections[*id];
-            let pagers = paginate(&s.url, s.pages.len(), per_page(site, *id));
-            let current = &pagers[*k];
+            let current = &pager(&s.url, s.pages.len(), per_page(site, *id), k + 1);
             let mut c = Common::new(&current.url, Some(&s.title));
             c.description = s.meta.description.clone();
             c.image = s.meta.image.clone();
@@ -253,7 +252,7 @@ fn render_job(site: &Site, r: &Renderer, job: &Job) -> Result<OutFile, Diagnosti
                 }
             }
             let mut ctx = base_context(site, r, c);
-            ctx.insert("section", &views::section_view(site, s, &pagers, current));
+            ctx.insert("section", &views::section_view(site, s, current));
             let template = if s.is_home() {
                 let featured: Vec<_> = {
                     let mut ids: Vec<PageId> = (0..site.pages.len()).filter(|&i| site.pages[i].meta.featured).collect();
@@ -289,8 +288,7 @@ fn render_job(site: &Site, r: &Renderer, job: &Job) -> Result<OutFile, Diagnosti
         Job::Term(t, k, pi) => {
             let tax = &site.taxonomies[*t];
             let term = &tax.terms[*k];
-            let pagers = paginate(&term.url, term.pages.len(), cfg.paginate_by);
-            let current = &pagers[*pi];
+            let current = &pager(&term.url, term.pages.len(), cfg.paginate_by, pi + 1);
             let tax_title = title_case(&tax.name);
             let mut c = Common::new(&current.url, Some(&format!("{}: {}", tax_title.trim_end_matches('s'), term.name)));
             c.description = Some(format!("Articles filed under {} on {}", term.name, cfg.title));
@@ -307,7 +305,7 @@ fn render_job(site: &Site, r: &Renderer, job: &Job) -> Result<OutFile, Diagnosti
                 name: &term.name,
                 url: &term.url,
                 pages: term.pages[current.start..current.end].iter().map(|&i| card(site, i)).collect(),
-                paginator: views::paginator_view(&pagers, current),
+                paginator: views::paginator_view(&term.url, current),
             };
             ctx.insert("term", &view);
             Ok(html(url_to_file(&current.url), r.render("taxonomy_term.html", &ctx, &PathBuf::from(crate::config::CONFIG_FILE))?))

@@ -139,6 +139,7 @@ pub struct PaginatorView {
     pub total: usize,
     pub previous_url: Option<String>,
     pub next_url: Option<String>,
+    /// A window of page links (first, last, and around the current one).
     pub pages: Vec<PagerLink>,
 }
 
@@ -147,15 +148,29 @@ pub struct PagerLink {
     pub number: usize,
     pub url: String,
     pub current: bool,
+    /// Pages are skipped before this one (show an ellipsis).
+    pub gap_before: bool,
 }
 
-pub fn paginator_view(pagers: &[Pager], current: &Pager) -> PaginatorView {
+/// The pagination bar for `current` of a list at `base`. Its size does not grow with the
+/// number of pages, so long lists render in linear time.
+pub fn paginator_view(base: &str, current: &Pager) -> PaginatorView {
+    let window = crate::model::pager_window(current.number, current.total);
+    let mut prev = 0;
+    let pages = window
+        .into_iter()
+        .map(|n| {
+            let link = PagerLink { number: n, url: crate::model::pager_url(base, n), current: n == current.number, gap_before: n > prev + 1 && prev > 0 };
+            prev = n;
+            link
+        })
+        .collect();
     PaginatorView {
         current: current.number,
         total: current.total,
-        previous_url: (current.number > 1).then(|| pagers[current.number - 2].url.clone()),
-        next_url: pagers.get(current.number).map(|p| p.url.clone()),
-        pages: pagers.iter().map(|p| PagerLink { number: p.number, url: p.url.clone(), current: p.number == current.number }).collect(),
+        previous_url: (current.number > 1).then(|| crate::model::pager_url(base, current.number - 1)),
+        next_url: (current.number < current.total).then(|| crate::model::pager_url(base, current.number + 1)),
+        pages,
     }
 }
 
@@ -172,7 +187,7 @@ pub struct SectionView<'a> {
     pub extra: &'a serde_json::Value,
 }
 
-pub fn section_view<'a>(site: &'a Site, section: &'a Section, pagers: &[Pager], current: &Pager) -> SectionView<'a> {
+pub fn section_view<'a>(site: &'a Site, section: &'a Section, current: &Pager) -> SectionView<'a> {
     SectionView {
         title: &section.title,
         description: section.meta.description.as_deref(),
@@ -181,7 +196,7 @@ pub fn section_view<'a>(site: &'a Site, section: &'a Section, pagers: &[Pager], 
         content: &section.rendered.html,
         pages: section.pages[current.start..current.end].iter().map(|&id| card(site, id)).collect(),
         subsections: section.subsections.iter().map(|&s| Link { name: &site.sections[s].title, url: site.sections[s].url.clone() }).collect(),
-        paginator: paginator_view(pagers, current),
+        paginator: paginator_view(&section.url, current),
         extra: &section.meta.extra,
     }
 }
