@@ -4,5 +4,7 @@
 
 mod build;
 mod errors;
+mod html;
 mod marketing;
+mod sample;
 mod support;
