@@ -241,14 +241,18 @@ fn fenced_code_is_highlighted_with_classes_and_a_light_and_dark_stylesheet() {
 
 #[test]
 fn builds_are_byte_identical() {
-    for fixture in ["build/happy", "build/pagination", "marketing/site"] {
-        let site = Site::fixture(fixture);
+    // Two copies of each site in different folders, each built twice: every file must match.
+    for fixture in ["sample", "build/happy", "build/pagination", "marketing/site"] {
+        let copy = || if fixture == "sample" { Site::sample() } else { Site::fixture(fixture) };
+        let (one, two) = (copy(), copy());
         let env = [("SOURCE_DATE_EPOCH", "1768478400")];
-        site.folio_env(&["build", "--output", "out-a"], &env).ok();
-        site.folio_env(&["build", "--output", "out-b"], &env).ok();
-        let a = tree(&site.root.join("out-a"));
+        one.folio_env(&["build", "--output", "out-a"], &env).ok();
+        one.folio_env(&["build", "--output", "out-b"], &env).ok();
+        two.folio_env(&["build"], &env).ok();
+        let a = tree(&one.root.join("out-a"));
         assert!(a.len() > 10, "{fixture}: {} files", a.len());
-        assert_same_tree(&a, &tree(&site.root.join("out-b")), fixture);
+        assert_same_tree(&a, &tree(&one.root.join("out-b")), &format!("{fixture}, second build"));
+        assert_same_tree(&a, &two.snapshot(), &format!("{fixture}, built in another folder"));
     }
 }
 
