@@ -111,6 +111,15 @@ impl Site {
         self
     }
 
+    /// Copies tests/fixtures/<rel> and the default theme into the subfolder `sub` of this site's
+    /// folder: a site nested in a sandbox, for tests whose failure could touch the site's parent.
+    pub fn nest_fixture(&self, rel: &str, sub: &str) -> PathBuf {
+        let dest = self.root.join(sub);
+        copy_dir(&repo_root().join("themes"), &dest.join("themes"));
+        copy_dir(&fixtures().join(rel), &dest);
+        dest
+    }
+
     pub fn write_bytes(&self, rel: &str, bytes: &[u8]) -> &Self {
         let p = self.root.join(rel);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
