@@ -12,8 +12,10 @@ use crate::parse::markdown::{self, Rendered, Resolver, SourceInfo};
 use crate::parse::shortcodes::Call;
 use crate::render::{self, Renderer};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
+use crate::parse::front_matter::FrontMatter;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 /// What a build is asked to do.
@@ -30,7 +32,7 @@ pub struct BuildOptions {
 pub struct OutFile {
     /// Relative to the output folder, `/`-separated (`articles/x/index.html`).
     pub path: String,
-    pub bytes: Vec<u8>,
+    pub bytes: Arc<[u8]>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -58,11 +60,16 @@ impl std::fmt::Display for Stats {
 /// A successful build: the model, every rendered file and the assets to copy.
 pub struct Built {
     pub site: Site,
+    /// Every rendered file, sorted by path.
     pub files: Vec<OutFile>,
     pub assets: Vec<Asset>,
     pub stats: Stats,
     /// Non-fatal findings for `folio check` (e.g. images without alt text).
     pub warnings: Vec<Diagnostic>,
+    /// How many files were rendered this time (the rest came from the previous build).
+    pub rendered: usize,
+    /// Output paths rendered this time whose bytes differ from the previous build's.
+    pub changed: Vec<String>,
 }
 
 /// Reads and validates `site.yaml` under `root`.
@@ -85,22 +92,35 @@ pub fn read_config(root: &Path, base_url: Option<&str>) -> Result<SiteConfig, Ve
     Ok(config)
 }
 
+/// Phase timings, printed to stderr when `FOLIO_TIMINGS` is set (for profiling builds).
+struct PhaseTimer {
+    enabled: bool,
+    last: Instant,
+    phases: Vec<(&'static str, f64)>,
+}
+
+impl PhaseTimer {
+    fn new() -> Self {
+        PhaseTimer { enabled: std::env::var_os("FOLIO_TIMINGS").is_some(), last: Instant::now(), phases: Vec::new() }
+    }
+    fn mark(&mut self, name: &'static str) {
+        if self.enabled {
+            let now = Instant::now();
+            self.phases.push((name, (now - self.last).as_secs_f64() * 1000.0));
+            self.last = now;
+        }
+    }
+    fn report(&self) {
+        if self.enabled {
+            let parts: Vec<String> = self.phases.iter().map(|(n, ms)| format!("{n} {ms:.1}")).collect();
+            eprintln!("timings (ms): {}", parts.join(", "));
+        }
+    }
+}
+
 /// Builds the site in memory. On any error, returns every diagnostic found.
 pub fn build(opts: &BuildOptions) -> Result<Built, Diagnostics> {
-    let started = Instant::now();
-    let root = &opts.root;
-    let config = read_config(root, opts.base_url.as_deref()).map_err(|e| Diagnostics(e).sorted())?;
-    let (tree, load_errors) = load::load(root, &config.theme);
-    let mut errors = Diagnostics::default();
-    errors.extend(load_errors);
-    let result = build_from_tree(config, tree, opts.drafts, &mut errors);
-    match result {
-        Some(mut built) if errors.is_empty() => {
-            built.stats.millis = started.elapsed().as_millis();
-            Ok(built)
-        }
-        _ => Err(errors.sorted()),
-    }
+    Engine::new(opts.clone()).run(&[])
 }
 
 /// How a content file takes part in the site.
@@ -133,7 +153,7 @@ fn parent_dir(key: &str) -> &str {
 }
 
 fn slugify_path(p: &str) -> String {
-    p.split('/').filter(|s| !s.is_empty()).map(slug::slugify).filter(|s| !s.is_empty()).collect::<Vec<_>>().join("/")
+    p.split('/').filter(|s| !s.is_empty()).map(crate::model::slugify).filter(|s| !s.is_empty()).collect::<Vec<_>>().join("/")
 }
 
 /// URL of a page from its key and optional `slug:`.
@@ -148,7 +168,7 @@ pub fn page_url(key: &str, slug: Option<&str>) -> String {
     }
     let slug = match slug {
         Some(s) => slugify_path(s),
-        None => slug::slugify(stem),
+        None => crate::model::slugify(stem),
     };
     let slug = if slug.is_empty() { "page".to_string() } else { slug };
     let dir = slugify_path(dir);
@@ -195,275 +215,616 @@ impl Resolver for SiteResolver<'_> {
     }
 }
 
-struct ParsedSource<'a> {
-    file: &'a SourceFile,
-    parsed: front_matter::Parsed<'a>,
+/// Front matter parsed once and kept while the file's text is unchanged.
+#[derive(Debug, Clone)]
+struct Meta {
+    meta: Arc<FrontMatter>,
+    date: Option<time::OffsetDateTime>,
+    updated: Option<time::OffsetDateTime>,
+    body_start: usize,
+    body_line_offset: usize,
+    /// The page's URL (sections compute theirs from the folder).
+    url: String,
 }
 
-fn build_from_tree(config: SiteConfig, tree: SourceTree, drafts: bool, errors: &mut Diagnostics) -> Option<Built> {
-    let renderer = match Renderer::new(&tree.templates, &config) {
-        Ok(r) => Some(r),
-        Err(e) => {
-            errors.extend(e);
-            None
+/// A Markdown rendering kept while its inputs are unchanged.
+struct MdEntry {
+    text_hash: u64,
+    /// Templates and marketing data when shortcodes were used (else 0).
+    shortcode_version: u64,
+    rendered: Arc<Rendered>,
+    errors: Vec<Diagnostic>,
+}
+
+/// Everything kept between builds of one session.
+struct State {
+    config: SiteConfig,
+    config_text: String,
+    tree: SourceTree,
+    hashes: HashMap<String, u64>,
+    renderer: Option<Renderer>,
+    template_errors: Vec<Diagnostic>,
+    templates_hash: u64,
+    load_errors: Vec<Diagnostic>,
+    meta_cache: HashMap<String, (u64, Result<Meta, Vec<Diagnostic>>)>,
+    md_cache: HashMap<String, MdEntry>,
+    related_cache: Option<(u64, Vec<Vec<usize>>)>,
+    /// Page key → (hash of its inputs, search index entry).
+    search_cache: HashMap<String, (u64, Arc<str>)>,
+    /// Job key → (fingerprint, rendered file) of the last good build.
+    outputs: HashMap<String, (u64, OutFile)>,
+}
+
+/// The build engine. A one-off `build` runs it once; `serve` keeps it and calls [`Engine::run`]
+/// with the changed paths, and only the work those changes affect is done again: changed files
+/// are re-read and re-parsed, Markdown is re-rendered only when its text, its link targets' URLs
+/// or (with shortcodes) the templates and data changed, and only output files whose inputs
+/// changed (by fingerprint) are rendered again.
+pub struct Engine {
+    opts: BuildOptions,
+    state: Option<State>,
+}
+
+fn text_hash(s: &str) -> u64 {
+    crate::render::site::hash_of(s)
+}
+
+/// Paths under `root` that a change may name, relative and `/`-separated.
+fn relative_to_root(path: &Path, root: &Path) -> Option<String> {
+    let rel: PathBuf = match path.strip_prefix(root) {
+        Ok(r) => r.to_path_buf(),
+        Err(_) => {
+            // Watchers report absolute, canonical paths; the root may be relative (`.`). A
+            // deleted file cannot be canonicalised, so canonicalise its folder instead.
+            let canon_root = root.canonicalize().ok()?;
+            let canon = path.canonicalize().ok().or_else(|| Some(path.parent()?.canonicalize().ok()?.join(path.file_name()?)))?;
+            canon.strip_prefix(&canon_root).ok()?.to_path_buf()
         }
     };
+    Some(rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"))
+}
 
-    // Classify and parse front matter (in parallel).
-    let mut page_files = Vec::new();
-    let mut section_files = Vec::new();
-    let mut marketing_files = Vec::new();
-    for f in &tree.content {
-        match classify(f) {
-            Ok(Role::Page(f)) => page_files.push(f),
-            Ok(Role::Section(f)) => section_files.push(f),
-            Ok(Role::Marketing(f)) => marketing_files.push(f),
-            Err(d) => errors.push(d),
-        }
+impl Engine {
+    pub fn new(opts: BuildOptions) -> Engine {
+        Engine { opts, state: None }
     }
-    fn parse_all<'a>(files: &[&'a SourceFile], is_section: bool) -> Vec<Result<ParsedSource<'a>, Vec<Diagnostic>>> {
-        files
-            .par_iter()
-            .map(|f| front_matter::parse(&f.shown, &f.text, is_section).map(|parsed| ParsedSource { file: f, parsed }))
-            .collect()
-    }
-    let mut pages_src = Vec::new();
-    for r in parse_all(&page_files, false) {
-        match r {
-            Ok(p) if p.parsed.meta.draft && !drafts => {}
-            Ok(p) => pages_src.push(p),
-            Err(e) => errors.extend(e),
-        }
-    }
-    let mut sections_src = Vec::new();
-    for r in parse_all(&section_files, true) {
-        match r {
-            Ok(p) => sections_src.push(p),
-            Err(e) => errors.extend(e),
-        }
-    }
-    let (marketing_data, marketing_errors) = marketing::load(&marketing_files, &config, &tree.assets);
-    errors.extend(marketing_errors);
 
-    // URLs, and two sources on one URL.
-    let mut urls: HashMap<String, String> = HashMap::new();
-    let mut owners: BTreeMap<String, PathBuf> = BTreeMap::new();
-    let mut claim = |url: &str, shown: &Path, errors: &mut Diagnostics| {
-        if let Some(first) = owners.get(url) {
-            errors.push(
-                Diagnostic::file(shown, format!("two pages have the URL {url}: this file and {}", first.display()))
-                    .with_help("give one of them a different `slug:` in its front matter, or rename the file"),
-            );
-        } else {
-            owners.insert(url.to_string(), shown.to_path_buf());
-        }
-    };
-    let mut sections: Vec<Section> = Vec::new();
-    for s in &sections_src {
-        let dir = parent_dir(&s.file.rel).to_string();
-        let url = section_url(&dir);
-        if !marketing::owns_section(&dir) {
-            claim(&url, &s.file.shown, errors);
-        }
-        urls.insert(s.file.rel.clone(), url.clone());
-        sections.push(Section {
-            key: s.file.rel.clone(),
-            shown: s.file.shown.clone(),
-            dir,
-            title: s.parsed.meta.title.clone().unwrap_or_default(),
-            meta: s.parsed.meta.clone(),
-            url,
-            rendered: Rendered::default(),
-            pages: Vec::new(),
-            subsections: Vec::new(),
-            parent: None,
-        });
+    pub fn options(&self) -> &BuildOptions {
+        &self.opts
     }
-    sections.sort_by(|a, b| a.dir.cmp(&b.dir));
-    let section_by_dir: HashMap<String, usize> = sections.iter().enumerate().map(|(i, s)| (s.dir.clone(), i)).collect();
-    let nearest_section = |mut dir: &str| -> Option<usize> {
-        loop {
-            if let Some(&i) = section_by_dir.get(dir) {
-                return Some(i);
+
+    /// Builds, reusing what `changed` (paths under the site root) did not affect. An empty
+    /// `changed` after a previous run means "check everything again" and reloads all files.
+    pub fn run(&mut self, changed: &[PathBuf]) -> Result<Built, Diagnostics> {
+        let started = Instant::now();
+        let root = self.opts.root.clone();
+        let config_path = root.join(CONFIG_FILE);
+        let config_text = crate::fsx::read_text(&config_path, &root).map_err(|_| Diagnostics(read_config(&root, None).err().unwrap_or_default()).sorted());
+        let config_text = match config_text {
+            Ok(t) => t,
+            Err(e) => {
+                self.state = None;
+                return Err(e);
             }
-            if dir.is_empty() {
-                return None;
-            }
-            dir = parent_dir(dir);
-        }
-    };
-    for i in 0..sections.len() {
-        if !sections[i].dir.is_empty() {
-            let parent = nearest_section(parent_dir(&sections[i].dir));
-            sections[i].parent = parent;
-            if let Some(p) = parent {
-                sections[p].subsections.push(i);
-            }
-        }
-    }
-
-    pages_src.sort_by(|a, b| a.file.rel.cmp(&b.file.rel));
-    let mut pages: Vec<Page> = Vec::with_capacity(pages_src.len());
-    for s in &pages_src {
-        let url = page_url(&s.file.rel, s.parsed.meta.slug.as_deref());
-        claim(&url, &s.file.shown, errors);
-        for alias in &s.parsed.meta.aliases {
-            let a = if alias.ends_with('/') || alias.contains('.') { alias.clone() } else { format!("{alias}/") };
-            claim(&a, &s.file.shown, errors);
-        }
-        urls.insert(s.file.rel.clone(), url.clone());
-        let section = nearest_section(parent_dir(&s.file.rel));
-        pages.push(Page {
-            key: s.file.rel.clone(),
-            shown: s.file.shown.clone(),
-            title: s.parsed.meta.title.clone().unwrap_or_default(),
-            meta: s.parsed.meta.clone(),
-            date: s.parsed.date,
-            updated: s.parsed.updated,
-            url,
-            section,
-            rendered: Rendered::default(),
-            related: Vec::new(),
-            previous: None,
-            next: None,
-            date_rank: 0,
-        });
-    }
-    for (key, url) in marketing_data.urls() {
-        claim(&url, &PathBuf::from(format!("content/{key}")), errors);
-        urls.insert(key, url);
-    }
-    for fixed in ["/404.html", "/sitemap.xml", "/robots.txt"] {
-        owners.entry(fixed.to_string()).or_insert_with(|| PathBuf::from("(generated)"));
-    }
-
-    let renderer = renderer?;
-
-    // FAQ answers first, so the `faq` shortcode in pages sees them rendered.
-    let mut marketing_data = marketing_data;
-    let answers_errors = {
-        let unrendered = marketing_data.clone();
-        let pre = SiteResolver { urls: &urls, renderer: &renderer, marketing: &unrendered, config: &config };
-        marketing_data.render_answers(&pre)
-    };
-    errors.extend(answers_errors);
-
-    // Markdown, in parallel.
-    let resolver = SiteResolver { urls: &urls, renderer: &renderer, marketing: &marketing_data, config: &config };
-    let render_md = |src: &ParsedSource<'_>| {
-        let info = SourceInfo {
-            path: &src.file.shown,
-            file_text: &src.file.text,
-            body: src.parsed.body,
-            body_line_offset: src.parsed.body_line_offset,
-            page_key: &src.file.rel,
         };
-        markdown::render(&info, &resolver)
-    };
-    let page_results: Vec<(Rendered, Vec<Diagnostic>)> = pages_src.par_iter().map(render_md).collect();
-    let section_by_key: HashMap<&str, &ParsedSource<'_>> = sections_src.iter().map(|s| (s.file.rel.as_str(), s)).collect();
-    let section_results: Vec<(Rendered, Vec<Diagnostic>)> = sections.iter().map(|s| render_md(section_by_key[s.key.as_str()])).collect();
-    for (page, (rendered, errs)) in pages.iter_mut().zip(page_results) {
-        page.rendered = rendered;
-        errors.extend(errs);
+        let reuse = self.state.as_ref().is_some_and(|s| s.config_text == config_text);
+        if !reuse {
+            let config = read_config(&root, self.opts.base_url.as_deref()).map_err(|e| Diagnostics(e).sorted())?;
+            let (tree, load_errors) = load::load(&root, &config.theme);
+            let mut state = State {
+                config,
+                config_text,
+                hashes: HashMap::new(),
+                renderer: None,
+                template_errors: Vec::new(),
+                templates_hash: 0,
+                load_errors,
+                tree,
+                meta_cache: HashMap::new(),
+                md_cache: HashMap::new(),
+                related_cache: None,
+                search_cache: HashMap::new(),
+                outputs: HashMap::new(),
+            };
+            state.refresh_hashes();
+            state.compile_templates();
+            self.state = Some(state);
+        } else if let Some(state) = self.state.as_mut() {
+            state.apply_changes(&root, changed);
+        }
+        let Some(state) = self.state.as_mut() else { return Err(Diagnostics::default()) };
+        let mut built = state.build(self.opts.drafts)?;
+        built.stats.millis = started.elapsed().as_millis();
+        Ok(built)
     }
-    for (section, (rendered, errs)) in sections.iter_mut().zip(section_results) {
-        section.rendered = rendered;
-        errors.extend(errs);
-    }
-    check_anchors(&pages, &sections, &marketing_data, errors);
+}
 
-    // Relations.
-    model::assign_date_ranks(&mut pages);
-    for (id, p) in pages.iter().enumerate() {
-        if let Some(s) = p.section {
-            sections[s].pages.push(id);
-        }
+impl State {
+    fn refresh_hashes(&mut self) {
+        self.hashes = self.tree.content.par_iter().map(|f| (f.rel.clone(), text_hash(&f.text))).collect();
     }
-    for s in &mut sections {
-        let sort_by = s.sort_by();
-        model::sort_pages(&pages, &mut s.pages, sort_by);
-    }
-    for s in &sections {
-        if s.is_home() {
-            continue;
-        }
-        for (i, &id) in s.pages.iter().enumerate() {
-            // In date order "previous" is the older article, shown after this one.
-            pages[id].next = i.checked_sub(1).map(|j| s.pages[j]);
-            pages[id].previous = s.pages.get(i + 1).copied();
-        }
-    }
-    let related = model::related_by_tags(&pages, 3);
-    for (p, r) in pages.iter_mut().zip(related) {
-        p.related = r;
-    }
-    let taxonomies = model::build_taxonomies(&pages, &config.taxonomies);
 
-    let site = Site { config, pages, sections, taxonomies, marketing: marketing_data };
-    let (files, render_errors) = render::site::render_all(&site, &renderer);
-    errors.extend(render_errors);
-    if !errors.is_empty() {
-        return None;
+    fn compile_templates(&mut self) {
+        let hash = text_hash(&self.tree.templates.iter().map(|t| format!("{}\u{0}{}", t.rel, t.text)).collect::<String>());
+        if self.renderer.is_some() && hash == self.templates_hash {
+            return;
+        }
+        self.templates_hash = hash;
+        match Renderer::new(&self.tree.templates, &self.config) {
+            Ok(r) => {
+                self.renderer = Some(r);
+                self.template_errors.clear();
+            }
+            Err(e) => {
+                self.renderer = None;
+                self.template_errors = e;
+            }
+        }
     }
-    let warnings = site
-        .pages
-        .iter()
-        .flat_map(|p| {
-            p.rendered.images_missing_alt.iter().map(move |(src, line, col)| Diagnostic {
-                path: p.shown.clone(),
-                line: Some(*line),
-                col: Some(*col),
-                message: format!("image `{src}` has no alt text"),
-                help: Some("describe the image: ![A chart of CTO salaries](/images/chart.svg)".into()),
-                snippet: None,
+
+    /// Re-reads what changed. Content text files are swapped one by one; anything else
+    /// (templates, themes, static files, new folders) reloads the file tree, keeping caches.
+    fn apply_changes(&mut self, root: &Path, changed: &[PathBuf]) {
+        let mut reload_tree = changed.is_empty();
+        for path in changed {
+            let Some(rel) = relative_to_root(path, root) else { continue };
+            let content_rel = rel.strip_prefix("content/").filter(|r| r.ends_with(".md") || r.ends_with(".yaml") || r.ends_with(".yml"));
+            match content_rel {
+                Some(crel) if !crel.split('/').any(crate::load::is_ignored_name) => {
+                    let full = root.join(&rel);
+                    let pos = self.tree.content.binary_search_by(|f| f.rel.as_str().cmp(crel));
+                    if full.is_file() {
+                        match crate::fsx::read_text(&full, root) {
+                            Ok(text) => {
+                                self.hashes.insert(crel.to_string(), text_hash(&text));
+                                let file = SourceFile { rel: crel.to_string(), shown: crate::diag::relative(&full, root), text };
+                                match pos {
+                                    Ok(i) => self.tree.content[i] = file,
+                                    Err(i) => self.tree.content.insert(i, file),
+                                }
+                            }
+                            Err(_) => reload_tree = true,
+                        }
+                    } else if let Ok(i) = pos {
+                        self.tree.content.remove(i);
+                        self.hashes.remove(crel);
+                    }
+                }
+                Some(_) => {}
+                None => {
+                    let top = rel.split('/').next().unwrap_or("");
+                    if ["content", "static", "templates", "themes"].contains(&top) {
+                        reload_tree = true;
+                    }
+                }
+            }
+        }
+        if reload_tree {
+            let (tree, load_errors) = load::load(root, &self.config.theme);
+            self.tree = tree;
+            self.load_errors = load_errors;
+            self.refresh_hashes();
+            self.compile_templates();
+        }
+    }
+
+    fn build(&mut self, drafts: bool) -> Result<Built, Diagnostics> {
+        let mut timer = PhaseTimer::new();
+        let mut errors = Diagnostics::default();
+        errors.extend(self.load_errors.iter().cloned());
+        errors.extend(self.template_errors.iter().cloned());
+        let config = &self.config;
+        let tree = &self.tree;
+
+        // Classify; parse front matter of new or changed files (in parallel).
+        let mut page_files = Vec::new();
+        let mut section_files = Vec::new();
+        let mut marketing_files = Vec::new();
+        for f in &tree.content {
+            match classify(f) {
+                Ok(Role::Page(f)) => page_files.push(f),
+                Ok(Role::Section(f)) => section_files.push(f),
+                Ok(Role::Marketing(f)) => marketing_files.push(f),
+                Err(d) => errors.push(d),
+            }
+        }
+        let hashes = &self.hashes;
+        let meta_cache = &self.meta_cache;
+        // (text hash, parse result, whether it was parsed now rather than taken from the cache)
+        let parse_meta = |f: &&SourceFile, is_section: bool| -> (u64, Result<Meta, Vec<Diagnostic>>, bool) {
+            let h = hashes.get(&f.rel).copied().unwrap_or(0);
+            if let Some((ch, cached)) = meta_cache.get(&f.rel) {
+                if *ch == h {
+                    return (h, cached.clone(), false);
+                }
+            }
+            let parsed = front_matter::parse(&f.shown, &f.text, is_section).map(|p| Meta {
+                url: if is_section { section_url(parent_dir(&f.rel)) } else { page_url(&f.rel, p.meta.slug.as_deref()) },
+                meta: Arc::new(p.meta),
+                date: p.date,
+                updated: p.updated,
+                body_start: f.text.len() - p.body.len(),
+                body_line_offset: p.body_line_offset,
+            });
+            (h, parsed, true)
+        };
+        let page_meta: Vec<_> = page_files.par_iter().map(|f| parse_meta(f, false)).collect();
+        let section_meta: Vec<_> = section_files.par_iter().map(|f| parse_meta(f, true)).collect();
+        let mut fresh_meta = Vec::new();
+        let mut pages_src: Vec<(&SourceFile, Meta, u64)> = Vec::with_capacity(page_meta.len());
+        let mut sections_src: Vec<(&SourceFile, Meta, u64)> = Vec::new();
+        for (is_section, files, metas) in [(false, &page_files, page_meta), (true, &section_files, section_meta)] {
+            for (f, (h, r, fresh)) in files.iter().zip(metas) {
+                match &r {
+                    Ok(m) if m.meta.draft && !drafts && !is_section => {}
+                    Ok(m) if is_section => sections_src.push((f, m.clone(), h)),
+                    Ok(m) => pages_src.push((f, m.clone(), h)),
+                    Err(e) => errors.extend(e.iter().cloned()),
+                }
+                if fresh {
+                    fresh_meta.push((f.rel.clone(), (h, r)));
+                }
+            }
+        }
+        let live_files = page_files.len() + section_files.len();
+        self.meta_cache.extend(fresh_meta);
+        if self.meta_cache.len() > live_files {
+            let live: std::collections::HashSet<&str> = page_files.iter().chain(&section_files).map(|f| f.rel.as_str()).collect();
+            self.meta_cache.retain(|k, _| live.contains(k.as_str()));
+        }
+        timer.mark("front matter");
+        let (marketing_data, marketing_errors) = marketing::load(&marketing_files, config, &tree.assets);
+        errors.extend(marketing_errors);
+        let marketing_version = crate::render::site::hash_of(&(
+            marketing_files.iter().map(|f| hashes.get(&f.rel).copied().unwrap_or(0)).collect::<Vec<_>>(),
+            crate::marketing::banners::build_date().to_string(),
+        ));
+
+        timer.mark("marketing");
+        // URLs, and two sources on one URL.
+        let mut urls: HashMap<String, String> = HashMap::with_capacity(pages_src.len() + sections_src.len());
+        let mut owners: HashMap<String, PathBuf> = HashMap::with_capacity(pages_src.len() + sections_src.len());
+        let mut claim = |url: &str, shown: &Path, errors: &mut Diagnostics| {
+            if let Some(first) = owners.get(url) {
+                errors.push(
+                    Diagnostic::file(shown, format!("two pages have the URL {url}: this file and {}", first.display()))
+                        .with_help("give one of them a different `slug:` in its front matter, or rename the file"),
+                );
+            } else {
+                owners.insert(url.to_string(), shown.to_path_buf());
+            }
+        };
+        let mut sections: Vec<Section> = Vec::new();
+        for (f, m, h) in &sections_src {
+            let dir = parent_dir(&f.rel).to_string();
+            let url = section_url(&dir);
+            if !marketing::owns_section(&dir) {
+                claim(&url, &f.shown, &mut errors);
+            }
+            urls.insert(f.rel.clone(), url.clone());
+            sections.push(Section {
+                key: f.rel.clone(),
+                shown: f.shown.clone(),
+                dir,
+                title: m.meta.title.clone().unwrap_or_default(),
+                meta: Arc::clone(&m.meta),
+                source_hash: *h,
+                url,
+                rendered: Arc::default(),
+                pages: Vec::new(),
+                subsections: Vec::new(),
+                parent: None,
+            });
+        }
+        // Keep `sections_src` in the same order as `sections`.
+        let mut order: Vec<usize> = (0..sections.len()).collect();
+        order.sort_by(|&a, &b| sections[a].dir.cmp(&sections[b].dir));
+        let sections: Vec<Section> = order.iter().map(|&i| sections[i].clone()).collect();
+        let sections_src: Vec<&(&SourceFile, Meta, u64)> = order.iter().map(|&i| &sections_src[i]).collect();
+        let mut sections = sections;
+        let section_by_dir: HashMap<String, usize> = sections.iter().enumerate().map(|(i, s)| (s.dir.clone(), i)).collect();
+        let nearest_section = |mut dir: &str| -> Option<usize> {
+            loop {
+                if let Some(&i) = section_by_dir.get(dir) {
+                    return Some(i);
+                }
+                if dir.is_empty() {
+                    return None;
+                }
+                dir = parent_dir(dir);
+            }
+        };
+        for i in 0..sections.len() {
+            if !sections[i].dir.is_empty() {
+                let parent = nearest_section(parent_dir(&sections[i].dir));
+                sections[i].parent = parent;
+                if let Some(p) = parent {
+                    sections[p].subsections.push(i);
+                }
+            }
+        }
+
+        let mut pages: Vec<Page> = Vec::with_capacity(pages_src.len());
+        for (f, m, h) in &pages_src {
+            let url = m.url.clone();
+            claim(&url, &f.shown, &mut errors);
+            for alias in &m.meta.aliases {
+                let a = if alias.ends_with('/') || alias.contains('.') { alias.clone() } else { format!("{alias}/") };
+                claim(&a, &f.shown, &mut errors);
+            }
+            urls.insert(f.rel.clone(), url.clone());
+            pages.push(Page {
+                key: f.rel.clone(),
+                shown: f.shown.clone(),
+                title: m.meta.title.clone().unwrap_or_default(),
+                meta: Arc::clone(&m.meta),
+                source_hash: *h,
+                date: m.date,
+                updated: m.updated,
+                url,
+                section: nearest_section(parent_dir(&f.rel)),
+                rendered: Arc::default(),
+                related: Vec::new(),
+                previous: None,
+                next: None,
+                date_rank: 0,
+            });
+        }
+        for (key, url) in marketing_data.urls() {
+            claim(&url, &PathBuf::from(format!("content/{key}")), &mut errors);
+            urls.insert(key, url);
+        }
+
+        timer.mark("urls");
+        let Some(renderer) = self.renderer.as_ref() else {
+            return Err(errors.sorted());
+        };
+        let shortcode_version = crate::render::site::hash_of(&(self.templates_hash, marketing_version));
+
+        // FAQ answers first, so the `faq` shortcode in pages sees them rendered.
+        let mut marketing_data = marketing_data;
+        let answers_errors = {
+            let unrendered = marketing_data.clone();
+            let pre = SiteResolver { urls: &urls, renderer, marketing: &unrendered, config };
+            marketing_data.render_answers(&pre)
+        };
+        errors.extend(answers_errors);
+
+        timer.mark("answers");
+        // Markdown, in parallel, reusing renderings whose inputs did not change.
+        let resolver = SiteResolver { urls: &urls, renderer, marketing: &marketing_data, config };
+        let md_cache = &self.md_cache;
+        let urls_ref = &urls;
+        // A cached rendering is reused when the text is the same, every `@/` link still resolves
+        // to the same URL, and (if it used shortcodes) templates and data are unchanged.
+        let cached = |key: &str, h: u64| -> Option<Arc<Rendered>> {
+            let e = md_cache.get(key)?;
+            let links_same = e.rendered.links.iter().all(|(target, url)| urls_ref.get(target.trim_start_matches('/')).map(String::as_str) == url.as_deref());
+            let sc_same = e.shortcode_version == 0 || e.shortcode_version == shortcode_version;
+            (e.text_hash == h && links_same && sc_same && e.errors.is_empty()).then(|| Arc::clone(&e.rendered))
+        };
+        let render_md = |(f, m, h): &(&SourceFile, Meta, u64)| -> Result<Arc<Rendered>, MdEntry> {
+            if let Some(r) = cached(&f.rel, *h) {
+                return Ok(r);
+            }
+            let info = SourceInfo {
+                path: &f.shown,
+                file_text: &f.text,
+                body: &f.text[m.body_start..],
+                body_line_offset: m.body_line_offset,
+                page_key: &f.rel,
+            };
+            let (rendered, errs) = markdown::render(&info, &resolver);
+            Err(MdEntry { text_hash: *h, shortcode_version: if rendered.uses_shortcodes { shortcode_version } else { 0 }, rendered: Arc::new(rendered), errors: errs })
+        };
+        let page_md: Vec<Result<Arc<Rendered>, MdEntry>> = pages_src.par_iter().map(render_md).collect();
+        let section_md: Vec<Result<Arc<Rendered>, MdEntry>> = sections_src.iter().map(|s| render_md(s)).collect();
+        let keys_iter = pages.iter().map(|p| &p.key).chain(sections.iter().map(|s| &s.key));
+        let mut fresh: Vec<(String, MdEntry)> = Vec::new();
+        let mut all_rendered: Vec<Arc<Rendered>> = Vec::with_capacity(page_md.len() + section_md.len());
+        for (key, r) in keys_iter.zip(page_md.into_iter().chain(section_md)) {
+            match r {
+                Ok(rendered) => all_rendered.push(rendered),
+                Err(entry) => {
+                    errors.extend(entry.errors.iter().cloned());
+                    all_rendered.push(Arc::clone(&entry.rendered));
+                    fresh.push((key.clone(), entry));
+                }
+            }
+        }
+        let mut all_rendered = all_rendered.into_iter();
+        for page in pages.iter_mut() {
+            page.rendered = all_rendered.next().unwrap_or_default();
+        }
+        for section in sections.iter_mut() {
+            section.rendered = all_rendered.next().unwrap_or_default();
+        }
+        for (key, entry) in fresh {
+            self.md_cache.insert(key, entry);
+        }
+        if self.md_cache.len() > pages.len() + sections.len() {
+            let live: std::collections::HashSet<&str> = pages.iter().map(|p| p.key.as_str()).chain(sections.iter().map(|s| s.key.as_str())).collect();
+            self.md_cache.retain(|k, _| live.contains(k.as_str()));
+        }
+        check_anchors(&pages, &sections, &marketing_data, &mut errors);
+        if !errors.is_empty() {
+            return Err(errors.sorted());
+        }
+
+        timer.mark("anchors");
+        // Relations.
+        model::assign_date_ranks(&mut pages);
+        for (id, p) in pages.iter().enumerate() {
+            if let Some(s) = p.section {
+                sections[s].pages.push(id);
+            }
+        }
+        for s in &mut sections {
+            let sort_by = s.sort_by();
+            model::sort_pages(&pages, &mut s.pages, sort_by);
+        }
+        for s in &sections {
+            if s.is_home() {
+                continue;
+            }
+            for (i, &id) in s.pages.iter().enumerate() {
+                // In date order "previous" is the older article, shown after this one.
+                pages[id].next = i.checked_sub(1).map(|j| s.pages[j]);
+                pages[id].previous = s.pages.get(i + 1).copied();
+            }
+        }
+        // Related articles depend only on keys, tags and dates; reuse them when those are unchanged.
+        let relations_hash = crate::render::site::hash_of(&pages.iter().map(|p| (&p.key, &p.meta.tags, p.date_rank)).collect::<Vec<_>>());
+        let related = match &self.related_cache {
+            Some((h, r)) if *h == relations_hash => r.clone(),
+            _ => model::related_by_tags(&pages, 3),
+        };
+        for (p, r) in pages.iter_mut().zip(&related) {
+            p.related = r.clone();
+        }
+        self.related_cache = Some((relations_hash, related));
+        timer.mark("relations");
+        let taxonomies = model::build_taxonomies(&pages, &config.taxonomies);
+        let search_cache = &self.search_cache;
+        let search_entries: Vec<(Arc<str>, Option<(u64, Arc<str>)>)> = pages
+            .par_iter()
+            .map(|p| {
+                let h = crate::render::site::hash_of(&(p.source_hash, p.rendered.hash, &p.url, p.section.map(|s| sections[s].is_home())));
+                match search_cache.get(&p.key) {
+                    Some((ch, e)) if *ch == h => (Arc::clone(e), None),
+                    _ => {
+                        let e: Arc<str> = Arc::from(crate::render::search::page_entry(&sections, p));
+                        (Arc::clone(&e), Some((h, e)))
+                    }
+                }
             })
-        })
-        .collect();
-    let stats = Stats {
-        pages: site.pages.len(),
-        sections: site.sections.len(),
-        terms: site.taxonomies.iter().map(|t| t.terms.len()).sum(),
-        faqs: site.marketing.faq_count(),
-        tiers: site.marketing.tier_count(),
-        banners: site.marketing.banner_count(),
-        files: files.len() + tree.assets.len(),
-        millis: 0,
-    };
-    Some(Built { site, files, assets: tree.assets, stats, warnings })
+            .collect();
+        let mut entries = Vec::with_capacity(search_entries.len());
+        for (p, (e, fresh)) in pages.iter().zip(search_entries) {
+            entries.push(e);
+            if let Some(f) = fresh {
+                self.search_cache.insert(p.key.clone(), f);
+            }
+        }
+        if self.search_cache.len() > pages.len() {
+            let live: std::collections::HashSet<&str> = pages.iter().map(|p| p.key.as_str()).collect();
+            self.search_cache.retain(|k, _| live.contains(k.as_str()));
+        }
+        let site = Site { config: config.clone(), pages, sections, taxonomies, marketing: marketing_data, search_entries: entries };
+
+        timer.mark("taxonomies");
+        // Render only the jobs whose fingerprint changed.
+        let global = crate::render::site::hash_of(&(&self.config_text, self.templates_hash, marketing_version, drafts, &config.base_url));
+        let jobs = crate::render::site::plan(&site);
+        let keys: Vec<String> = jobs.par_iter().map(|j| crate::render::site::job_key(&site, j)).collect();
+        let prints = crate::render::site::fingerprints(&site, &jobs, &keys, global);
+        timer.mark("plan+fingerprints");
+        let todo: Vec<usize> = (0..jobs.len()).filter(|&i| self.outputs.get(&keys[i]).is_none_or(|(fp, _)| *fp != prints[i])).collect();
+        let todo_jobs: Vec<crate::render::site::Job> = todo.iter().map(|&i| jobs[i].clone()).collect();
+        timer.mark("keys");
+        let (rendered_files, render_errors) = crate::render::site::render_jobs_unsorted(&site, renderer, &todo_jobs);
+        if !render_errors.is_empty() {
+            errors.extend(render_errors);
+            return Err(errors.sorted());
+        }
+        timer.mark("render");
+        let mut changed = Vec::new();
+        let mut outputs: HashMap<String, (u64, OutFile)> = HashMap::with_capacity(jobs.len());
+        let mut fresh: HashMap<usize, OutFile> = todo.iter().copied().zip(rendered_files).collect();
+        for (i, key) in keys.into_iter().enumerate() {
+            let entry = match fresh.remove(&i) {
+                Some(file) => {
+                    let same = self.outputs.get(&key).is_some_and(|(_, old)| old.path == file.path && old.bytes == file.bytes);
+                    if !same {
+                        changed.push(file.path.clone());
+                    }
+                    (prints[i], file)
+                }
+                None => match self.outputs.remove(&key) {
+                    Some(e) => e,
+                    None => continue,
+                },
+            };
+            outputs.insert(key, entry);
+        }
+        for (_, (_, gone)) in self.outputs.drain() {
+            changed.push(gone.path);
+        }
+        self.outputs = outputs;
+        let mut files: Vec<OutFile> = self.outputs.values().map(|(_, f)| f.clone()).collect();
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        changed.sort();
+
+        timer.mark("outputs");
+        let warnings = site
+            .pages
+            .iter()
+            .flat_map(|p| {
+                p.rendered.images_missing_alt.iter().map(move |(src, line, col)| Diagnostic {
+                    path: p.shown.clone(),
+                    line: Some(*line),
+                    col: Some(*col),
+                    message: format!("image `{src}` has no alt text"),
+                    help: Some("describe the image: ![A chart of CTO salaries](/images/chart.svg)".into()),
+                    snippet: None,
+                })
+            })
+            .collect();
+        let stats = Stats {
+            pages: site.pages.len(),
+            sections: site.sections.len(),
+            terms: site.taxonomies.iter().map(|t| t.terms.len()).sum(),
+            faqs: site.marketing.faq_count(),
+            tiers: site.marketing.tier_count(),
+            banners: site.marketing.banner_count(),
+            files: files.len() + tree.assets.len(),
+            millis: 0,
+        };
+        timer.mark("finish");
+        timer.report();
+        Ok(Built { site, files, assets: tree.assets.clone(), stats, warnings, rendered: todo.len(), changed })
+    }
 }
 
 /// `@/page.md#anchor` links must name a heading that exists on the target.
 fn check_anchors(pages: &[Page], sections: &[Section], marketing: &Marketing, errors: &mut Diagnostics) {
+    let refs: Vec<(&PathBuf, &markdown::AnchorRef)> = pages
+        .iter()
+        .map(|p| (&p.shown, &p.rendered))
+        .chain(sections.iter().map(|s| (&s.shown, &s.rendered)))
+        .flat_map(|(shown, r)| r.anchor_refs.iter().map(move |a| (shown, a)))
+        .collect();
+    if refs.is_empty() {
+        return;
+    }
+    // Only the targets that are linked with an anchor need their headings looked up.
+    let wanted: std::collections::HashSet<&str> = refs.iter().map(|(_, a)| a.target.as_str()).collect();
     let mut anchors: HashMap<&str, &[String]> = HashMap::new();
-    for p in pages {
+    for p in pages.iter().filter(|p| wanted.contains(p.key.as_str())) {
         anchors.insert(&p.key, &p.rendered.anchors);
     }
-    for s in sections {
+    for s in sections.iter().filter(|s| wanted.contains(s.key.as_str())) {
         anchors.insert(&s.key, &s.rendered.anchors);
     }
     let marketing_anchors = marketing.anchors();
     for (k, v) in &marketing_anchors {
         anchors.insert(k.as_str(), v.as_slice());
     }
-    let refs = pages.iter().map(|p| (&p.shown, &p.rendered)).chain(sections.iter().map(|s| (&s.shown, &s.rendered)));
-    for (shown, rendered) in refs {
-        for r in &rendered.anchor_refs {
-            if let Some(list) = anchors.get(r.target.as_str()) {
-                if !list.iter().any(|a| a == &r.anchor) {
-                    let near = crate::diag::closest(&r.anchor, list.iter().map(String::as_str));
-                    errors.push(Diagnostic {
-                        path: shown.clone(),
-                        line: Some(r.line),
-                        col: Some(r.col),
-                        message: format!("link to `@/{}#{}`: that page has no heading with id `{}`", r.target, r.anchor, r.anchor),
-                        help: Some(match near {
-                            Some(n) => format!("did you mean `#{n}`?"),
-                            None => format!("headings on that page: {}", list.join(", ")),
-                        }),
-                        snippet: None,
-                    });
-                }
+    for (shown, r) in refs {
+        if let Some(list) = anchors.get(r.target.as_str()) {
+            if !list.iter().any(|a| a == &r.anchor) {
+                let near = crate::diag::closest(&r.anchor, list.iter().map(String::as_str));
+                errors.push(Diagnostic {
+                    path: shown.clone(),
+                    line: Some(r.line),
+                    col: Some(r.col),
+                    message: format!("link to `@/{}#{}`: that page has no heading with id `{}`", r.target, r.anchor, r.anchor),
+                    help: Some(match near {
+                        Some(n) => format!("did you mean `#{n}`?"),
+                        None => format!("headings on that page: {}", list.join(", ")),
+                    }),
+                    snippet: None,
+                });
             }
         }
     }

@@ -1,9 +1,9 @@
-//! A build session for `folio serve`: keeps the last good build in memory and rebuilds after
-//! changes. The server reads immutable [`Snapshot`]s, so requests never see a half-finished
+//! A build session for `folio serve`: keeps the build [`Engine`] (and its caches) between
+//! rebuilds. The server reads immutable [`Snapshot`]s, so requests never see a half-finished
 //! rebuild, and a failed rebuild leaves the last good snapshot in place.
 
 use crate::diag::Diagnostics;
-use crate::pipeline::{self, BuildOptions, Built, Stats};
+use crate::pipeline::{BuildOptions, Engine, Stats};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -36,7 +36,8 @@ impl Snapshot {
 #[derive(Debug, Clone, Default)]
 pub struct Report {
     pub stats: Stats,
-    /// Output files whose bytes changed (or appeared, or went away).
+    /// Output files whose bytes changed (or appeared, or went away), including static files
+    /// named by the change.
     pub changed: Vec<String>,
     /// How many output files were rendered this time.
     pub rendered: usize,
@@ -46,18 +47,17 @@ pub struct Report {
 }
 
 pub struct Session {
-    opts: BuildOptions,
+    engine: Engine,
     snapshot: Arc<Snapshot>,
-    last: Option<Built>,
 }
 
 impl Session {
     pub fn new(opts: BuildOptions) -> Session {
-        Session { opts, snapshot: Arc::new(Snapshot::default()), last: None }
+        Session { engine: Engine::new(opts), snapshot: Arc::new(Snapshot::default()) }
     }
 
     pub fn root(&self) -> &Path {
-        &self.opts.root
+        &self.engine.options().root
     }
 
     /// The last good build's files.
@@ -65,59 +65,37 @@ impl Session {
         Arc::clone(&self.snapshot)
     }
 
-    /// A full build.
+    /// A full build (everything is read again).
     pub fn build(&mut self) -> Result<Report, Diagnostics> {
         self.rebuild(&[])
     }
 
     /// Rebuilds after `changed` files (paths under the site root; empty means "everything").
-    /// On error the last good snapshot stays.
+    /// Only what the change affects is parsed and rendered again. On error the last good
+    /// snapshot stays.
     pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<Report, Diagnostics> {
-        let _ = changed;
         let started = Instant::now();
-        let built = pipeline::build(&self.opts)?;
+        let built = self.engine.run(changed)?;
+        let mut changed_outputs = built.changed.clone();
+        // Static files are served from disk: the paths the change names are what changed.
+        let asset_by_src: HashMap<&Path, &str> = built.assets.iter().map(|a| (a.src.as_path(), a.out.as_str())).collect();
+        for p in changed {
+            if let Some(out) = asset_by_src.get(p.as_path()).or_else(|| asset_by_src.get(self.root().join(p).as_path())) {
+                changed_outputs.push(out.to_string());
+            }
+        }
+        changed_outputs.sort();
+        changed_outputs.dedup();
         let mut files: HashMap<String, Served> = HashMap::with_capacity(built.files.len() + built.assets.len());
         for a in &built.assets {
             files.insert(a.out.clone(), Served::File(a.src.clone()));
         }
         for f in &built.files {
-            files.insert(f.path.clone(), Served::Bytes(Arc::from(f.bytes.as_slice())));
+            files.insert(f.path.clone(), Served::Bytes(Arc::clone(&f.bytes)));
         }
-        let changed_outputs = diff(self.last.as_ref(), &built);
         let css_only = !changed_outputs.is_empty() && changed_outputs.iter().all(|p| p.ends_with(".css"));
-        let report = Report {
-            stats: built.stats.clone(),
-            rendered: built.files.len(),
-            changed: changed_outputs,
-            millis: started.elapsed().as_millis(),
-            css_only,
-        };
         let generation = self.snapshot.generation + 1;
         self.snapshot = Arc::new(Snapshot { files, generation });
-        self.last = Some(built);
-        Ok(report)
+        Ok(Report { stats: built.stats, changed: changed_outputs, rendered: built.rendered, millis: started.elapsed().as_millis(), css_only })
     }
-}
-
-/// Output paths that differ between two builds (assets compared by source file metadata).
-fn diff(old: Option<&Built>, new: &Built) -> Vec<String> {
-    let Some(old) = old else {
-        return new.files.iter().map(|f| f.path.clone()).collect();
-    };
-    let before: HashMap<&str, &[u8]> = old.files.iter().map(|f| (f.path.as_str(), f.bytes.as_slice())).collect();
-    let mut changed: Vec<String> = new.files.iter().filter(|f| before.get(f.path.as_str()) != Some(&f.bytes.as_slice())).map(|f| f.path.clone()).collect();
-    let after: std::collections::HashSet<&str> = new.files.iter().map(|f| f.path.as_str()).collect();
-    changed.extend(old.files.iter().filter(|f| !after.contains(f.path.as_str())).map(|f| f.path.clone()));
-    let old_assets: HashMap<&str, &Path> = old.assets.iter().map(|a| (a.out.as_str(), a.src.as_path())).collect();
-    for a in &new.assets {
-        let modified = |p: &Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
-        match old_assets.get(a.out.as_str()) {
-            Some(src) if *src == a.src.as_path() => {}
-            _ => changed.push(a.out.clone()),
-        }
-        let _ = modified;
-    }
-    changed.sort();
-    changed.dedup();
-    changed
 }

@@ -158,6 +158,15 @@ pub fn jobs(site: &Site) -> Vec<Job> {
     jobs
 }
 
+pub fn job_key(site: &Site, job: &Job) -> String {
+    match job {
+        Job::FaqHub => "faq-hub".into(),
+        Job::FaqTopic(i) => format!("faq:{}", site.marketing.topics[*i].key),
+        Job::Pricing => "pricing".into(),
+        Job::Go(i) => format!("go:{}", site.marketing.banners[*i].id),
+    }
+}
+
 pub fn sitemap_urls(site: &Site) -> Vec<String> {
     jobs(site)
         .into_iter()
@@ -239,7 +248,7 @@ pub fn render_job(site: &Site, r: &Renderer, job: &Job) -> Result<OutFile, Diagn
             ctx.insert("section", &intro);
             ctx.insert("topics", &topics);
             let body = r.render("faq_hub.html", &ctx, &source_path(site, "faq", "content/faq/_index.md"))?;
-            Ok(OutFile { path: "faq/index.html".into(), bytes: body.into_bytes() })
+            Ok(OutFile { path: "faq/index.html".into(), bytes: std::sync::Arc::from(body.into_bytes()) })
         }
         Job::FaqTopic(i) => {
             let t = &m.topics[*i];
@@ -260,7 +269,7 @@ pub fn render_job(site: &Site, r: &Renderer, job: &Job) -> Result<OutFile, Diagn
                 .collect();
             ctx.insert("other_topics", &others);
             let body = r.render("faq_topic.html", &ctx, &t.shown)?;
-            Ok(OutFile { path: crate::pipeline::url_to_file(&t.url), bytes: body.into_bytes() })
+            Ok(OutFile { path: crate::pipeline::url_to_file(&t.url), bytes: std::sync::Arc::from(body.into_bytes()) })
         }
         Job::Pricing => {
             let intro = intro(site, "pricing", "Pricing");
@@ -272,11 +281,11 @@ pub fn render_job(site: &Site, r: &Renderer, job: &Job) -> Result<OutFile, Diagn
             ctx.insert("section", &intro);
             ctx.insert("groups", &m.groups);
             let body = r.render("pricing.html", &ctx, &source_path(site, "pricing", "content/pricing/_index.md"))?;
-            Ok(OutFile { path: "pricing/index.html".into(), bytes: body.into_bytes() })
+            Ok(OutFile { path: "pricing/index.html".into(), bytes: std::sync::Arc::from(body.into_bytes()) })
         }
         Job::Go(i) => {
             let b = &m.banners[*i];
-            Ok(OutFile { path: format!("go/{}/index.html", b.id), bytes: go_page(b).into_bytes() })
+            Ok(OutFile { path: format!("go/{}/index.html", b.id), bytes: std::sync::Arc::from(go_page(b).into_bytes()) })
         }
     }
 }

@@ -5,6 +5,7 @@ use crate::parse::front_matter::{FrontMatter, SortBy};
 use crate::parse::markdown::Rendered;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
+use std::sync::Arc;
 use time::OffsetDateTime;
 
 pub type PageId = usize;
@@ -17,14 +18,16 @@ pub struct Page {
     pub key: String,
     /// Path shown in diagnostics, e.g. `content/articles/what-is-a-cto.md`.
     pub shown: PathBuf,
-    pub meta: FrontMatter,
+    pub meta: Arc<FrontMatter>,
+    /// Hash of the source file's text.
+    pub source_hash: u64,
     pub title: String,
     pub date: Option<OffsetDateTime>,
     pub updated: Option<OffsetDateTime>,
     pub url: String,
     /// The nearest section (a folder with `_index.md`) containing the page.
     pub section: Option<SectionId>,
-    pub rendered: Rendered,
+    pub rendered: Arc<Rendered>,
     /// Related pages by shared tags, best first.
     pub related: Vec<PageId>,
     pub previous: Option<PageId>,
@@ -42,10 +45,11 @@ pub struct Section {
     pub shown: PathBuf,
     /// Folder relative to `content/` (`""` for the home page).
     pub dir: String,
-    pub meta: FrontMatter,
+    pub meta: Arc<FrontMatter>,
+    pub source_hash: u64,
     pub title: String,
     pub url: String,
-    pub rendered: Rendered,
+    pub rendered: Arc<Rendered>,
     /// Pages directly in this section (not drafts), in the section's sort order.
     pub pages: Vec<PageId>,
     pub subsections: Vec<SectionId>,
@@ -77,6 +81,29 @@ pub struct Taxonomy {
     pub url: String,
     /// Sorted by slug.
     pub terms: Vec<Term>,
+}
+
+/// A URL-safe slug: lowercase ASCII letters and digits joined by `-`. Same result as the `slug`
+/// crate, with a fast path for ASCII text (tags, titles and file names nearly always are), since
+/// slugs are computed for every tag of every page on every build.
+pub fn slugify(s: &str) -> String {
+    if !s.is_ascii() {
+        return slug::slugify(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut pending_dash = false;
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() {
+            if pending_dash && !out.is_empty() {
+                out.push('-');
+            }
+            pending_dash = false;
+            out.push(char::from(b.to_ascii_lowercase()));
+        } else {
+            pending_dash = true;
+        }
+    }
+    out
 }
 
 /// Newest first; undated last; ties by title then key, so order is always stable.
@@ -128,7 +155,7 @@ pub fn build_taxonomies(pages: &[Page], names: &[String]) -> Vec<Taxonomy> {
                     _ => continue,
                 };
                 for v in values {
-                    let slug = slug::slugify(v);
+                    let slug = slugify(v);
                     if slug.is_empty() {
                         continue;
                     }
@@ -161,7 +188,7 @@ pub const RELATED_SCAN_PER_TAG: usize = 200;
 /// newest [`RELATED_SCAN_PER_TAG`] pages of each tag.
 pub fn related_by_tags(pages: &[Page], limit: usize) -> Vec<Vec<PageId>> {
     let mut index: HashMap<String, Vec<PageId>> = HashMap::new();
-    let slugs: Vec<Vec<String>> = pages.iter().map(|p| p.meta.tags.iter().map(|t| slug::slugify(t)).collect()).collect();
+    let slugs: Vec<Vec<String>> = pages.iter().map(|p| p.meta.tags.iter().map(|t| slugify(t)).collect()).collect();
     for (id, tags) in slugs.iter().enumerate() {
         for t in tags {
             index.entry(t.clone()).or_default().push(id);
@@ -252,7 +279,8 @@ mod tests {
         Page {
             key: key.into(),
             shown: PathBuf::from(key),
-            meta: FrontMatter { tags: tags.iter().map(|s| s.to_string()).collect(), ..Default::default() },
+            meta: Arc::new(FrontMatter { tags: tags.iter().map(|s| s.to_string()).collect(), ..Default::default() }),
+            source_hash: 0,
             title: key.into(),
             date: parse_date(date),
             updated: None,
@@ -269,6 +297,13 @@ mod tests {
     fn ranked(mut pages: Vec<Page>) -> Vec<Page> {
         assign_date_ranks(&mut pages);
         pages
+    }
+
+    #[test]
+    fn fast_slugify_matches_the_slug_crate() {
+        for s in ["Hello, World!", "  small-business ", "C++ & Rust_2024", "--a--b--", "", "ÜBER größe", "日本語", "CTO/CIO"] {
+            assert_eq!(slugify(s), slug::slugify(s), "{s:?}");
+        }
     }
 
     #[test]
@@ -316,16 +351,22 @@ pub struct Site {
     pub sections: Vec<Section>,
     pub taxonomies: Vec<Taxonomy>,
     pub marketing: crate::marketing::Marketing,
+    /// Search index entry (JSON) of each page, in page order.
+    pub search_entries: Vec<Arc<str>>,
 }
 
 impl Site {
     pub fn home(&self) -> Option<&Section> {
         self.sections.iter().find(|s| s.is_home())
     }
-    /// Pages with a date, newest first (feeds, "latest" lists).
+    /// Pages with a date, newest first (feeds, "latest" lists). Linear: uses the date ranks.
     pub fn dated_pages(&self) -> Vec<PageId> {
-        let mut ids: Vec<PageId> = (0..self.pages.len()).filter(|&i| self.pages[i].date.is_some()).collect();
-        ids.sort_by(|&a, &b| by_date_desc(&self.pages, a, b));
-        ids
+        let mut by_rank: Vec<PageId> = vec![usize::MAX; self.pages.len()];
+        for (id, p) in self.pages.iter().enumerate() {
+            if let Some(slot) = by_rank.get_mut(p.date_rank) {
+                *slot = id;
+            }
+        }
+        by_rank.into_iter().filter(|&id| id != usize::MAX && self.pages[id].date.is_some()).collect()
     }
 }

@@ -53,7 +53,19 @@ pub struct Rendered {
     pub anchor_refs: Vec<AnchorRef>,
     /// Image sources without alt text (for `folio check`).
     pub images_missing_alt: Vec<(String, usize, usize)>,
+    /// Every `@/` link target and the URL it resolved to: a cached rendering stays valid while
+    /// each target still resolves to the same URL.
+    pub links: Vec<(String, Option<String>)>,
+    /// Whether any shortcode was rendered (the output then depends on templates and data).
+    pub uses_shortcodes: bool,
+    /// The first words of the text, for the search index.
+    pub search_text: String,
+    /// Hash of the HTML and summary, to tell whether dependent pages need re-rendering.
+    pub hash: u64,
 }
+
+/// Words of body text kept for the search index.
+pub const SEARCH_WORDS: usize = 60;
 
 /// The file a text comes from, for diagnostics.
 pub struct SourceInfo<'a> {
@@ -98,7 +110,7 @@ fn code_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
 
 /// The anchor id for a heading's text: ASCII, lowercase, `-`-separated.
 pub fn heading_id(text: &str) -> String {
-    let s = slug::slugify(text);
+    let s = crate::model::slugify(text);
     if s.is_empty() {
         "section".to_string()
     } else {
@@ -214,7 +226,9 @@ pub fn render(src: &SourceInfo<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<D
                 };
                 let target = &path[2..];
                 let orig = extracted.original_offset(range.start);
-                let resolved = match resolver.url_for(target) {
+                let found = resolver.url_for(target);
+                out.links.push((target.to_string(), found.clone()));
+                let resolved = match found {
                     Some(url) => {
                         if let Some(a) = anchor {
                             let (line, col) = crate::diag::line_col(src.body, orig);
@@ -288,6 +302,15 @@ pub fn render(src: &SourceInfo<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<D
     } else {
         String::new()
     };
+    out.uses_shortcodes = !extracted.calls.is_empty();
+    out.search_text = text_prefix(&html, SEARCH_WORDS);
+    out.hash = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        html.hash(&mut h);
+        out.summary_html.hash(&mut h);
+        h.finish()
+    };
     out.html = html;
     out.word_count = words;
     out.reading_time = words.div_ceil(WORDS_PER_MINUTE).max(1);
@@ -312,6 +335,36 @@ fn insert_toc(siblings: &mut Vec<TocEntry>, entry: TocEntry) {
         Some(last) if last.level < entry.level => insert_toc(&mut last.children, entry),
         _ => siblings.push(entry),
     }
+}
+
+/// The first `max_words` words of an HTML fragment's text; stops reading once it has them.
+pub fn text_prefix(html: &str, max_words: usize) -> String {
+    let mut end = html.len();
+    let mut words = 0;
+    let mut in_word = false;
+    let mut in_tag = false;
+    for (i, c) in html.char_indices() {
+        match c {
+            '<' => {
+                in_tag = true;
+                in_word = false;
+            }
+            '>' if in_tag => in_tag = false,
+            _ if in_tag => {}
+            c if c.is_whitespace() => in_word = false,
+            _ => {
+                if !in_word {
+                    words += 1;
+                    if words > max_words {
+                        end = i;
+                        break;
+                    }
+                }
+                in_word = true;
+            }
+        }
+    }
+    html_to_text(&html[..end])
 }
 
 /// Plain text of an HTML fragment (tags removed, entities for `& < > "` decoded), whitespace
@@ -420,5 +473,6 @@ mod tests {
     #[test]
     fn text_of_html() {
         assert_eq!(html_to_text("<p>A &amp; <b>B</b></p>"), "A & B");
+        assert_eq!(text_prefix("<p>one two</p><p>three four</p>", 3), "one two three");
     }
 }

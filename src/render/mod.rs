@@ -24,6 +24,10 @@ pub struct Renderer {
     site_value: tera::Value,
 }
 
+fn escape_fn(s: &str) -> String {
+    crate::parse::highlight::escape_html(s)
+}
+
 fn error_chain(e: &tera::Error) -> String {
     let mut parts = vec![e.to_string()];
     let mut cur: Option<&dyn std::error::Error> = std::error::Error::source(e);
@@ -59,6 +63,9 @@ impl Renderer {
         names.sort();
         let mut tera = tera::Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
+        // Tera's own escaper also encodes `/` (as `&#x2F;`), which bloats every URL and, with
+        // the `default` filter, ends up double-escaped. Escaping `& < > " '` is what HTML needs.
+        tera.set_escape_fn(escape_fn);
         let raw: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), by_name[*n].text.as_str())).collect();
         if let Err(e) = tera.add_raw_templates(raw.clone()) {
             let mut errors = Vec::new();

@@ -78,12 +78,95 @@ fn per_page(site: &Site, section: SectionId) -> usize {
     site.sections[section].meta.paginate_by.unwrap_or(site.config.paginate_by)
 }
 
+/// A stable name for a job across rebuilds (page indices shift when pages come and go).
+pub fn job_key(site: &Site, job: &Job) -> String {
+    match job {
+        Job::Page(id) => format!("page:{}", site.pages[*id].key),
+        Job::Section(id, k) => format!("section:{}:{k}", site.sections[*id].key),
+        Job::TaxonomyList(t) => format!("taxonomy:{}", site.taxonomies[*t].name),
+        Job::Term(t, k, p) => format!("term:{}:{}:{p}", site.taxonomies[*t].name, site.taxonomies[*t].terms[*k].slug),
+        Job::Alias(id, a) => format!("alias:{}:{a}", site.pages[*id].key),
+        Job::Marketing(m) => crate::marketing::job_key(site, m),
+        other => format!("{other:?}"),
+    }
+}
+
+/// Hashes anything hashable into one number.
+pub fn hash_of<T: std::hash::Hash + ?Sized>(v: &T) -> u64 {
+    use std::hash::Hasher;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    v.hash(&mut h);
+    h.finish()
+}
+
+/// What a page contributes to other pages that list or link it (cards, feeds, the index).
+pub fn page_card_hash(site: &Site, id: PageId) -> u64 {
+    let p = &site.pages[id];
+    hash_of(&(p.source_hash, p.rendered.hash, &p.url))
+}
+
+/// A fingerprint of everything a job's output depends on. Equal fingerprints mean equal
+/// output, so an incremental rebuild renders only the jobs whose fingerprint changed. `global`
+/// covers the configuration, templates and marketing data that every page may show.
+pub fn fingerprints(site: &Site, jobs: &[Job], keys: &[String], global: u64) -> Vec<u64> {
+    let cards: Vec<u64> = (0..site.pages.len()).into_par_iter().map(|i| page_card_hash(site, i)).collect();
+    let section_hash = |s: SectionId| hash_of(&(site.sections[s].source_hash, site.sections[s].rendered.hash, &site.sections[s].url));
+    let range_hash = |ids: &[PageId]| hash_of(&ids.iter().map(|&i| cards[i]).collect::<Vec<_>>());
+    let site_hash = hash_of(&(&cards, (0..site.sections.len()).map(section_hash).collect::<Vec<_>>()));
+    let dated = site.dated_pages();
+    let home_lists = {
+        let mut featured: Vec<PageId> = (0..site.pages.len()).filter(|&i| site.pages[i].meta.featured).collect();
+        featured.sort_by(|&a, &b| crate::model::by_date_desc(&site.pages, a, b));
+        hash_of(&(range_hash(&featured[..featured.len().min(6)]), range_hash(&dated[..dated.len().min(6)])))
+    };
+    jobs.par_iter()
+        .zip(keys)
+        .map(|(job, key)| {
+            let own = match job {
+                Job::Page(id) => {
+                    let p = &site.pages[*id];
+                    let neighbours: Vec<u64> = p.related.iter().chain(&p.previous).chain(&p.next).map(|&i| cards[i]).collect();
+                    hash_of(&(cards[*id], p.section.map(section_hash), neighbours))
+                }
+                Job::Section(id, k) => {
+                    let s = &site.sections[*id];
+                    let subs: Vec<u64> = s.subsections.iter().map(|&i| section_hash(i)).collect();
+                    let extra = if s.is_home() { home_lists } else { 0 };
+                    let per = s.meta.paginate_by.unwrap_or(site.config.paginate_by).max(1);
+                    let range = &s.pages[(k * per).min(s.pages.len())..((k + 1) * per).min(s.pages.len())];
+                    hash_of(&(section_hash(*id), s.parent.map(section_hash), subs, s.pages.len(), range_hash(range), extra))
+                }
+                Job::TaxonomyList(t) => hash_of(&site.taxonomies[*t].terms.iter().map(|term| (&term.name, term.pages.len())).collect::<Vec<_>>()),
+                Job::Term(t, k, p) => {
+                    let term = &site.taxonomies[*t].terms[*k];
+                    let per = site.config.paginate_by.max(1);
+                    let range = &term.pages[(p * per).min(term.pages.len())..((p + 1) * per).min(term.pages.len())];
+                    hash_of(&(&term.name, term.pages.len(), range_hash(range)))
+                }
+                Job::Alias(id, a) => hash_of(&(&site.pages[*id].url, &site.pages[*id].meta.aliases[*a])),
+                Job::Feed => range_hash(&dated[..dated.len().min(site.config.feed.limit)]),
+                Job::Sitemap | Job::SearchIndex => site_hash,
+                Job::Marketing(_) => hash_of(&site.sections.iter().filter(|s| crate::marketing::owns_section(&s.dir)).map(|s| s.source_hash).collect::<Vec<_>>()),
+                Job::NotFound | Job::Robots | Job::SyntaxCss | Job::SearchPage => 0,
+            };
+            hash_of(&(global, key, own))
+        })
+        .collect()
+}
+
 /// Renders every job; all errors are returned together.
 pub fn render_all(site: &Site, r: &Renderer) -> (Vec<OutFile>, Vec<Diagnostic>) {
     render_jobs(site, r, &plan(site))
 }
 
 pub fn render_jobs(site: &Site, r: &Renderer, jobs: &[Job]) -> (Vec<OutFile>, Vec<Diagnostic>) {
+    let (mut files, errors) = render_jobs_unsorted(site, r, jobs);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    (files, errors)
+}
+
+/// Renders `jobs` in parallel; files come back in the order of `jobs` (when there are no errors).
+pub fn render_jobs_unsorted(site: &Site, r: &Renderer, jobs: &[Job]) -> (Vec<OutFile>, Vec<Diagnostic>) {
     let results: Vec<Result<OutFile, Diagnostic>> = jobs.par_iter().map(|j| render_job(site, r, j)).collect();
     let mut files = Vec::with_capacity(results.len());
     let mut errors = Vec::new();
@@ -93,7 +176,6 @@ pub fn render_jobs(site: &Site, r: &Renderer, jobs: &[Job]) -> (Vec<OutFile>, Ve
             Err(e) => errors.push(e),
         }
     }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
     (files, errors)
 }
 
@@ -174,7 +256,7 @@ pub fn base_context(site: &Site, r: &Renderer, mut c: Common) -> tera::Context {
 }
 
 fn html(path: String, body: String) -> OutFile {
-    OutFile { path, bytes: body.into_bytes() }
+    OutFile { path, bytes: std::sync::Arc::from(body.into_bytes()) }
 }
 
 fn page_description(site: &Site, id: PageId) -> String {

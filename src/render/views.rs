@@ -51,7 +51,7 @@ pub fn tag_links<'a>(values: &'a [String], taxonomy: &str, site: &Site) -> Vec<L
     values
         .iter()
         .filter_map(|v| {
-            let slug = slug::slugify(v);
+            let slug = crate::model::slugify(v);
             (!slug.is_empty()).then(|| Link { name: v.as_str(), url: format!("/{taxonomy}/{slug}/") })
         })
         .collect()
