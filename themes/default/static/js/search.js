@@ -66,6 +66,16 @@
     history.replaceState(null, "", q ? "?q=" + encodeURIComponent(q) : location.pathname);
     render(q);
   });
+  // Results follow typing too, after a short pause.
+  var timer = null;
+  input.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(function () {
+      var q = input.value.trim();
+      history.replaceState(null, "", q ? "?q=" + encodeURIComponent(q) : location.pathname);
+      render(q);
+    }, 250);
+  });
   var initial = new URLSearchParams(location.search).get("q");
   if (initial) { input.value = initial; render(initial); }
 })();
