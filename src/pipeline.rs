@@ -12,7 +12,11 @@ use crate::parse::markdown::{self, Rendered, Resolver, SourceInfo};
 use crate::parse::shortcodes::Call;
 use crate::render::{self, Renderer};
 use rayon::prelude::*;
-use std::collections::HashMap;
+use std::collections::HashMap as StdHashMap;
+
+/// Hash maps keyed by content paths and job names: FxHash is several times faster than the
+/// default SipHash for such short keys, and these keys are the user's own file names.
+type HashMap<K, V> = StdHashMap<K, V, rustc_hash::FxBuildHasher>;
 use crate::parse::front_matter::FrontMatter;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -60,7 +64,7 @@ impl std::fmt::Display for Stats {
 /// A successful build: the model, every rendered file and the assets to copy.
 pub struct Built {
     pub site: Site,
-    /// Every rendered file, sorted by path.
+    /// Every rendered file (sorted by path when it comes from [`build`]).
     pub files: Vec<OutFile>,
     pub assets: Vec<Asset>,
     pub stats: Stats,
@@ -120,7 +124,9 @@ impl PhaseTimer {
 
 /// Builds the site in memory. On any error, returns every diagnostic found.
 pub fn build(opts: &BuildOptions) -> Result<Built, Diagnostics> {
-    Engine::new(opts.clone()).run(&[])
+    let mut built = Engine::new(opts.clone()).run(&[])?;
+    built.files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(built)
 }
 
 /// How a content file takes part in the site.
@@ -249,6 +255,9 @@ struct State {
     meta_cache: HashMap<String, (u64, Result<Meta, Vec<Diagnostic>>)>,
     md_cache: HashMap<String, MdEntry>,
     related_cache: Option<(u64, Vec<Vec<usize>>)>,
+    /// Marketing data as loaded (version, data, problems) and with rendered FAQ answers.
+    marketing_cache: Option<(u64, Marketing, Vec<Diagnostic>)>,
+    answers_cache: Option<(u64, Marketing, Vec<Diagnostic>)>,
     /// Page key → (hash of its inputs, search index entry).
     search_cache: HashMap<String, (u64, Arc<str>)>,
     /// Job key → (fingerprint, rendered file) of the last good build.
@@ -314,17 +323,19 @@ impl Engine {
             let mut state = State {
                 config,
                 config_text,
-                hashes: HashMap::new(),
+                hashes: HashMap::default(),
                 renderer: None,
                 template_errors: Vec::new(),
                 templates_hash: 0,
                 load_errors,
                 tree,
-                meta_cache: HashMap::new(),
-                md_cache: HashMap::new(),
+                meta_cache: HashMap::default(),
+                md_cache: HashMap::default(),
                 related_cache: None,
-                search_cache: HashMap::new(),
-                outputs: HashMap::new(),
+                search_cache: HashMap::default(),
+                marketing_cache: None,
+                answers_cache: None,
+                outputs: HashMap::default(),
             };
             state.refresh_hashes();
             state.compile_templates();
@@ -473,17 +484,25 @@ impl State {
             self.meta_cache.retain(|k, _| live.contains(k.as_str()));
         }
         timer.mark("front matter");
-        let (marketing_data, marketing_errors) = marketing::load(&marketing_files, config, &tree.assets);
-        errors.extend(marketing_errors);
         let marketing_version = crate::render::site::hash_of(&(
-            marketing_files.iter().map(|f| hashes.get(&f.rel).copied().unwrap_or(0)).collect::<Vec<_>>(),
+            marketing_files.iter().map(|f| (&f.rel, hashes.get(&f.rel).copied().unwrap_or(0))).collect::<Vec<_>>(),
+            tree.assets.len(),
             crate::marketing::banners::build_date().to_string(),
         ));
+        let (marketing_data, marketing_errors) = match &self.marketing_cache {
+            Some((v, m, e)) if *v == marketing_version => (m.clone(), e.clone()),
+            _ => {
+                let (m, e) = marketing::load(&marketing_files, config, &tree.assets);
+                self.marketing_cache = Some((marketing_version, m.clone(), e.clone()));
+                (m, e)
+            }
+        };
+        errors.extend(marketing_errors);
 
         timer.mark("marketing");
         // URLs, and two sources on one URL.
-        let mut urls: HashMap<String, String> = HashMap::with_capacity(pages_src.len() + sections_src.len());
-        let mut owners: HashMap<String, PathBuf> = HashMap::with_capacity(pages_src.len() + sections_src.len());
+        let mut urls: HashMap<String, String> = HashMap::with_capacity_and_hasher(pages_src.len() + sections_src.len(), Default::default());
+        let mut owners: HashMap<String, PathBuf> = HashMap::with_capacity_and_hasher(pages_src.len() + sections_src.len(), Default::default());
         let mut claim = |url: &str, shown: &Path, errors: &mut Diagnostics| {
             if let Some(first) = owners.get(url) {
                 errors.push(
@@ -581,14 +600,25 @@ impl State {
         };
         let shortcode_version = crate::render::site::hash_of(&(self.templates_hash, marketing_version));
 
-        // FAQ answers first, so the `faq` shortcode in pages sees them rendered.
-        let mut marketing_data = marketing_data;
-        let answers_errors = {
-            let unrendered = marketing_data.clone();
-            let pre = SiteResolver { urls: &urls, renderer, marketing: &unrendered, config };
-            marketing_data.render_answers(&pre)
+        // FAQ answers first, so the `faq` shortcode in pages sees them rendered. They depend on
+        // the FAQ files, the templates and (through links) the site's URLs.
+        let mut urls_list: Vec<(&String, &String)> = urls.iter().collect();
+        urls_list.sort_unstable();
+        let answers_version = crate::render::site::hash_of(&(marketing_version, self.templates_hash, urls_list));
+        let marketing_data = match &self.answers_cache {
+            Some((v, m, e)) if *v == answers_version => {
+                errors.extend(e.iter().cloned());
+                m.clone()
+            }
+            _ => {
+                let mut rendered = marketing_data.clone();
+                let pre = SiteResolver { urls: &urls, renderer, marketing: &marketing_data, config };
+                let e = rendered.render_answers(&pre);
+                errors.extend(e.iter().cloned());
+                self.answers_cache = Some((answers_version, rendered.clone(), e));
+                rendered
+            }
         };
-        errors.extend(answers_errors);
 
         timer.mark("answers");
         // Markdown, in parallel, reusing renderings whose inputs did not change.
@@ -729,31 +759,31 @@ impl State {
         }
         timer.mark("render");
         let mut changed = Vec::new();
-        let mut outputs: HashMap<String, (u64, OutFile)> = HashMap::with_capacity(jobs.len());
-        let mut fresh: HashMap<usize, OutFile> = todo.iter().copied().zip(rendered_files).collect();
-        for (i, key) in keys.into_iter().enumerate() {
-            let entry = match fresh.remove(&i) {
-                Some(file) => {
-                    let same = self.outputs.get(&key).is_some_and(|(_, old)| old.path == file.path && old.bytes == file.bytes);
-                    if !same {
-                        changed.push(file.path.clone());
-                    }
-                    (prints[i], file)
+        for (i, file) in todo.iter().copied().zip(rendered_files) {
+            match self.outputs.get(&keys[i]) {
+                Some((_, old)) if old.path == file.path && old.bytes == file.bytes => {}
+                Some((_, old)) if old.path != file.path => {
+                    changed.push(old.path.clone());
+                    changed.push(file.path.clone());
                 }
-                None => match self.outputs.remove(&key) {
-                    Some(e) => e,
-                    None => continue,
-                },
-            };
-            outputs.insert(key, entry);
+                _ => changed.push(file.path.clone()),
+            }
+            self.outputs.insert(keys[i].clone(), (prints[i], file));
         }
-        for (_, (_, gone)) in self.outputs.drain() {
-            changed.push(gone.path);
+        if self.outputs.len() > keys.len() {
+            let live: std::collections::HashSet<&str> = keys.iter().map(String::as_str).collect();
+            self.outputs.retain(|k, (_, f)| {
+                let keep = live.contains(k.as_str());
+                if !keep {
+                    changed.push(f.path.clone());
+                }
+                keep
+            });
         }
-        self.outputs = outputs;
-        let mut files: Vec<OutFile> = self.outputs.values().map(|(_, f)| f.clone()).collect();
-        files.sort_by(|a, b| a.path.cmp(&b.path));
+        // Unsorted here; `build` sorts for writing.
+        let files: Vec<OutFile> = self.outputs.values().map(|(_, f)| f.clone()).collect();
         changed.sort();
+        changed.dedup();
 
         timer.mark("outputs");
         let warnings = site
@@ -799,7 +829,7 @@ fn check_anchors(pages: &[Page], sections: &[Section], marketing: &Marketing, er
     }
     // Only the targets that are linked with an anchor need their headings looked up.
     let wanted: std::collections::HashSet<&str> = refs.iter().map(|(_, a)| a.target.as_str()).collect();
-    let mut anchors: HashMap<&str, &[String]> = HashMap::new();
+    let mut anchors: HashMap<&str, &[String]> = HashMap::default();
     for p in pages.iter().filter(|p| wanted.contains(p.key.as_str())) {
         anchors.insert(&p.key, &p.rendered.anchors);
     }

@@ -3,7 +3,7 @@
 
 use crate::parse::front_matter::{FrontMatter, SortBy};
 use crate::parse::markdown::Rendered;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 use time::OffsetDateTime;
@@ -141,13 +141,15 @@ pub fn sort_pages(pages: &[Page], ids: &mut [PageId], sort_by: SortBy) {
 }
 
 /// Builds taxonomies from pages' `tags` and `categories`. Linear in the number of (page, term)
-/// pairs. Terms whose names slugify alike (`Rust`, `rust`) are merged; the first-seen spelling
-/// (by page order) names the term.
+/// pairs: each distinct spelling is slugified once. Terms whose names slugify alike (`Rust`,
+/// `rust`) are merged; the first-seen spelling (by page order) names the term.
 pub fn build_taxonomies(pages: &[Page], names: &[String]) -> Vec<Taxonomy> {
     names
         .iter()
         .map(|name| {
-            let mut terms: BTreeMap<String, Term> = BTreeMap::new();
+            let mut by_spelling: HashMap<&str, Option<usize>> = HashMap::new();
+            let mut by_slug: HashMap<String, usize> = HashMap::new();
+            let mut terms: Vec<Term> = Vec::new();
             for (id, page) in pages.iter().enumerate() {
                 let values = match name.as_str() {
                     "tags" => &page.meta.tags,
@@ -155,24 +157,28 @@ pub fn build_taxonomies(pages: &[Page], names: &[String]) -> Vec<Taxonomy> {
                     _ => continue,
                 };
                 for v in values {
-                    let slug = slugify(v);
-                    if slug.is_empty() {
-                        continue;
-                    }
-                    let term = terms.entry(slug.clone()).or_insert_with(|| Term {
-                        name: v.clone(),
-                        url: format!("/{name}/{slug}/"),
-                        slug,
-                        pages: Vec::new(),
+                    let term = *by_spelling.entry(v.as_str()).or_insert_with(|| {
+                        let slug = slugify(v);
+                        if slug.is_empty() {
+                            return None;
+                        }
+                        Some(*by_slug.entry(slug.clone()).or_insert_with(|| {
+                            terms.push(Term { name: v.clone(), url: format!("/{name}/{slug}/"), slug, pages: Vec::new() });
+                            terms.len() - 1
+                        }))
                     });
-                    if term.pages.last() != Some(&id) {
-                        term.pages.push(id);
+                    if let Some(t) = term {
+                        let list = &mut terms[t].pages;
+                        if list.last() != Some(&id) {
+                            list.push(id);
+                        }
                     }
                 }
             }
-            let mut terms: Vec<Term> = terms.into_values().collect();
+            terms.sort_by(|a, b| a.slug.cmp(&b.slug));
             for t in &mut terms {
-                t.pages.sort_by(|&a, &b| by_date_desc(pages, a, b));
+                t.pages.sort_unstable_by_key(|&id| pages[id].date_rank);
+                t.pages.dedup();
             }
             Taxonomy { name: name.clone(), url: format!("/{name}/"), terms }
         })
