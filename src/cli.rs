@@ -46,6 +46,43 @@ pub enum Command {
     },
     /// Create a new site in DIR that builds at once.
     Init { dir: PathBuf },
+    /// Build and serve the site on this machine, rebuild on every save and reload open pages.
+    Serve {
+        /// The site's folder (with site.yaml).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The address to listen on (loopback unless you need otherwise).
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// The port; if busy, the next free one is used. 0 lets the system choose.
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// Include pages marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Read the contact-form submissions the dev server stored (default: list them).
+    Submissions {
+        #[command(subcommand)]
+        action: Option<SubmissionsAction>,
+        #[arg(long, default_value = ".", global = true)]
+        root: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SubmissionsAction {
+    /// A readable table of every submission.
+    List,
+    /// Every submission as CSV on standard output.
+    Export {
+        /// CSV (RFC 4180; cells that a spreadsheet would run as formulas are neutralised).
+        #[arg(long)]
+        csv: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -118,6 +155,20 @@ pub fn run(cli: Cli) -> Result<(), u8> {
                 Err(d) => {
                     eprintln!("{d}");
                     Err(1)
+                }
+            }
+        }
+        Command::Serve { root, bind, port, open, drafts } => {
+            crate::serve::run(crate::serve::ServeOptions { root, bind, port, open, drafts })
+        }
+        Command::Submissions { action, root } => {
+            use crate::serve::submissions::{self, Output};
+            match action {
+                None | Some(SubmissionsAction::List) => submissions::run(&root, Output::Table),
+                Some(SubmissionsAction::Export { csv: true }) => submissions::run(&root, Output::Csv),
+                Some(SubmissionsAction::Export { csv: false }) => {
+                    eprintln!("error: choose an export format: `folio submissions export --csv`");
+                    Err(2)
                 }
             }
         }

@@ -14,6 +14,7 @@ pub mod parse;
 pub mod pipeline;
 pub mod render;
 pub mod scaffold;
+pub mod serve;
 pub mod session;
 mod theme_files;
 pub mod yaml;

@@ -8,3 +8,4 @@ mod html;
 mod marketing;
 mod sample;
 mod support;
+mod serve;

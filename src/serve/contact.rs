@@ -1,0 +1,463 @@
+//! The contact endpoint stub: what a production form handler would check, so agencies see the
+//! real behaviour while editing. Refuses other origins (any page the user visits could otherwise
+//! post here), limits each client's rate, validates every field with one message per field,
+//! answers honeypot hits as success, and stores valid posts durably before answering.
+//! The checks are pure functions; [`handle`] wires them to a request.
+
+use super::submissions::{Fields, Record, Store};
+use serde_json::json;
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::net::IpAddr;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// Largest body accepted, in bytes (larger gets 413).
+pub const MAX_BODY: usize = 32 * 1024;
+/// Posts per client per [`RATE_WINDOW`]; more get 429.
+pub const RATE_LIMIT: usize = 20;
+pub const RATE_WINDOW: Duration = Duration::from_secs(60);
+/// Where a successful form post is sent.
+pub const THANKS: &str = "/contact/thanks/";
+
+/// Whether a post may come from where it says it comes from. `host_ok` is the server's Host
+/// check, applied to the authority of `Origin`. Browsers send `Origin` on every POST, and
+/// `Sec-Fetch-Site` when they know it; a request without either is not from a web page.
+pub fn origin_allowed(origin: Option<&str>, sec_fetch_site: Option<&str>, host_ok: impl Fn(&str) -> bool) -> bool {
+    if let Some(site) = sec_fetch_site {
+        if !matches!(site.trim().to_ascii_lowercase().as_str(), "same-origin" | "none") {
+            return false;
+        }
+    }
+    match origin {
+        None => true,
+        Some(o) => match o.trim().strip_prefix("http://") {
+            Some(authority) => !authority.is_empty() && !authority.contains(['/', '?', '#', '@']) && host_ok(authority),
+            None => false,
+        },
+    }
+}
+
+/// How the body is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyKind {
+    Form,
+    Json,
+}
+
+/// The body kind from `Content-Type`, or `None` for anything the form does not send.
+pub fn body_kind(content_type: Option<&str>) -> Option<BodyKind> {
+    let mime = content_type?.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    match mime.as_str() {
+        "application/x-www-form-urlencoded" => Some(BodyKind::Form),
+        "application/json" => Some(BodyKind::Json),
+        _ => None,
+    }
+}
+
+/// The fields of an urlencoded form body; unknown names are ignored, the first value wins.
+pub fn parse_form(body: &[u8]) -> Fields {
+    let mut f = Fields::default();
+    let mut seen = std::collections::HashSet::new();
+    for (k, v) in form_urlencoded::parse(body) {
+        if seen.insert(k.clone()) {
+            f.set(&k, v.into_owned());
+        }
+    }
+    f
+}
+
+/// The fields of a JSON object body. Non-string values are an error for their field.
+pub fn parse_json(body: &[u8]) -> Result<(Fields, BTreeMap<&'static str, String>), String> {
+    let value: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| format!("the body is not valid JSON: {e}"))?;
+    let serde_json::Value::Object(map) = value else {
+        return Err("the body must be a JSON object of fields".into());
+    };
+    let mut f = Fields::default();
+    let mut errors = BTreeMap::new();
+    for (k, v) in map {
+        match v {
+            serde_json::Value::String(s) => f.set(&k, s),
+            serde_json::Value::Null => {}
+            _ => {
+                if let Some(name) = Fields::NAMES.iter().find(|n| **n == k) {
+                    errors.insert(*name, "Must be text.".to_string());
+                }
+            }
+        }
+    }
+    Ok((f, errors))
+}
+
+/// A simple, strict check of an address's shape (`local@domain.tld`), not of its existence.
+pub fn email_ok(email: &str) -> bool {
+    let Some((local, domain)) = email.rsplit_once('@') else { return false };
+    let local_ok = !local.is_empty()
+        && local.len() <= 64
+        && !local.starts_with('.')
+        && !local.ends_with('.')
+        && !local.contains("..")
+        && local.chars().all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+/=?^_`{|}~.-".contains(c));
+    let labels: Vec<&str> = domain.split('.').collect();
+    let domain_ok = labels.len() >= 2
+        && domain.len() <= 253
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+        })
+        && labels.last().is_some_and(|tld| tld.len() >= 2 && !tld.chars().all(|c| c.is_ascii_digit()));
+    local_ok && domain_ok
+}
+
+/// Plan ids when the site's tiers are not known: what a tier id can look like.
+fn plausible_plan(plan: &str) -> bool {
+    plan.len() <= 64 && plan.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+fn single_line(s: &str) -> bool {
+    !s.chars().any(char::is_control)
+}
+
+/// Validates and trims the fields; returns one message per invalid field.
+pub fn validate(f: &mut Fields, plans: Option<&[String]>) -> BTreeMap<&'static str, String> {
+    f.trim();
+    let mut errors = BTreeMap::new();
+    let chars = |s: &str| s.chars().count();
+    if f.name.is_empty() {
+        errors.insert("name", "Please enter your name.".to_string());
+    } else if chars(&f.name) > 100 {
+        errors.insert("name", "Please keep your name to 100 characters or fewer.".to_string());
+    } else if !single_line(&f.name) {
+        errors.insert("name", "Please write your name on one line.".to_string());
+    }
+    if f.email.is_empty() {
+        errors.insert("email", "Please enter your email address.".to_string());
+    } else if chars(&f.email) > 254 {
+        errors.insert("email", "Please keep the email address to 254 characters or fewer.".to_string());
+    } else if !email_ok(&f.email) {
+        errors.insert("email", "Please enter a valid email address, like name@example.com.".to_string());
+    }
+    if chars(&f.company) > 100 {
+        errors.insert("company", "Please keep the company name to 100 characters or fewer.".to_string());
+    } else if !single_line(&f.company) {
+        errors.insert("company", "Please write the company name on one line.".to_string());
+    }
+    if !f.plan.is_empty() {
+        let known = match plans {
+            Some(ids) => ids.contains(&f.plan),
+            None => plausible_plan(&f.plan),
+        };
+        if !known {
+            errors.insert("plan", "Please choose a plan from the list.".to_string());
+        }
+    }
+    if f.message.is_empty() {
+        errors.insert("message", "Please write a message.".to_string());
+    } else if chars(&f.message) > 5000 {
+        errors.insert("message", "Please keep the message to 5000 characters or fewer.".to_string());
+    } else if f.message.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
+        errors.insert("message", "The message contains control characters; please remove them.".to_string());
+    }
+    errors
+}
+
+/// Posts per client in a sliding window.
+#[derive(Default)]
+pub struct RateLimiter {
+    hits: Mutex<HashMap<IpAddr, VecDeque<Instant>>>,
+}
+
+impl RateLimiter {
+    /// Records a post from `ip` at `now`; `Err(seconds to wait)` when over the limit.
+    pub fn check(&self, ip: IpAddr, now: Instant) -> Result<(), u64> {
+        let mut hits = self.hits.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        // Forget clients whose window has passed, so the map stays small.
+        if hits.len() > 1024 {
+            hits.retain(|_, q| q.back().is_some_and(|t| now.duration_since(*t) < RATE_WINDOW));
+        }
+        let q = hits.entry(ip).or_default();
+        while q.front().is_some_and(|t| now.duration_since(*t) >= RATE_WINDOW) {
+            q.pop_front();
+        }
+        if q.len() >= RATE_LIMIT {
+            let oldest = q.front().copied().unwrap_or(now);
+            let wait = RATE_WINDOW.saturating_sub(now.duration_since(oldest)).as_secs().max(1);
+            return Err(wait);
+        }
+        q.push_back(now);
+        Ok(())
+    }
+}
+
+/// A post as the router hands it over.
+pub struct Post<'a> {
+    pub ip: IpAddr,
+    pub content_type: Option<&'a str>,
+    pub accept: Option<&'a str>,
+    pub origin: Option<&'a str>,
+    pub sec_fetch_site: Option<&'a str>,
+    pub user_agent: Option<&'a str>,
+    pub body: &'a [u8],
+    /// The body was longer than [`MAX_BODY`].
+    pub too_large: bool,
+}
+
+/// The answer to a post, independent of the HTTP library.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    pub status: u16,
+    pub content_type: &'static str,
+    pub body: String,
+    pub headers: Vec<(&'static str, String)>,
+}
+
+impl Answer {
+    fn json(status: u16, body: serde_json::Value) -> Answer {
+        Answer { status, content_type: "application/json", body: body.to_string(), headers: Vec::new() }
+    }
+    fn html(status: u16, title: &str, inner: &str) -> Answer {
+        let body = format!(
+            "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{t}</title>\
+<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"></head>\n<body><main style=\"font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem\">\
+<h1>{t}</h1>\n{inner}\n<p><a href=\"/contact/\">Back to the contact form</a></p></main></body></html>\n",
+            t = escape(title)
+        );
+        Answer { status, content_type: "text/html; charset=utf-8", body, headers: Vec::new() }
+    }
+    fn with_header(mut self, name: &'static str, value: String) -> Answer {
+        self.headers.push((name, value));
+        self
+    }
+}
+
+/// Minimal HTML escaping for text and attribute values.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn label(field: &str) -> &'static str {
+    match field {
+        "name" => "Your name",
+        "email" => "Email address",
+        "company" => "Company",
+        "plan" => "Plan",
+        "message" => "Message",
+        _ => "Field",
+    }
+}
+
+fn error_answer(json_wanted: bool, status: u16, message: &str) -> Answer {
+    if json_wanted {
+        Answer::json(status, json!({ "error": message }))
+    } else {
+        Answer::html(status, "The message was not sent", &format!("<p>{}</p>", escape(message)))
+    }
+}
+
+/// The endpoint's state: the rate limiter and the submissions file.
+pub struct Endpoint {
+    pub limiter: RateLimiter,
+    pub store: Store,
+}
+
+impl Endpoint {
+    pub fn new(store: Store) -> Endpoint {
+        Endpoint { limiter: RateLimiter::default(), store }
+    }
+
+    /// Answers one post. `host_ok` is the server's Host check; `plans` the site's tier ids.
+    pub fn handle(&self, post: &Post<'_>, host_ok: impl Fn(&str) -> bool, plans: Option<&[String]>) -> Answer {
+        let kind = body_kind(post.content_type);
+        let json_wanted = kind == Some(BodyKind::Json) || post.accept.is_some_and(|a| a.contains("application/json"));
+        if !origin_allowed(post.origin, post.sec_fetch_site, host_ok) {
+            return error_answer(json_wanted, 403, "Posts from other sites are refused.");
+        }
+        if let Err(wait) = self.limiter.check(post.ip, Instant::now()) {
+            return error_answer(json_wanted, 429, "Too many messages in a short time; please wait a minute and try again.")
+                .with_header("Retry-After", wait.to_string());
+        }
+        if post.too_large {
+            return error_answer(json_wanted, 413, "The message is too large (32 KiB at most).");
+        }
+        let (mut fields, mut errors) = match kind {
+            Some(BodyKind::Form) => (parse_form(post.body), BTreeMap::new()),
+            Some(BodyKind::Json) => match parse_json(post.body) {
+                Ok(x) => x,
+                Err(e) => return error_answer(true, 400, &e),
+            },
+            None => {
+                return error_answer(
+                    json_wanted,
+                    415,
+                    "Send the form as application/x-www-form-urlencoded or application/json.",
+                )
+            }
+        };
+        let spam = !fields.website.trim().is_empty();
+        if !spam {
+            let mut found = validate(&mut fields, plans);
+            found.append(&mut errors);
+            errors = found;
+            if !errors.is_empty() {
+                return if json_wanted {
+                    Answer::json(422, json!({ "errors": errors }))
+                } else {
+                    let items: String = errors
+                        .iter()
+                        .map(|(f, m)| format!("<li><strong>{}</strong>: {}</li>", label(f), escape(m)))
+                        .collect();
+                    Answer::html(422, "Please check the form", &format!("<p>Some fields need attention:</p>\n<ul>{items}</ul>"))
+                };
+            }
+        }
+        let record = Record::new(fields, spam, post.user_agent.unwrap_or_default());
+        if let Err(e) = self.store.append(&record) {
+            eprintln!("folio serve: could not store a contact submission: {e}");
+            return error_answer(json_wanted, 500, "The message could not be stored; see the terminal running folio.");
+        }
+        if json_wanted {
+            Answer::json(201, json!({ "id": record.id })).with_header("Location", THANKS.to_string())
+        } else {
+            Answer { status: 303, content_type: "text/plain; charset=utf-8", body: format!("See {THANKS}\n"), headers: Vec::new() }
+                .with_header("Location", THANKS.to_string())
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn host_ok(h: &str) -> bool {
+        h == "127.0.0.1:1111" || h == "localhost:1111"
+    }
+
+    #[test]
+    fn origin_checks() {
+        assert!(origin_allowed(None, None, host_ok));
+        assert!(origin_allowed(Some("http://127.0.0.1:1111"), Some("same-origin"), host_ok));
+        assert!(origin_allowed(Some("http://localhost:1111"), None, host_ok));
+        assert!(origin_allowed(None, Some("none"), host_ok));
+        assert!(!origin_allowed(Some("http://evil.example"), None, host_ok));
+        assert!(!origin_allowed(Some("http://127.0.0.1:1112"), None, host_ok));
+        assert!(!origin_allowed(Some("https://127.0.0.1:1111"), None, host_ok));
+        assert!(!origin_allowed(Some("null"), None, host_ok));
+        assert!(!origin_allowed(Some("http://user@127.0.0.1:1111"), None, host_ok));
+        assert!(!origin_allowed(Some("http://127.0.0.1:1111/x"), None, host_ok));
+        assert!(!origin_allowed(Some("http://127.0.0.1:1111"), Some("cross-site"), host_ok));
+        assert!(!origin_allowed(None, Some("same-site"), host_ok));
+    }
+
+    #[test]
+    fn urlencoded_bodies() {
+        let f = parse_form(b"name=Ada+Lovelace&email=ada%40example.com&message=Hi%0D%0Athere&plan=&website=&x=1&name=Evil");
+        assert_eq!(f.name, "Ada Lovelace");
+        assert_eq!(f.email, "ada@example.com");
+        assert_eq!(f.message, "Hi\r\nthere");
+        assert_eq!(f.website, "");
+        let f = parse_form(b"name=%E2%82%AC%zz&&=&message");
+        assert_eq!(f.name, "\u{20ac}%zz");
+        assert_eq!(f.message, "");
+    }
+
+    #[test]
+    fn json_bodies() {
+        let (f, errors) = parse_json(br#"{"name":"Ada","email":"a@b.co","message":"m","plan":null,"company":7}"#).unwrap();
+        assert_eq!(f.name, "Ada");
+        assert_eq!(errors.get("company").map(String::as_str), Some("Must be text."));
+        assert!(parse_json(b"[1]").is_err());
+        assert!(parse_json(b"{").is_err());
+    }
+
+    #[test]
+    fn email_syntax() {
+        for ok in ["a@b.co", "first.last+tag@sub.example.com", "x@m\u{fc}nchen.de", "o'neil@example.org"] {
+            assert!(email_ok(ok), "{ok}");
+        }
+        for bad in ["", "a", "a@", "@b.co", "a@b", "a@b.", "a@.co", "a b@c.co", "a@b c.co", "a..b@c.co", ".a@b.co", "a@-b.co", "a@b.c", "a@1.2", "<a@b.co>", "a@b@c.co"] {
+            assert!(!email_ok(bad), "{bad}");
+        }
+    }
+
+    fn fields(name: &str, email: &str, message: &str) -> Fields {
+        Fields { name: name.into(), email: email.into(), message: message.into(), ..Fields::default() }
+    }
+
+    #[test]
+    fn validation_gives_one_message_per_field() {
+        let mut f = fields("  Ada ", " ada@example.com ", " Hello ");
+        assert!(validate(&mut f, None).is_empty());
+        assert_eq!((f.name.as_str(), f.email.as_str(), f.message.as_str()), ("Ada", "ada@example.com", "Hello"));
+
+        let mut f = fields("", "nope", "");
+        let e = validate(&mut f, None);
+        assert_eq!(e.keys().copied().collect::<Vec<_>>(), ["email", "message", "name"]);
+
+        let mut f = fields(&"n".repeat(101), &format!("{}@example.com", "a".repeat(250)), &"m".repeat(5001));
+        f.company = "c".repeat(101);
+        let e = validate(&mut f, None);
+        assert_eq!(e.keys().copied().collect::<Vec<_>>(), ["company", "email", "message", "name"]);
+
+        let mut f = fields(&"\u{e9}".repeat(100), "a@b.co", &"\u{e9}".repeat(5000));
+        assert!(validate(&mut f, None).is_empty(), "limits count characters, not bytes");
+
+        let mut f = fields("Ada\r\nBcc: x", "a@b.co", "m");
+        assert!(validate(&mut f, None).contains_key("name"));
+    }
+
+    #[test]
+    fn plans_must_be_known() {
+        let plans = vec!["starter".to_string(), "growth".to_string()];
+        let mut f = fields("A", "a@b.co", "m");
+        f.plan = "growth".into();
+        assert!(validate(&mut f, Some(&plans)).is_empty());
+        f.plan = "gold".into();
+        assert!(validate(&mut f, Some(&plans)).contains_key("plan"));
+        f.plan = "any-tier-1".into();
+        assert!(validate(&mut f, None).is_empty());
+        f.plan = "<script>".into();
+        assert!(validate(&mut f, None).contains_key("plan"));
+    }
+
+    #[test]
+    fn rate_limit_is_per_client_and_slides() {
+        let limiter = RateLimiter::default();
+        let (a, b): (IpAddr, IpAddr) = ("127.0.0.1".parse().unwrap(), "127.0.0.2".parse().unwrap());
+        let t0 = Instant::now();
+        for _ in 0..RATE_LIMIT {
+            assert!(limiter.check(a, t0).is_ok());
+        }
+        assert_eq!(limiter.check(a, t0), Err(60));
+        assert!(limiter.check(b, t0).is_ok());
+        assert!(limiter.check(a, t0 + RATE_WINDOW).is_ok());
+    }
+
+    #[test]
+    fn content_types() {
+        assert_eq!(body_kind(Some("application/x-www-form-urlencoded; charset=UTF-8")), Some(BodyKind::Form));
+        assert_eq!(body_kind(Some("Application/JSON")), Some(BodyKind::Json));
+        assert_eq!(body_kind(Some("text/plain")), None);
+        assert_eq!(body_kind(Some("multipart/form-data; boundary=x")), None);
+        assert_eq!(body_kind(None), None);
+    }
+
+    #[test]
+    fn html_escaping() {
+        assert_eq!(escape("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+    }
+}

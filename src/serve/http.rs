@@ -1,0 +1,327 @@
+//! Answering requests: the tiny_http worker pool and the router. Every request is checked for
+//! its Host (DNS rebinding), its path (see `paths`) and its method, then answered from the
+//! in-memory snapshot of the last good build, by the contact stub, or by the dev server's own
+//! endpoints under `/__folio/`. No answer carries CORS headers.
+
+use super::contact::{self, Endpoint, Post};
+use super::guard::PEER_HEADER;
+use super::livereload::{self, Hub, Status};
+use super::paths::{self, Refused, Resolved, SitePath};
+use crate::session::{Served, Snapshot};
+use std::io::{Cursor, Read, Write};
+use std::net::{IpAddr, Ipv4Addr};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+use tiny_http::{Header, Method, Request, Response, StatusCode};
+
+/// Which Host headers the server answers: loopback names and the address it is bound to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HostRule {
+    pub bound: IpAddr,
+    pub port: u16,
+}
+
+/// Whether a Host header (or an Origin's authority) names this server. A name other than
+/// `localhost` is refused even if it resolves here: that is what DNS rebinding looks like.
+/// When bound to all interfaces (`0.0.0.0`), any IP literal is accepted, names still are not.
+pub fn host_allowed(host: &str, rule: &HostRule) -> bool {
+    let host = host.trim();
+    let (name, port) = if let Some(rest) = host.strip_prefix('[') {
+        let Some((inside, after)) = rest.split_once(']') else { return false };
+        let port = match after {
+            "" => None,
+            p => match p.strip_prefix(':') {
+                Some(p) => Some(p),
+                None => return false,
+            },
+        };
+        match inside.parse::<std::net::Ipv6Addr>() {
+            Ok(_) => (inside, port),
+            Err(_) => return false,
+        }
+    } else {
+        match host.split_once(':') {
+            Some((n, p)) => (n, Some(p)),
+            None => (host, None),
+        }
+    };
+    if let Some(p) = port {
+        if p.is_empty() || p.len() > 5 || !p.bytes().all(|b| b.is_ascii_digit()) || p.parse::<u16>().ok() != Some(rule.port) {
+            return false;
+        }
+    }
+    if name.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    match name.parse::<IpAddr>() {
+        Ok(ip) => {
+            ip == IpAddr::V4(Ipv4Addr::LOCALHOST)
+                || ip == IpAddr::V6(std::net::Ipv6Addr::LOCALHOST)
+                || ip == rule.bound
+                || rule.bound.is_unspecified()
+        }
+        Err(_) => false,
+    }
+}
+
+/// What the request handlers share.
+pub struct Shared {
+    /// The last good build.
+    pub snapshot: RwLock<Arc<Snapshot>>,
+    /// The outcome of the last build. Written together with broadcasting it, and read together
+    /// with joining a new event stream, so no page misses a rebuild between the two.
+    pub status: RwLock<Status>,
+    pub hub: Hub,
+    pub contact: Endpoint,
+    /// The path the contact form posts to (`contact.endpoint` in site.yaml).
+    pub endpoint: RwLock<String>,
+    /// The site's pricing tier ids, when known; otherwise any plausible id is accepted.
+    pub plans: RwLock<Option<Vec<String>>>,
+    pub hosts: HostRule,
+    /// The site root, canonical: static files must resolve inside it.
+    pub root: PathBuf,
+}
+
+fn read<T: Clone>(lock: &RwLock<T>) -> T {
+    lock.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone()
+}
+
+/// Serves requests until `stop` is set; each request is answered in full before checking.
+pub fn worker(server: &tiny_http::Server, shared: &Shared, stop: &AtomicBool) {
+    while !stop.load(Ordering::SeqCst) {
+        match server.recv_timeout(Duration::from_millis(200)) {
+            Ok(Some(request)) => {
+                let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handle(shared, request)));
+                if outcome.is_err() {
+                    eprintln!("folio serve: a request handler panicked; the server carries on");
+                }
+            }
+            Ok(None) => {}
+            Err(e) => {
+                eprintln!("folio serve: {e}");
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        }
+    }
+}
+
+fn header<'a>(req: &'a Request, name: &'static str) -> Option<&'a str> {
+    req.headers().iter().find(|h| h.field.equiv(name)).map(|h| h.value.as_str())
+}
+
+fn h(name: &str, value: &str) -> Header {
+    // Names are our own constants and values are ASCII we made; a value that still fails is
+    // sent empty rather than crashing a worker.
+    Header::from_bytes(name.as_bytes(), value.as_bytes())
+        .or_else(|()| Header::from_bytes(name.as_bytes(), &b""[..]))
+        .expect("header names are constant tokens")
+}
+
+/// The headers every answer has. Pages are revalidated on every load (the site changes under
+/// the editor's hands); the server's own answers are never stored.
+fn base_headers(content_type: &str, cache: &str) -> Vec<Header> {
+    vec![h("Content-Type", content_type), h("Cache-Control", cache), h("X-Content-Type-Options", "nosniff")]
+}
+
+fn text(status: u16, body: &str) -> Response<Cursor<Vec<u8>>> {
+    bytes_cached(status, "text/plain; charset=utf-8", body.as_bytes().to_vec(), "no-store")
+}
+
+fn bytes(status: u16, content_type: &str, body: Vec<u8>) -> Response<Cursor<Vec<u8>>> {
+    bytes_cached(status, content_type, body, "no-cache")
+}
+
+fn bytes_cached(status: u16, content_type: &str, body: Vec<u8>, cache: &str) -> Response<Cursor<Vec<u8>>> {
+    let len = body.len();
+    Response::new(StatusCode(status), base_headers(content_type, cache), Cursor::new(body), Some(len), None)
+}
+
+fn respond<R: Read>(req: Request, resp: Response<R>) {
+    // A client that went away is not an error worth reporting.
+    let _ = req.respond(resp);
+}
+
+fn method_not_allowed(req: Request, allow: &str) {
+    respond(req, text(405, "405 Method Not Allowed\n").with_header(h("Allow", allow)));
+}
+
+/// Answers one request.
+pub fn handle(shared: &Shared, req: Request) {
+    if !header(&req, "Host").is_some_and(|host| host_allowed(host, &shared.hosts)) {
+        let msg = "403 Forbidden: this development server only answers requests for localhost or its own address.\n";
+        return respond(req, text(403, msg));
+    }
+    let path = match paths::sanitize(req.url()) {
+        Ok(p) => p,
+        Err(Refused::TooLong) => return respond(req, text(414, "414 URI Too Long\n")),
+        Err(Refused::Bad(why)) => return respond(req, text(400, &format!("400 Bad Request: {why}\n"))),
+    };
+    let endpoint = read(&shared.endpoint);
+    if path.path == endpoint.trim_matches('/') && !path.path.is_empty() {
+        return match req.method() {
+            Method::Post => contact(shared, req),
+            _ => method_not_allowed(req, "POST"),
+        };
+    }
+    if !matches!(req.method(), Method::Get | Method::Head) {
+        return method_not_allowed(req, "GET, HEAD");
+    }
+    if path.path == livereload::PREFIX.trim_end_matches('/') || path.path.starts_with(livereload::PREFIX) {
+        return own_endpoint(shared, req, &path);
+    }
+    let snapshot = read(&shared.snapshot);
+    if snapshot.generation == 0 {
+        return respond(req, bytes_cached(503, "text/html; charset=utf-8", livereload::no_site_page(), "no-store"));
+    }
+    match paths::resolve(&path, |p| snapshot.files.contains_key(p)) {
+        Resolved::File(key) => serve_file(shared, req, &snapshot, &key, 200),
+        Resolved::Redirect(location) => {
+            let resp = text(308, &format!("308 Permanent Redirect to {location}\n")).with_header(h("Location", &location));
+            respond(req, resp)
+        }
+        Resolved::NotFound if snapshot.files.contains_key("404.html") => {
+            serve_file(shared, req, &snapshot, "404.html", 404)
+        }
+        Resolved::NotFound => respond(req, text(404, "404 Not Found\n")),
+    }
+}
+
+fn serve_file(shared: &Shared, req: Request, snapshot: &Snapshot, key: &str, status: u16) {
+    let content_type = paths::content_type(key);
+    let is_html = content_type.starts_with("text/html");
+    match snapshot.get(key) {
+        Some(Served::Bytes(data)) if is_html => {
+            respond(req, bytes(status, content_type, livereload::inject(data, snapshot.generation)))
+        }
+        Some(Served::Bytes(data)) => {
+            let len = data.len();
+            let headers = base_headers(content_type, "no-cache");
+            let resp = Response::new(StatusCode(status), headers, Cursor::new(Arc::clone(data)), Some(len), None);
+            respond(req, resp)
+        }
+        Some(Served::File(src)) => {
+            // The loader refuses links out of the site; check again now, since a file can be
+            // swapped for a symlink after the build.
+            let inside = src.canonicalize().ok().filter(|c| c.starts_with(&shared.root));
+            let file = inside.and_then(|c| std::fs::File::open(c).ok());
+            let Some(mut file) = file else {
+                return respond(req, text(404, "404 Not Found\n"));
+            };
+            if is_html {
+                let mut html = Vec::new();
+                if file.read_to_end(&mut html).is_err() {
+                    return respond(req, text(500, "500 Internal Server Error: could not read the file\n"));
+                }
+                return respond(req, bytes(status, content_type, livereload::inject(&html, snapshot.generation)));
+            }
+            let len = file.metadata().ok().and_then(|m| usize::try_from(m.len()).ok());
+            respond(req, Response::new(StatusCode(status), base_headers(content_type, "no-cache"), file, len, None))
+        }
+        None => respond(req, text(404, "404 Not Found\n")),
+    }
+}
+
+fn own_endpoint(shared: &Shared, req: Request, path: &SitePath) {
+    if path.path == livereload::SCRIPT_PATH {
+        return respond(req, bytes(200, "text/javascript; charset=utf-8", livereload::SCRIPT.as_bytes().to_vec()));
+    }
+    if path.path == livereload::STATUS_PATH {
+        let status = read(&shared.status);
+        let body = status.to_json().to_string().into_bytes();
+        return respond(req, bytes_cached(200, "application/json", body, "no-store"));
+    }
+    if path.path == livereload::EVENTS_PATH {
+        if *req.method() == Method::Head {
+            return respond(req, bytes(200, "text/event-stream; charset=utf-8", Vec::new()));
+        }
+        if !shared.hub.has_room() {
+            return respond(req, text(503, "503 Service Unavailable: too many live-reload connections\n"));
+        }
+        // The stream goes to the live-reload thread; this worker is free at once.
+        let status = shared.status.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let hello = livereload::event("hello", &status.to_json());
+        let mut stream = req.into_writer();
+        let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-store\r\n\
+X-Content-Type-Options: nosniff\r\n\r\nretry: 1000\n\n";
+        if stream.write_all(head.as_bytes()).and_then(|()| stream.flush()).is_ok() {
+            shared.hub.join(stream, hello);
+        }
+        return;
+    }
+    respond(req, text(404, "404 Not Found\n"))
+}
+
+fn contact(shared: &Shared, mut req: Request) {
+    let ip = header(&req, PEER_HEADER).and_then(|v| v.parse().ok()).unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+    let mut body = Vec::new();
+    let declared_too_large = req.body_length().is_some_and(|n| n > contact::MAX_BODY);
+    let too_large = declared_too_large || {
+        let limit = contact::MAX_BODY as u64 + 1;
+        req.as_reader().take(limit).read_to_end(&mut body).is_err() || body.len() > contact::MAX_BODY
+    };
+    let plans = read(&shared.plans);
+    let post = Post {
+        ip,
+        content_type: header(&req, "Content-Type"),
+        accept: header(&req, "Accept"),
+        origin: header(&req, "Origin"),
+        sec_fetch_site: header(&req, "Sec-Fetch-Site"),
+        user_agent: header(&req, "User-Agent"),
+        body: &body,
+        too_large,
+    };
+    let answer = shared.contact.handle(&post, |a| host_allowed(a, &shared.hosts), plans.as_deref());
+    let mut resp = bytes_cached(answer.status, answer.content_type, answer.body.into_bytes(), "no-store");
+    for (name, value) in &answer.headers {
+        resp.add_header(h(name, value));
+    }
+    respond(req, resp);
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_check() {
+        let rule = HostRule { bound: "127.0.0.1".parse().unwrap(), port: 1111 };
+        for ok in ["127.0.0.1:1111", "localhost:1111", "LocalHost:1111", "[::1]:1111", "127.0.0.1", "localhost", "[::1]"] {
+            assert!(host_allowed(ok, &rule), "{ok}");
+        }
+        for bad in [
+            "",
+            "evil.example",
+            "evil.example:1111",
+            "localhost.evil.example:1111",
+            "127.0.0.1:1112",
+            "127.0.0.1:",
+            "127.0.0.1:01111x",
+            "127.0.0.2:1111",
+            "192.168.1.10:1111",
+            "[::1",
+            "[::1]x",
+            "[evil]:1111",
+            "::1",
+            "localhost:1111:1111",
+            "0.0.0.0:1111",
+        ] {
+            assert!(!host_allowed(bad, &rule), "{bad}");
+        }
+    }
+
+    #[test]
+    fn host_check_for_other_bind_addresses() {
+        let lan = HostRule { bound: "192.168.1.10".parse().unwrap(), port: 8080 };
+        assert!(host_allowed("192.168.1.10:8080", &lan));
+        assert!(host_allowed("localhost:8080", &lan));
+        assert!(!host_allowed("192.168.1.11:8080", &lan));
+        let any = HostRule { bound: "0.0.0.0".parse().unwrap(), port: 8080 };
+        assert!(host_allowed("192.168.1.11:8080", &any));
+        assert!(!host_allowed("rebind.evil.example:8080", &any));
+        let v6 = HostRule { bound: "::1".parse().unwrap(), port: 1 };
+        assert!(host_allowed("[::1]:1", &v6));
+    }
+}

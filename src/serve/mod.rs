@@ -1,0 +1,379 @@
+//! `folio serve`: build, serve the site from memory on loopback, watch the sources, rebuild
+//! what changed and reload open pages, show build errors over the last good site, and stub the
+//! contact endpoint. This module wires the parts together and owns start-up and shutdown:
+//!
+//! ```text
+//! browser ─TCP─▶ guard (bounds, one request per connection) ─unix socket─▶ tiny_http
+//!                                                  workers ──▶ http::handle ─▶ snapshot / contact
+//! notify ─▶ watch::classify ─▶ rebuild thread (owns the Session) ─▶ snapshot + livereload hub
+//! ```
+
+pub mod contact;
+pub mod guard;
+pub mod http;
+pub mod livereload;
+pub mod paths;
+pub mod submissions;
+pub mod watch;
+
+use crate::pipeline::BuildOptions;
+use crate::session::{Report, Session};
+use http::{HostRule, Shared};
+use livereload::{Hub, Status};
+use notify::{RecommendedWatcher, RecursiveMode, Watcher};
+use std::io;
+use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::{Arc, RwLock};
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
+use watch::{Area, Batch, Change};
+
+/// What `folio serve` was asked to do.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub bind: IpAddr,
+    pub port: u16,
+    pub open: bool,
+    pub drafts: bool,
+}
+
+/// How many ports after a busy one are tried.
+const PORT_TRIES: u16 = 20;
+/// Request workers. Event streams do not hold one, so a few are plenty for one person.
+const WORKERS: usize = 8;
+
+/// Runs the dev server until Ctrl-C (or SIGTERM).
+pub fn run(opts: ServeOptions) -> Result<(), u8> {
+    let root = opts.root.canonicalize().map_err(|e| {
+        eprintln!("error: cannot serve {}: {e}", opts.root.display());
+        eprintln!("  = help: pass the site's folder with --root DIR");
+        1u8
+    })?;
+    let listener = bind(opts.bind, opts.port).map_err(|e| {
+        eprintln!("error: cannot listen on {}:{}: {e}", opts.bind, opts.port);
+        1u8
+    })?;
+    let local = listener.local_addr().map_err(|e| {
+        eprintln!("error: {e}");
+        1u8
+    })?;
+    let origin = origin_of(local);
+
+    // Links in the served pages point at this server, as `folio build --base-url` would.
+    let build_opts = BuildOptions { root: root.clone(), base_url: Some(origin.clone()), drafts: opts.drafts };
+    let mut session = Session::new(build_opts);
+    let status = match session.build() {
+        Ok(report) => {
+            println!("Built {}", report.stats);
+            Status { generation: session.snapshot().generation, errors: Vec::new() }
+        }
+        Err(d) => {
+            eprintln!("{d}");
+            println!("The build failed; serving an error page until the errors above are fixed.");
+            Status { generation: 0, errors: d.0 }
+        }
+    };
+
+    let shared = Arc::new(Shared {
+        snapshot: RwLock::new(session.snapshot()),
+        status: RwLock::new(status),
+        hub: Hub::start().map_err(|e| fail("cannot start the live-reload thread", &e))?,
+        contact: contact::Endpoint::new(submissions::Store::new(&root)),
+        endpoint: RwLock::new(contact_endpoint(&root)),
+        plans: RwLock::new(None),
+        hosts: HostRule { bound: local.ip(), port: local.port() },
+        root: root.clone(),
+    });
+
+    let socket_dir = private_dir().map_err(|e| fail("cannot create a private socket folder", &e))?;
+    let socket = socket_dir.join("http.sock");
+    let upstream = std::os::unix::net::UnixListener::bind(&socket)
+        .map_err(|e| fail(&format!("cannot create {}", socket.display()), &e))?;
+    let server = Arc::new(
+        tiny_http::Server::from_listener(upstream, None)
+            .map_err(|e| fail("cannot start the HTTP server", &io::Error::other(e.to_string())))?,
+    );
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut workers = Vec::new();
+    for i in 0..WORKERS {
+        let (server, shared, stop) = (Arc::clone(&server), Arc::clone(&shared), Arc::clone(&stop));
+        let spawned = thread::Builder::new()
+            .name(format!("folio-worker-{i}"))
+            .spawn(move || http::worker(&server, &shared, &stop))
+            .map_err(|e| fail("cannot start a worker thread", &e))?;
+        workers.push(spawned);
+    }
+
+    let rebuilder = start_watching(&root, session, Arc::clone(&shared), Arc::clone(&stop))
+        .map_err(|e| fail("cannot watch the site's files", &e))?;
+
+    let mut guard = guard::Guard::start(listener, socket.clone(), guard::Limits::default())
+        .map_err(|e| fail("cannot start accepting connections", &e))?;
+
+    let (signal_tx, signal_rx) = mpsc::channel::<()>();
+    if let Err(e) = ctrlc::set_handler(move || {
+        let _ = signal_tx.send(());
+    }) {
+        eprintln!("warning: Ctrl-C will not stop the server cleanly: {e}");
+    }
+    println!("Serving on {origin}/ (Ctrl-C to stop)");
+    if opts.bind.is_unspecified() {
+        println!("note: listening on all interfaces; requests must name this machine by IP address or localhost");
+    }
+    if opts.open {
+        open_browser(&format!("{origin}/"));
+    }
+
+    // Wait for Ctrl-C; a closed channel (no handler) means wait forever.
+    if signal_rx.recv().is_err() {
+        loop {
+            thread::park();
+        }
+    }
+    println!("Stopping…");
+    guard.stop_accepting();
+    stop.store(true, Ordering::SeqCst);
+    let _ = rebuilder.join();
+    for w in workers {
+        // Each worker finishes the request it has, so no submission is cut short.
+        let _ = w.join();
+    }
+    shared.hub.stop();
+    guard.finish(Duration::from_secs(2));
+    drop(server);
+    let _ = std::fs::remove_dir_all(&socket_dir);
+    println!("Stopped.");
+    Ok(())
+}
+
+fn fail(what: &str, e: &io::Error) -> u8 {
+    eprintln!("error: {what}: {e}");
+    1
+}
+
+/// Binds `port`, or the next free one after it (saying so); port 0 lets the system choose.
+fn bind(ip: IpAddr, port: u16) -> io::Result<TcpListener> {
+    if port == 0 {
+        return TcpListener::bind((ip, 0));
+    }
+    let last = port.saturating_add(PORT_TRIES);
+    for p in port..=last {
+        match TcpListener::bind((ip, p)) {
+            Ok(l) => {
+                if p != port {
+                    println!("Port {port} is busy; using {p} instead.");
+                }
+                return Ok(l);
+            }
+            Err(e) if e.kind() == io::ErrorKind::AddrInUse => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(io::Error::new(io::ErrorKind::AddrInUse, format!("ports {port} to {last} are all busy; choose one with --port")))
+}
+
+/// `http://127.0.0.1:1111` for the bound address (loopback for "all interfaces").
+pub fn origin_of(addr: SocketAddr) -> String {
+    match addr.ip() {
+        IpAddr::V4(v4) if v4.is_unspecified() => format!("http://127.0.0.1:{}", addr.port()),
+        IpAddr::V6(v6) if v6.is_unspecified() => format!("http://[::1]:{}", addr.port()),
+        IpAddr::V4(v4) => format!("http://{v4}:{}", addr.port()),
+        IpAddr::V6(v6) => format!("http://[{v6}]:{}", addr.port()),
+    }
+}
+
+/// The contact endpoint path from site.yaml (the default when it cannot be read).
+fn contact_endpoint(root: &Path) -> String {
+    crate::pipeline::read_config(root, None)
+        .map(|c| c.contact.endpoint)
+        .unwrap_or_else(|_| "/api/contact".to_string())
+}
+
+/// A fresh folder only this user can enter, for the internal socket.
+fn private_dir() -> io::Result<PathBuf> {
+    use std::os::unix::fs::DirBuilderExt;
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    let dir = std::env::temp_dir().join(format!("folio-serve-{}-{nanos:x}", std::process::id()));
+    std::fs::DirBuilder::new().mode(0o700).create(&dir)?;
+    Ok(dir)
+}
+
+fn open_browser(url: &str) {
+    let opener = if cfg!(target_os = "macos") { "open" } else { "xdg-open" };
+    let spawned = std::process::Command::new(opener)
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    match spawned {
+        Ok(mut child) => {
+            // Reap it so it does not linger as a zombie.
+            let _ = thread::Builder::new().name("folio-open".into()).spawn(move || child.wait());
+        }
+        Err(e) => eprintln!("note: could not open a browser ({opener}: {e}); open {url} yourself"),
+    }
+}
+
+type Events = Receiver<notify::Result<notify::Event>>;
+
+/// Starts the watcher and the thread that rebuilds after each burst of changes.
+fn start_watching(root: &Path, session: Session, shared: Arc<Shared>, stop: Arc<AtomicBool>) -> io::Result<JoinHandle<()>> {
+    let (tx, rx) = mpsc::channel();
+    let mut watcher = notify::recommended_watcher(move |event| {
+        let _ = tx.send(event);
+    })
+    .map_err(io::Error::other)?;
+    // The root itself only for site.yaml (and folders appearing); the rest recursively.
+    watcher.watch(root, RecursiveMode::NonRecursive).map_err(io::Error::other)?;
+    for (name, _) in Area::FOLDERS {
+        let dir = root.join(name);
+        if dir.is_dir() {
+            watcher.watch(&dir, RecursiveMode::Recursive).map_err(io::Error::other)?;
+        }
+    }
+    let root = root.to_path_buf();
+    thread::Builder::new()
+        .name("folio-rebuild".into())
+        .spawn(move || rebuild_loop(&root, session, &shared, &rx, watcher, &stop))
+}
+
+/// Waits for a burst of changes to go quiet, so an editor's save is one rebuild.
+fn next_batch(root: &Path, rx: &Events, stop: &AtomicBool) -> Option<Batch> {
+    loop {
+        let first = match rx.recv_timeout(Duration::from_millis(200)) {
+            Ok(e) => e,
+            Err(RecvTimeoutError::Timeout) if !stop.load(Ordering::SeqCst) => continue,
+            Err(_) => return None,
+        };
+        if stop.load(Ordering::SeqCst) {
+            return None;
+        }
+        let mut batch = Batch::default();
+        add_event(root, &mut batch, first);
+        if batch.is_empty() {
+            continue;
+        }
+        let started = Instant::now();
+        while started.elapsed() < watch::MAX_BURST {
+            match rx.recv_timeout(watch::QUIET) {
+                Ok(e) => add_event(root, &mut batch, e),
+                Err(_) => break,
+            }
+        }
+        return Some(batch);
+    }
+}
+
+fn add_event(root: &Path, batch: &mut Batch, event: notify::Result<notify::Event>) {
+    match event {
+        Ok(e) => batch.add(watch::classify(root, &e)),
+        Err(e) => {
+            eprintln!("warning: file watcher: {e}; rebuilding everything");
+            batch.add([Change::Everything]);
+        }
+    }
+}
+
+fn rebuild_loop(root: &Path, mut session: Session, shared: &Shared, rx: &Events, mut watcher: RecommendedWatcher, stop: &AtomicBool) {
+    while let Some(batch) = next_batch(root, rx, stop) {
+        // A watched folder that appeared (say, templates/) is watched from now on.
+        for change in &batch.changes {
+            if let Change::Source { path, .. } = change {
+                if path.parent() == Some(root) && path.is_dir() {
+                    let _ = watcher.watch(path, RecursiveMode::Recursive);
+                }
+            }
+        }
+        let what = batch.describe(root);
+        let result = session.rebuild(&batch.paths());
+        let mut status = shared.status.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+        match result {
+            Ok(report) => {
+                let snapshot = session.snapshot();
+                let was_broken = !status.errors.is_empty();
+                *shared.snapshot.write().unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::clone(&snapshot);
+                *status = Status { generation: snapshot.generation, errors: Vec::new() };
+                println!("{}", rebuilt_line(&what, &report, was_broken));
+                if !report.changed.is_empty() || was_broken {
+                    let css_only = report.css_only && !was_broken;
+                    shared.hub.broadcast(livereload::reload_event(
+                        snapshot.generation,
+                        css_only,
+                        &report.changed,
+                        report.rendered,
+                        report.millis,
+                    ));
+                }
+                if batch.is_full() {
+                    *shared.endpoint.write().unwrap_or_else(std::sync::PoisonError::into_inner) = contact_endpoint(root);
+                }
+            }
+            Err(d) => {
+                eprintln!("{d}");
+                println!(
+                    "Build failed after {what} changed: {} error{}; still serving the last good build.",
+                    d.len(),
+                    if d.len() == 1 { "" } else { "s" }
+                );
+                status.errors = d.0;
+                shared.hub.broadcast(livereload::event("errors", &status.to_json()));
+            }
+        }
+    }
+    drop(watcher);
+}
+
+/// The one line printed after a successful rebuild.
+pub fn rebuilt_line(what: &str, report: &Report, was_broken: bool) -> String {
+    let mut line = format!(
+        "Rebuilt after {what} changed: {} file{} rendered, {} changed, {} ms",
+        report.rendered,
+        if report.rendered == 1 { "" } else { "s" },
+        report.changed.len(),
+        report.millis
+    );
+    if was_broken {
+        line.push_str("; errors fixed, reloading");
+    } else if report.changed.is_empty() {
+        line.push_str("; nothing to reload");
+    } else if report.css_only {
+        line.push_str("; stylesheet swapped without reloading");
+    }
+    line
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins() {
+        assert_eq!(origin_of("127.0.0.1:1111".parse().unwrap()), "http://127.0.0.1:1111");
+        assert_eq!(origin_of("0.0.0.0:80".parse().unwrap()), "http://127.0.0.1:80");
+        assert_eq!(origin_of("[::1]:1111".parse().unwrap()), "http://[::1]:1111");
+    }
+
+    #[test]
+    fn rebuild_lines() {
+        let report = Report { rendered: 3, changed: vec!["a/index.html".into()], millis: 12, ..Report::default() };
+        assert_eq!(rebuilt_line("content/a.md", &report, false), "Rebuilt after content/a.md changed: 3 files rendered, 1 changed, 12 ms");
+        let css = Report { rendered: 1, changed: vec!["css/site.css".into()], css_only: true, ..Report::default() };
+        assert!(rebuilt_line("themes/default/static/css/site.css", &css, false).ends_with("stylesheet swapped without reloading"));
+    }
+
+    #[test]
+    fn busy_ports_are_skipped() {
+        let taken = TcpListener::bind(("127.0.0.1", 0)).unwrap();
+        let port = taken.local_addr().unwrap().port();
+        if let Ok(next) = bind("127.0.0.1".parse().unwrap(), port) {
+            assert_ne!(next.local_addr().unwrap().port(), port);
+        }
+    }
+}

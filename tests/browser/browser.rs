@@ -1,0 +1,255 @@
+//! The editing loop in a real browser: headless Chromium, driven over the DevTools protocol,
+//! against `folio serve` on the sample site. Open an article, edit its Markdown and see the page
+//! reload with the new text; break its front matter and see the overlay name the file and line;
+//! fix it and see the overlay go; submit the contact form and land on the thank-you page with the
+//! submission stored. Compiled into the `it` test binary from tests/it/serve.rs.
+//!
+//! Needs Chromium (`apt-get install chromium`, or FOLIO_CHROMIUM=/path/to/chrome). Without it the
+//! test fails when CI is set and is skipped with a note otherwise.
+
+use super::{edit, Server, ARTICLE, ARTICLE_URL};
+use crate::support::Site;
+use serde_json::{json, Value};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+use tungstenite::{Message, WebSocket};
+
+fn find_chromium() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("FOLIO_CHROMIUM") {
+        return Some(PathBuf::from(p));
+    }
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let dirs: Vec<PathBuf> = std::env::split_paths(&path).chain([PathBuf::from("/usr/bin")]).collect();
+    for name in ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"] {
+        for d in &dirs {
+            let p = d.join(name);
+            if p.is_file() {
+                return Some(p);
+            }
+        }
+    }
+    None
+}
+
+/// A headless Chromium with a fresh profile, killed (and its profile removed) when dropped.
+struct Browser {
+    child: Child,
+    profile: PathBuf,
+    page: WebSocket<TcpStream>,
+    next_id: u64,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.profile);
+    }
+}
+
+/// Retries `f` (at most ~60 s of 100 ms pauses).
+fn retry<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
+    for _ in 0..600 {
+        if let Some(v) = f() {
+            return v;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("never happened: {what}");
+}
+
+fn http_get(port: u16, path: &str) -> Option<String> {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(30))).ok()?;
+    s.write_all(format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n").as_bytes()).ok()?;
+    // DevTools keeps the connection open: read the head, then exactly Content-Length bytes.
+    let mut reader = BufReader::new(s);
+    let mut length = 0;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some((name, value)) = line.split_once(':') {
+            if name.eq_ignore_ascii_case("content-length") {
+                length = value.trim().parse().ok()?;
+            }
+        }
+    }
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).ok()?;
+    String::from_utf8(body).ok()
+}
+
+impl Browser {
+    fn launch(chromium: &Path) -> Browser {
+        let profile = std::env::temp_dir().join(format!("folio-chromium-{}-{}", std::process::id(), rand_suffix()));
+        let _ = std::fs::remove_dir_all(&profile);
+        std::fs::create_dir_all(&profile).expect("profile folder");
+        let mut child = Command::new(chromium)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--no-default-browser-check",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-extensions",
+                "--remote-debugging-port=0",
+            ])
+            .arg(format!("--user-data-dir={}", profile.display()))
+            .arg("about:blank")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start Chromium");
+        // Keep draining stderr so Chromium never blocks on a full pipe.
+        if let Some(err) = child.stderr.take() {
+            std::thread::spawn(move || for _ in BufReader::new(err).lines().map_while(Result::ok) {});
+        }
+        // Chromium writes the port it chose into the profile.
+        let port: u16 = retry("Chromium writes DevToolsActivePort", || {
+            std::fs::read_to_string(profile.join("DevToolsActivePort")).ok()?.lines().next()?.trim().parse().ok()
+        });
+        let ws_url = retry("Chromium lists its page", || {
+            let list: Value = serde_json::from_str(&http_get(port, "/json/list")?).ok()?;
+            list.as_array()?
+                .iter()
+                .find(|t| t["type"] == "page")
+                .and_then(|t| t["webSocketDebuggerUrl"].as_str().map(String::from))
+        });
+        let stream = TcpStream::connect(("127.0.0.1", port)).expect("connect to DevTools");
+        stream.set_read_timeout(Some(Duration::from_secs(60))).expect("timeout");
+        let (page, _) = tungstenite::client(ws_url.as_str(), stream).expect("DevTools websocket");
+        let mut b = Browser { child, profile, page, next_id: 0 };
+        b.call("Page.enable", json!({}));
+        b.call("Runtime.enable", json!({}));
+        b
+    }
+
+    /// Sends one DevTools command and waits for its answer (events in between are skipped).
+    fn call(&mut self, method: &str, params: Value) -> Value {
+        self.next_id += 1;
+        let id = self.next_id;
+        let msg = json!({ "id": id, "method": method, "params": params }).to_string();
+        self.page.send(Message::text(msg)).expect("send to DevTools");
+        loop {
+            let msg = self.page.read().expect("read from DevTools");
+            let Ok(text) = msg.to_text() else { continue };
+            let Ok(v) = serde_json::from_str::<Value>(text) else { continue };
+            if v["id"] == id {
+                assert!(v.get("error").is_none(), "{method} failed: {v}");
+                return v["result"].clone();
+            }
+        }
+    }
+
+    /// Evaluates a JavaScript expression in the page and returns its value.
+    fn eval(&mut self, expression: &str) -> Value {
+        let r = self.call("Runtime.evaluate", json!({ "expression": expression, "returnByValue": true }));
+        r["result"]["value"].clone()
+    }
+
+    fn navigate(&mut self, url: &str) {
+        self.call("Page.navigate", json!({ "url": url }));
+        self.wait_listening();
+    }
+
+    /// Waits until the page has loaded and its live-reload script has heard from the server.
+    fn wait_listening(&mut self) {
+        retry("the page loads and connects to /__folio/events", || {
+            (self.eval("document.readyState === 'complete' && !!window.__folio && window.__folio.connected") == true)
+                .then_some(())
+        });
+    }
+
+    fn wait_for(&mut self, what: &str, expression: &str) {
+        retry(what, || (self.eval(expression) == true).then_some(()));
+    }
+}
+
+fn rand_suffix() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    std::collections::hash_map::RandomState::new().build_hasher().finish()
+}
+
+#[test]
+fn the_editing_loop_in_a_real_browser() {
+    let Some(chromium) = find_chromium() else {
+        let msg = "Chromium not found: install it (apt-get install chromium) or set FOLIO_CHROMIUM";
+        if std::env::var_os("CI").is_some() {
+            panic!("{msg}; the browser test must run in CI");
+        }
+        eprintln!("note: skipping the browser test. {msg}");
+        return;
+    };
+    let server = Server::start(Site::sample());
+    let base = format!("http://127.0.0.1:{}", server.port);
+    let mut b = Browser::launch(&chromium);
+
+    // Open an article; edit its Markdown; the page reloads with the new text.
+    b.navigate(&format!("{base}{ARTICLE_URL}"));
+    assert_eq!(b.eval("document.title.includes('CIO vs. CTO')"), true);
+    b.eval("window.__notReloaded = true");
+    edit(&server.site, ARTICLE, |t| format!("{t}\nA sentence typed in the editor just now.\n"));
+    b.wait_for(
+        "the page reloads with the new text",
+        "!window.__notReloaded && document.readyState === 'complete' && document.body.innerText.includes('A sentence typed in the editor just now.')",
+    );
+    b.wait_listening();
+
+    // Break the front matter: the overlay names the file and the line, over the last good page.
+    edit(&server.site, ARTICLE, |t| t.replacen("title:", "tittle:", 1));
+    b.wait_for(
+        "the overlay shows the file and line",
+        "(function(){ var o = document.getElementById('folio-error-overlay'); \
+         return !!o && o.innerText.includes('content/articles/cio-vs-cto.md:2') && o.innerText.includes('tittle'); })()",
+    );
+    assert_eq!(b.eval("document.body.innerText.includes('A sentence typed in the editor just now.')"), true);
+
+    // A page opened while the site is broken shows the overlay too.
+    b.navigate(&format!("{base}/about/"));
+    b.wait_for("a newly opened page shows the overlay", "!!document.getElementById('folio-error-overlay')");
+
+    // Fix it: the overlay goes and the page reloads.
+    b.navigate(&format!("{base}{ARTICLE_URL}"));
+    b.eval("window.__notReloaded = true");
+    edit(&server.site, ARTICLE, |t| t.replacen("tittle:", "title:", 1));
+    b.wait_for(
+        "the overlay goes after the fix",
+        "!window.__notReloaded && document.readyState === 'complete' && !document.getElementById('folio-error-overlay')",
+    );
+
+    // Submit the contact form: the thank-you page shows and the submission is stored.
+    b.navigate(&format!("{base}/contact/"));
+    b.eval(
+        "(function(){ var f = document.querySelector('[data-contact-form]'); \
+         f.querySelector('[name=name]').value = 'Browser Tester'; \
+         f.querySelector('[name=email]').value = 'browser@example.com'; \
+         f.querySelector('[name=company]').value = 'Headless Ltd'; \
+         f.querySelector('[name=message]').value = 'Sent from headless Chromium.'; \
+         f.querySelector('button[type=submit]').click(); return true; })()",
+    );
+    b.wait_for(
+        "the thank-you page shows",
+        "location.pathname === '/contact/thanks/' && document.readyState === 'complete' && document.body.innerText.includes('Thank you')",
+    );
+    let stored = std::fs::read_to_string(server.site.root.join(".folio/submissions.jsonl")).expect("a stored submission");
+    let lines: Vec<Value> = stored.lines().map(|l| serde_json::from_str(l).expect("a JSON line")).collect();
+    assert_eq!(lines.len(), 1, "{stored}");
+    assert_eq!(lines[0]["fields"]["name"], "Browser Tester");
+    assert_eq!(lines[0]["fields"]["company"], "Headless Ltd");
+    assert_eq!(lines[0]["spam"], false);
+    assert!(lines[0]["user_agent"].as_str().unwrap_or_default().contains("Chrome"), "{}", lines[0]);
+}

@@ -1,0 +1,812 @@
+//! `folio serve` over real HTTP: the real binary on the sample site, on a port of its choosing,
+//! spoken to with hand-written requests so malformed, slow and oversized input is under the
+//! test's control. Waits are bounded retries, never timing assertions.
+
+// A failed unwrap is a failed test, with its location: what tests want.
+#![allow(clippy::unwrap_used)]
+
+// The real-browser test lives with the other browser material in tests/browser/.
+#[path = "../browser/browser.rs"]
+mod browser;
+
+use crate::support::{assert_contains, folio_bin, Site};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{IpAddr, Shutdown, SocketAddr, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::sync::{mpsc, Arc, Barrier, Mutex};
+use std::time::Duration;
+
+const ARTICLE: &str = "content/articles/cio-vs-cto.md";
+const ARTICLE_URL: &str = "/articles/cio-vs-cto/";
+
+/// A running `folio serve`, stopped when dropped.
+pub struct Server {
+    child: Child,
+    pub port: u16,
+    output: Arc<Mutex<String>>,
+    pub site: Site,
+}
+
+impl Server {
+    pub fn start(site: Site) -> Server {
+        Server::start_with(site, &["--port", "0"])
+    }
+
+    pub fn start_with(site: Site, args: &[&str]) -> Server {
+        let mut child = Command::new(folio_bin())
+            .arg("serve")
+            .arg("--root")
+            .arg(&site.root)
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start folio serve");
+        let output = Arc::new(Mutex::new(String::new()));
+        let (tx, rx) = mpsc::channel();
+        let (stdout, stderr) = (child.stdout.take().expect("stdout"), child.stderr.take().expect("stderr"));
+        let out = Arc::clone(&output);
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(rest) = line.split("Serving on http://").nth(1) {
+                    let port = rest.split(['/', ' ']).next().and_then(|a| a.rsplit(':').next()).and_then(|p| p.parse().ok());
+                    let _ = tx.send(port);
+                }
+                out.lock().unwrap().push_str(&format!("{line}\n"));
+            }
+        });
+        let err = Arc::clone(&output);
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                err.lock().unwrap().push_str(&format!("[stderr] {line}\n"));
+            }
+        });
+        let port: Option<u16> = rx.recv_timeout(Duration::from_secs(180)).ok().flatten();
+        let Some(port) = port else {
+            let _ = child.kill();
+            panic!("folio serve did not start:\n{}", output.lock().unwrap());
+        };
+        Server { child, port, output, site }
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        SocketAddr::from(([127, 0, 0, 1], self.port))
+    }
+
+    pub fn host(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+
+    pub fn output(&self) -> String {
+        self.output.lock().unwrap().clone()
+    }
+
+    pub fn send(&self, raw: &[u8]) -> Resp {
+        exchange(connect(self.addr(), None), raw)
+    }
+
+    pub fn get(&self, path: &str) -> Resp {
+        self.send(format!("GET {path} HTTP/1.1\r\nHost: {}\r\nUser-Agent: folio-tests\r\n\r\n", self.host()).as_bytes())
+    }
+
+    pub fn status_json(&self) -> serde_json::Value {
+        let r = self.get("/__folio/status");
+        assert_eq!(r.status, 200, "{}", r.text());
+        serde_json::from_slice(&r.body).expect("status is JSON")
+    }
+
+    /// Retries `check` until it gives a value (at most ~60 s of 100 ms pauses).
+    #[track_caller]
+    pub fn eventually<T>(&self, what: &str, mut check: impl FnMut() -> Option<T>) -> T {
+        for _ in 0..600 {
+            if let Some(v) = check() {
+                return v;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("never happened: {what}\nserver output:\n{}", self.output());
+    }
+
+    /// Sends SIGINT, as Ctrl-C does, and waits for the process to end.
+    pub fn interrupt(&mut self) -> std::process::ExitStatus {
+        let sent = Command::new("kill").arg("-INT").arg(self.child.id().to_string()).status().expect("run kill");
+        assert!(sent.success());
+        for _ in 0..600 {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("folio serve did not exit after SIGINT:\n{}", self.output());
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        // Stop as a user would (so the server cleans up after itself); kill if that stalls.
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = Command::new("kill").arg("-INT").arg(self.child.id().to_string()).status();
+            for _ in 0..100 {
+                if !matches!(self.child.try_wait(), Ok(None)) {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// An HTTP response, parsed leniently enough to show what went wrong.
+#[derive(Debug, Default)]
+pub struct Resp {
+    /// 0 when the server closed without answering.
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Resp {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+    fn parse(raw: &[u8]) -> Resp {
+        let Some(end) = raw.windows(4).position(|w| w == b"\r\n\r\n") else { return Resp::default() };
+        let head = String::from_utf8_lossy(&raw[..end]).into_owned();
+        let mut lines = head.split("\r\n");
+        let status = lines.next().and_then(|l| l.split(' ').nth(1)).and_then(|s| s.parse().ok()).unwrap_or(0);
+        let headers: Vec<(String, String)> = lines
+            .filter_map(|l| l.split_once(':'))
+            .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
+            .collect();
+        let mut body = raw[end + 4..].to_vec();
+        let chunked = headers.iter().any(|(n, v)| n.eq_ignore_ascii_case("transfer-encoding") && v.eq_ignore_ascii_case("chunked"));
+        if chunked {
+            body = dechunk(&body);
+        }
+        Resp { status, headers, body }
+    }
+}
+
+fn dechunk(mut raw: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    while let Some(i) = raw.windows(2).position(|w| w == b"\r\n") {
+        let size = usize::from_str_radix(String::from_utf8_lossy(&raw[..i]).split(';').next().unwrap_or("0").trim(), 16).unwrap_or(0);
+        if size == 0 {
+            break;
+        }
+        let start = i + 2;
+        out.extend_from_slice(&raw[start..(start + size).min(raw.len())]);
+        raw = &raw[(start + size + 2).min(raw.len())..];
+    }
+    out
+}
+
+/// Connects, from a given loopback address when asked (127.0.0.0/8 is all ours on Linux).
+pub fn connect(addr: SocketAddr, from: Option<IpAddr>) -> TcpStream {
+    let stream = match from {
+        None => TcpStream::connect(addr).expect("connect"),
+        Some(ip) => {
+            let sock = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).expect("socket");
+            sock.bind(&SocketAddr::new(ip, 0).into()).expect("bind the source address");
+            sock.connect(&addr.into()).expect("connect");
+            sock.into()
+        }
+    };
+    stream.set_read_timeout(Some(Duration::from_secs(60))).expect("timeout");
+    stream
+}
+
+/// Writes a request and reads the whole answer (the server closes after each one).
+pub fn exchange(mut stream: TcpStream, raw: &[u8]) -> Resp {
+    // A server that refuses early may close before everything is written; read what it said.
+    let _ = stream.write_all(raw);
+    let mut out = Vec::new();
+    let _ = stream.read_to_end(&mut out);
+    Resp::parse(&out)
+}
+
+fn no_cors(r: &Resp) {
+    assert!(
+        !r.headers.iter().any(|(n, _)| n.to_ascii_lowercase().starts_with("access-control-")),
+        "CORS header in {:?}",
+        r.headers
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Serving files
+
+#[test]
+fn serves_the_built_site_from_memory_with_types_redirects_and_404() {
+    let s = Server::start(Site::sample());
+    assert!(!s.site.root.join("public").exists(), "serve must not write public/");
+
+    let home = s.get("/");
+    assert_eq!(home.status, 200);
+    assert_eq!(home.header("Content-Type"), Some("text/html; charset=utf-8"));
+    assert_contains(&home.text(), "<script src=\"/__folio/live.js\"");
+    assert_contains(&home.text(), &format!("http://{}", s.host()));
+    no_cors(&home);
+
+    let article = s.get(ARTICLE_URL);
+    assert_eq!(article.status, 200);
+    assert_contains(&article.text(), "CIO vs. CTO");
+    let same = s.get("/articles/cio-vs-cto/index.html");
+    assert_eq!(same.status, 200);
+
+    for (path, content_type) in [
+        ("/favicon.svg", "image/svg+xml"),
+        ("/js/contact.js", "text/javascript; charset=utf-8"),
+        ("/sitemap.xml", "application/xml; charset=utf-8"),
+        ("/robots.txt", "text/plain; charset=utf-8"),
+        ("/__folio/live.js", "text/javascript; charset=utf-8"),
+        ("/__folio/status", "application/json"),
+    ] {
+        let r = s.get(path);
+        assert_eq!(r.status, 200, "{path}: {}", r.text());
+        assert_eq!(r.header("Content-Type"), Some(content_type), "{path}");
+        assert!(!r.text().contains("<script src=\"/__folio/live.js\""), "{path} must not get the script");
+        no_cors(&r);
+    }
+    assert_contains(&home.text(), "href=\"/css/site.css\"");
+    for css in ["/css/site.css", "/css/syntax.css"] {
+        let r = s.get(css);
+        assert_eq!((r.status, r.header("Content-Type")), (200, Some("text/css; charset=utf-8")), "{css}");
+    }
+
+    let redirect = s.get("/articles");
+    assert_eq!(redirect.status, 308);
+    assert_eq!(redirect.header("Location"), Some("/articles/"));
+    let redirect = s.get("/articles/cio-vs-cto?x=1");
+    assert_eq!(redirect.header("Location"), Some("/articles/cio-vs-cto/?x=1"));
+
+    let missing = s.get("/no/such/page/");
+    assert_eq!(missing.status, 404);
+    assert_eq!(missing.header("Content-Type"), Some("text/html; charset=utf-8"));
+    assert_contains(&missing.text(), "<script src=\"/__folio/live.js\"");
+
+    let head = s.send(format!("HEAD / HTTP/1.1\r\nHost: {}\r\n\r\n", s.host()).as_bytes());
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty());
+    let http10 = s.send(b"GET /robots.txt HTTP/1.0\r\nHost: localhost\r\n\r\n");
+    assert_eq!(http10.status, 200);
+}
+
+#[test]
+fn build_output_never_has_the_live_reload_script() {
+    let site = Site::sample();
+    site.build().ok();
+    for entry in walk(&site.root.join("public")) {
+        let bytes = std::fs::read(&entry).unwrap();
+        assert!(!String::from_utf8_lossy(&bytes).contains("__folio"), "{} has the serve-mode script", entry.display());
+    }
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        if e.file_type().unwrap().is_dir() {
+            out.extend(walk(&e.path()));
+        } else {
+            out.push(e.path());
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Safety
+
+#[test]
+fn refuses_foreign_hosts() {
+    let s = Server::start(Site::sample());
+    for host in ["evil.example", "evil.example:80", &format!("rebind.evil.example:{}", s.port), "127.0.0.1:1", "10.0.0.1"] {
+        let r = s.send(format!("GET / HTTP/1.1\r\nHost: {host}\r\n\r\n").as_bytes());
+        assert_eq!(r.status, 403, "Host: {host}");
+        no_cors(&r);
+    }
+    let r = s.send(b"GET / HTTP/1.1\r\n\r\n");
+    assert_eq!(r.status, 403, "no Host header");
+    for host in [format!("localhost:{}", s.port), format!("[::1]:{}", s.port), s.host()] {
+        let r = s.send(format!("GET / HTTP/1.1\r\nHost: {host}\r\n\r\n").as_bytes());
+        assert_eq!(r.status, 200, "Host: {host}");
+    }
+}
+
+#[test]
+fn no_path_reaches_outside_the_built_site() {
+    let site = Site::sample();
+    site.write(".folio/secret.txt", "SECRET-IN-DOT-FOLIO");
+    let s = Server::start(site);
+    let too_long = format!("/{}", "a/".repeat(1500));
+    let attempts = [
+        "/../../../../../../etc/passwd",
+        "/articles/../../../../etc/passwd",
+        "/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+        "/%2E%2E%2F%2E%2E%2F%2E%2E%2Fetc%2Fpasswd",
+        "/.%2e/.%2e/.%2e/etc/passwd",
+        "/%252e%252e/%252e%252e/%252e%252e/etc/passwd",
+        "/..%252f..%252f..%252fetc%252fpasswd",
+        "/..%2f..%2f..%2fetc%2fpasswd",
+        "/..%5c..%5c..%5cetc%5cpasswd",
+        "/..\\..\\..\\etc\\passwd",
+        "//etc/passwd",
+        "/%2fetc%2fpasswd",
+        "/etc/passwd%00.html",
+        "/index.html%00",
+        "/%c0%ae%c0%ae/%c0%ae%c0%ae/etc/passwd",
+        "/site.yaml",
+        "/content/articles/cio-vs-cto.md",
+        "/static/favicon.svg",
+        "/themes/default/theme.yaml",
+        "/.folio/secret.txt",
+        "/%2efolio/secret.txt",
+        "http://127.0.0.1/etc/passwd",
+        "*",
+        too_long.as_str(),
+    ];
+    for target in attempts {
+        let r = s.send(format!("GET {target} HTTP/1.1\r\nHost: {}\r\n\r\n", s.host()).as_bytes());
+        assert!(matches!(r.status, 400 | 404 | 414), "{target}: {} {}", r.status, r.text());
+        let body = r.text();
+        for leak in ["root:", "SECRET-IN-DOT-FOLIO", "base_url:", "tittle", "title: \"CIO"] {
+            assert!(!body.contains(leak), "{target} leaked {leak:?}");
+        }
+    }
+    // A control byte sent raw is refused before routing.
+    let r = s.send(format!("GET /a\x00b HTTP/1.1\r\nHost: {}\r\n\r\n", s.host()).as_bytes());
+    assert_eq!(r.status, 400);
+    assert_eq!(s.send(format!("GET {too_long} HTTP/1.1\r\nHost: {}\r\n\r\n", s.host()).as_bytes()).status, 414);
+}
+
+#[test]
+#[cfg(unix)]
+fn a_static_file_swapped_for_a_symlink_is_not_followed_out() {
+    let s = Server::start(Site::sample());
+    assert_eq!(s.get("/favicon.svg").status, 200);
+    let file = s.site.root.join("static/favicon.svg");
+    std::fs::remove_file(&file).unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", &file).unwrap();
+    // The rebuild refuses the link (and keeps the last good site); the old entry must not follow it.
+    s.eventually("the rebuild reports the symlink", || (s.status_json()["ok"] == false).then_some(()));
+    let r = s.get("/favicon.svg");
+    assert!(!r.text().contains("root:"), "symlink followed: {}", r.text());
+    assert_contains(&s.status_json().to_string(), "symbolic link points outside");
+}
+
+#[test]
+fn only_get_and_head_except_post_to_the_contact_endpoint() {
+    let s = Server::start(Site::sample());
+    for method in ["POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "BREW"] {
+        let r = s.send(format!("{method} / HTTP/1.1\r\nHost: {}\r\nContent-Length: 0\r\n\r\n", s.host()).as_bytes());
+        assert_eq!(r.status, 405, "{method}");
+        assert_eq!(r.header("Allow"), Some("GET, HEAD"), "{method}");
+        no_cors(&r);
+    }
+    let r = s.get("/api/contact");
+    assert_eq!(r.status, 405);
+    assert_eq!(r.header("Allow"), Some("POST"));
+    let r = s.send(format!("OPTIONS /api/contact HTTP/1.1\r\nHost: {}\r\nOrigin: http://evil.example\r\n\r\n", s.host()).as_bytes());
+    assert_eq!(r.status, 405);
+    no_cors(&r);
+}
+
+#[test]
+fn oversized_malformed_and_ambiguous_requests_are_refused() {
+    let s = Server::start(Site::sample());
+    let host = s.host();
+    let cases: Vec<(String, Vec<u16>)> = vec![
+        // A body over 32 KiB, announced honestly.
+        (format!("POST /api/contact HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: 40000\r\n\r\n{}", "x".repeat(40000)), vec![413]),
+        // A Content-Length far beyond anything, with no body behind it.
+        (format!("POST /api/contact HTTP/1.1\r\nHost: {host}\r\nContent-Length: 99999999999\r\n\r\n"), vec![413, 400]),
+        // Chunks that grow past the limit.
+        (format!("POST /api/contact HTTP/1.1\r\nHost: {host}\r\nTransfer-Encoding: chunked\r\n\r\n{}", "4000\r\n".to_string() + &"y".repeat(0x4000) + "\r\n4000\r\n" + &"y".repeat(0x4000) + "\r\n4000\r\n" + &"y".repeat(0x4000) + "\r\n0\r\n\r\n"), vec![413]),
+        // Ambiguous framing.
+        (format!("POST /api/contact HTTP/1.1\r\nHost: {host}\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"), vec![400]),
+        (format!("POST /api/contact HTTP/1.1\r\nHost: {host}\r\nContent-Length: 4\r\nContent-Length: 5\r\n\r\nabcde"), vec![400]),
+        (format!("POST /api/contact HTTP/1.1\r\nHost: {host}\r\nTransfer-Encoding: gzip\r\n\r\n"), vec![501]),
+        // Huge and malformed heads.
+        (format!("GET / HTTP/1.1\r\nHost: {host}\r\nX-Big: {}\r\n\r\n", "z".repeat(64 * 1024)), vec![431]),
+        (format!("GET / HTTP/1.1\r\nHost: {host}\r\n{}\r\n", "X-Many: 1\r\n".repeat(150)), vec![431]),
+        (format!("GET / HTTP/1.1\r\nHost: {host}\r\nBad Header\r\n\r\n"), vec![400]),
+        (format!("GET / HTTP/1.1\r\nHost: {host}\r\n folded: yes\r\n\r\n"), vec![400]),
+        ("GET /\r\n\r\n".to_string(), vec![400]),
+        ("garbage\r\n\r\n".to_string(), vec![400]),
+        (format!("GET / HTTP/2.0\r\nHost: {host}\r\n\r\n"), vec![505]),
+        (format!("GET / HTTP/1.1\r\nHost: {host}\r\nExpect: something-else\r\n\r\n"), vec![417]),
+    ];
+    for (raw, statuses) in cases {
+        let r = s.send(raw.as_bytes());
+        assert!(statuses.contains(&r.status), "{:?}… got {} {}", &raw[..raw.len().min(80)], r.status, r.text());
+    }
+    // Expect: 100-continue with an oversized body is refused before the body is sent.
+    let mut c = connect(s.addr(), None);
+    c.write_all(format!("POST /api/contact HTTP/1.1\r\nHost: {host}\r\nContent-Length: 100000\r\nExpect: 100-continue\r\n\r\n").as_bytes()).unwrap();
+    let mut buf = [0u8; 64];
+    let n = c.read(&mut buf).unwrap();
+    assert!(String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 413"), "{}", String::from_utf8_lossy(&buf[..n]));
+    // And the server is fine.
+    assert_eq!(s.get("/").status, 200);
+}
+
+fn rss_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status.lines().find(|l| l.starts_with("VmRSS:"))?.split_whitespace().nth(1)?.parse().ok()
+}
+
+#[test]
+fn header_floods_do_not_grow_memory() {
+    let s = Server::start(Site::sample());
+    assert_eq!(s.get("/").status, 200);
+    let before = rss_kib(s.pid());
+    let floods: Vec<_> = (0..4)
+        .map(|_| {
+            let addr = s.addr();
+            std::thread::spawn(move || {
+                let mut c = connect(addr, None);
+                let _ = c.write_all(b"GET / HTTP/1.1\r\nX-Flood: ");
+                let chunk = vec![b'a'; 1 << 20];
+                // 32 MiB of one header line, or until the server hangs up.
+                for _ in 0..32 {
+                    if c.write_all(&chunk).is_err() {
+                        break;
+                    }
+                }
+                let _ = c.shutdown(Shutdown::Write);
+                let mut out = Vec::new();
+                let _ = c.read_to_end(&mut out);
+            })
+        })
+        .collect();
+    for f in floods {
+        f.join().unwrap();
+    }
+    assert_eq!(s.get("/").status, 200);
+    if let (Some(before), Some(after)) = (before, rss_kib(s.pid())) {
+        assert!(after < before + 32 * 1024, "memory grew from {before} KiB to {after} KiB");
+    }
+}
+
+#[test]
+fn slow_and_stalled_clients_do_not_hold_up_others() {
+    let s = Server::start(Site::sample());
+    let host = s.host();
+    // Clients that never finish their head, and one that promises a body it never sends.
+    let mut stalled: Vec<TcpStream> = (0..40)
+        .map(|_| {
+            let mut c = connect(s.addr(), None);
+            c.write_all(format!("GET / HTTP/1.1\r\nHost: {host}\r\nX-Slow: ").as_bytes()).unwrap();
+            c
+        })
+        .collect();
+    let mut liar = connect(s.addr(), None);
+    liar.write_all(format!("POST /api/contact HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{{\"na").as_bytes()).unwrap();
+    // Everyone else is served meanwhile.
+    for _ in 0..20 {
+        assert_eq!(s.get("/").status, 200);
+    }
+    // The stalled ones are timed out by the server, not left open forever.
+    let mut out = Vec::new();
+    let _ = liar.read_to_end(&mut out);
+    assert!(out.is_empty() || out.starts_with(b"HTTP/1.1 408"), "{}", String::from_utf8_lossy(&out));
+    let mut out = Vec::new();
+    let _ = stalled[0].read_to_end(&mut out);
+    assert!(out.is_empty() || out.starts_with(b"HTTP/1.1 408"), "{}", String::from_utf8_lossy(&out));
+    stalled.clear();
+    assert_eq!(s.get("/").status, 200);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The contact endpoint stub
+
+fn json_post(s: &Server, from: Option<IpAddr>, body: &str) -> Resp {
+    let raw = format!(
+        "POST /api/contact HTTP/1.1\r\nHost: {h}\r\nOrigin: http://{h}\r\nSec-Fetch-Site: same-origin\r\nContent-Type: application/json\r\nAccept: application/json\r\nUser-Agent: folio-tests\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len(),
+        h = s.host()
+    );
+    exchange(connect(s.addr(), from), raw.as_bytes())
+}
+
+fn form_post(s: &Server, extra_headers: &str, body: &str) -> Resp {
+    let raw = format!(
+        "POST /api/contact HTTP/1.1\r\nHost: {h}\r\n{extra_headers}Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len(),
+        h = s.host()
+    );
+    s.send(raw.as_bytes())
+}
+
+fn stored(s: &Server) -> Vec<serde_json::Value> {
+    let text = std::fs::read_to_string(s.site.root.join(".folio/submissions.jsonl")).unwrap_or_default();
+    text.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("line {l:?}: {e}"))).collect()
+}
+
+const VALID: &str = r#"{"name":"Ada Lovelace","email":"ada@example.com","company":"Analytical Engines","plan":"cto-advisory","message":"We need a roadmap.","website":""}"#;
+
+#[test]
+fn contact_posts_are_validated_stored_and_answered() {
+    let s = Server::start(Site::sample());
+    let origin = format!("Origin: http://{}\r\n", s.host());
+
+    let r = json_post(&s, None, VALID);
+    assert_eq!(r.status, 201, "{}", r.text());
+    let id = serde_json::from_slice::<serde_json::Value>(&r.body).unwrap()["id"].as_str().unwrap().to_string();
+    no_cors(&r);
+
+    let r = form_post(&s, &origin, "name=Grace+Hopper&email=grace%40example.com&message=Hello%21&plan=&company=");
+    assert_eq!(r.status, 303, "{}", r.text());
+    assert_eq!(r.header("Location"), Some("/contact/thanks/"));
+    let thanks = s.get("/contact/thanks/");
+    assert_eq!(thanks.status, 200);
+
+    let r = json_post(&s, None, r#"{"name":"","email":"not-an-email","message":"","company":"ok","plan":"x y"}"#);
+    assert_eq!(r.status, 422);
+    let errors = &serde_json::from_slice::<serde_json::Value>(&r.body).unwrap()["errors"];
+    for field in ["name", "email", "message", "plan"] {
+        assert!(errors[field].is_string(), "no message for {field}: {errors}");
+    }
+    assert!(errors.get("company").is_none());
+
+    let r = form_post(&s, &origin, &format!("name={}&email=a%40b.co&message=", "n".repeat(101)));
+    assert_eq!(r.status, 422);
+    assert_eq!(r.header("Content-Type"), Some("text/html; charset=utf-8"));
+    assert_contains(&r.text(), "Your name");
+    assert_contains(&r.text(), "Message");
+
+    // A robot that fills in the hidden field is thanked and flagged.
+    let r = json_post(&s, None, r#"{"name":"Bot","email":"bot@example.com","message":"Buy now","website":"http://spam.example"}"#);
+    assert_eq!(r.status, 201);
+
+    // Other origins are refused, whatever they send.
+    for headers in [
+        "Origin: http://evil.example\r\n",
+        "Origin: null\r\n",
+        &format!("Origin: http://{}\r\nSec-Fetch-Site: cross-site\r\n", s.host()),
+        "Sec-Fetch-Site: same-site\r\n",
+    ] {
+        let r = form_post(&s, headers, "name=X&email=x%40example.com&message=hi");
+        assert_eq!(r.status, 403, "{headers:?}");
+        no_cors(&r);
+    }
+    let r = s.send(
+        format!("POST /api/contact HTTP/1.1\r\nHost: {}\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nhi", s.host()).as_bytes(),
+    );
+    assert_eq!(r.status, 415);
+
+    let lines = stored(&s);
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    assert_eq!(lines[0]["id"], id.as_str());
+    assert_eq!(lines[0]["fields"]["name"], "Ada Lovelace");
+    assert_eq!(lines[0]["spam"], false);
+    assert_eq!(lines[0]["user_agent"], "folio-tests");
+    assert!(lines[0]["received_at"].as_str().unwrap().ends_with('Z'));
+    assert_eq!(lines[1]["fields"]["name"], "Grace Hopper");
+    assert_eq!(lines[2]["spam"], true);
+
+    let list = s.site.folio(&["submissions", "list"]);
+    list.ok();
+    assert_contains(&list.stdout(), "Ada Lovelace");
+    assert_contains(&list.stdout(), "3 submissions (1 marked as spam)");
+}
+
+#[test]
+fn submissions_export_as_csv_with_formulas_neutralised() {
+    let s = Server::start(Site::sample());
+    let r = json_post(&s, None, r#"{"name":"=HYPERLINK(\"http://evil.example\",\"x\")","email":"a@example.com","message":"line one, \"two\"\nline three"}"#);
+    assert_eq!(r.status, 201, "{}", r.text());
+    let csv = s.site.folio(&["submissions", "export", "--csv"]);
+    csv.ok();
+    let out = csv.stdout();
+    assert!(out.starts_with("id,received_at,name,email,company,plan,message,spam,user_agent\r\n"), "{out}");
+    assert_contains(&out, "\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\"");
+    assert_contains(&out, "\"line one, \"\"two\"\"\nline three\"");
+    let no_format = s.site.folio(&["submissions", "export"]);
+    assert_eq!(no_format.code(), 2);
+}
+
+#[test]
+fn more_than_twenty_posts_a_minute_from_one_client_get_429() {
+    let s = Server::start(Site::sample());
+    let a: IpAddr = "127.0.0.3".parse().unwrap();
+    let b: IpAddr = "127.0.0.4".parse().unwrap();
+    for i in 0..20 {
+        assert_eq!(json_post(&s, Some(a), VALID).status, 201, "post {i}");
+    }
+    let r = json_post(&s, Some(a), VALID);
+    assert_eq!(r.status, 429);
+    assert!(r.header("Retry-After").is_some());
+    assert_eq!(json_post(&s, Some(b), VALID).status, 201, "another client is not limited");
+    assert_eq!(stored(&s).len(), 21);
+}
+
+#[test]
+fn two_hundred_concurrent_posts_are_all_stored() {
+    let s = Arc::new(Server::start(Site::sample()));
+    let barrier = Arc::new(Barrier::new(200));
+    let posts: Vec<_> = (0..200)
+        .map(|i| {
+            let (s, barrier) = (Arc::clone(&s), Arc::clone(&barrier));
+            // Ten clients (source addresses), twenty posts each: inside the rate limit.
+            let from: IpAddr = format!("127.0.1.{}", 10 + i % 10).parse().unwrap();
+            std::thread::spawn(move || {
+                let body = format!(r#"{{"name":"Poster {i}","email":"p{i}@example.com","message":"Message number {i}"}}"#);
+                barrier.wait();
+                json_post(&s, Some(from), &body).status
+            })
+        })
+        .collect();
+    let statuses: Vec<u16> = posts.into_iter().map(|p| p.join().unwrap()).collect();
+    assert!(statuses.iter().all(|&st| st == 201), "{statuses:?}");
+    let lines = stored(&s);
+    assert_eq!(lines.len(), 200);
+    let mut names: Vec<String> = lines.iter().map(|l| l["fields"]["name"].as_str().unwrap().to_string()).collect();
+    names.sort();
+    names.dedup();
+    assert_eq!(names.len(), 200);
+    let mut ids: Vec<&str> = lines.iter().map(|l| l["id"].as_str().unwrap()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 200, "ids are unique");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Watching, rebuilding, reloading
+
+fn edit(site: &Site, rel: &str, f: impl FnOnce(&str) -> String) {
+    let path = site.root.join(rel);
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, f(&text)).unwrap();
+}
+
+#[test]
+fn an_edited_article_is_served_after_the_rebuild() {
+    let s = Server::start(Site::sample());
+    assert!(!s.get(ARTICLE_URL).text().contains("Freshly edited paragraph"));
+    edit(&s.site, ARTICLE, |t| format!("{t}\nFreshly edited paragraph.\n"));
+    s.eventually("the edit is served", || s.get(ARTICLE_URL).text().contains("Freshly edited paragraph").then_some(()));
+    s.eventually("one line per rebuild", || s.output().contains("Rebuilt after content/articles/cio-vs-cto.md changed").then_some(()));
+    // An editor that saves by writing a temporary file and renaming it over the original.
+    let tmp = s.site.root.join("content/articles/.cio-vs-cto.md.tmp");
+    let text = std::fs::read_to_string(s.site.root.join(ARTICLE)).unwrap();
+    std::fs::write(&tmp, format!("{text}\nSaved by rename.\n")).unwrap();
+    std::fs::rename(&tmp, s.site.root.join(ARTICLE)).unwrap();
+    s.eventually("the renamed save is served", || s.get(ARTICLE_URL).text().contains("Saved by rename").then_some(()));
+    // A new article appears, a deleted one goes.
+    s.site.write("content/articles/brand-new.md", "---\ntitle: \"Brand new\"\ndate: 2025-01-01\n---\nNew words.\n");
+    s.eventually("the new page is served", || (s.get("/articles/brand-new/").status == 200).then_some(()));
+    s.site.remove("content/articles/brand-new.md");
+    s.eventually("the deleted page is gone", || (s.get("/articles/brand-new/").status == 404).then_some(()));
+}
+
+#[test]
+fn a_build_error_keeps_the_last_good_site_and_is_reported() {
+    let s = Server::start(Site::sample());
+    edit(&s.site, ARTICLE, |t| t.replacen("title:", "tittle:", 1));
+    let status = s.eventually("the status reports the error", || {
+        let st = s.status_json();
+        (st["ok"] == false).then_some(st)
+    });
+    let errors = status["errors"].as_array().unwrap();
+    assert!(
+        errors.iter().any(|e| e["path"] == ARTICLE && e["line"] == 2 && e["message"].as_str().unwrap().contains("tittle")),
+        "{status}"
+    );
+    let page = s.get(ARTICLE_URL);
+    assert_eq!(page.status, 200, "the last good page is still served");
+    assert_contains(&page.text(), "CIO vs. CTO");
+    assert_contains(&s.output(), "still serving the last good build");
+
+    edit(&s.site, ARTICLE, |t| t.replacen("tittle:", "title:", 1));
+    s.eventually("the status is good again", || (s.status_json()["ok"] == true).then_some(()));
+}
+
+#[test]
+fn a_site_that_never_built_shows_an_error_page_until_fixed() {
+    let site = Site::sample();
+    edit(&site, ARTICLE, |t| t.replacen("title:", "tittle:", 1));
+    let s = Server::start(site);
+    let r = s.get("/");
+    assert_eq!(r.status, 503);
+    assert_contains(&r.text(), "/__folio/live.js");
+    assert_eq!(s.status_json()["ok"], false);
+    edit(&s.site, ARTICLE, |t| t.replacen("tittle:", "title:", 1));
+    s.eventually("the site is served once fixed", || (s.get("/").status == 200).then_some(()));
+}
+
+/// Reads server-sent events from a stream until one named `name` arrives; returns its data.
+fn next_event(reader: &mut BufReader<TcpStream>, name: &str) -> serde_json::Value {
+    let mut current = String::new();
+    for _ in 0..10_000 {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            break;
+        }
+        let line = line.trim_end();
+        if let Some(ev) = line.strip_prefix("event: ") {
+            current = ev.to_string();
+        } else if let Some(data) = line.strip_prefix("data: ") {
+            if current == name {
+                return serde_json::from_str(data).unwrap();
+            }
+        }
+    }
+    panic!("no {name} event");
+}
+
+fn open_events(s: &Server) -> BufReader<TcpStream> {
+    let mut c = connect(s.addr(), None);
+    c.write_all(format!("GET /__folio/events HTTP/1.1\r\nHost: {}\r\nAccept: text/event-stream\r\n\r\n", s.host()).as_bytes()).unwrap();
+    let mut reader = BufReader::new(c);
+    let mut status = String::new();
+    reader.read_line(&mut status).unwrap();
+    assert!(status.starts_with("HTTP/1.1 200"), "{status}");
+    reader
+}
+
+#[test]
+fn open_pages_hear_about_rebuilds_and_errors() {
+    let s = Server::start(Site::sample());
+    let mut events = open_events(&s);
+    let hello = next_event(&mut events, "hello");
+    assert_eq!(hello["ok"], true);
+    edit(&s.site, ARTICLE, |t| format!("{t}\nAnother paragraph.\n"));
+    let reload = next_event(&mut events, "reload");
+    assert!(reload["changed"].as_array().unwrap().iter().any(|c| c == "articles/cio-vs-cto/index.html"), "{reload}");
+    assert!(reload["rendered"].as_u64().unwrap() >= 1);
+    edit(&s.site, ARTICLE, |t| t.replacen("title:", "tittle:", 1));
+    let errors = next_event(&mut events, "errors");
+    assert_eq!(errors["errors"][0]["path"], ARTICLE, "{errors}");
+    // A page opened while the site is broken learns about it at once.
+    let mut late = open_events(&s);
+    assert_eq!(next_event(&mut late, "hello")["ok"], false);
+    edit(&s.site, ARTICLE, |t| t.replacen("tittle:", "title:", 1));
+    next_event(&mut events, "reload");
+    next_event(&mut late, "reload");
+}
+
+#[test]
+fn live_reload_streams_never_starve_other_requests() {
+    let s = Server::start(Site::sample());
+    // Far more open streams than there are request workers.
+    let streams: Vec<_> = (0..40).map(|_| open_events(&s)).collect();
+    for _ in 0..10 {
+        assert_eq!(s.get("/").status, 200);
+    }
+    drop(streams);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Starting and stopping
+
+#[test]
+fn a_busy_port_is_reported_and_the_next_one_taken() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let s = Server::start_with(Site::sample(), &["--port", &port]);
+    assert_ne!(s.port.to_string(), port);
+    assert_contains(&s.output(), &format!("Port {port} is busy; using {} instead.", s.port));
+    assert_eq!(s.get("/").status, 200);
+}
+
+#[test]
+fn ctrl_c_stops_cleanly() {
+    let mut s = Server::start(Site::sample());
+    let _events = open_events(&s);
+    assert_eq!(json_post(&s, None, VALID).status, 201);
+    let status = s.interrupt();
+    assert!(status.success(), "exit status {status:?}\n{}", s.output());
+    s.eventually("the goodbye is printed", || s.output().contains("Stopped.").then_some(()));
+    assert_eq!(stored(&s).len(), 1);
+}
