@@ -264,6 +264,12 @@ pub fn render(src: &SourceInfo<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<D
                 words += t.split_whitespace().count();
                 Event::Text(t)
             }
+            // A task-list box with an accessible name (pulldown-cmark's has none: WCAG "label").
+            Event::TaskListMarker(done) => Event::Html(CowStr::from(if done {
+                "<input type=\"checkbox\" disabled checked aria-label=\"Done\"> "
+            } else {
+                "<input type=\"checkbox\" disabled aria-label=\"Not done\"> "
+            })),
             Event::Html(h) if h.trim() == MORE_MARKER => {
                 out.has_more_marker = true;
                 Event::Html(CowStr::from(format!("{MORE_MARKER}\n")))
