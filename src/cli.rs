@@ -102,12 +102,12 @@ pub fn run(cli: Cli) -> Result<(), u8> {
         Command::Build { root, output, base_url, drafts } => {
             let started = std::time::Instant::now();
             let output = output.unwrap_or_else(|| root.join("public"));
-            let opts = BuildOptions { root, base_url, drafts };
+            let opts = BuildOptions { root: root.clone(), base_url, drafts };
             let mut built = pipeline::build(&opts).map_err(|d| {
                 print_errors(&d);
                 1u8
             })?;
-            let written = crate::output::write(&built, &output).map_err(|d| {
+            let written = crate::output::write(&built, &output, &root).map_err(|d| {
                 eprintln!("{d}");
                 1u8
             })?;

@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use std::collections::HashSet;
 use std::fs;
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// What a write did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -25,19 +25,75 @@ pub struct Written {
     pub removed: usize,
 }
 
-pub fn write(built: &Built, target: &Path) -> Result<Written, Diagnostic> {
+/// Marks a folder as folio's output, so a later build may update it (and delete files in it).
+pub const MARKER: &str = ".folio-output";
+
+/// `path` made absolute and free of `..`, even where it does not exist yet.
+fn absolute(path: &Path) -> PathBuf {
+    let abs = if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(path) };
+    // Canonicalise the longest existing prefix, then append the rest.
+    let mut existing = abs.clone();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.file_name().map(|n| n.to_os_string()), existing.parent().map(Path::to_path_buf)) {
+            (Some(name), Some(parent)) => {
+                rest.push(name);
+                existing = parent;
+            }
+            _ => break,
+        }
+    }
+    let mut out = existing.canonicalize().unwrap_or(existing);
+    for part in rest.into_iter().rev() {
+        if part == ".." {
+            out.pop();
+        } else if part != "." {
+            out.push(part);
+        }
+    }
+    out
+}
+
+/// Refuses output folders where writing (and removing stale files) would harm the user's
+/// files: the site folder itself or any folder above it, its sources, or a non-empty folder
+/// that folio did not create.
+pub fn check_target(target: &Path, root: &Path) -> Result<(), Diagnostic> {
+    let t = absolute(target);
+    let r = absolute(root);
+    let refuse = |why: String| {
+        Err(Diagnostic::file(target, why).with_help("choose an output folder of its own, e.g. `--output public` (the default)"))
+    };
+    if r.starts_with(&t) {
+        return refuse("the output folder is the site folder or a folder above it; building there would delete your files".into());
+    }
+    for source in [crate::load::CONTENT_DIR, crate::load::STATIC_DIR, crate::load::TEMPLATES_DIR, crate::load::THEMES_DIR] {
+        if t.starts_with(r.join(source)) {
+            return refuse(format!("the output folder is inside the site's {source}/ folder"));
+        }
+    }
+    let non_empty = fs::read_dir(&t).map(|mut d| d.next().is_some()).unwrap_or(false);
+    if non_empty && !t.join(MARKER).exists() {
+        return Err(Diagnostic::file(target, "the output folder is not empty and was not made by folio")
+            .with_help("folio replaces the output folder's contents; delete the folder or choose an empty or new one"));
+    }
+    Ok(())
+}
+
+pub fn write(built: &Built, target: &Path, root: &Path) -> Result<Written, Diagnostic> {
+    check_target(target, root)?;
     let fail = |what: &str, e: io::Error| {
         Diagnostic::file(target, format!("could not {what}: {e}")).with_help("check that the output folder is writable and the disk has space")
     };
-    if target.join(crate::config::CONFIG_FILE).exists() || target.join(crate::load::CONTENT_DIR).is_dir() {
-        return Err(Diagnostic::file(target, "the output folder holds a site's sources (site.yaml or content/)")
-            .with_help("choose an output folder of its own, e.g. `--output public`; folio removes files there that the site no longer has"));
-    }
-    if target.is_dir() {
+    if target.is_dir() && target.join(MARKER).exists() {
         return update_in_place(built, target).map_err(|e| fail("update the output folder", e));
     }
     let staging = Staging::new(target).map_err(|e| fail("create the staging folder", e))?;
     let written = write_all(built, &staging.dir, false).map_err(|e| fail("write the site", e))?;
+    fs::write(staging.dir.join(MARKER), b"This folder is folio's build output; folio updates and removes files here.\n").map_err(|e| fail("write the site", e))?;
+    if target.is_dir() {
+        // An empty folder the user made: replace it.
+        fs::remove_dir(target).map_err(|e| fail("replace the empty output folder", e))?;
+    }
     staging.commit().map_err(|e| fail("move the new site into place", e))?;
     Ok(written)
 }
@@ -101,7 +157,8 @@ fn write_all(built: &Built, dir: &Path, compare: bool) -> io::Result<Written> {
 
 fn update_in_place(built: &Built, target: &Path) -> io::Result<Written> {
     let mut written = write_all(built, target, true)?;
-    let keep: HashSet<String> = built.files.iter().map(|f| f.path.clone()).chain(built.assets.iter().map(|a| a.out.clone())).collect();
+    let keep: HashSet<String> =
+        built.files.iter().map(|f| f.path.clone()).chain(built.assets.iter().map(|a| a.out.clone())).chain([MARKER.to_string()]).collect();
     // Remove files the site no longer has, then folders left empty.
     let mut dirs = Vec::new();
     for entry in walkdir::WalkDir::new(target).min_depth(1).contents_first(true) {
@@ -124,6 +181,23 @@ fn update_in_place(built: &Built, target: &Path) -> io::Result<Written> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn refuses_harmful_output_folders() {
+        let root = std::env::temp_dir().join(format!("folio-target-{}", std::process::id()));
+        fs::create_dir_all(root.join("content")).unwrap();
+        fs::create_dir_all(root.join("other")).unwrap();
+        fs::write(root.join("other/file.txt"), "x").unwrap();
+        for bad in [root.clone(), root.join(".."), root.join("content"), root.join("content/articles"), root.join("static/x"), root.join("other")] {
+            assert!(check_target(&bad, &root).is_err(), "{}", bad.display());
+        }
+        assert!(check_target(&root.join("public"), &root).is_ok());
+        fs::create_dir_all(root.join("public")).unwrap();
+        fs::write(root.join("public").join(MARKER), "").unwrap();
+        fs::write(root.join("public/index.html"), "").unwrap();
+        assert!(check_target(&root.join("public"), &root).is_ok());
+        fs::remove_dir_all(&root).unwrap();
+    }
 
     #[test]
     fn write_if_changed_skips_identical_bytes() {

@@ -598,6 +598,13 @@ impl State {
         let Some(renderer) = self.renderer.as_ref() else {
             return Err(errors.sorted());
         };
+        // A `template:` that does not exist is reported at its line, before anything renders.
+        for (f, m, _) in pages_src.iter().chain(sections_src.iter().copied()) {
+            if let Some(t) = m.meta.template.as_deref().filter(|t| !renderer.has_template(t)) {
+                let (line, col) = crate::yaml::key_position(&f.text, "template").unwrap_or((1, 1));
+                errors.push(Diagnostic::at(&f.shown, &f.text, line, col, format!("template `{t}` not found")).with_help(renderer.missing_template_help(t)));
+            }
+        }
         let shortcode_version = crate::render::site::hash_of(&(self.templates_hash, marketing_version));
 
         // FAQ answers first, so the `faq` shortcode in pages sees them rendered. They depend on

@@ -60,7 +60,7 @@ fn to_diagnostic(e: &serde_yaml::Error, yaml: &str, src: Source<'_>) -> Diagnost
     };
     let (mut line, mut col) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
     let help;
-    let mut message = message;
+    let mut message = without_type_names(&message);
     if let Some(unknown) = between(&message, "unknown field `", "`") {
         let expected: Vec<&str> = message
             .split("expected ")
@@ -94,6 +94,18 @@ fn to_diagnostic(e: &serde_yaml::Error, yaml: &str, src: Source<'_>) -> Diagnost
     src.error_at(line, col, message).with_help(help)
 }
 
+/// serde names Rust types (`expected struct FrontMatter`); people need the YAML shape.
+fn without_type_names(message: &str) -> String {
+    let mut out = message.to_string();
+    for (pattern, replacement) in [("struct ", "a mapping of `key: value` lines"), ("enum ", "one of the allowed values")] {
+        while let Some(i) = out.find(pattern) {
+            let end = out[i + pattern.len()..].find(|c: char| !(c.is_alphanumeric() || c == '_')).map_or(out.len(), |j| i + pattern.len() + j);
+            out.replace_range(i..end, replacement);
+        }
+    }
+    out
+}
+
 fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
     let i = s.find(start)? + start.len();
     let j = s[i..].find(end)? + i;
@@ -108,6 +120,37 @@ pub fn key_position(yaml: &str, key: &str) -> Option<(usize, usize)> {
         let rest = trimmed.strip_prefix(key)?;
         (rest.starts_with(':')).then_some((i + 1, indent + 1))
     })
+}
+
+/// Byte offset of the start of the `occurrence`-th (0-based) line whose `key:` holds exactly
+/// `value` (bare or quoted). Locates list items (a banner, a tier) for messages.
+pub fn item_offset(text: &str, key: &str, value: &str, occurrence: usize) -> Option<usize> {
+    let mut seen = 0;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let t = line.trim_start().trim_start_matches("- ").trim_start();
+        if let Some(rest) = t.strip_prefix(key).and_then(|r| r.strip_prefix(':')) {
+            let v = rest.trim().trim_matches(|c| c == '"' || c == '\'');
+            if v == value {
+                if seen == occurrence {
+                    return Some(offset);
+                }
+                seen += 1;
+            }
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// (line, column) of `key:` in the item starting at byte `item_start` (falling back to the
+/// item's first line).
+pub fn key_in_item(text: &str, item_start: usize, key: &str) -> (usize, usize) {
+    let first_line = crate::diag::line_col(text, item_start).0;
+    match key_position(&text[item_start..], key) {
+        Some((l, c)) => (first_line + l - 1, c),
+        None => crate::diag::line_col(text, item_start),
+    }
 }
 
 #[cfg(test)]
@@ -142,6 +185,21 @@ mod tests {
         let file = "---\ntitle: [x\n---\n";
         let d = parse::<Fm>("title: [x\n", src(file)).unwrap_err();
         assert!(d.line.unwrap() >= 2, "{d:?}");
+    }
+
+    #[test]
+    fn finds_list_items_exactly() {
+        let text = "items:\n  - id: promo-2\n  - id: promo\n    x: 1\n  - id: \"promo\"\n";
+        assert_eq!(item_offset(text, "id", "promo", 0), Some(text.find("  - id: promo\n").unwrap()));
+        assert_eq!(item_offset(text, "id", "promo", 1), Some(text.find("  - id: \"promo\"").unwrap()));
+        assert_eq!(item_offset(text, "id", "nope", 0), None);
+        let start = item_offset(text, "id", "promo", 0).unwrap();
+        assert_eq!(key_in_item(text, start, "x"), (4, 5));
+    }
+
+    #[test]
+    fn type_names_are_not_shown() {
+        assert_eq!(without_type_names("invalid type: string \"x\", expected struct FrontMatter"), "invalid type: string \"x\", expected a mapping of `key: value` lines");
     }
 
     #[test]

@@ -130,15 +130,14 @@ pub fn parse(f: &SourceFile, config: &SiteConfig, assets: &[Asset], today: Date)
     let mut errors = Vec::new();
     let mut out = Vec::new();
     let mut ids = HashSet::new();
+    let mut seen_ids: Vec<String> = Vec::new();
     for b in raw.banners {
         // Position of this banner's keys, for messages.
-        let item_start = f.text.find(&format!("id: {}", b.id)).or_else(|| f.text.find(&format!("id: \"{}\"", b.id))).unwrap_or(0);
+        let occurrence = seen_ids.iter().filter(|i| **i == b.id).count();
+        seen_ids.push(b.id.clone());
+        let item_start = crate::yaml::item_offset(&f.text, "id", &b.id, occurrence).unwrap_or(0);
         let at = |key: &str, msg: String, help: &str| {
-            let rest = &f.text[item_start..];
-            let (line, col) = match crate::yaml::key_position(rest, key) {
-                Some((l, c)) => (crate::diag::line_col(&f.text, item_start).0 + l - 1, c),
-                None => crate::diag::line_col(&f.text, item_start),
-            };
+            let (line, col) = crate::yaml::key_in_item(&f.text, item_start, key);
             Diagnostic::at(&f.shown, &f.text, line, col, msg).with_help(help.to_string())
         };
         if !ids.insert(b.id.clone()) {

@@ -123,7 +123,13 @@ pub fn parse(f: &SourceFile) -> Result<FaqTopic, Vec<Diagnostic>> {
     }
     let mut errors = Vec::new();
     if raw.is_empty() {
-        errors.push(Diagnostic::file(&f.shown, format!("FAQ topic `{}` has no questions", topic.title)).with_help(if f.rel.ends_with(".md") {
+        let (line, col) = if f.rel.ends_with(".md") {
+            let body_line = f.text.lines().position(|l| l.trim() == "---").and_then(|first| f.text.lines().skip(first + 1).position(|l| l.trim() == "---").map(|second| first + second + 3));
+            (body_line.unwrap_or(1).min(f.text.lines().count().max(1)), 1)
+        } else {
+            crate::yaml::key_position(&f.text, "questions").unwrap_or((1, 1))
+        };
+        errors.push(Diagnostic::at(&f.shown, &f.text, line, col, format!("FAQ topic `{}` has no questions", topic.title)).with_help(if f.rel.ends_with(".md") {
             "write each question as a `## Question?` heading with its answer below it"
         } else {
             "add `questions:` with items `- question: \"…\"` and `answer: \"…\"`"

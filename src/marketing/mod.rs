@@ -81,13 +81,18 @@ pub fn load(files: &[&SourceFile], config: &SiteConfig, assets: &[Asset]) -> (Ma
     m.groups.sort_by(|a, b| (a.weight, &a.title, &a.key).cmp(&(b.weight, &b.title, &b.key)));
     let mut seen: BTreeMap<&str, &Path> = BTreeMap::new();
     for g in &m.groups {
-        for t in &g.tiers {
-            if let Some(first) = seen.insert(&t.id, &g.shown) {
-                let (line, col) = crate::yaml::key_position(&g.key, "id").unwrap_or((1, 1));
-                let _ = (line, col);
+        for (id, line, col, source_line) in &g.tier_positions {
+            if let Some(first) = seen.insert(id, &g.shown) {
                 errors.push(
-                    Diagnostic::file(&g.shown, format!("tier id `{}` is also used in {}", t.id, first.display()))
-                        .with_help("tier ids must be unique across all pricing groups: they name the plan in /contact/?plan=<id>"),
+                    Diagnostic {
+                        path: g.shown.clone(),
+                        line: Some(*line),
+                        col: Some(*col),
+                        message: format!("tier id `{id}` is also used in {}", first.display()),
+                        help: None,
+                        snippet: Some(source_line.clone()),
+                    }
+                    .with_help("tier ids must be unique across all pricing groups: they name the plan in /contact/?plan=<id>"),
                 );
             }
         }

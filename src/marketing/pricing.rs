@@ -130,6 +130,9 @@ pub struct PricingGroup {
     pub weight: i64,
     pub tiers: Vec<Tier>,
     pub comparison: Vec<ComparisonRow>,
+    /// Where each tier's `id:` is written: (id, line, column, source line), for messages.
+    #[serde(skip)]
+    pub tier_positions: Vec<(String, usize, usize, String)>,
 }
 
 /// `1290` in `USD` → `$1,290`; two decimals only when the amount has cents.
@@ -181,13 +184,8 @@ pub fn parse(f: &SourceFile) -> Result<PricingGroup, Vec<Diagnostic>> {
         ));
     }
     let at_tier = |id: &str, key: &str| -> (usize, usize) {
-        let start = f.text.find(&format!("id: {id}")).or_else(|| f.text.find(&format!("id: \"{id}\""))).unwrap_or(0);
-        let rest = &f.text[start..];
-        let off = crate::yaml::key_position(rest, key).map(|(l, c)| {
-            let (sl, _) = crate::diag::line_col(&f.text, start);
-            (sl + l - 1, c)
-        });
-        off.unwrap_or_else(|| crate::diag::line_col(&f.text, start))
+        let start = crate::yaml::item_offset(&f.text, "id", id, 0).unwrap_or(0);
+        crate::yaml::key_in_item(&f.text, start, key)
     };
     let mut tiers = Vec::new();
     for t in raw.tiers {
@@ -244,8 +242,15 @@ pub fn parse(f: &SourceFile) -> Result<PricingGroup, Vec<Diagnostic>> {
     }
     tiers.sort_by(|a, b| a.weight.cmp(&b.weight).then_with(|| a.id.cmp(&b.id)));
     let comparison = comparison(&tiers);
+    let tier_positions = tiers
+        .iter()
+        .map(|t| {
+            let (l, c) = at_tier(&t.id, "id");
+            (t.id.clone(), l, c, f.text.lines().nth(l - 1).unwrap_or("").to_string())
+        })
+        .collect();
     if errors.is_empty() {
-        Ok(PricingGroup { id, key: f.rel.clone(), shown: f.shown.clone(), title: raw.title, description: raw.description, weight: raw.weight, tiers, comparison })
+        Ok(PricingGroup { id, key: f.rel.clone(), shown: f.shown.clone(), title: raw.title, description: raw.description, weight: raw.weight, tiers, comparison, tier_positions })
     } else {
         Err(errors)
     }

@@ -112,6 +112,22 @@ impl Renderer {
         v
     }
 
+    /// What to say when `name` is not a template: a close name if there is one, and the list.
+    pub fn missing_template_help(&self, name: &str) -> String {
+        let mut known: Vec<&str> = self.sources.keys().map(String::as_str).filter(|k| !k.starts_with("shortcodes/")).collect();
+        known.sort();
+        let near = known
+            .iter()
+            .map(|k| (strsim::levenshtein(name, k), *k))
+            .filter(|(d, _)| *d <= 2)
+            .min()
+            .map(|(_, k)| k);
+        match near {
+            Some(n) => format!("did you mean `{n}`? Available templates: {}", known.join(", ")),
+            None => format!("add templates/{name} to the site, or use one of: {}", known.join(", ")),
+        }
+    }
+
     /// A new context with `site` filled in.
     pub fn context(&self) -> tera::Context {
         let mut ctx = tera::Context::new();
@@ -122,13 +138,7 @@ impl Renderer {
     /// Renders `template` for the page from `source` (shown in errors).
     pub fn render(&self, template: &str, ctx: &tera::Context, source: &std::path::Path) -> Result<String, Diagnostic> {
         if !self.has_template(template) {
-            let mut known: Vec<&str> = self.sources.keys().map(String::as_str).filter(|k| !k.starts_with("shortcodes/")).collect();
-            known.sort();
-            let near = crate::diag::closest(template, known.iter().copied());
-            return Err(Diagnostic::file(source, format!("template `{template}` not found")).with_help(match near {
-                Some(n) => format!("did you mean `{n}`? Available templates: {}", known.join(", ")),
-                None => format!("add templates/{template}, or use one of: {}", known.join(", ")),
-            }));
+            return Err(Diagnostic::file(source, format!("template `{template}` not found")).with_help(self.missing_template_help(template)));
         }
         self.tera.render(template, ctx).map_err(|e| self.runtime_error(template, &e, source))
     }

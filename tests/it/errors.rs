@@ -67,7 +67,6 @@ fn unknown_template_names_the_page() {
 }
 
 #[test]
-#[ignore = "bug: an unknown `template:` is reported without line:col (src/render/mod.rs Renderer::render uses Diagnostic::file); the key's line is known"]
 fn unknown_template_points_at_the_template_key() {
     let (_site, run) = break_with("unknown-template");
     run.stderr_has("  --> content/articles/nope.md:3:1");

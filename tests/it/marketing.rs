@@ -482,7 +482,6 @@ fn duplicate_banner_ids() {
 }
 
 #[test]
-#[ignore = "bug: src/marketing/banners.rs finds a banner's position by searching for `id: <id>`, so a duplicate id is reported at the first banner (line 2), not the second (line 9)"]
 fn duplicate_banner_id_points_at_the_second_banner() {
     let (_s, run) = break_with("duplicate-banner-ids");
     run.stderr_has("  --> content/banners.yaml:9:");
@@ -501,7 +500,6 @@ fn faq_yaml_file_without_questions() {
 }
 
 #[test]
-#[ignore = "bug: src/marketing/faq.rs reports `has no questions` with Diagnostic::file (no line); the `questions:` key (YAML) or the body's first line (Markdown) is known"]
 fn faq_without_questions_has_a_line() {
     let (_s, run) = break_with("faq-yaml-without-questions");
     run.stderr_has("  --> content/faq/empty.yaml:2:1");
@@ -516,7 +514,6 @@ fn duplicate_tier_ids_across_groups() {
 }
 
 #[test]
-#[ignore = "bug: src/marketing/mod.rs load() reports a duplicate tier id with Diagnostic::file (it calls key_position on the file's key, not its text, and discards the result): no line"]
 fn duplicate_tier_id_has_a_line() {
     let (_s, run) = break_with("duplicate-tier-ids");
     run.stderr_has("  --> content/pricing/more.yaml:7:");
