@@ -68,6 +68,7 @@ pub enum Command {
     Submissions {
         #[command(subcommand)]
         action: Option<SubmissionsAction>,
+        /// The site's folder (the submissions are in its .folio/submissions.jsonl).
         #[arg(long, default_value = ".", global = true)]
         root: PathBuf,
     },

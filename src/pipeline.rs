@@ -63,7 +63,7 @@ impl std::fmt::Display for Stats {
 
 /// A successful build: the model, every rendered file and the assets to copy.
 pub struct Built {
-    pub site: Site,
+    pub site: Arc<Site>,
     /// Every rendered file (sorted by path when it comes from [`build`]).
     pub files: Vec<OutFile>,
     pub assets: Vec<Asset>,
@@ -231,6 +231,8 @@ struct Meta {
     body_line_offset: usize,
     /// The page's URL (sections compute theirs from the folder).
     url: String,
+    /// Hash of the front matter's YAML text: unchanged means everything but the body is.
+    fm_hash: u64,
 }
 
 /// A Markdown rendering kept while its inputs are unchanged.
@@ -240,6 +242,17 @@ struct MdEntry {
     shortcode_version: u64,
     rendered: Arc<Rendered>,
     errors: Vec<Diagnostic>,
+}
+
+/// The last successful build's model and render plan.
+struct LastBuild {
+    site: Arc<Site>,
+    urls: HashMap<String, String>,
+    page_index: HashMap<String, usize>,
+    jobs: Vec<crate::render::site::Job>,
+    keys: Vec<String>,
+    global: u64,
+    shortcode_version: u64,
 }
 
 /// Everything kept between builds of one session.
@@ -260,6 +273,8 @@ struct State {
     answers_cache: Option<(u64, Marketing, Vec<Diagnostic>)>,
     /// Page key → (hash of its inputs, search index entry).
     search_cache: HashMap<String, (u64, Arc<str>)>,
+    /// The last successful model and what rendering it needs, for fingerprints and quick rebuilds.
+    last: Option<LastBuild>,
     /// Job key → (fingerprint, rendered file) of the last good build.
     outputs: HashMap<String, (u64, OutFile)>,
 }
@@ -335,13 +350,21 @@ impl Engine {
                 search_cache: HashMap::default(),
                 marketing_cache: None,
                 answers_cache: None,
+                last: None,
                 outputs: HashMap::default(),
             };
             state.refresh_hashes();
             state.compile_templates();
             self.state = Some(state);
         } else if let Some(state) = self.state.as_mut() {
-            state.apply_changes(&root, changed);
+            let edited = state.apply_changes(&root, changed);
+            if !edited.is_empty() {
+                if let Some(result) = state.fast_rebuild(&edited) {
+                    let mut built = result?;
+                    built.stats.millis = started.elapsed().as_millis();
+                    return Ok(built);
+                }
+            }
         }
         let Some(state) = self.state.as_mut() else { return Err(Diagnostics::default()) };
         let mut built = state.build(self.opts.drafts)?;
@@ -375,8 +398,12 @@ impl State {
 
     /// Re-reads what changed. Content text files are swapped one by one; anything else
     /// (templates, themes, static files, new folders) reloads the file tree, keeping caches.
-    fn apply_changes(&mut self, root: &Path, changed: &[PathBuf]) {
+    /// Returns the content keys of existing pages whose text changed when nothing else did
+    /// (for [`State::fast_rebuild`]); empty when the change needs the full path.
+    fn apply_changes(&mut self, root: &Path, changed: &[PathBuf]) -> Vec<String> {
         let mut reload_tree = changed.is_empty();
+        let mut edited = Vec::new();
+        let mut structural = false;
         for path in changed {
             let Some(rel) = relative_to_root(path, root) else { continue };
             let content_rel = rel.strip_prefix("content/").filter(|r| r.ends_with(".md") || r.ends_with(".yaml") || r.ends_with(".yml"));
@@ -390,13 +417,27 @@ impl State {
                                 self.hashes.insert(crel.to_string(), text_hash(&text));
                                 let file = SourceFile { rel: crel.to_string(), shown: crate::diag::relative(&full, root), text };
                                 match pos {
-                                    Ok(i) => self.tree.content[i] = file,
-                                    Err(i) => self.tree.content.insert(i, file),
+                                    Ok(i) => {
+                                        if self.tree.content[i].text != file.text {
+                                            let plain_page = crel.ends_with(".md") && !crel.ends_with("_index.md") && !marketing::is_marketing_file(crel);
+                                            if plain_page {
+                                                edited.push(crel.to_string());
+                                            } else {
+                                                structural = true;
+                                            }
+                                        }
+                                        self.tree.content[i] = file;
+                                    }
+                                    Err(i) => {
+                                        structural = true;
+                                        self.tree.content.insert(i, file);
+                                    }
                                 }
                             }
                             Err(_) => reload_tree = true,
                         }
                     } else if let Ok(i) = pos {
+                        structural = true;
                         self.tree.content.remove(i);
                         self.hashes.remove(crel);
                     }
@@ -417,10 +458,18 @@ impl State {
             self.refresh_hashes();
             self.compile_templates();
         }
+        if reload_tree || structural {
+            edited.clear();
+        }
+        edited.sort();
+        edited.dedup();
+        edited
     }
 
     fn build(&mut self, drafts: bool) -> Result<Built, Diagnostics> {
         let mut timer = PhaseTimer::new();
+        // Set again only if this run succeeds: quick rebuilds must start from a good build.
+        self.last = None;
         let mut errors = Diagnostics::default();
         errors.extend(self.load_errors.iter().cloned());
         errors.extend(self.template_errors.iter().cloned());
@@ -451,6 +500,7 @@ impl State {
             }
             let parsed = front_matter::parse(&f.shown, &f.text, is_section).map(|p| Meta {
                 url: if is_section { section_url(parent_dir(&f.rel)) } else { page_url(&f.rel, p.meta.slug.as_deref()) },
+                fm_hash: text_hash(p.yaml),
                 meta: Arc::new(p.meta),
                 date: p.date,
                 updated: p.updated,
@@ -754,15 +804,26 @@ impl State {
         let global = crate::render::site::hash_of(&(&self.config_text, self.templates_hash, marketing_version, drafts, &config.base_url));
         let jobs = crate::render::site::plan(&site);
         let keys: Vec<String> = jobs.par_iter().map(|j| crate::render::site::job_key(&site, j)).collect();
-        let prints = crate::render::site::fingerprints(&site, &jobs, &keys, global);
-        timer.mark("plan+fingerprints");
+        let page_index = site.pages.iter().enumerate().map(|(i, p)| (p.key.clone(), i)).collect();
+        self.last = Some(LastBuild { site: Arc::new(site), urls, page_index, jobs, keys, global, shortcode_version });
+        self.render_outputs(timer)
+    }
+
+    /// Renders the jobs of the last build whose fingerprints changed and assembles the result.
+    fn render_outputs(&mut self, mut timer: PhaseTimer) -> Result<Built, Diagnostics> {
+        let Some(last) = self.last.as_ref() else { return Err(Diagnostics::default()) };
+        let Some(renderer) = self.renderer.as_ref() else { return Err(Diagnostics::default()) };
+        let site = &last.site;
+        let (jobs, keys) = (&last.jobs, &last.keys);
+        let prints = crate::render::site::fingerprints(site, jobs, keys, last.global);
+        timer.mark("fingerprints");
         let todo: Vec<usize> = (0..jobs.len()).filter(|&i| self.outputs.get(&keys[i]).is_none_or(|(fp, _)| *fp != prints[i])).collect();
         let todo_jobs: Vec<crate::render::site::Job> = todo.iter().map(|&i| jobs[i].clone()).collect();
-        timer.mark("keys");
-        let (rendered_files, render_errors) = crate::render::site::render_jobs_unsorted(&site, renderer, &todo_jobs);
+        let (rendered_files, render_errors) = crate::render::site::render_jobs_unsorted(site, renderer, &todo_jobs);
         if !render_errors.is_empty() {
-            errors.extend(render_errors);
-            return Err(errors.sorted());
+            // Forget the fingerprints' basis so the next run renders these jobs again.
+            self.last = None;
+            return Err(Diagnostics(render_errors).sorted());
         }
         timer.mark("render");
         let mut changed = Vec::new();
@@ -791,7 +852,6 @@ impl State {
         let files: Vec<OutFile> = self.outputs.values().map(|(_, f)| f.clone()).collect();
         changed.sort();
         changed.dedup();
-
         timer.mark("outputs");
         let warnings = site
             .pages
@@ -814,12 +874,75 @@ impl State {
             faqs: site.marketing.faq_count(),
             tiers: site.marketing.tier_count(),
             banners: site.marketing.banner_count(),
-            files: files.len() + tree.assets.len(),
+            files: files.len() + self.tree.assets.len(),
             millis: 0,
         };
         timer.mark("finish");
         timer.report();
-        Ok(Built { site, files, assets: tree.assets.clone(), stats, warnings, rendered: todo.len(), changed })
+        Ok(Built { site: Arc::clone(site), files, assets: self.tree.assets.clone(), stats, warnings, rendered: todo.len(), changed })
+    }
+
+    /// The quick way for the most common edit: the bodies of existing articles changed and
+    /// their front matter did not. URLs, ordering, taxonomies and related articles then stay as
+    /// they are, so only the edited pages' Markdown is rendered before the fingerprints pick the
+    /// output files to redo. Returns `None` (use the full path) for anything else, including any
+    /// problem in the new text, so errors are always reported by the full path.
+    fn fast_rebuild(&mut self, edited: &[String]) -> Option<Result<Built, Diagnostics>> {
+        let mut timer = PhaseTimer::new();
+        let last = self.last.as_ref()?;
+        let renderer = self.renderer.as_ref()?;
+        let marketing = &self.answers_cache.as_ref()?.1;
+        if !self.template_errors.is_empty() || !self.load_errors.is_empty() {
+            return None;
+        }
+        let resolver = SiteResolver { urls: &last.urls, renderer, marketing, config: &self.config };
+        let mut updates = Vec::new();
+        for key in edited {
+            let &id = last.page_index.get(key)?;
+            let f = &self.tree.content[self.tree.content.binary_search_by(|f| f.rel.as_str().cmp(key)).ok()?];
+            let h = self.hashes.get(key).copied()?;
+            let parsed = front_matter::parse(&f.shown, &f.text, false).ok()?;
+            let old = match self.meta_cache.get(key) {
+                Some((_, Ok(m))) => m,
+                _ => return None,
+            };
+            if old.fm_hash != text_hash(parsed.yaml) || parsed.meta.draft {
+                return None;
+            }
+            let meta = Meta { body_start: f.text.len() - parsed.body.len(), body_line_offset: parsed.body_line_offset, ..old.clone() };
+            let info = SourceInfo { path: &f.shown, file_text: &f.text, body: parsed.body, body_line_offset: parsed.body_line_offset, page_key: key };
+            let (rendered, errs) = markdown::render(&info, &resolver);
+            let old_rendered = &last.site.pages[id].rendered;
+            // Headings other pages may link to must stay; anchors this page links to must exist.
+            if !errs.is_empty() || rendered.anchors != old_rendered.anchors {
+                return None;
+            }
+            for r in &rendered.anchor_refs {
+                let target = last.page_index.get(&r.target).map(|&t| &last.site.pages[t].rendered.anchors)?;
+                if !target.contains(&r.anchor) {
+                    return None;
+                }
+            }
+            let uses_sc = rendered.uses_shortcodes;
+            updates.push((id, key.clone(), h, meta, Arc::new(rendered), uses_sc));
+        }
+        timer.mark("markdown");
+        let shortcode_version = last.shortcode_version;
+        let mut last = self.last.take()?;
+        let site = Arc::make_mut(&mut last.site);
+        for (id, key, h, meta, rendered, uses_sc) in updates {
+            site.pages[id].rendered = Arc::clone(&rendered);
+            site.pages[id].source_hash = h;
+            let p = &site.pages[id];
+            let search_hash = crate::render::site::hash_of(&(p.source_hash, p.rendered.hash, &p.url, p.section.map(|s| site.sections[s].is_home())));
+            let entry: Arc<str> = Arc::from(crate::render::search::page_entry(&site.sections, p));
+            site.search_entries[id] = Arc::clone(&entry);
+            self.search_cache.insert(key.clone(), (search_hash, entry));
+            self.md_cache.insert(key.clone(), MdEntry { text_hash: h, shortcode_version: if uses_sc { shortcode_version } else { 0 }, rendered, errors: Vec::new() });
+            self.meta_cache.insert(key, (h, Ok(meta)));
+        }
+        self.last = Some(last);
+        Some(self.render_outputs(timer))
     }
 }
 

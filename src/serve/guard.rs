@@ -128,6 +128,10 @@ pub fn parse_head(head: &[u8], max_headers: usize) -> Result<Head, Reject> {
             return Err(reject(431, "too many header fields"));
         }
     }
+    // Two Hosts would let the Host check and the router see different ones.
+    if headers.iter().filter(|(n, _)| n.eq_ignore_ascii_case("host")).count() > 1 {
+        return Err(reject(400, "several Host headers"));
+    }
     Ok(Head { method: method.to_string(), target: target.to_string(), version: version.to_string(), headers })
 }
 
@@ -693,6 +697,7 @@ mod tests {
             ("GET / HTTP/1.1\r\nA: b\nB: c", 400),
             ("GET / HTTP/1.1\r\nA: b\x01c", 400),
             ("GET / HTTP/1.1\r\nA: caf\u{e9}", 400),
+            ("GET / HTTP/1.1\r\nHost: localhost\r\nhost: evil.example", 400),
         ] {
             assert_eq!(head(text).map_err(|r| r.status), Err(status), "{text:?}");
         }

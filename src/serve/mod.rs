@@ -135,7 +135,13 @@ pub fn run(opts: ServeOptions) -> Result<(), u8> {
             thread::park();
         }
     }
-    println!("Stopping…");
+    println!("Stopping… (Ctrl-C again to stop at once)");
+    let _ = thread::Builder::new().name("folio-second-ctrl-c".into()).spawn(move || {
+        if signal_rx.recv().is_ok() {
+            eprintln!("Stopped at once.");
+            std::process::exit(130);
+        }
+    });
     guard.stop_accepting();
     stop.store(true, Ordering::SeqCst);
     let _ = rebuilder.join();

@@ -231,6 +231,16 @@ fn the_editing_loop_in_a_real_browser() {
         "!window.__notReloaded && document.readyState === 'complete' && !document.getElementById('folio-error-overlay')",
     );
 
+    // A stylesheet edit swaps the stylesheet in place: no reload.
+    b.wait_listening();
+    b.eval("window.__notReloaded = true");
+    edit(&server.site, "themes/default/static/css/site.css", |t| format!("{t}\nbody {{ outline: 3px solid rgb(1, 2, 3); }}\n"));
+    b.wait_for(
+        "the stylesheet is swapped without a reload",
+        "window.__notReloaded === true && getComputedStyle(document.body).outlineColor === 'rgb(1, 2, 3)' \
+         && [].some.call(document.querySelectorAll('link[rel=stylesheet]'), function (l) { return l.href.includes('folio-reload='); })",
+    );
+
     // Submit the contact form: the thank-you page shows and the submission is stored.
     b.navigate(&format!("{base}/contact/"));
     b.eval(

@@ -8,4 +8,5 @@ mod html;
 mod marketing;
 mod sample;
 mod support;
+mod incremental;
 mod serve;

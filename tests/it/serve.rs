@@ -10,6 +10,7 @@
 mod browser;
 
 use crate::support::{assert_contains, folio_bin, Site};
+use serde_json::json;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{IpAddr, Shutdown, SocketAddr, TcpStream};
 use std::process::{Child, Command, Stdio};
@@ -420,6 +421,7 @@ fn oversized_malformed_and_ambiguous_requests_are_refused() {
         (format!("GET / HTTP/1.1\r\nHost: {host}\r\nX-Big: {}\r\n\r\n", "z".repeat(64 * 1024)), vec![431]),
         (format!("GET / HTTP/1.1\r\nHost: {host}\r\n{}\r\n", "X-Many: 1\r\n".repeat(150)), vec![431]),
         (format!("GET / HTTP/1.1\r\nHost: {host}\r\nBad Header\r\n\r\n"), vec![400]),
+        (format!("GET / HTTP/1.1\r\nHost: {host}\r\nHost: evil.example\r\n\r\n"), vec![400]),
         (format!("GET / HTTP/1.1\r\nHost: {host}\r\n folded: yes\r\n\r\n"), vec![400]),
         ("GET /\r\n\r\n".to_string(), vec![400]),
         ("garbage\r\n\r\n".to_string(), vec![400]),
@@ -765,6 +767,11 @@ fn open_pages_hear_about_rebuilds_and_errors() {
     let reload = next_event(&mut events, "reload");
     assert!(reload["changed"].as_array().unwrap().iter().any(|c| c == "articles/cio-vs-cto/index.html"), "{reload}");
     assert!(reload["rendered"].as_u64().unwrap() >= 1);
+    // A stylesheet-only change lets pages swap the stylesheet instead of reloading.
+    edit(&s.site, "themes/default/static/css/site.css", |t| format!("{t}\n.folio-test {{ color: red; }}\n"));
+    let css = next_event(&mut events, "reload");
+    assert_eq!(css["css_only"], true, "{css}");
+    assert_eq!(css["changed"], json!(["css/site.css"]), "{css}");
     edit(&s.site, ARTICLE, |t| t.replacen("title:", "tittle:", 1));
     let errors = next_event(&mut events, "errors");
     assert_eq!(errors["errors"][0]["path"], ARTICLE, "{errors}");
