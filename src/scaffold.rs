@@ -16,28 +16,36 @@ fn yaml_string(s: &str) -> String {
     format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
 }
 
-pub fn new_article(root: &Path, title: &str, today: Date) -> Result<PathBuf, Diagnostic> {
-    let slug = slug::slugify(title);
-    if slug.is_empty() {
-        return Err(Diagnostic::file("content/articles", "the title has no letters or digits to make a file name from").with_help("give the article a title with words"));
+/// Writes `content/<folder>/<slug>.md` for a new item named `name`, refusing outside a site.
+fn new_content(root: &Path, folder: &str, what: &str, name: &str, text: impl FnOnce(&str) -> String) -> Result<PathBuf, Diagnostic> {
+    if !root.join(crate::config::CONFIG_FILE).is_file() {
+        return Err(Diagnostic::file(root.join(crate::config::CONFIG_FILE), "this folder is not a folio site (no site.yaml)")
+            .with_help("run the command in the site's folder, pass --root DIR, or create a site with `folio init DIR`"));
     }
-    let text = format!(
-        "---\ntitle: {}\ndescription: \"\"\ndate: {today}\ndraft: true\nslug: {slug}\ntags: []\ncategories: []\n---\nWrite the introduction here. It becomes the summary on list pages.\n\n<!-- more -->\n\n## First section\n\nThe rest of the article.\n",
-        yaml_string(title)
-    );
-    write_new(&root.join("content/articles").join(format!("{slug}.md")), &text)
+    let slug = crate::model::slugify(name);
+    if slug.is_empty() {
+        return Err(Diagnostic::file(format!("content/{folder}"), format!("the {what} has no letters or digits to make a file name from"))
+            .with_help(format!("give the {what} a name with words")));
+    }
+    write_new(&root.join("content").join(folder).join(format!("{slug}.md")), &text(&slug))
+}
+
+pub fn new_article(root: &Path, title: &str, today: Date) -> Result<PathBuf, Diagnostic> {
+    new_content(root, "articles", "title", title, |slug| {
+        format!(
+            "---\ntitle: {}\ndescription: \"\"\ndate: {today}\ndraft: true\nslug: {slug}\ntags: []\ncategories: []\n---\nWrite the introduction here. It becomes the summary on list pages.\n\n<!-- more -->\n\n## First section\n\nThe rest of the article.\n",
+            yaml_string(title)
+        )
+    })
 }
 
 pub fn new_faq(root: &Path, topic: &str) -> Result<PathBuf, Diagnostic> {
-    let slug = slug::slugify(topic);
-    if slug.is_empty() {
-        return Err(Diagnostic::file("content/faq", "the topic has no letters or digits to make a file name from").with_help("give the topic a name with words"));
-    }
-    let text = format!(
-        "---\ntitle: {}\ndescription: \"\"\nweight: 10\n---\n## What is the first question?\n\nThe answer, in Markdown.\n\n## What is the second question?\n\nAnother answer.\n",
-        yaml_string(topic)
-    );
-    write_new(&root.join("content/faq").join(format!("{slug}.md")), &text)
+    new_content(root, "faq", "topic", topic, |_| {
+        format!(
+            "---\ntitle: {}\ndescription: \"\"\nweight: 10\n---\n## What is the first question?\n\nThe answer, in Markdown.\n\n## What is the second question?\n\nAnother answer.\n",
+            yaml_string(topic)
+        )
+    })
 }
 
 /// The default theme, compiled into the binary so `folio init` works anywhere.
