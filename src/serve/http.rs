@@ -159,11 +159,16 @@ pub fn handle(shared: &Shared, req: Request) {
         Err(Refused::Bad(why)) => return respond(req, text(400, &format!("400 Bad Request: {why}\n"))),
     };
     let endpoint = read(&shared.endpoint);
-    if path.path == endpoint.trim_matches('/') && !path.path.is_empty() {
-        return match req.method() {
-            Method::Post => contact(shared, req),
-            _ => method_not_allowed(req, "POST"),
-        };
+    let snapshot = read(&shared.snapshot);
+    let is_endpoint = path.path == endpoint.trim_matches('/') && !path.path.is_empty();
+    if is_endpoint {
+        // The form may post to its own page's URL: GET still shows the page if there is one.
+        let page = paths::resolve(&path, |p| snapshot.files.contains_key(p)) != Resolved::NotFound;
+        match req.method() {
+            Method::Post => return contact(shared, req),
+            Method::Get | Method::Head if page => {}
+            _ => return method_not_allowed(req, if page { "GET, HEAD, POST" } else { "POST" }),
+        }
     }
     if !matches!(req.method(), Method::Get | Method::Head) {
         return method_not_allowed(req, "GET, HEAD");
@@ -171,7 +176,6 @@ pub fn handle(shared: &Shared, req: Request) {
     if path.path == livereload::PREFIX.trim_end_matches('/') || path.path.starts_with(livereload::PREFIX) {
         return own_endpoint(shared, req, &path);
     }
-    let snapshot = read(&shared.snapshot);
     if snapshot.generation == 0 {
         return respond(req, bytes_cached(503, "text/html; charset=utf-8", livereload::no_site_page(), "no-store"));
     }

@@ -122,8 +122,12 @@ pub fn run(opts: ServeOptions) -> Result<(), u8> {
         eprintln!("warning: Ctrl-C will not stop the server cleanly: {e}");
     }
     println!("Serving on {origin}/ (Ctrl-C to stop)");
-    if opts.bind.is_unspecified() {
-        println!("note: listening on all interfaces; requests must name this machine by IP address or localhost");
+    if !opts.bind.is_loopback() {
+        println!(
+            "note: {} is reachable from other machines, and so is the contact stub; requests must name \
+this machine by IP address or localhost",
+            opts.bind
+        );
     }
     if opts.open {
         open_browser(&format!("{origin}/"));

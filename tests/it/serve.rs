@@ -604,6 +604,29 @@ fn contact_posts_are_validated_stored_and_answered() {
 }
 
 #[test]
+fn a_form_posting_to_its_own_page_url_keeps_the_page() {
+    let site = Site::sample();
+    edit(&site, "site.yaml", |t| t.replace("endpoint: \"/api/contact\"", "endpoint: \"/contact/\""));
+    let s = Server::start(site);
+    let page = s.get("/contact/");
+    assert_eq!(page.status, 200);
+    assert_contains(&page.text(), "action=\"/contact/\"");
+    let body = "name=A&email=a%40example.com&message=Hi";
+    let r = s.send(
+        format!(
+            "POST /contact/ HTTP/1.1\r\nHost: {h}\r\nOrigin: http://{h}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len(),
+            h = s.host()
+        )
+        .as_bytes(),
+    );
+    assert_eq!(r.status, 303, "{}", r.text());
+    assert_eq!(s.get("/api/contact").status, 404, "the old endpoint is just a missing page now");
+    let r = s.send(format!("PUT /contact/ HTTP/1.1\r\nHost: {}\r\nContent-Length: 0\r\n\r\n", s.host()).as_bytes());
+    assert_eq!((r.status, r.header("Allow")), (405, Some("GET, HEAD, POST")));
+}
+
+#[test]
 fn submissions_export_as_csv_with_formulas_neutralised() {
     let s = Server::start(Site::sample());
     let r = json_post(&s, None, r#"{"name":"=HYPERLINK(\"http://evil.example\",\"x\")","email":"a@example.com","message":"line one, \"two\"\nline three"}"#);
