@@ -24,6 +24,8 @@ pub struct Snapshot {
     pub files: HashMap<String, Served>,
     /// Bumped on every successful build.
     pub generation: u64,
+    /// The site's pricing tier ids (valid `plan` values for the contact endpoint).
+    pub plans: Vec<String>,
 }
 
 impl Snapshot {
@@ -95,7 +97,8 @@ impl Session {
         }
         let css_only = !changed_outputs.is_empty() && changed_outputs.iter().all(|p| p.ends_with(".css"));
         let generation = self.snapshot.generation + 1;
-        self.snapshot = Arc::new(Snapshot { files, generation });
+        let plans = built.site.marketing.groups.iter().flat_map(|g| g.tiers.iter().map(|t| t.id.clone())).collect();
+        self.snapshot = Arc::new(Snapshot { files, generation, plans });
         Ok(Report { stats: built.stats, changed: changed_outputs, rendered: built.rendered, millis: started.elapsed().as_millis(), css_only })
     }
 }

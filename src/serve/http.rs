@@ -77,8 +77,6 @@ pub struct Shared {
     pub contact: Endpoint,
     /// The path the contact form posts to (`contact.endpoint` in site.yaml).
     pub endpoint: RwLock<String>,
-    /// The site's pricing tier ids, when known; otherwise any plausible id is accepted.
-    pub plans: RwLock<Option<Vec<String>>>,
     pub hosts: HostRule,
     /// The site root, canonical: static files must resolve inside it.
     pub root: PathBuf,
@@ -265,7 +263,9 @@ fn contact(shared: &Shared, mut req: Request) {
         let limit = contact::MAX_BODY as u64 + 1;
         req.as_reader().take(limit).read_to_end(&mut body).is_err() || body.len() > contact::MAX_BODY
     };
-    let plans = read(&shared.plans);
+    let snapshot = read(&shared.snapshot);
+    // Before the first good build there are no tiers to check against.
+    let plans = (snapshot.generation > 0).then(|| snapshot.plans.clone());
     let post = Post {
         ip,
         content_type: header(&req, "Content-Type"),

@@ -84,7 +84,6 @@ pub fn run(opts: ServeOptions) -> Result<(), u8> {
         hub: Hub::start().map_err(|e| fail("cannot start the live-reload thread", &e))?,
         contact: contact::Endpoint::new(submissions::Store::new(&root)),
         endpoint: RwLock::new(contact_endpoint(&root)),
-        plans: RwLock::new(None),
         hosts: HostRule { bound: local.ip(), port: local.port() },
         root: root.clone(),
     });
