@@ -4,7 +4,7 @@
 For each site it starts `folio serve`, listens on /__folio/events like an open page does, then
 edits one article's Markdown again and again (a new paragraph each time) and measures the time
 from the end of the file write to the arrival of the `reload` event, which is what an open
-browser tab waits for. That time includes the watcher's debounce (60 ms of quiet), the
+browser tab waits for. That time includes the watcher's debounce (`QUIET` in src/serve/watch.rs), the
 incremental rebuild and the event delivery. The reload event also says how many output files
 the rebuild rendered and how many changed.
 
