@@ -272,7 +272,7 @@ struct State {
     marketing_cache: Option<(u64, Marketing, Vec<Diagnostic>)>,
     answers_cache: Option<(u64, Marketing, Vec<Diagnostic>)>,
     /// Page key → (hash of its inputs, search index entry).
-    search_cache: HashMap<String, (u64, Arc<str>)>,
+    search_cache: HashMap<String, (u64, model::SearchEntry)>,
     /// The last successful model and what rendering it needs, for fingerprints and quick rebuilds.
     last: Option<LastBuild>,
     /// Job key → (fingerprint, rendered file) of the last good build.
@@ -637,6 +637,7 @@ impl State {
                 previous: None,
                 next: None,
                 date_rank: 0,
+                card_hash: 0,
             });
         }
         for (key, url) in marketing_data.urls() {
@@ -723,6 +724,7 @@ impl State {
         for page in pages.iter_mut() {
             page.rendered = all_rendered.next().unwrap_or_default();
         }
+        pages.par_iter_mut().for_each(|p| p.card_hash = model::card_hash(p));
         for section in sections.iter_mut() {
             section.rendered = all_rendered.next().unwrap_or_default();
         }
@@ -773,25 +775,22 @@ impl State {
         timer.mark("relations");
         let taxonomies = model::build_taxonomies(&pages, &config.taxonomies);
         let search_cache = &self.search_cache;
-        let search_entries: Vec<(Arc<str>, Option<(u64, Arc<str>)>)> = pages
+        let search_entries: Vec<(model::SearchEntry, Option<u64>)> = pages
             .par_iter()
             .map(|p| {
-                let h = crate::render::site::hash_of(&(p.source_hash, p.rendered.hash, &p.url, p.section.map(|s| sections[s].is_home())));
+                let h = search_input_hash(&sections, p);
                 match search_cache.get(&p.key) {
-                    Some((ch, e)) if *ch == h => (Arc::clone(e), None),
-                    _ => {
-                        let e: Arc<str> = Arc::from(crate::render::search::page_entry(&sections, p));
-                        (Arc::clone(&e), Some((h, e)))
-                    }
+                    Some((ch, e)) if *ch == h => (e.clone(), None),
+                    _ => (crate::render::search::entry_of(&sections, p), Some(h)),
                 }
             })
             .collect();
         let mut entries = Vec::with_capacity(search_entries.len());
         for (p, (e, fresh)) in pages.iter().zip(search_entries) {
-            entries.push(e);
-            if let Some(f) = fresh {
-                self.search_cache.insert(p.key.clone(), f);
+            if let Some(h) = fresh {
+                self.search_cache.insert(p.key.clone(), (h, e.clone()));
             }
+            entries.push(e);
         }
         if self.search_cache.len() > pages.len() {
             let live: std::collections::HashSet<&str> = pages.iter().map(|p| p.key.as_str()).collect();
@@ -933,17 +932,22 @@ impl State {
         for (id, key, h, meta, rendered, uses_sc) in updates {
             site.pages[id].rendered = Arc::clone(&rendered);
             site.pages[id].source_hash = h;
+            site.pages[id].card_hash = model::card_hash(&site.pages[id]);
             let p = &site.pages[id];
-            let search_hash = crate::render::site::hash_of(&(p.source_hash, p.rendered.hash, &p.url, p.section.map(|s| site.sections[s].is_home())));
-            let entry: Arc<str> = Arc::from(crate::render::search::page_entry(&site.sections, p));
-            site.search_entries[id] = Arc::clone(&entry);
-            self.search_cache.insert(key.clone(), (search_hash, entry));
+            let entry = crate::render::search::entry_of(&site.sections, p);
+            self.search_cache.insert(key.clone(), (search_input_hash(&site.sections, p), entry.clone()));
+            site.search_entries[id] = entry;
             self.md_cache.insert(key.clone(), MdEntry { text_hash: h, shortcode_version: if uses_sc { shortcode_version } else { 0 }, rendered, errors: Vec::new() });
             self.meta_cache.insert(key, (h, Ok(meta)));
         }
         self.last = Some(last);
         Some(self.render_outputs(timer))
     }
+}
+
+/// What a page's search entry is made from.
+fn search_input_hash(sections: &[Section], p: &Page) -> u64 {
+    crate::render::site::hash_of(&(p.source_hash, p.rendered.hash, &p.url, p.section.map(|s| sections[s].is_home())))
 }
 
 /// `@/page.md#anchor` links must name a heading that exists on the target.

@@ -32,9 +32,22 @@ pub struct Page {
     pub related: Vec<PageId>,
     pub previous: Option<PageId>,
     pub next: Option<PageId>,
+    /// Hash of what a card of this page shows (see [`card_hash`]); set by the pipeline.
+    pub card_hash: u64,
     /// Position in the whole site's newest-first order (see [`assign_date_ranks`]); sorting by
     /// this integer is much cheaper than comparing dates and titles again and again.
     pub date_rank: usize,
+}
+
+/// Hash of what other pages show of this one: the fields of a card (title, URL, description,
+/// summary, dates, reading time, tags, image, featured) and its taxonomies. An edit below the
+/// summary leaves it unchanged, so list pages and related-article boxes are not re-rendered.
+pub fn card_hash(p: &Page) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (&p.title, &p.url, &p.meta.description, &p.rendered.summary_html, p.date, p.updated, p.rendered.reading_time).hash(&mut h);
+    (&p.meta.tags, &p.meta.categories, &p.meta.image, p.meta.featured).hash(&mut h);
+    h.finish()
 }
 
 /// A folder with an `_index.md`: a list page with pagination.
@@ -297,6 +310,7 @@ mod tests {
             previous: None,
             next: None,
             date_rank: 0,
+            card_hash: 0,
         }
     }
 
@@ -349,6 +363,13 @@ mod tests {
     }
 }
 
+/// One page's search index entry: its JSON and a hash of it.
+#[derive(Debug, Clone)]
+pub struct SearchEntry {
+    pub json: Arc<str>,
+    pub hash: u64,
+}
+
 /// The whole site, ready to render.
 #[derive(Debug, Clone)]
 pub struct Site {
@@ -357,8 +378,8 @@ pub struct Site {
     pub sections: Vec<Section>,
     pub taxonomies: Vec<Taxonomy>,
     pub marketing: crate::marketing::Marketing,
-    /// Search index entry (JSON) of each page, in page order.
-    pub search_entries: Vec<Arc<str>>,
+    /// Search index entry of each page, in page order.
+    pub search_entries: Vec<SearchEntry>,
 }
 
 impl Site {

@@ -46,6 +46,12 @@ pub fn page_entry(site_sections: &[crate::model::Section], p: &crate::model::Pag
     serde_json::to_string(&entry).unwrap_or_default()
 }
 
+/// A page's entry with its hash (the index is re-assembled only when some entry changed).
+pub fn entry_of(sections: &[crate::model::Section], p: &crate::model::Page) -> crate::model::SearchEntry {
+    let json = page_entry(sections, p);
+    crate::model::SearchEntry { hash: crate::render::site::hash_of(&json), json: std::sync::Arc::from(json) }
+}
+
 /// The whole index: the pages' cached entries, then one entry per FAQ question.
 pub fn index(site: &Site) -> String {
     let mut parts: Vec<String> = Vec::new();
@@ -56,10 +62,10 @@ pub fn index(site: &Site) -> String {
             parts.push(serde_json::to_string(&e).unwrap_or_default());
         }
     }
-    let size: usize = site.search_entries.iter().map(|e| e.len() + 1).sum::<usize>() + parts.iter().map(|p| p.len() + 1).sum::<usize>();
+    let size: usize = site.search_entries.iter().map(|e| e.json.len() + 1).sum::<usize>() + parts.iter().map(|p| p.len() + 1).sum::<usize>();
     let mut out = String::with_capacity(size + 2);
     out.push('[');
-    for (i, e) in site.search_entries.iter().map(|e| &**e).chain(parts.iter().map(String::as_str)).enumerate() {
+    for (i, e) in site.search_entries.iter().map(|e| &*e.json).chain(parts.iter().map(String::as_str)).enumerate() {
         if i > 0 {
             out.push(',');
         }

@@ -99,20 +99,24 @@ pub fn hash_of<T: std::hash::Hash + ?Sized>(v: &T) -> u64 {
     h.finish()
 }
 
-/// What a page contributes to other pages that list or link it (cards, feeds, the index).
-pub fn page_card_hash(site: &Site, id: PageId) -> u64 {
+/// Everything about a page: its source and its rendering (for its own page, the feed and the
+/// search index, which show its content).
+pub fn page_full_hash(site: &Site, id: PageId) -> u64 {
     let p = &site.pages[id];
-    hash_of(&(p.source_hash, p.rendered.hash, &p.url))
+    hash_of(&(p.source_hash, p.rendered.hash, &p.url, p.card_hash))
 }
 
 /// A fingerprint of everything a job's output depends on. Equal fingerprints mean equal
 /// output, so an incremental rebuild renders only the jobs whose fingerprint changed. `global`
 /// covers the configuration, templates and marketing data that every page may show.
 pub fn fingerprints(site: &Site, jobs: &[Job], keys: &[String], global: u64) -> Vec<u64> {
-    let cards: Vec<u64> = (0..site.pages.len()).into_par_iter().map(|i| page_card_hash(site, i)).collect();
+    let cards: Vec<u64> = site.pages.iter().map(|p| p.card_hash).collect();
+    let full: Vec<u64> = (0..site.pages.len()).into_par_iter().map(|i| page_full_hash(site, i)).collect();
     let section_hash = |s: SectionId| hash_of(&(site.sections[s].source_hash, site.sections[s].rendered.hash, &site.sections[s].url));
     let range_hash = |ids: &[PageId]| hash_of(&ids.iter().map(|&i| cards[i]).collect::<Vec<_>>());
-    let site_hash = hash_of(&(&cards, (0..site.sections.len()).map(section_hash).collect::<Vec<_>>()));
+    let sections_hash = hash_of(&(0..site.sections.len()).map(section_hash).collect::<Vec<_>>());
+    let cards_hash = hash_of(&(&cards, sections_hash));
+    let search_hash = hash_of(&site.search_entries.iter().map(|e| e.hash).collect::<Vec<_>>());
     let dated = site.dated_pages();
     let home_lists = {
         let mut featured: Vec<PageId> = (0..site.pages.len()).filter(|&i| site.pages[i].meta.featured).collect();
@@ -126,7 +130,7 @@ pub fn fingerprints(site: &Site, jobs: &[Job], keys: &[String], global: u64) -> 
                 Job::Page(id) => {
                     let p = &site.pages[*id];
                     let neighbours: Vec<u64> = p.related.iter().chain(&p.previous).chain(&p.next).map(|&i| cards[i]).collect();
-                    hash_of(&(cards[*id], p.section.map(section_hash), neighbours))
+                    hash_of(&(full[*id], p.section.map(section_hash), neighbours))
                 }
                 Job::Section(id, k) => {
                     let s = &site.sections[*id];
@@ -144,8 +148,9 @@ pub fn fingerprints(site: &Site, jobs: &[Job], keys: &[String], global: u64) -> 
                     hash_of(&(&term.name, term.pages.len(), range_hash(range)))
                 }
                 Job::Alias(id, a) => hash_of(&(&site.pages[*id].url, &site.pages[*id].meta.aliases[*a])),
-                Job::Feed => range_hash(&dated[..dated.len().min(site.config.feed.limit)]),
-                Job::Sitemap | Job::SearchIndex => site_hash,
+                Job::Feed => hash_of(&dated[..dated.len().min(site.config.feed.limit)].iter().map(|&i| full[i]).collect::<Vec<_>>()),
+                Job::Sitemap => cards_hash,
+                Job::SearchIndex => search_hash,
                 Job::Marketing(_) => hash_of(&site.sections.iter().filter(|s| crate::marketing::owns_section(&s.dir)).map(|s| s.source_hash).collect::<Vec<_>>()),
                 Job::NotFound | Job::Robots | Job::SyntaxCss | Job::SearchPage => 0,
             };
