@@ -157,7 +157,7 @@ impl Renderer {
         let (shown, text) = &self.sources[culprit_template];
         let variable = chain.split('`').nth(1).filter(|_| chain.contains("not found in context"));
         let detail = chain.split(": ").last().unwrap_or(&chain).to_string();
-        let message = format!("template `{culprit_template}` failed while rendering {}: {detail}", source.display());
+        let message = format!("template `{culprit_template}` failed{RENDERING}{}: {detail}", source.display());
         let help = if variable.is_some() {
             "the variable does not exist for this kind of page; guard it with `{% if … %}` or use `| default(value=…)`"
         } else {
@@ -168,6 +168,38 @@ impl Renderer {
             None => Diagnostic::file(shown, message).with_help(help),
         }
     }
+}
+
+/// Separates a template error from the page it happened on (see [`group_template_errors`]).
+const RENDERING: &str = " while rendering ";
+
+/// One broken template (say `base.html`) fails every page that uses it: thousands of copies of
+/// one error. Errors that differ only in the page are merged into one that names how many
+/// pages failed and the first few.
+pub fn group_template_errors(errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    type Key = (std::path::PathBuf, Option<usize>, Option<usize>, String, String);
+    let mut groups: std::collections::BTreeMap<Key, (Diagnostic, Vec<String>)> = Default::default();
+    let mut others = Vec::new();
+    for e in errors {
+        let split = e.message.split_once(RENDERING).and_then(|(head, rest)| rest.split_once(": ").map(|(page, detail)| (head.to_string(), page.to_string(), detail.to_string())));
+        match split {
+            Some((head, page, detail)) => {
+                let key = (e.path.clone(), e.line, e.col, head, detail);
+                groups.entry(key).or_insert_with(|| (e.clone(), Vec::new())).1.push(page);
+            }
+            None => others.push(e),
+        }
+    }
+    for ((_, _, _, head, detail), (mut first, mut pages)) in groups {
+        if pages.len() > 1 {
+            pages.sort();
+            let shown: Vec<&str> = pages.iter().take(3).map(String::as_str).collect();
+            let more = if pages.len() > 3 { format!(" and {} more", pages.len() - 3) } else { String::new() };
+            first.message = format!("{head}{RENDERING}{} pages ({}{more}): {detail}", pages.len(), shown.join(", "));
+        }
+        others.push(first);
+    }
+    others
 }
 
 #[derive(Serialize)]
@@ -230,6 +262,18 @@ mod tests {
         let e = r.render("pgae.html", &r.context(), std::path::Path::new("content/a.md")).unwrap_err();
         assert!(e.message.contains("`pgae.html` not found"));
         assert!(e.help.unwrap().contains("did you mean `page.html`"));
+    }
+
+    #[test]
+    fn one_broken_template_is_one_error() {
+        let r = Renderer::new(&[file("page.html", "a\n{{ page.nope }}\n")], &config()).ok().unwrap();
+        let errors: Vec<Diagnostic> = ["content/a.md", "content/b.md", "content/c.md", "content/d.md"]
+            .iter()
+            .map(|p| r.render("page.html", &r.context(), std::path::Path::new(p)).unwrap_err())
+            .collect();
+        let grouped = group_template_errors(errors);
+        assert_eq!(grouped.len(), 1);
+        assert!(grouped[0].message.contains("while rendering 4 pages (content/a.md, content/b.md, content/c.md and 1 more)"), "{}", grouped[0].message);
     }
 
     #[test]

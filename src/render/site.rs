@@ -181,7 +181,7 @@ pub fn render_jobs_unsorted(site: &Site, r: &Renderer, jobs: &[Job]) -> (Vec<Out
             Err(e) => errors.push(e),
         }
     }
-    (files, errors)
+    (files, super::group_template_errors(errors))
 }
 
 /// Head metadata every HTML page gets.

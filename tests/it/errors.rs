@@ -75,11 +75,13 @@ fn unknown_template_points_at_the_template_key() {
 #[test]
 fn template_runtime_error_names_template_line_and_page() {
     let (_site, run) = break_with("template-runtime");
-    run.stderr_has("error: template `page.html` failed while rendering content/articles/good.md")
+    // One broken template is one error, naming the pages it broke.
+    run.stderr_has("error: template `page.html` failed while rendering 3 pages (content/about.md, content/articles/good.md, content/articles/other.md)")
         .stderr_has("undefined_thing")
         .stderr_has("  --> templates/page.html:4:7")
         .stderr_has("4 | <p>{{ undefined_thing.value }}</p>")
         .stderr_has("| default(value=…)");
+    assert_eq!(run.error_count(), 1, "{}", run.stderr());
 }
 
 #[test]
