@@ -735,7 +735,17 @@ impl State {
             let live: std::collections::HashSet<&str> = pages.iter().map(|p| p.key.as_str()).chain(sections.iter().map(|s| s.key.as_str())).collect();
             self.md_cache.retain(|k, _| live.contains(k.as_str()));
         }
+        let before = errors.len();
         check_anchors(&pages, &sections, &marketing_data, &mut errors);
+        // Anchor problems are found after rendering; add the source line they point at.
+        for d in errors.0.iter_mut().skip(before) {
+            if let (Some(line), None) = (d.line, &d.snippet) {
+                let rel = d.path.strip_prefix(load::CONTENT_DIR).ok().map(|p| p.to_string_lossy().replace('\\', "/"));
+                if let Some(f) = rel.and_then(|r| tree.content.binary_search_by(|f| f.rel.as_str().cmp(r.as_str())).ok()) {
+                    d.snippet = tree.content[f].text.lines().nth(line - 1).map(str::to_string);
+                }
+            }
+        }
         if !errors.is_empty() {
             return Err(errors.sorted());
         }

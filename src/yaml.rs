@@ -87,6 +87,18 @@ fn to_diagnostic(e: &serde_yaml::Error, yaml: &str, src: Source<'_>) -> Diagnost
     } else if message.contains("invalid type") || message.contains("invalid value") {
         help = "check the value's type: quote text, write numbers without quotes, `true`/`false` for yes/no".to_string();
     } else if message.contains("duplicate") {
+        // serde_yaml names the key but not always where; point at its second occurrence.
+        if let Some(key) = between(&message, "key \"", "\"").or_else(|| between(&message, "key `", "`")).or_else(|| between(&message, "field `", "`")) {
+            let second = yaml
+                .lines()
+                .enumerate()
+                .filter(|(_, l)| l.trim_start().trim_start_matches("- ").strip_prefix(key).is_some_and(|r| r.starts_with(':')))
+                .nth(1);
+            if let Some((i, l)) = second {
+                line = i + 1;
+                col = l.len() - l.trim_start().len() + 1;
+            }
+        }
         help = "each key may appear only once; remove or rename one of them".to_string();
     } else {
         help = "check the indentation and that every `key: value` pair is on its own line; quote values containing `: ` or starting with special characters".to_string();
@@ -195,6 +207,13 @@ mod tests {
         assert_eq!(item_offset(text, "id", "nope", 0), None);
         let start = item_offset(text, "id", "promo", 0).unwrap();
         assert_eq!(key_in_item(text, start, "x"), (4, 5));
+    }
+
+    #[test]
+    fn duplicate_key_points_at_the_second_one() {
+        let file = "---\ntitle: a\ndraft: true\ntitle: b\n---\n";
+        let d = parse::<Fm>("title: a\ndraft: true\ntitle: b\n", src(file)).unwrap_err();
+        assert_eq!(d.line, Some(4), "{d}");
     }
 
     #[test]

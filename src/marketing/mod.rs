@@ -281,6 +281,7 @@ pub fn render_job(site: &Site, r: &Renderer, job: &Job) -> Result<OutFile, Diagn
             let mut c = Common::new("/pricing/", Some(intro.title));
             c.description = intro.description.map(str::to_string);
             c.crumbs.push(crumb(intro.title, "/pricing/"));
+            // One Product with an Offer per tier (SPEC); a custom-priced tier's Offer has no price.
             c.jsonld.extend(m.groups.iter().flat_map(|g| g.tiers.iter().map(move |t| product_jsonld(cfg, g, t))));
             let mut ctx = base_context(site, r, c);
             ctx.insert("section", &intro);
