@@ -1,6 +1,8 @@
 //! folio: a static-site generator for marketing and knowledge-base sites.
 //! See ARCHITECTURE.md for the map of modules and the invariants they keep.
 
+#![cfg_attr(test, allow(clippy::unwrap_used))]
+
 pub mod check;
 pub mod cli;
 pub mod config;

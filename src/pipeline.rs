@@ -209,7 +209,6 @@ struct SiteResolver<'a> {
     urls: &'a HashMap<String, String>,
     renderer: &'a Renderer,
     marketing: &'a Marketing,
-    config: &'a SiteConfig,
 }
 
 impl Resolver for SiteResolver<'_> {
@@ -217,7 +216,7 @@ impl Resolver for SiteResolver<'_> {
         self.urls.get(content_path.trim_start_matches('/')).cloned()
     }
     fn shortcode(&self, call: &Call, page_key: &str) -> Result<String, (String, String)> {
-        render::shortcodes::render_call(self.renderer, self.marketing, self.config, call, page_key)
+        render::shortcodes::render_call(self.renderer, self.marketing, call, page_key)
     }
 }
 
@@ -670,7 +669,7 @@ impl State {
             }
             _ => {
                 let mut rendered = marketing_data.clone();
-                let pre = SiteResolver { urls: &urls, renderer, marketing: &marketing_data, config };
+                let pre = SiteResolver { urls: &urls, renderer, marketing: &marketing_data };
                 let e = rendered.render_answers(&pre);
                 errors.extend(e.iter().cloned());
                 self.answers_cache = Some((answers_version, rendered.clone(), e));
@@ -680,7 +679,7 @@ impl State {
 
         timer.mark("answers");
         // Markdown, in parallel, reusing renderings whose inputs did not change.
-        let resolver = SiteResolver { urls: &urls, renderer, marketing: &marketing_data, config };
+        let resolver = SiteResolver { urls: &urls, renderer, marketing: &marketing_data };
         let md_cache = &self.md_cache;
         let urls_ref = &urls;
         // A cached rendering is reused when the text is the same, every `@/` link still resolves
@@ -904,7 +903,7 @@ impl State {
         if !self.template_errors.is_empty() || !self.load_errors.is_empty() {
             return None;
         }
-        let resolver = SiteResolver { urls: &last.urls, renderer, marketing, config: &self.config };
+        let resolver = SiteResolver { urls: &last.urls, renderer, marketing };
         let mut updates = Vec::new();
         for key in edited {
             let &id = last.page_index.get(key)?;

@@ -362,8 +362,9 @@ pub fn plans(site: &Site) -> Vec<(&str, String)> {
     site.marketing.groups.iter().flat_map(|g| g.tiers.iter().map(move |t| (t.id.as_str(), format!("{} — {}", g.title, t.name)))).collect()
 }
 
-/// Fills a built-in shortcode's data into its template context.
-pub fn shortcode_data(m: &Marketing, _config: &SiteConfig, call: &Call, page_key: &str, ctx: &mut tera::Context) -> Result<(), (String, String)> {
+/// The data a built-in shortcode's template gets, as (variable, value) pairs; renderer-neutral,
+/// so Tera stays inside `render`.
+pub fn shortcode_data(m: &Marketing, call: &Call, page_key: &str) -> Result<Vec<(&'static str, serde_json::Value)>, (String, String)> {
     let arg = |k: &str| match call.args.get(k) {
         Some(ArgValue::Str(s)) => Some(s.as_str()),
         _ => None,
@@ -382,7 +383,7 @@ pub fn shortcode_data(m: &Marketing, _config: &SiteConfig, call: &Call, page_key
                 },
                 None => banners::choose(&m.banners, placement, page_key),
             };
-            ctx.insert("banner", &chosen);
+            return Ok(vec![("banner", value(chosen))]);
         }
         "pricing" => {
             let id = arg("group").unwrap_or_default();
@@ -390,7 +391,7 @@ pub fn shortcode_data(m: &Marketing, _config: &SiteConfig, call: &Call, page_key
                 let ids: Vec<&str> = m.groups.iter().map(|g| g.id.as_str()).collect();
                 return Err((format!("no pricing group `{id}`"), format!("groups are the files in content/pricing/: {}", ids.join(", "))));
             };
-            ctx.insert("group", g);
+            return Ok(vec![("group", value(g))]);
         }
         "faq" => {
             let id = arg("topic").unwrap_or_default();
@@ -402,11 +403,16 @@ pub fn shortcode_data(m: &Marketing, _config: &SiteConfig, call: &Call, page_key
                 Some(ArgValue::Int(n)) => *n as usize,
                 _ => t.questions.len(),
             };
-            ctx.insert("topic", &TopicView { title: &t.title, description: t.description.as_deref(), url: &t.url, questions: &t.questions[..limit.min(t.questions.len())] });
+            let view = TopicView { title: &t.title, description: t.description.as_deref(), url: &t.url, questions: &t.questions[..limit.min(t.questions.len())] };
+            return Ok(vec![("topic", value(view))]);
         }
         _ => {}
     }
-    Ok(())
+    Ok(Vec::new())
+}
+
+fn value(v: impl Serialize) -> serde_json::Value {
+    serde_json::to_value(v).unwrap_or_default()
 }
 
 #[cfg(test)]

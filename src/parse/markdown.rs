@@ -164,7 +164,9 @@ pub fn render(src: &SourceInfo<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<D
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut used_ids = HashSet::new();
     let mut headings: Vec<(u8, String, String)> = Vec::new();
-    let mut heading: Option<(HeadingLevel, Option<String>, Vec<String>, Vec<Event<'_>>)> = None;
+    // A heading being collected: level, explicit id, classes, inner events.
+    type OpenHeading<'e> = (HeadingLevel, Option<String>, Vec<String>, Vec<Event<'e>>);
+    let mut heading: Option<OpenHeading<'_>> = None;
     let mut code: Option<(Option<String>, String)> = None;
     let mut image_alt: Option<(String, usize, String)> = None;
     let mut words = 0usize;

@@ -268,6 +268,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::single_range_in_vec_init)] // one code range, on purpose
     fn code_ranges_and_non_calls_stay_text() {
         let text = "`{{ cta() }}` and {{ not a call }} {{x}}";
         let e = extract(text, &[0..13]);

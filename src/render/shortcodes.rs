@@ -4,7 +4,6 @@
 //! a theme restyles every shortcode.
 
 use super::Renderer;
-use crate::config::SiteConfig;
 use crate::marketing::Marketing;
 use crate::parse::shortcodes::{ArgValue, Call};
 
@@ -17,7 +16,7 @@ pub const BUILTINS: &[(&str, &[&str], &[&str])] = &[
 ];
 
 /// Renders one call, or explains what is wrong with it.
-pub fn render_call(r: &Renderer, m: &Marketing, config: &SiteConfig, call: &Call, page_key: &str) -> Result<String, (String, String)> {
+pub fn render_call(r: &Renderer, m: &Marketing, call: &Call, page_key: &str) -> Result<String, (String, String)> {
     let user_templates = r.shortcode_templates();
     let template = format!("shortcodes/{}.html", call.name);
     let builtin = BUILTINS.iter().find(|(n, _, _)| *n == call.name);
@@ -68,7 +67,9 @@ pub fn render_call(r: &Renderer, m: &Marketing, config: &SiteConfig, call: &Call
                 ));
             }
         }
-        crate::marketing::shortcode_data(m, config, call, page_key, &mut ctx)?;
+        for (name, value) in crate::marketing::shortcode_data(m, call, page_key)? {
+            ctx.insert(name, &value);
+        }
     }
     r.render(&template, &ctx, std::path::Path::new(page_key)).map_err(|d| (d.message, d.help.unwrap_or_default()))
 }

@@ -2,11 +2,14 @@
 //! (tests/fixtures/<feature>/<case>/) and asserts on the files written, the messages printed and
 //! the exit codes; the dev server is tested over real HTTP on 127.0.0.1.
 
+#![allow(clippy::unwrap_used)] // tests fail loudly by design
+
 mod build;
 mod errors;
 mod html;
 mod marketing;
 mod sample;
 mod support;
+mod tidy;
 mod incremental;
 mod serve;

@@ -1,0 +1,48 @@
+//! Rules of the codebase checked by a test rather than by memory: every module says why it
+//! exists, serde_yaml is called from one module (so a maintained fork can be swapped in), and
+//! Tera is named only inside rendering.
+
+use crate::support::repo_root;
+use std::path::{Path, PathBuf};
+
+fn rust_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(rust_files(&path));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+    out.sort();
+    out
+}
+
+fn rel(p: &Path) -> String {
+    p.strip_prefix(repo_root()).unwrap().to_string_lossy().replace('\\', "/")
+}
+
+#[test]
+fn every_module_opens_with_why_it_exists() {
+    let missing: Vec<String> = rust_files(&repo_root().join("src"))
+        .into_iter()
+        .filter(|p| !std::fs::read_to_string(p).unwrap().starts_with("//!"))
+        .map(|p| rel(&p))
+        .collect();
+    assert!(missing.is_empty(), "modules without a `//!` line at the top: {missing:?}");
+}
+
+#[test]
+fn serde_yaml_only_in_yaml_rs_and_tera_only_in_render() {
+    for path in rust_files(&repo_root().join("src")) {
+        let name = rel(&path);
+        let text = std::fs::read_to_string(&path).unwrap();
+        if name != "src/yaml.rs" {
+            assert!(!text.contains("serde_yaml"), "{name} uses serde_yaml; keep every call in src/yaml.rs");
+        }
+        if !name.starts_with("src/render/") {
+            assert!(!text.contains("tera::"), "{name} names Tera; keep it inside src/render/");
+        }
+    }
+}
