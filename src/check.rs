@@ -47,12 +47,8 @@ pub fn check(built: &Built) -> Diagnostics {
         files.insert(f.path.clone(), &f.bytes);
     }
     let assets: HashSet<&str> = built.assets.iter().map(|a| a.out.as_str()).collect();
-    let id_cache: HashMap<&str, HashSet<&str>> = built
-        .files
-        .iter()
-        .filter(|f| f.path.ends_with(".html"))
-        .map(|f| (f.path.as_str(), ids(std::str::from_utf8(&f.bytes).unwrap_or(""))))
-        .collect();
+    let id_cache: HashMap<&str, HashSet<&str>> =
+        built.files.iter().filter(|f| f.path.ends_with(".html")).map(|f| (f.path.as_str(), ids(std::str::from_utf8(&f.bytes).unwrap_or("")))).collect();
     for f in built.files.iter().filter(|f| f.path.ends_with(".html")) {
         let html = std::str::from_utf8(&f.bytes).unwrap_or("");
         let mut reported = HashSet::new();
@@ -78,7 +74,10 @@ pub fn check(built: &Built) -> Diagnostics {
                 let target = if path.is_empty() && url.starts_with('#') { f.path.clone() } else { file };
                 if let Some(target_ids) = id_cache.get(target.as_str()) {
                     if !target_ids.contains(frag.as_str()) && reported.insert(url.clone()) {
-                        problems.push(Diagnostic::file(&shown, format!("link `{url}`: no element with id `{frag}` on that page")).with_help("link to a heading that exists, or remove the `#…` part"));
+                        problems.push(
+                            Diagnostic::file(&shown, format!("link `{url}`: no element with id `{frag}` on that page"))
+                                .with_help("link to a heading that exists, or remove the `#…` part"),
+                        );
                     }
                 }
             }

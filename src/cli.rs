@@ -159,9 +159,7 @@ pub fn run(cli: Cli) -> Result<(), u8> {
                 }
             }
         }
-        Command::Serve { root, bind, port, open, drafts } => {
-            crate::serve::run(crate::serve::ServeOptions { root, bind, port, open, drafts })
-        }
+        Command::Serve { root, bind, port, open, drafts } => crate::serve::run(crate::serve::ServeOptions { root, bind, port, open, drafts }),
         Command::Submissions { action, root } => {
             use crate::serve::submissions::{self, Output};
             match action {

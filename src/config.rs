@@ -171,10 +171,7 @@ impl SiteConfig {
             );
         }
         if config.paginate_by == 0 {
-            errors.push(
-                src.error_at_key(text, "paginate_by", "paginate_by must be at least 1")
-                    .with_help("use e.g. `paginate_by: 10`"),
-            );
+            errors.push(src.error_at_key(text, "paginate_by", "paginate_by must be at least 1").with_help("use e.g. `paginate_by: 10`"));
         }
         for t in &config.taxonomies {
             if t.is_empty() || !t.chars().all(|c| c.is_ascii_lowercase() || c == '-' || c == '_') {
@@ -185,10 +182,7 @@ impl SiteConfig {
             }
         }
         if !config.contact.endpoint.starts_with('/') {
-            errors.push(
-                src.error_at_key(text, "endpoint", "contact.endpoint must be a path starting with `/`")
-                    .with_help("the default is `/api/contact`"),
-            );
+            errors.push(src.error_at_key(text, "endpoint", "contact.endpoint must be a path starting with `/`").with_help("the default is `/api/contact`"));
         }
         if config.extra.is_null() {
             config.extra = serde_json::Value::Object(Default::default());

@@ -23,42 +23,17 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// A problem with a whole file (no position).
     pub fn file(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
-        Diagnostic {
-            path: path.into(),
-            line: None,
-            col: None,
-            message: message.into(),
-            help: None,
-            snippet: None,
-        }
+        Diagnostic { path: path.into(), line: None, col: None, message: message.into(), help: None, snippet: None }
     }
 
     /// A problem at `line`:`col` (1-based) of `source`, the full text of the file.
-    pub fn at(
-        path: impl Into<PathBuf>,
-        source: &str,
-        line: usize,
-        col: usize,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn at(path: impl Into<PathBuf>, source: &str, line: usize, col: usize, message: impl Into<String>) -> Self {
         let snippet = source.lines().nth(line.saturating_sub(1)).map(|l| l.to_string());
-        Diagnostic {
-            path: path.into(),
-            line: Some(line.max(1)),
-            col: Some(col.max(1)),
-            message: message.into(),
-            help: None,
-            snippet,
-        }
+        Diagnostic { path: path.into(), line: Some(line.max(1)), col: Some(col.max(1)), message: message.into(), help: None, snippet }
     }
 
     /// A problem at byte `offset` of `source`.
-    pub fn at_offset(
-        path: impl Into<PathBuf>,
-        source: &str,
-        offset: usize,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn at_offset(path: impl Into<PathBuf>, source: &str, offset: usize, message: impl Into<String>) -> Self {
         let (line, col) = line_col(source, offset);
         Self::at(path, source, line, col, message)
     }
@@ -99,11 +74,7 @@ impl fmt::Display for Diagnostic {
             writeln!(f, "{number} | {}", snippet.trim_end())?;
             let col = self.col.unwrap_or(1);
             // Columns count characters; tabs keep their width so the caret lines up.
-            let lead: String = snippet
-                .chars()
-                .take(col.saturating_sub(1))
-                .map(|c| if c == '\t' { '\t' } else { ' ' })
-                .collect();
+            let lead: String = snippet.chars().take(col.saturating_sub(1)).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
             writeln!(f, "{pad} | {lead}^")?;
         }
         if let Some(help) = &self.help {
@@ -145,9 +116,7 @@ impl Diagnostics {
     }
     /// Sorted by file and position, duplicates removed, so output is stable between runs.
     pub fn sorted(mut self) -> Self {
-        self.0.sort_by(|a, b| {
-            (&a.path, a.line, a.col, &a.message).cmp(&(&b.path, b.line, b.col, &b.message))
-        });
+        self.0.sort_by(|a, b| (&a.path, a.line, a.col, &a.message).cmp(&(&b.path, b.line, b.col, &b.message)));
         self.0.dedup();
         self
     }
@@ -185,8 +154,7 @@ mod tests {
     #[test]
     fn renders_location_snippet_caret_and_help() {
         let src = "---\ntittle: Hi\n---\n";
-        let d = Diagnostic::at("content/a.md", src, 2, 1, "unknown front matter key `tittle`")
-            .with_help("did you mean `title`?");
+        let d = Diagnostic::at("content/a.md", src, 2, 1, "unknown front matter key `tittle`").with_help("did you mean `title`?");
         assert_eq!(
             d.to_string(),
             "error: unknown front matter key `tittle`\n  --> content/a.md:2:1\n  |\n2 | tittle: Hi\n  | ^\n  = help: did you mean `title`?\n"

@@ -96,13 +96,7 @@ fn walk(dir: &Path, root: &Path, errors: &mut Vec<Diagnostic>) -> Vec<Walked> {
         if !is_file {
             continue;
         }
-        let rel = path
-            .strip_prefix(dir)
-            .unwrap_or(path)
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
+        let rel = path.strip_prefix(dir).unwrap_or(path).components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
         out.push(Walked { path: path.to_path_buf(), rel });
     }
     out

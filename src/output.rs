@@ -60,9 +60,7 @@ fn absolute(path: &Path) -> PathBuf {
 pub fn check_target(target: &Path, root: &Path) -> Result<(), Diagnostic> {
     let t = absolute(target);
     let r = absolute(root);
-    let refuse = |why: String| {
-        Err(Diagnostic::file(target, why).with_help("choose an output folder of its own, e.g. `--output public` (the default)"))
-    };
+    let refuse = |why: String| Err(Diagnostic::file(target, why).with_help("choose an output folder of its own, e.g. `--output public` (the default)"));
     if r.starts_with(&t) {
         return refuse("the output folder is the site folder or a folder above it; building there would delete your files".into());
     }
@@ -89,7 +87,8 @@ pub fn write(built: &Built, target: &Path, root: &Path) -> Result<Written, Diagn
     }
     let staging = Staging::new(target).map_err(|e| fail("create the staging folder", e))?;
     let written = write_all(built, &staging.dir, false).map_err(|e| fail("write the site", e))?;
-    fs::write(staging.dir.join(MARKER), b"This folder is folio's build output; folio updates and removes files here.\n").map_err(|e| fail("write the site", e))?;
+    fs::write(staging.dir.join(MARKER), b"This folder is folio's build output; folio updates and removes files here.\n")
+        .map_err(|e| fail("write the site", e))?;
     if target.is_dir() {
         // An empty folder the user made: replace it.
         fs::remove_dir(target).map_err(|e| fail("replace the empty output folder", e))?;
@@ -163,7 +162,8 @@ fn update_in_place(built: &Built, target: &Path) -> io::Result<Written> {
     let mut dirs = Vec::new();
     for entry in walkdir::WalkDir::new(target).min_depth(1).contents_first(true) {
         let entry = entry.map_err(io::Error::other)?;
-        let rel = entry.path().strip_prefix(target).map_err(io::Error::other)?.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+        let rel =
+            entry.path().strip_prefix(target).map_err(io::Error::other)?.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
         if entry.file_type().is_dir() {
             dirs.push(entry.path().to_path_buf());
         } else if !keep.contains(&rel) {

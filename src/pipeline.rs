@@ -142,9 +142,8 @@ fn classify(f: &SourceFile) -> Result<Role<'_>, Diagnostic> {
         return Ok(Role::Marketing(f));
     }
     if !is_md {
-        return Err(Diagnostic::file(&f.shown, "YAML file in an unexpected place").with_help(
-            "content YAML belongs in content/faq/<topic>.yaml, content/pricing/<group>.yaml or content/banners.yaml",
-        ));
+        return Err(Diagnostic::file(&f.shown, "YAML file in an unexpected place")
+            .with_help("content YAML belongs in content/faq/<topic>.yaml, content/pricing/<group>.yaml or content/banners.yaml"));
     }
     if f.rel == "_index.md" || f.rel.ends_with("/_index.md") {
         Ok(Role::Section(f))
@@ -694,15 +693,14 @@ impl State {
             if let Some(r) = cached(&f.rel, *h) {
                 return Ok(r);
             }
-            let info = SourceInfo {
-                path: &f.shown,
-                file_text: &f.text,
-                body: &f.text[m.body_start..],
-                body_line_offset: m.body_line_offset,
-                page_key: &f.rel,
-            };
+            let info = SourceInfo { path: &f.shown, file_text: &f.text, body: &f.text[m.body_start..], body_line_offset: m.body_line_offset, page_key: &f.rel };
             let (rendered, errs) = markdown::render(&info, &resolver);
-            Err(MdEntry { text_hash: *h, shortcode_version: if rendered.uses_shortcodes { shortcode_version } else { 0 }, rendered: Arc::new(rendered), errors: errs })
+            Err(MdEntry {
+                text_hash: *h,
+                shortcode_version: if rendered.uses_shortcodes { shortcode_version } else { 0 },
+                rendered: Arc::new(rendered),
+                errors: errs,
+            })
         };
         let page_md: Vec<Result<Arc<Rendered>, MdEntry>> = pages_src.par_iter().map(render_md).collect();
         let section_md: Vec<Result<Arc<Rendered>, MdEntry>> = sections_src.iter().map(|s| render_md(s)).collect();
@@ -946,7 +944,8 @@ impl State {
             let entry = crate::render::search::entry_of(&site.sections, p);
             self.search_cache.insert(key.clone(), (search_input_hash(&site.sections, p), entry.clone()));
             site.search_entries[id] = entry;
-            self.md_cache.insert(key.clone(), MdEntry { text_hash: h, shortcode_version: if uses_sc { shortcode_version } else { 0 }, rendered, errors: Vec::new() });
+            self.md_cache
+                .insert(key.clone(), MdEntry { text_hash: h, shortcode_version: if uses_sc { shortcode_version } else { 0 }, rendered, errors: Vec::new() });
             self.meta_cache.insert(key, (h, Ok(meta)));
         }
         self.last = Some(last);

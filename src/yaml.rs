@@ -40,11 +40,8 @@ pub const MAX_YAML_BYTES: usize = 4 * 1024 * 1024;
 /// Deserializes `yaml` into `T`, reporting problems against `src`.
 pub fn parse<T: DeserializeOwned>(yaml: &str, src: Source<'_>) -> Result<T, Diagnostic> {
     if yaml.len() > MAX_YAML_BYTES {
-        return Err(Diagnostic::file(
-            src.path,
-            format!("YAML is {} bytes, over the limit of {MAX_YAML_BYTES}", yaml.len()),
-        )
-        .with_help("split the file or remove the oversized value"));
+        return Err(Diagnostic::file(src.path, format!("YAML is {} bytes, over the limit of {MAX_YAML_BYTES}", yaml.len()))
+            .with_help("split the file or remove the oversized value"));
     }
     // An empty document is an empty mapping, not an error about `null`.
     let yaml_or_empty = if yaml.trim().is_empty() { "{}" } else { yaml };
@@ -62,11 +59,7 @@ fn to_diagnostic(e: &serde_yaml::Error, yaml: &str, src: Source<'_>) -> Diagnost
     let help;
     let mut message = without_type_names(&message);
     if let Some(unknown) = between(&message, "unknown field `", "`") {
-        let expected: Vec<&str> = message
-            .split("expected ")
-            .nth(1)
-            .map(|rest| rest.split('`').skip(1).step_by(2).collect())
-            .unwrap_or_default();
+        let expected: Vec<&str> = message.split("expected ").nth(1).map(|rest| rest.split('`').skip(1).step_by(2).collect()).unwrap_or_default();
         // Point at the key itself: serde reports the position after the mapping.
         if let Some((l, c)) = key_position(yaml, unknown) {
             line = l;
@@ -74,10 +67,7 @@ fn to_diagnostic(e: &serde_yaml::Error, yaml: &str, src: Source<'_>) -> Diagnost
         }
         help = match closest(unknown, expected.iter().copied()) {
             Some(near) => format!("did you mean `{near}`? (valid keys: {})", expected.join(", ")),
-            None if !expected.is_empty() => format!(
-                "valid keys here are: {}; free-form values go under `extra:`",
-                expected.join(", ")
-            ),
+            None if !expected.is_empty() => format!("valid keys here are: {}; free-form values go under `extra:`", expected.join(", ")),
             None => "remove this key".to_string(),
         };
         message = format!("unknown key `{unknown}`");
@@ -89,11 +79,8 @@ fn to_diagnostic(e: &serde_yaml::Error, yaml: &str, src: Source<'_>) -> Diagnost
     } else if message.contains("duplicate") {
         // serde_yaml names the key but not always where; point at its second occurrence.
         if let Some(key) = between(&message, "key \"", "\"").or_else(|| between(&message, "key `", "`")).or_else(|| between(&message, "field `", "`")) {
-            let second = yaml
-                .lines()
-                .enumerate()
-                .filter(|(_, l)| l.trim_start().trim_start_matches("- ").strip_prefix(key).is_some_and(|r| r.starts_with(':')))
-                .nth(1);
+            let second =
+                yaml.lines().enumerate().filter(|(_, l)| l.trim_start().trim_start_matches("- ").strip_prefix(key).is_some_and(|r| r.starts_with(':'))).nth(1);
             if let Some((i, l)) = second {
                 line = i + 1;
                 col = l.len() - l.trim_start().len() + 1;
@@ -101,7 +88,8 @@ fn to_diagnostic(e: &serde_yaml::Error, yaml: &str, src: Source<'_>) -> Diagnost
         }
         help = "each key may appear only once; remove or rename one of them".to_string();
     } else {
-        help = "check the indentation and that every `key: value` pair is on its own line; quote values containing `: ` or starting with special characters".to_string();
+        help = "check the indentation and that every `key: value` pair is on its own line; quote values containing `: ` or starting with special characters"
+            .to_string();
     }
     src.error_at(line, col, message).with_help(help)
 }
@@ -218,7 +206,10 @@ mod tests {
 
     #[test]
     fn type_names_are_not_shown() {
-        assert_eq!(without_type_names("invalid type: string \"x\", expected struct FrontMatter"), "invalid type: string \"x\", expected a mapping of `key: value` lines");
+        assert_eq!(
+            without_type_names("invalid type: string \"x\", expected struct FrontMatter"),
+            "invalid type: string \"x\", expected a mapping of `key: value` lines"
+        );
     }
 
     #[test]

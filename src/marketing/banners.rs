@@ -171,7 +171,11 @@ pub fn parse(f: &SourceFile, config: &SiteConfig, assets: &[Asset], today: Date)
         }
         let image_path = b.image.trim_start_matches('/');
         if !b.image.starts_with("http") && !assets.iter().any(|a| a.out == image_path) {
-            errors.push(at("image", format!("banner image `{}` not found", b.image), "put the file under static/ (e.g. static/banners/x.svg) and write `image: /banners/x.svg`"));
+            errors.push(at(
+                "image",
+                format!("banner image `{}` not found", b.image),
+                "put the file under static/ (e.g. static/banners/x.svg) and write `image: /banners/x.svg`",
+            ));
         }
         let starts = b.starts.as_deref().map(|s| (s, parse_date(s)));
         let ends = b.ends.as_deref().map(|s| (s, parse_date(s)));
@@ -285,8 +289,19 @@ mod tests {
         let mut banners = Vec::new();
         for (i, w) in [(0, 1u32), (1, 3)] {
             banners.push(Banner {
-                id: format!("b{i}"), partner: "P".into(), target: "t".into(), href: "h".into(), image: "i".into(), alt: "a".into(),
-                size: "rectangle".into(), orientation: "rectangle".into(), width: 1, height: 1, placements: vec!["sidebar".into()], weight: w, active: true,
+                id: format!("b{i}"),
+                partner: "P".into(),
+                target: "t".into(),
+                href: "h".into(),
+                image: "i".into(),
+                alt: "a".into(),
+                size: "rectangle".into(),
+                orientation: "rectangle".into(),
+                width: 1,
+                height: 1,
+                placements: vec!["sidebar".into()],
+                weight: w,
+                active: true,
             });
         }
         let a = choose(&banners, "sidebar", "articles/x.md").unwrap().id.clone();

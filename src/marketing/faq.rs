@@ -124,26 +124,41 @@ pub fn parse(f: &SourceFile) -> Result<FaqTopic, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     if raw.is_empty() {
         let (line, col) = if f.rel.ends_with(".md") {
-            let body_line = f.text.lines().position(|l| l.trim() == "---").and_then(|first| f.text.lines().skip(first + 1).position(|l| l.trim() == "---").map(|second| first + second + 3));
+            let body_line = f
+                .text
+                .lines()
+                .position(|l| l.trim() == "---")
+                .and_then(|first| f.text.lines().skip(first + 1).position(|l| l.trim() == "---").map(|second| first + second + 3));
             (body_line.unwrap_or(1).min(f.text.lines().count().max(1)), 1)
         } else {
             crate::yaml::key_position(&f.text, "questions").unwrap_or((1, 1))
         };
-        errors.push(Diagnostic::at(&f.shown, &f.text, line, col, format!("FAQ topic `{}` has no questions", topic.title)).with_help(if f.rel.ends_with(".md") {
-            "write each question as a `## Question?` heading with its answer below it"
-        } else {
-            "add `questions:` with items `- question: \"…\"` and `answer: \"…\"`"
-        }));
+        errors.push(Diagnostic::at(&f.shown, &f.text, line, col, format!("FAQ topic `{}` has no questions", topic.title)).with_help(
+            if f.rel.ends_with(".md") {
+                "write each question as a `## Question?` heading with its answer below it"
+            } else {
+                "add `questions:` with items `- question: \"…\"` and `answer: \"…\"`"
+            },
+        ));
     }
     if raw.len() > MAX_QUESTIONS {
-        errors.push(Diagnostic::file(&f.shown, format!("{} questions in one topic, over the limit of {MAX_QUESTIONS}", raw.len())).with_help("split the topic into several files"));
+        errors.push(
+            Diagnostic::file(&f.shown, format!("{} questions in one topic, over the limit of {MAX_QUESTIONS}", raw.len()))
+                .with_help("split the topic into several files"),
+        );
     }
     let mut used = HashSet::new();
     for (question, answer, line) in raw {
         if question.is_empty() || answer.trim().is_empty() {
             errors.push(
-                Diagnostic::at(&f.shown, &f.text, line.saturating_sub(1).max(1), 1, if question.is_empty() { "FAQ question is empty" } else { "FAQ question has no answer" })
-                    .with_help("every question needs text and an answer below it"),
+                Diagnostic::at(
+                    &f.shown,
+                    &f.text,
+                    line.saturating_sub(1).max(1),
+                    1,
+                    if question.is_empty() { "FAQ question is empty" } else { "FAQ question has no answer" },
+                )
+                .with_help("every question needs text and an answer below it"),
             );
             continue;
         }
@@ -167,7 +182,9 @@ mod tests {
 
     #[test]
     fn markdown_topic_questions_from_h2() {
-        let t = parse(&file("faq/cto.md", "---\ntitle: CTO\n---\nIntro ignored\n## What is it?\nAn answer.\n\n```\n## not a question\n```\n## Why?\nBecause.\n")).unwrap();
+        let t =
+            parse(&file("faq/cto.md", "---\ntitle: CTO\n---\nIntro ignored\n## What is it?\nAn answer.\n\n```\n## not a question\n```\n## Why?\nBecause.\n"))
+                .unwrap();
         assert_eq!(t.url, "/faq/cto/");
         assert_eq!(t.questions.len(), 2);
         assert_eq!(t.questions[0].id, "what-is-it");

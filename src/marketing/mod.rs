@@ -403,7 +403,8 @@ pub fn shortcode_data(m: &Marketing, call: &Call, page_key: &str) -> Result<Vec<
                 Some(ArgValue::Int(n)) => *n as usize,
                 _ => t.questions.len(),
             };
-            let view = TopicView { title: &t.title, description: t.description.as_deref(), url: &t.url, questions: &t.questions[..limit.min(t.questions.len())] };
+            let view =
+                TopicView { title: &t.title, description: t.description.as_deref(), url: &t.url, questions: &t.questions[..limit.min(t.questions.len())] };
             return Ok(vec![("topic", value(view))]);
         }
         _ => {}

@@ -179,9 +179,10 @@ pub fn parse(f: &SourceFile) -> Result<PricingGroup, Vec<Diagnostic>> {
     let id = crate::model::slugify(f.rel.trim_start_matches("pricing/").rsplit_once('.').map_or("", |(s, _)| s));
     let mut errors = Vec::new();
     if raw.tiers.is_empty() {
-        errors.push(src.error_at_key(&f.text, "tiers", format!("pricing group `{}` has no tiers", raw.title)).with_help(
-            "add `tiers:` with at least one tier: id, name, price, summary, features",
-        ));
+        errors.push(
+            src.error_at_key(&f.text, "tiers", format!("pricing group `{}` has no tiers", raw.title))
+                .with_help("add `tiers:` with at least one tier: id, name, price, summary, features"),
+        );
     }
     let at_tier = |id: &str, key: &str| -> (usize, usize) {
         let start = crate::yaml::item_offset(&f.text, "id", id, 0).unwrap_or(0);
@@ -219,7 +220,13 @@ pub fn parse(f: &SourceFile) -> Result<PricingGroup, Vec<Diagnostic>> {
                     );
                     continue;
                 }
-                (false, format_price(p.amount, &p.currency), Some(format!("{:.2}", p.amount)), Some(p.currency.to_ascii_uppercase()), period_display(p.period.as_deref()))
+                (
+                    false,
+                    format_price(p.amount, &p.currency),
+                    Some(format!("{:.2}", p.amount)),
+                    Some(p.currency.to_ascii_uppercase()),
+                    period_display(p.period.as_deref()),
+                )
             }
         };
         let cta = t.cta.clone().unwrap_or(CallToAction { text: if custom { "Contact us".into() } else { "Get started".into() }, href: None });
@@ -250,7 +257,17 @@ pub fn parse(f: &SourceFile) -> Result<PricingGroup, Vec<Diagnostic>> {
         })
         .collect();
     if errors.is_empty() {
-        Ok(PricingGroup { id, key: f.rel.clone(), shown: f.shown.clone(), title: raw.title, description: raw.description, weight: raw.weight, tiers, comparison, tier_positions })
+        Ok(PricingGroup {
+            id,
+            key: f.rel.clone(),
+            shown: f.shown.clone(),
+            title: raw.title,
+            description: raw.description,
+            weight: raw.weight,
+            tiers,
+            comparison,
+            tier_positions,
+        })
     } else {
         Err(errors)
     }
@@ -268,9 +285,7 @@ pub fn comparison(tiers: &[Tier]) -> Vec<ComparisonRow> {
             }
         }
     }
-    let shared = names.iter().any(|n| {
-        tiers.iter().filter(|t| t.features.iter().any(|f| f.name.as_deref() == Some(*n))).count() >= 2
-    });
+    let shared = names.iter().any(|n| tiers.iter().filter(|t| t.features.iter().any(|f| f.name.as_deref() == Some(*n))).count() >= 2);
     if !shared || tiers.len() < 2 {
         return Vec::new();
     }
@@ -280,13 +295,7 @@ pub fn comparison(tiers: &[Tier]) -> Vec<ComparisonRow> {
             name: n.to_string(),
             values: tiers
                 .iter()
-                .map(|t| {
-                    t.features
-                        .iter()
-                        .find(|f| f.name.as_deref() == Some(*n))
-                        .map(|f| f.value.clone())
-                        .unwrap_or_else(|| "—".into())
-                })
+                .map(|t| t.features.iter().find(|f| f.name.as_deref() == Some(*n)).map(|f| f.value.clone()).unwrap_or_else(|| "—".into()))
                 .collect(),
         })
         .collect()

@@ -89,8 +89,9 @@ pub fn parse<'a>(path: &Path, text: &'a str, is_section: bool) -> Result<Parsed<
     let (yaml, body) = match find_closing(after_open) {
         Some((end, body_start)) => (&after_open[..end], &after_open[body_start..]),
         None => {
-            return Err(vec![Diagnostic::at(path, text, 1, 1, "front matter is not closed")
-                .with_help("add a line containing only `---` after the last front matter key")])
+            return Err(vec![
+                Diagnostic::at(path, text, 1, 1, "front matter is not closed").with_help("add a line containing only `---` after the last front matter key")
+            ])
         }
     };
     let _ = bom;
@@ -104,9 +105,7 @@ pub fn parse<'a>(path: &Path, text: &'a str, is_section: bool) -> Result<Parsed<
             Diagnostic::at(path, text, 1, 1, "front matter has no `title`")
                 .with_help("add a line such as `title: \"What a CTO does\"` between the `---` lines"),
         ),
-        Some(t) if t.trim().is_empty() => errors.push(
-            src.error_at_key(yaml, "title", "`title` is empty").with_help("give the page a title"),
-        ),
+        Some(t) if t.trim().is_empty() => errors.push(src.error_at_key(yaml, "title", "`title` is empty").with_help("give the page a title")),
         _ => {}
     }
     let date = parse_date_field(&meta.date, "date", yaml, src, &mut errors);
@@ -115,8 +114,7 @@ pub fn parse<'a>(path: &Path, text: &'a str, is_section: bool) -> Result<Parsed<
         for (key, set) in [("sort_by", meta.sort_by.is_some()), ("paginate_by", meta.paginate_by.is_some())] {
             if set {
                 errors.push(
-                    src.error_at_key(yaml, key, format!("`{key}` only applies to sections"))
-                        .with_help("move it to the section's `_index.md`, or remove it"),
+                    src.error_at_key(yaml, key, format!("`{key}` only applies to sections")).with_help("move it to the section's `_index.md`, or remove it"),
                 );
             }
         }
@@ -162,13 +160,7 @@ fn find_closing(after_open: &str) -> Option<(usize, usize)> {
     None
 }
 
-fn parse_date_field(
-    value: &Option<String>,
-    key: &str,
-    yaml: &str,
-    src: yaml::Source<'_>,
-    errors: &mut Vec<Diagnostic>,
-) -> Option<OffsetDateTime> {
+fn parse_date_field(value: &Option<String>, key: &str, yaml: &str, src: yaml::Source<'_>, errors: &mut Vec<Diagnostic>) -> Option<OffsetDateTime> {
     let v = value.as_deref()?;
     match parse_date(v) {
         Some(d) => Some(d),

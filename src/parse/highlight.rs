@@ -121,7 +121,11 @@ fn accessible(theme: &Theme) -> Theme {
 fn luminance(c: Color) -> f64 {
     let ch = |v: u8| {
         let v = f64::from(v) / 255.0;
-        if v <= 0.039_28 { v / 12.92 } else { ((v + 0.055) / 1.055).powf(2.4) }
+        if v <= 0.039_28 {
+            v / 12.92
+        } else {
+            ((v + 0.055) / 1.055).powf(2.4)
+        }
     };
     0.2126 * ch(c.r) + 0.7152 * ch(c.g) + 0.0722 * ch(c.b)
 }

@@ -82,11 +82,7 @@ pub const MORE_MARKER: &str = "<!-- more -->";
 const WORDS_PER_MINUTE: usize = 200;
 
 pub fn options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES
+    Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
 /// Byte ranges of code (spans and blocks) in `text`, where shortcodes are not expanded.
@@ -123,10 +119,7 @@ pub fn unique_id(id: String, used: &mut HashSet<String>) -> String {
     if used.insert(id.clone()) {
         return id;
     }
-    (1..)
-        .map(|n| format!("{id}-{n}"))
-        .find(|candidate| used.insert(candidate.clone()))
-        .unwrap_or(id)
+    (1..).map(|n| format!("{id}-{n}")).find(|candidate| used.insert(candidate.clone())).unwrap_or(id)
 }
 
 /// Renders Markdown. Problems (broken links, bad shortcodes) come back as diagnostics; the HTML
@@ -215,9 +208,7 @@ pub fn render(src: &SourceInfo<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<D
                 let class_attr = if classes.is_empty() { String::new() } else { format!(" class=\"{}\"", escape_html(&classes.join(" "))) };
                 events.push(Event::Html(CowStr::from(format!("<h{n} id=\"{id}\"{class_attr}>"))));
                 events.extend(inner);
-                events.push(Event::Html(CowStr::from(format!(
-                    "<a class=\"anchor\" href=\"#{id}\" aria-hidden=\"true\" tabindex=\"-1\">#</a></h{n}>\n"
-                ))));
+                events.push(Event::Html(CowStr::from(format!("<a class=\"anchor\" href=\"#{id}\" aria-hidden=\"true\" tabindex=\"-1\">#</a></h{n}>\n"))));
                 headings.push((n, id, plain));
                 continue;
             }

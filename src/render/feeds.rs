@@ -9,12 +9,8 @@ use std::fmt::Write;
 pub fn atom(site: &Site) -> String {
     let c = &site.config;
     let ids: Vec<usize> = site.dated_pages().into_iter().take(c.feed.limit).collect();
-    let updated = ids
-        .iter()
-        .filter_map(|&i| site.pages[i].updated.or(site.pages[i].date))
-        .max()
-        .map(|d| rfc3339(&d))
-        .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
+    let updated =
+        ids.iter().filter_map(|&i| site.pages[i].updated.or(site.pages[i].date)).max().map(|d| rfc3339(&d)).unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
     let mut x = String::with_capacity(4096 + ids.len() * 2048);
     let _ = write!(
         x,

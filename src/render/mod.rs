@@ -48,7 +48,11 @@ fn parse_position(msg: &str) -> Option<(usize, usize)> {
 
 /// The last line of a pest message is its "expected …" summary.
 fn parse_summary(msg: &str) -> String {
-    msg.lines().rev().find(|l| l.trim_start().starts_with('=')).map(|l| l.trim_start_matches([' ', '=']).to_string()).unwrap_or_else(|| msg.lines().next().unwrap_or("").to_string())
+    msg.lines()
+        .rev()
+        .find(|l| l.trim_start().starts_with('='))
+        .map(|l| l.trim_start_matches([' ', '=']).to_string())
+        .unwrap_or_else(|| msg.lines().next().unwrap_or("").to_string())
 }
 
 impl Renderer {
@@ -76,19 +80,20 @@ impl Renderer {
                     if chain.contains("Failed to parse") {
                         let file = &by_name[*name];
                         let (line, col) = parse_position(&chain).unwrap_or((1, 1));
-                        errors.push(
-                            Diagnostic::at(&file.shown, &file.text, line, col, format!("template syntax error: {}", parse_summary(&chain)))
-                                .with_help("check the `{{ }}` and `{% %}` tags near this position; every `{% if %}`/`{% for %}`/`{% block %}` needs its `{% end… %}`"),
-                        );
+                        errors.push(Diagnostic::at(&file.shown, &file.text, line, col, format!("template syntax error: {}", parse_summary(&chain))).with_help(
+                            "check the `{{ }}` and `{% %}` tags near this position; every `{% if %}`/`{% for %}`/`{% block %}` needs its `{% end… %}`",
+                        ));
                     }
                 }
             }
             if errors.is_empty() {
                 let chain = error_chain(&e);
-                let culprit = names.iter().find(|n| chain.contains(&format!("'{n}'"))).map(|n| by_name[*n].shown.clone()).unwrap_or_else(|| PathBuf::from("templates"));
-                errors.push(Diagnostic::file(culprit, format!("template error: {chain}")).with_help(
-                    "a template `extends` or `include`s a template that does not exist; check the name, or add the file under templates/",
-                ));
+                let culprit =
+                    names.iter().find(|n| chain.contains(&format!("'{n}'"))).map(|n| by_name[*n].shown.clone()).unwrap_or_else(|| PathBuf::from("templates"));
+                errors.push(
+                    Diagnostic::file(culprit, format!("template error: {chain}"))
+                        .with_help("a template `extends` or `include`s a template that does not exist; check the name, or add the file under templates/"),
+                );
             }
             return Err(errors);
         }
@@ -103,11 +108,8 @@ impl Renderer {
 
     /// Template names under `shortcodes/` (without folder and extension).
     pub fn shortcode_templates(&self) -> Vec<String> {
-        let mut v: Vec<String> = self
-            .sources
-            .keys()
-            .filter_map(|k| k.strip_prefix("shortcodes/").and_then(|n| n.strip_suffix(".html")).map(str::to_string))
-            .collect();
+        let mut v: Vec<String> =
+            self.sources.keys().filter_map(|k| k.strip_prefix("shortcodes/").and_then(|n| n.strip_suffix(".html")).map(str::to_string)).collect();
         v.sort();
         v
     }
@@ -116,12 +118,7 @@ impl Renderer {
     pub fn missing_template_help(&self, name: &str) -> String {
         let mut known: Vec<&str> = self.sources.keys().map(String::as_str).filter(|k| !k.starts_with("shortcodes/")).collect();
         known.sort();
-        let near = known
-            .iter()
-            .map(|k| (strsim::levenshtein(name, k), *k))
-            .filter(|(d, _)| *d <= 2)
-            .min()
-            .map(|(_, k)| k);
+        let near = known.iter().map(|k| (strsim::levenshtein(name, k), *k)).filter(|(d, _)| *d <= 2).min().map(|(_, k)| k);
         match near {
             Some(n) => format!("did you mean `{n}`? Available templates: {}", known.join(", ")),
             None => format!("add templates/{name} to the site, or use one of: {}", known.join(", ")),
@@ -147,13 +144,7 @@ impl Renderer {
     /// in the template to point at a line.
     fn runtime_error(&self, template: &str, e: &tera::Error, source: &std::path::Path) -> Diagnostic {
         let chain = error_chain(e);
-        let culprit_template = chain
-            .split('\'')
-            .skip(1)
-            .step_by(2)
-            .filter(|n| self.sources.contains_key(*n))
-            .last()
-            .unwrap_or(template);
+        let culprit_template = chain.split('\'').skip(1).step_by(2).filter(|n| self.sources.contains_key(*n)).last().unwrap_or(template);
         let (shown, text) = &self.sources[culprit_template];
         let variable = chain.split('`').nth(1).filter(|_| chain.contains("not found in context"));
         let detail = chain.split(": ").last().unwrap_or(&chain).to_string();
@@ -181,7 +172,10 @@ pub fn group_template_errors(errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
     let mut groups: std::collections::BTreeMap<Key, (Diagnostic, Vec<String>)> = Default::default();
     let mut others = Vec::new();
     for e in errors {
-        let split = e.message.split_once(RENDERING).and_then(|(head, rest)| rest.split_once(": ").map(|(page, detail)| (head.to_string(), page.to_string(), detail.to_string())));
+        let split = e
+            .message
+            .split_once(RENDERING)
+            .and_then(|(head, rest)| rest.split_once(": ").map(|(page, detail)| (head.to_string(), page.to_string(), detail.to_string())));
         match split {
             Some((head, page, detail)) => {
                 let key = (e.path.clone(), e.line, e.col, head, detail);

@@ -96,11 +96,8 @@ pub fn article(site: &Site, page: &Page) -> Value {
 }
 
 pub fn breadcrumb_list(c: &SiteConfig, crumbs: &[Crumb]) -> Value {
-    let items: Vec<Value> = crumbs
-        .iter()
-        .enumerate()
-        .map(|(i, cr)| json!({ "@type": "ListItem", "position": i + 1, "name": cr.name, "item": c.permalink(&cr.url) }))
-        .collect();
+    let items: Vec<Value> =
+        crumbs.iter().enumerate().map(|(i, cr)| json!({ "@type": "ListItem", "position": i + 1, "name": cr.name, "item": c.permalink(&cr.url) })).collect();
     json!({ "@type": "BreadcrumbList", "itemListElement": items })
 }
 

@@ -62,7 +62,11 @@ pub fn render_call(r: &Renderer, m: &Marketing, call: &Call, page_key: &str) -> 
             let ok = if expect_int { matches!(v, ArgValue::Int(n) if *n > 0) } else { matches!(v, ArgValue::Str(_)) };
             if !ok {
                 return Err((
-                    format!("argument `{k}` of `{name}` must be {}, not {}", if expect_int { "a whole number above 0" } else { "text in quotes" }, v.type_name()),
+                    format!(
+                        "argument `{k}` of `{name}` must be {}, not {}",
+                        if expect_int { "a whole number above 0" } else { "text in quotes" },
+                        v.type_name()
+                    ),
                     format!("write e.g. {}", if expect_int { format!("{k}=3") } else { format!("{k}=\"…\"") }),
                 ));
             }

@@ -4,9 +4,9 @@
 use super::seo::{self, crumb, Crumb};
 use super::views::{self, card, title_case};
 use super::{feeds, Renderer};
+use crate::diag::Diagnostic;
 use crate::model::{pager, pager_count, PageId, SectionId, Site};
 use crate::pipeline::{url_to_file, OutFile};
-use crate::diag::Diagnostic;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::path::PathBuf;
@@ -151,7 +151,9 @@ pub fn fingerprints(site: &Site, jobs: &[Job], keys: &[String], global: u64) -> 
                 Job::Feed => hash_of(&dated[..dated.len().min(site.config.feed.limit)].iter().map(|&i| full[i]).collect::<Vec<_>>()),
                 Job::Sitemap => cards_hash,
                 Job::SearchIndex => search_hash,
-                Job::Marketing(_) => hash_of(&site.sections.iter().filter(|s| crate::marketing::owns_section(&s.dir)).map(|s| s.source_hash).collect::<Vec<_>>()),
+                Job::Marketing(_) => {
+                    hash_of(&site.sections.iter().filter(|s| crate::marketing::owns_section(&s.dir)).map(|s| s.source_hash).collect::<Vec<_>>())
+                }
                 Job::NotFound | Job::Robots | Job::SyntaxCss | Job::SearchPage => 0,
             };
             hash_of(&(global, key, own))
@@ -407,10 +409,7 @@ fn render_job(site: &Site, r: &Renderer, job: &Job) -> Result<OutFile, Diagnosti
         Job::Feed => Ok(html(cfg.feed.filename.clone(), feeds::atom(site))),
         Job::Sitemap => Ok(html("sitemap.xml".into(), feeds::sitemap(site, &sitemap_urls(site)))),
         Job::Robots => Ok(html("robots.txt".into(), feeds::robots(site))),
-        Job::SyntaxCss => Ok(html(
-            "css/syntax.css".into(),
-            crate::parse::highlight::stylesheet(&cfg.highlight_theme, &cfg.highlight_theme_dark),
-        )),
+        Job::SyntaxCss => Ok(html("css/syntax.css".into(), crate::parse::highlight::stylesheet(&cfg.highlight_theme, &cfg.highlight_theme_dark))),
         Job::SearchPage => {
             let mut c = Common::new("/search/", Some("Search"));
             c.description = Some(format!("Search the articles and FAQs of {}", cfg.title));

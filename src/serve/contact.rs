@@ -68,8 +68,7 @@ pub fn parse_form(body: &[u8]) -> Fields {
 
 /// The fields of a JSON object body. Non-string values are an error for their field.
 pub fn parse_json(body: &[u8]) -> Result<(Fields, BTreeMap<&'static str, String>), String> {
-    let value: serde_json::Value =
-        serde_json::from_slice(body).map_err(|e| format!("the body is not valid JSON: {e}"))?;
+    let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| format!("the body is not valid JSON: {e}"))?;
     let serde_json::Value::Object(map) = value else {
         return Err("the body must be a JSON object of fields".into());
     };
@@ -101,13 +100,9 @@ pub fn email_ok(email: &str) -> bool {
     let labels: Vec<&str> = domain.split('.').collect();
     let domain_ok = labels.len() >= 2
         && domain.len() <= 253
-        && labels.iter().all(|l| {
-            !l.is_empty()
-                && l.len() <= 63
-                && !l.starts_with('-')
-                && !l.ends_with('-')
-                && l.chars().all(|c| c.is_alphanumeric() || c == '-')
-        })
+        && labels
+            .iter()
+            .all(|l| !l.is_empty() && l.len() <= 63 && !l.starts_with('-') && !l.ends_with('-') && l.chars().all(|c| c.is_alphanumeric() || c == '-'))
         && labels.last().is_some_and(|tld| tld.len() >= 2 && !tld.chars().all(|c| c.is_ascii_digit()));
     local_ok && domain_ok
 }
@@ -285,13 +280,7 @@ impl Endpoint {
                 Ok(x) => x,
                 Err(e) => return error_answer(true, 400, &e),
             },
-            None => {
-                return error_answer(
-                    json_wanted,
-                    415,
-                    "Send the form as application/x-www-form-urlencoded or application/json.",
-                )
-            }
+            None => return error_answer(json_wanted, 415, "Send the form as application/x-www-form-urlencoded or application/json."),
         };
         let spam = !fields.website.trim().is_empty();
         if !spam {
@@ -302,10 +291,7 @@ impl Endpoint {
                 return if json_wanted {
                     Answer::json(422, json!({ "errors": errors }))
                 } else {
-                    let items: String = errors
-                        .iter()
-                        .map(|(f, m)| format!("<li><strong>{}</strong>: {}</li>", label(f), escape(m)))
-                        .collect();
+                    let items: String = errors.iter().map(|(f, m)| format!("<li><strong>{}</strong>: {}</li>", label(f), escape(m))).collect();
                     Answer::html(422, "Please check the form", &format!("<p>Some fields need attention:</p>\n<ul>{items}</ul>"))
                 };
             }
@@ -375,7 +361,24 @@ mod tests {
         for ok in ["a@b.co", "first.last+tag@sub.example.com", "x@m\u{fc}nchen.de", "o'neil@example.org"] {
             assert!(email_ok(ok), "{ok}");
         }
-        for bad in ["", "a", "a@", "@b.co", "a@b", "a@b.", "a@.co", "a b@c.co", "a@b c.co", "a..b@c.co", ".a@b.co", "a@-b.co", "a@b.c", "a@1.2", "<a@b.co>", "a@b@c.co"] {
+        for bad in [
+            "",
+            "a",
+            "a@",
+            "@b.co",
+            "a@b",
+            "a@b.",
+            "a@.co",
+            "a b@c.co",
+            "a@b c.co",
+            "a..b@c.co",
+            ".a@b.co",
+            "a@-b.co",
+            "a@b.c",
+            "a@1.2",
+            "<a@b.co>",
+            "a@b@c.co",
+        ] {
             assert!(!email_ok(bad), "{bad}");
         }
     }

@@ -90,8 +90,7 @@ pub fn parse_head(head: &[u8], max_headers: usize) -> Result<Head, Reject> {
     let mut lines = text.split("\r\n");
     let request_line = lines.next().unwrap_or_default();
     let mut parts = request_line.split(' ');
-    let (Some(method), Some(target), Some(version), None) = (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
+    let (Some(method), Some(target), Some(version), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
         return Err(reject(400, "malformed request line"));
     };
     if method.is_empty() || !method.bytes().all(is_tchar) {
@@ -343,18 +342,8 @@ pub fn parse_chunk_size(line: &[u8]) -> Result<usize, Reject> {
 /// The request as tiny_http will see it: hop-by-hop and framing headers replaced, the body
 /// de-chunked with an exact Content-Length, the client's address in [`PEER_HEADER`].
 pub fn upstream_request(head: &Head, body: &[u8], peer: IpAddr) -> Vec<u8> {
-    const DROP: [&str; 10] = [
-        "connection",
-        "keep-alive",
-        "proxy-connection",
-        "transfer-encoding",
-        "content-length",
-        "expect",
-        "upgrade",
-        "te",
-        "trailer",
-        "x-folio-peer",
-    ];
+    const DROP: [&str; 10] =
+        ["connection", "keep-alive", "proxy-connection", "transfer-encoding", "content-length", "expect", "upgrade", "te", "trailer", "x-folio-peer"];
     let mut out = Vec::with_capacity(512 + body.len());
     out.extend_from_slice(format!("{} {} {}\r\n", head.method, head.target, head.version).as_bytes());
     for (name, value) in &head.headers {
@@ -445,9 +434,7 @@ impl Guard {
         let conns = Arc::new(Conns::default());
         let accept = {
             let (stop, conns) = (Arc::clone(&stop), Arc::clone(&conns));
-            thread::Builder::new()
-                .name("folio-accept".into())
-                .spawn(move || accept_loop(&listener, &upstream, &limits, &stop, &conns))?
+            thread::Builder::new().name("folio-accept".into()).spawn(move || accept_loop(&listener, &upstream, &limits, &stop, &conns))?
         };
         Ok(Guard { accept: Some(accept), local, stop, conns })
     }
@@ -538,16 +525,9 @@ fn accept_loop(listener: &TcpListener, upstream: &Path, limits: &Limits, stop: &
     }
 }
 
-fn serve_connection(
-    client: &TcpStream,
-    peer: IpAddr,
-    upstream: &Path,
-    limits: &Limits,
-    register: impl FnOnce(&UnixStream),
-) {
+fn serve_connection(client: &TcpStream, peer: IpAddr, upstream: &Path, limits: &Limits, register: impl FnOnce(&UnixStream)) {
     let _ = client.set_nodelay(true);
-    let mut input =
-        Input { stream: client, buf: Vec::new(), pos: 0, deadline: Instant::now() + limits.request, idle: limits.idle };
+    let mut input = Input { stream: client, buf: Vec::new(), pos: 0, deadline: Instant::now() + limits.request, idle: limits.idle };
     let request = read_request(&mut input, client, limits, peer);
     let bytes = match request {
         Ok(bytes) => bytes,
@@ -670,14 +650,7 @@ mod tests {
         let h = head("GET /a/?b=1 HTTP/1.1\r\nHost: localhost:1111\r\nAccept:  text/html \r\nX-Empty:").unwrap();
         assert_eq!(h.method, "GET");
         assert_eq!(h.target, "/a/?b=1");
-        assert_eq!(
-            h.headers,
-            vec![
-                ("Host".into(), "localhost:1111".into()),
-                ("Accept".into(), "text/html".into()),
-                ("X-Empty".into(), String::new())
-            ]
-        );
+        assert_eq!(h.headers, vec![("Host".into(), "localhost:1111".into()), ("Accept".into(), "text/html".into()), ("X-Empty".into(), String::new())]);
     }
 
     #[test]

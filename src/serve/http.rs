@@ -56,12 +56,7 @@ pub fn host_allowed(host: &str, rule: &HostRule) -> bool {
         return true;
     }
     match name.parse::<IpAddr>() {
-        Ok(ip) => {
-            ip == IpAddr::V4(Ipv4Addr::LOCALHOST)
-                || ip == IpAddr::V6(std::net::Ipv6Addr::LOCALHOST)
-                || ip == rule.bound
-                || rule.bound.is_unspecified()
-        }
+        Ok(ip) => ip == IpAddr::V4(Ipv4Addr::LOCALHOST) || ip == IpAddr::V6(std::net::Ipv6Addr::LOCALHOST) || ip == rule.bound || rule.bound.is_unspecified(),
         Err(_) => false,
     }
 }
@@ -112,9 +107,7 @@ fn header<'a>(req: &'a Request, name: &'static str) -> Option<&'a str> {
 fn h(name: &str, value: &str) -> Header {
     // Names are our own constants and values are ASCII we made; a value that still fails is
     // sent empty rather than crashing a worker.
-    Header::from_bytes(name.as_bytes(), value.as_bytes())
-        .or_else(|()| Header::from_bytes(name.as_bytes(), &b""[..]))
-        .expect("header names are constant tokens")
+    Header::from_bytes(name.as_bytes(), value.as_bytes()).or_else(|()| Header::from_bytes(name.as_bytes(), &b""[..])).expect("header names are constant tokens")
 }
 
 /// The headers every answer has. Pages are revalidated on every load (the site changes under
@@ -183,9 +176,7 @@ pub fn handle(shared: &Shared, req: Request) {
             let resp = text(308, &format!("308 Permanent Redirect to {location}\n")).with_header(h("Location", &location));
             respond(req, resp)
         }
-        Resolved::NotFound if snapshot.files.contains_key("404.html") => {
-            serve_file(shared, req, &snapshot, "404.html", 404)
-        }
+        Resolved::NotFound if snapshot.files.contains_key("404.html") => serve_file(shared, req, &snapshot, "404.html", 404),
         Resolved::NotFound => respond(req, text(404, "404 Not Found\n")),
     }
 }
@@ -194,9 +185,7 @@ fn serve_file(shared: &Shared, req: Request, snapshot: &Snapshot, key: &str, sta
     let content_type = paths::content_type(key);
     let is_html = content_type.starts_with("text/html");
     match snapshot.get(key) {
-        Some(Served::Bytes(data)) if is_html => {
-            respond(req, bytes(status, content_type, livereload::inject(data, snapshot.generation)))
-        }
+        Some(Served::Bytes(data)) if is_html => respond(req, bytes(status, content_type, livereload::inject(data, snapshot.generation))),
         Some(Served::Bytes(data)) => {
             let len = data.len();
             let headers = base_headers(content_type, "no-cache");

@@ -193,8 +193,7 @@ mod tests {
 
     #[test]
     fn events_are_single_json_lines() {
-        let d = Diagnostic::at("content/a.md", "---\ntitle: \"x\n---\n", 2, 8, "unterminated string <b>")
-            .with_help("close the quote");
+        let d = Diagnostic::at("content/a.md", "---\ntitle: \"x\n---\n", 2, 8, "unterminated string <b>").with_help("close the quote");
         let status = Status { generation: 3, errors: vec![d] };
         let text = event("errors", &status.to_json());
         assert!(text.starts_with("event: errors\ndata: {"));

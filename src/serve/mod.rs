@@ -90,12 +90,9 @@ pub fn run(opts: ServeOptions) -> Result<(), u8> {
 
     let socket_dir = private_dir().map_err(|e| fail("cannot create a private socket folder", &e))?;
     let socket = socket_dir.join("http.sock");
-    let upstream = std::os::unix::net::UnixListener::bind(&socket)
-        .map_err(|e| fail(&format!("cannot create {}", socket.display()), &e))?;
-    let server = Arc::new(
-        tiny_http::Server::from_listener(upstream, None)
-            .map_err(|e| fail("cannot start the HTTP server", &io::Error::other(e.to_string())))?,
-    );
+    let upstream = std::os::unix::net::UnixListener::bind(&socket).map_err(|e| fail(&format!("cannot create {}", socket.display()), &e))?;
+    let server =
+        Arc::new(tiny_http::Server::from_listener(upstream, None).map_err(|e| fail("cannot start the HTTP server", &io::Error::other(e.to_string())))?);
 
     let stop = Arc::new(AtomicBool::new(false));
     let mut workers = Vec::new();
@@ -108,11 +105,9 @@ pub fn run(opts: ServeOptions) -> Result<(), u8> {
         workers.push(spawned);
     }
 
-    let rebuilder = start_watching(&root, session, Arc::clone(&shared), Arc::clone(&stop))
-        .map_err(|e| fail("cannot watch the site's files", &e))?;
+    let rebuilder = start_watching(&root, session, Arc::clone(&shared), Arc::clone(&stop)).map_err(|e| fail("cannot watch the site's files", &e))?;
 
-    let mut guard = guard::Guard::start(listener, socket.clone(), guard::Limits::default())
-        .map_err(|e| fail("cannot start accepting connections", &e))?;
+    let mut guard = guard::Guard::start(listener, socket.clone(), guard::Limits::default()).map_err(|e| fail("cannot start accepting connections", &e))?;
 
     let (signal_tx, signal_rx) = mpsc::channel::<()>();
     if let Err(e) = ctrlc::set_handler(move || {
@@ -198,9 +193,7 @@ pub fn origin_of(addr: SocketAddr) -> String {
 
 /// The contact endpoint path from site.yaml (the default when it cannot be read).
 fn contact_endpoint(root: &Path) -> String {
-    crate::pipeline::read_config(root, None)
-        .map(|c| c.contact.endpoint)
-        .unwrap_or_else(|_| "/api/contact".to_string())
+    crate::pipeline::read_config(root, None).map(|c| c.contact.endpoint).unwrap_or_else(|_| "/api/contact".to_string())
 }
 
 /// A fresh folder only this user can enter, for the internal socket.
@@ -247,9 +240,7 @@ fn start_watching(root: &Path, session: Session, shared: Arc<Shared>, stop: Arc<
         }
     }
     let root = root.to_path_buf();
-    thread::Builder::new()
-        .name("folio-rebuild".into())
-        .spawn(move || rebuild_loop(&root, session, &shared, &rx, watcher, &stop))
+    thread::Builder::new().name("folio-rebuild".into()).spawn(move || rebuild_loop(&root, session, &shared, &rx, watcher, &stop))
 }
 
 /// Waits for a burst of changes to go quiet, so an editor's save is one rebuild.
@@ -311,13 +302,7 @@ fn rebuild_loop(root: &Path, mut session: Session, shared: &Shared, rx: &Events,
                 println!("{}", rebuilt_line(&what, &report, was_broken));
                 if !report.changed.is_empty() || was_broken {
                     let css_only = report.css_only && !was_broken;
-                    shared.hub.broadcast(livereload::reload_event(
-                        snapshot.generation,
-                        css_only,
-                        &report.changed,
-                        report.rendered,
-                        report.millis,
-                    ));
+                    shared.hub.broadcast(livereload::reload_event(snapshot.generation, css_only, &report.changed, report.rendered, report.millis));
                 }
                 if batch.is_full() {
                     *shared.endpoint.write().unwrap_or_else(std::sync::PoisonError::into_inner) = contact_endpoint(root);
@@ -325,11 +310,7 @@ fn rebuild_loop(root: &Path, mut session: Session, shared: &Shared, rx: &Events,
             }
             Err(d) => {
                 eprintln!("{d}");
-                println!(
-                    "Build failed after {what} changed: {} error{}; still serving the last good build.",
-                    d.len(),
-                    if d.len() == 1 { "" } else { "s" }
-                );
+                println!("Build failed after {what} changed: {} error{}; still serving the last good build.", d.len(), if d.len() == 1 { "" } else { "s" });
                 status.errors = d.0;
                 shared.hub.broadcast(livereload::event("errors", &status.to_json()));
             }

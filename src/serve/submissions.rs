@@ -91,8 +91,7 @@ fn new_id(now: time::OffsetDateTime) -> String {
 impl Record {
     pub fn new(fields: Fields, spam: bool, user_agent: &str) -> Record {
         let now = time::OffsetDateTime::now_utc();
-        let received_at =
-            now.format(&time::format_description::well_known::Rfc3339).unwrap_or_else(|_| now.unix_timestamp().to_string());
+        let received_at = now.format(&time::format_description::well_known::Rfc3339).unwrap_or_else(|_| now.unix_timestamp().to_string());
         let user_agent: String = user_agent.chars().take(512).collect();
         Record { id: new_id(now), received_at, fields, spam, user_agent }
     }
@@ -234,17 +233,8 @@ pub fn csv(records: &[Record]) -> String {
     let mut out = String::from("id,received_at,name,email,company,plan,message,spam,user_agent\r\n");
     for r in records {
         let f = &r.fields;
-        let cells = [
-            r.id.as_str(),
-            r.received_at.as_str(),
-            &f.name,
-            &f.email,
-            &f.company,
-            &f.plan,
-            &f.message,
-            if r.spam { "true" } else { "false" },
-            &r.user_agent,
-        ];
+        let cells =
+            [r.id.as_str(), r.received_at.as_str(), &f.name, &f.email, &f.company, &f.plan, &f.message, if r.spam { "true" } else { "false" }, &r.user_agent];
         out.push_str(&cells.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(","));
         out.push_str("\r\n");
     }

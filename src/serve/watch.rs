@@ -161,10 +161,7 @@ mod tests {
     fn sources_in_each_area() {
         assert_eq!(classify(&root(), &ev(WRITE, &["site.yaml"])), [source(Area::Config, "site.yaml")]);
         assert_eq!(classify(&root(), &ev(WRITE, &["content/articles/a.md"])), [source(Area::Content, "content/articles/a.md")]);
-        assert_eq!(
-            classify(&root(), &ev(WRITE, &["themes/default/templates/page.html"])),
-            [source(Area::Themes, "themes/default/templates/page.html")]
-        );
+        assert_eq!(classify(&root(), &ev(WRITE, &["themes/default/templates/page.html"])), [source(Area::Themes, "themes/default/templates/page.html")]);
         assert_eq!(classify(&root(), &ev(WRITE, &["static/img/a.png"])), [source(Area::Static, "static/img/a.png")]);
         assert_eq!(classify(&root(), &ev(WRITE, &["templates/page.html"])), [source(Area::Templates, "templates/page.html")]);
         assert_eq!(classify(&root(), &ev(EventKind::Create(CreateKind::Folder), &["templates"])), [source(Area::Templates, "templates")]);

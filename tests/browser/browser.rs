@@ -138,10 +138,7 @@ impl Browser {
         });
         let ws_url = retry("Chromium lists its page", || {
             let list: Value = serde_json::from_str(&http_get(port, "/json/list")?).ok()?;
-            list.as_array()?
-                .iter()
-                .find(|t| t["type"] == "page")
-                .and_then(|t| t["webSocketDebuggerUrl"].as_str().map(String::from))
+            list.as_array()?.iter().find(|t| t["type"] == "page").and_then(|t| t["webSocketDebuggerUrl"].as_str().map(String::from))
         });
         let stream = TcpStream::connect(("127.0.0.1", port)).expect("connect to DevTools");
         stream.set_read_timeout(Some(Duration::from_secs(60))).expect("timeout");
@@ -183,8 +180,7 @@ impl Browser {
     /// Waits until the page has loaded and its live-reload script has heard from the server.
     fn wait_listening(&mut self) {
         retry("the page loads and connects to /__folio/events", || {
-            (self.eval("document.readyState === 'complete' && !!window.__folio && window.__folio.connected") == true)
-                .then_some(())
+            (self.eval("document.readyState === 'complete' && !!window.__folio && window.__folio.connected") == true).then_some(())
         });
     }
 

@@ -36,9 +36,7 @@ fn malformed_front_matter_yaml_colon_in_value() {
 #[test]
 fn missing_title() {
     let (_site, run) = break_with("missing-title");
-    run.stderr_has("error: front matter has no `title`")
-        .stderr_has("  --> content/articles/untitled.md:1:1")
-        .stderr_has("= help: add a line such as `title:");
+    run.stderr_has("error: front matter has no `title`").stderr_has("  --> content/articles/untitled.md:1:1").stderr_has("= help: add a line such as `title:");
 }
 
 #[test]
@@ -53,17 +51,13 @@ fn impossible_date() {
 #[test]
 fn unknown_front_matter_key_suggests_the_nearest() {
     let (_site, run) = break_with("unknown-key");
-    run.stderr_has("error: unknown key `tittle`")
-        .stderr_has("  --> content/articles/typo.md:2:1")
-        .stderr_has("did you mean `title`");
+    run.stderr_has("error: unknown key `tittle`").stderr_has("  --> content/articles/typo.md:2:1").stderr_has("did you mean `title`");
 }
 
 #[test]
 fn unknown_template_names_the_page() {
     let (_site, run) = break_with("unknown-template");
-    run.stderr_has("error: template `nope.html` not found")
-        .stderr_has("  --> content/articles/nope.md")
-        .stderr_has("page.html");
+    run.stderr_has("error: template `nope.html` not found").stderr_has("  --> content/articles/nope.md").stderr_has("page.html");
 }
 
 #[test]
@@ -87,9 +81,7 @@ fn template_runtime_error_names_template_line_and_page() {
 #[test]
 fn template_syntax_error_names_template_line_and_column() {
     let (_site, run) = break_with("template-syntax");
-    run.stderr_has("error: template syntax error")
-        .stderr_has("  --> templates/page.html:4:19")
-        .stderr_has("4 | <h1>{{ page.title }</h1>");
+    run.stderr_has("error: template syntax error").stderr_has("  --> templates/page.html:4:19").stderr_has("4 | <h1>{{ page.title }</h1>");
     assert_eq!(run.error_count(), 1, "{}", run.stderr());
 }
 
@@ -121,9 +113,7 @@ fn broken_internal_link_anchor() {
 #[test]
 fn unknown_site_yaml_key_suggests_the_nearest() {
     let (_site, run) = break_with("site-unknown-key");
-    run.stderr_has("error: unknown key `paginat_by`")
-        .stderr_has("  --> site.yaml:4:1")
-        .stderr_has("did you mean `paginate_by`?");
+    run.stderr_has("error: unknown key `paginat_by`").stderr_has("  --> site.yaml:4:1").stderr_has("did you mean `paginate_by`?");
 }
 
 #[test]

@@ -7,9 +7,9 @@
 mod build;
 mod errors;
 mod html;
+mod incremental;
 mod marketing;
 mod sample;
+mod serve;
 mod support;
 mod tidy;
-mod incremental;
-mod serve;

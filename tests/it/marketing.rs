@@ -333,9 +333,7 @@ fn shortcodes_inside_code_stay_text() {
 #[test]
 fn unknown_shortcode_is_an_error_listing_the_valid_names() {
     let (_site, run) = break_with("unknown-shortcode");
-    run.stderr_has("error: unknown shortcode `nope`")
-        .stderr_has("  --> content/articles/shortcodes.md:7:1")
-        .stderr_has("banner, cta, faq, note, pricing");
+    run.stderr_has("error: unknown shortcode `nope`").stderr_has("  --> content/articles/shortcodes.md:7:1").stderr_has("banner, cta, faq, note, pricing");
 }
 
 #[test]
@@ -367,7 +365,8 @@ fn contact_form_is_labelled_autocompleted_and_has_a_hidden_honeypot() {
         let id = &attr_values(c, "id")[0];
         assert!(label_for.contains(id), "control #{id} has no <label for>: {c}");
     }
-    let control = |name: &str| *controls.iter().find(|c| attr_values(c, "name").first().is_some_and(|n| n == name)).unwrap_or_else(|| panic!("no field {name}"));
+    let control =
+        |name: &str| *controls.iter().find(|c| attr_values(c, "name").first().is_some_and(|n| n == name)).unwrap_or_else(|| panic!("no field {name}"));
     assert_eq!(attr_values(control("name"), "autocomplete"), ["name"]);
     assert_eq!(attr_values(control("email"), "autocomplete"), ["email"]);
     assert_eq!(attr_values(control("email"), "type"), ["email"]);
@@ -472,7 +471,9 @@ fn banner_with_a_missing_image() {
 #[test]
 fn banner_with_an_unknown_placement() {
     let (_s, run) = break_with("unknown-placement");
-    run.stderr_has("error: unknown placement `sidebr` on banner `ok-banner`").stderr_has("  --> content/banners.yaml:8:5").stderr_has("did you mean `sidebar`?");
+    run.stderr_has("error: unknown placement `sidebr` on banner `ok-banner`")
+        .stderr_has("  --> content/banners.yaml:8:5")
+        .stderr_has("did you mean `sidebar`?");
 }
 
 #[test]

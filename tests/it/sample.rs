@@ -198,7 +198,14 @@ fn sample_pages_have_seo_meta() {
             continue;
         }
         let html = unescape(&html);
-        for needle in ["<title>", "<meta name=\"description\" content=\"", "<link rel=\"canonical\" href=\"https://cto.example.com/", "<meta property=\"og:title\"", "<meta name=\"twitter:card\"", "<html lang=\"en\""] {
+        for needle in [
+            "<title>",
+            "<meta name=\"description\" content=\"",
+            "<link rel=\"canonical\" href=\"https://cto.example.com/",
+            "<meta property=\"og:title\"",
+            "<meta name=\"twitter:card\"",
+            "<html lang=\"en\"",
+        ] {
             assert!(html.contains(needle), "{path} lacks {needle}");
         }
         assert!(!html.contains("<meta name=\"description\" content=\"\">"), "{path} has an empty description");

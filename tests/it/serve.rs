@@ -165,10 +165,7 @@ impl Resp {
         let head = String::from_utf8_lossy(&raw[..end]).into_owned();
         let mut lines = head.split("\r\n");
         let status = lines.next().and_then(|l| l.split(' ').nth(1)).and_then(|s| s.parse().ok()).unwrap_or(0);
-        let headers: Vec<(String, String)> = lines
-            .filter_map(|l| l.split_once(':'))
-            .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
-            .collect();
+        let headers: Vec<(String, String)> = lines.filter_map(|l| l.split_once(':')).map(|(n, v)| (n.trim().to_string(), v.trim().to_string())).collect();
         let mut body = raw[end + 4..].to_vec();
         let chunked = headers.iter().any(|(n, v)| n.eq_ignore_ascii_case("transfer-encoding") && v.eq_ignore_ascii_case("chunked"));
         if chunked {
@@ -217,11 +214,7 @@ pub fn exchange(mut stream: TcpStream, raw: &[u8]) -> Resp {
 }
 
 fn no_cors(r: &Resp) {
-    assert!(
-        !r.headers.iter().any(|(n, _)| n.to_ascii_lowercase().starts_with("access-control-")),
-        "CORS header in {:?}",
-        r.headers
-    );
+    assert!(!r.headers.iter().any(|(n, _)| n.to_ascii_lowercase().starts_with("access-control-")), "CORS header in {:?}", r.headers);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -408,11 +401,20 @@ fn oversized_malformed_and_ambiguous_requests_are_refused() {
     let host = s.host();
     let cases: Vec<(String, Vec<u16>)> = vec![
         // A body over 32 KiB, announced honestly.
-        (format!("POST /api/contact HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: 40000\r\n\r\n{}", "x".repeat(40000)), vec![413]),
+        (
+            format!("POST /api/contact HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: 40000\r\n\r\n{}", "x".repeat(40000)),
+            vec![413],
+        ),
         // A Content-Length far beyond anything, with no body behind it.
         (format!("POST /api/contact HTTP/1.1\r\nHost: {host}\r\nContent-Length: 99999999999\r\n\r\n"), vec![413, 400]),
         // Chunks that grow past the limit.
-        (format!("POST /api/contact HTTP/1.1\r\nHost: {host}\r\nTransfer-Encoding: chunked\r\n\r\n{}", "4000\r\n".to_string() + &"y".repeat(0x4000) + "\r\n4000\r\n" + &"y".repeat(0x4000) + "\r\n4000\r\n" + &"y".repeat(0x4000) + "\r\n0\r\n\r\n"), vec![413]),
+        (
+            format!(
+                "POST /api/contact HTTP/1.1\r\nHost: {host}\r\nTransfer-Encoding: chunked\r\n\r\n{}",
+                "4000\r\n".to_string() + &"y".repeat(0x4000) + "\r\n4000\r\n" + &"y".repeat(0x4000) + "\r\n4000\r\n" + &"y".repeat(0x4000) + "\r\n0\r\n\r\n"
+            ),
+            vec![413],
+        ),
         // Ambiguous framing.
         (format!("POST /api/contact HTTP/1.1\r\nHost: {host}\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"), vec![400]),
         (format!("POST /api/contact HTTP/1.1\r\nHost: {host}\r\nContent-Length: 4\r\nContent-Length: 5\r\n\r\nabcde"), vec![400]),
@@ -493,7 +495,8 @@ fn slow_and_stalled_clients_do_not_hold_up_others() {
         })
         .collect();
     let mut liar = connect(s.addr(), None);
-    liar.write_all(format!("POST /api/contact HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{{\"na").as_bytes()).unwrap();
+    liar.write_all(format!("POST /api/contact HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{{\"na").as_bytes())
+        .unwrap();
     // Everyone else is served meanwhile.
     for _ in 0..20 {
         assert_eq!(s.get("/").status, 200);
@@ -535,7 +538,8 @@ fn stored(s: &Server) -> Vec<serde_json::Value> {
     text.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("line {l:?}: {e}"))).collect()
 }
 
-const VALID: &str = r#"{"name":"Ada Lovelace","email":"ada@example.com","company":"Analytical Engines","plan":"cto-advisory","message":"We need a roadmap.","website":""}"#;
+const VALID: &str =
+    r#"{"name":"Ada Lovelace","email":"ada@example.com","company":"Analytical Engines","plan":"cto-advisory","message":"We need a roadmap.","website":""}"#;
 
 #[test]
 fn contact_posts_are_validated_stored_and_answered() {
@@ -582,9 +586,7 @@ fn contact_posts_are_validated_stored_and_answered() {
         assert_eq!(r.status, 403, "{headers:?}");
         no_cors(&r);
     }
-    let r = s.send(
-        format!("POST /api/contact HTTP/1.1\r\nHost: {}\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nhi", s.host()).as_bytes(),
-    );
+    let r = s.send(format!("POST /api/contact HTTP/1.1\r\nHost: {}\r\nContent-Type: text/plain\r\nContent-Length: 2\r\n\r\nhi", s.host()).as_bytes());
     assert_eq!(r.status, 415);
 
     let lines = stored(&s);
@@ -724,10 +726,7 @@ fn a_build_error_keeps_the_last_good_site_and_is_reported() {
         (st["ok"] == false).then_some(st)
     });
     let errors = status["errors"].as_array().unwrap();
-    assert!(
-        errors.iter().any(|e| e["path"] == ARTICLE && e["line"] == 2 && e["message"].as_str().unwrap().contains("tittle")),
-        "{status}"
-    );
+    assert!(errors.iter().any(|e| e["path"] == ARTICLE && e["line"] == 2 && e["message"].as_str().unwrap().contains("tittle")), "{status}");
     let page = s.get(ARTICLE_URL);
     assert_eq!(page.status, 200, "the last good page is still served");
     assert_contains(&page.text(), "CIO vs. CTO");

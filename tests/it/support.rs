@@ -145,11 +145,7 @@ impl Site {
 
     /// Every HTML file under public/: (relative path, text).
     pub fn html_files(&self) -> Vec<(String, String)> {
-        self.snapshot()
-            .into_iter()
-            .filter(|(p, _)| p.ends_with(".html"))
-            .map(|(p, b)| (p, String::from_utf8(b).expect("HTML output is UTF-8")))
-            .collect()
+        self.snapshot().into_iter().filter(|(p, _)| p.ends_with(".html")).map(|(p, b)| (p, String::from_utf8(b).expect("HTML output is UTF-8"))).collect()
     }
 
     /// The parsed JSON-LD of an output page (see [`jsonld`]).
@@ -192,11 +188,15 @@ pub fn assert_same_tree(expected: &Tree, actual: &Tree, what: &str) {
             let a = String::from_utf8_lossy(bytes);
             let b = String::from_utf8_lossy(&actual[path]);
             let line = a.lines().zip(b.lines()).position(|(x, y)| x != y).map_or(0, |i| i + 1);
-            panic!("{what}: {path} differs (first at line {line}):
+            panic!(
+                "{what}: {path} differs (first at line {line}):
 --- expected
 {}
 --- actual
-{}", a.lines().nth(line.saturating_sub(1)).unwrap_or(""), b.lines().nth(line.saturating_sub(1)).unwrap_or(""));
+{}",
+                a.lines().nth(line.saturating_sub(1)).unwrap_or(""),
+                b.lines().nth(line.saturating_sub(1)).unwrap_or("")
+            );
         }
     }
 }

@@ -25,11 +25,8 @@ fn rel(p: &Path) -> String {
 
 #[test]
 fn every_module_opens_with_why_it_exists() {
-    let missing: Vec<String> = rust_files(&repo_root().join("src"))
-        .into_iter()
-        .filter(|p| !std::fs::read_to_string(p).unwrap().starts_with("//!"))
-        .map(|p| rel(&p))
-        .collect();
+    let missing: Vec<String> =
+        rust_files(&repo_root().join("src")).into_iter().filter(|p| !std::fs::read_to_string(p).unwrap().starts_with("//!")).map(|p| rel(&p)).collect();
     assert!(missing.is_empty(), "modules without a `//!` line at the top: {missing:?}");
 }
 
@@ -45,4 +42,18 @@ fn serde_yaml_only_in_yaml_rs_and_tera_only_in_render() {
             assert!(!text.contains("tera::"), "{name} names Tera; keep it inside src/render/");
         }
     }
+}
+
+#[test]
+fn code_is_formatted() {
+    // rustfmt ships with the toolchain; a machine without it skips this check.
+    let Ok(out) = std::process::Command::new("cargo").args(["fmt", "--check"]).current_dir(repo_root()).output() else {
+        eprintln!("note: cargo fmt is not available; formatting not checked");
+        return;
+    };
+    if String::from_utf8_lossy(&out.stderr).contains("no such command") {
+        eprintln!("note: cargo fmt is not installed; formatting not checked");
+        return;
+    }
+    assert!(out.status.success(), "run `cargo fmt` (rustfmt.toml holds the settings):\n{}", String::from_utf8_lossy(&out.stdout));
 }
