@@ -161,8 +161,8 @@ impl SiteConfig {
     /// Parses and validates `site.yaml` text. All problems come back together.
     pub fn parse(path: &Path, text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
         let src = yaml::Source::file(path, text);
-        let mut config: SiteConfig = yaml::parse(text, src).map_err(|d| vec![d])?;
-        let mut errors = Vec::new();
+        let (config, mut errors) = yaml::parse_collecting::<SiteConfig>(text, src);
+        let Some(mut config) = config else { return Err(errors) };
         config.base_url = config.base_url.trim_end_matches('/').to_string();
         if !(config.base_url.starts_with("http://") || config.base_url.starts_with("https://")) {
             errors.push(

@@ -48,6 +48,58 @@ pub fn parse<T: DeserializeOwned>(yaml: &str, src: Source<'_>) -> Result<T, Diag
     serde_yaml::from_str(yaml_or_empty).map_err(|e| to_diagnostic(&e, yaml, src))
 }
 
+/// Most unknown keys reported from one document before giving up.
+const MAX_UNKNOWN_KEYS: usize = 20;
+
+/// Like [`parse`], but an unknown key does not hide the rest: each one is reported, its lines
+/// are blanked (so every other position stays the same) and parsing goes on. Returns the value
+/// parsed without the unknown keys, if any, and every problem found.
+pub fn parse_collecting<T: DeserializeOwned>(yaml: &str, src: Source<'_>) -> (Option<T>, Vec<Diagnostic>) {
+    let mut errors = Vec::new();
+    let mut text = yaml.to_string();
+    loop {
+        match parse::<T>(&text, src) {
+            Ok(v) => return (Some(v), errors),
+            Err(d) if d.message.starts_with("unknown key") && errors.len() < MAX_UNKNOWN_KEYS => {
+                let Some(line) = d.line.map(|l| l - src.line_offset) else { return (None, vec![d]) };
+                errors.push(d);
+                match blank_key(&text, line) {
+                    Some(t) => text = t,
+                    None => return (None, errors),
+                }
+            }
+            Err(d) => {
+                errors.push(d);
+                return (None, errors);
+            }
+        }
+    }
+}
+
+/// `text` with the key on 1-based `line` and its more-indented continuation lines made blank.
+fn blank_key(text: &str, line: usize) -> Option<String> {
+    let lines: Vec<&str> = text.split('\n').collect();
+    let key_line = *lines.get(line.checked_sub(1)?)?;
+    if key_line.trim().is_empty() {
+        return None;
+    }
+    let indent = key_line.len() - key_line.trim_start().len();
+    let mut out: Vec<&str> = Vec::with_capacity(lines.len());
+    let mut blanking = false;
+    for (i, l) in lines.iter().enumerate() {
+        if i + 1 == line {
+            blanking = true;
+            out.push("");
+        } else if blanking && (l.trim().is_empty() || l.len() - l.trim_start().len() > indent) {
+            out.push("");
+        } else {
+            blanking = false;
+            out.push(l);
+        }
+    }
+    Some(out.join("\n"))
+}
+
 fn to_diagnostic(e: &serde_yaml::Error, yaml: &str, src: Source<'_>) -> Diagnostic {
     let full = e.to_string();
     // serde_yaml appends " at line L column C"; we show the position our own way.
@@ -178,6 +230,15 @@ mod tests {
         assert_eq!(d.message, "unknown key `tittle`");
         assert_eq!((d.line, d.col), (Some(3), Some(1)));
         assert!(d.help.unwrap().starts_with("did you mean `title`?"));
+    }
+
+    #[test]
+    fn every_unknown_key_is_reported() {
+        let file = "---\ntittle: x\ntitle: y\nextraa:\n  a: 1\ndraftt: true\n---\n";
+        let (v, errs) = parse_collecting::<Fm>("tittle: x\ntitle: y\nextraa:\n  a: 1\ndraftt: true\n", src(file));
+        assert_eq!(v.map(|f| f.title), Some("y".to_string()));
+        let lines: Vec<Option<usize>> = errs.iter().map(|e| e.line).collect();
+        assert_eq!(lines, vec![Some(2), Some(4), Some(6)], "{errs:?}");
     }
 
     #[test]

@@ -96,11 +96,15 @@ pub fn parse<'a>(path: &Path, text: &'a str, is_section: bool) -> Result<Parsed<
     };
     let _ = bom;
     let src = yaml::Source { path, file_text: text, line_offset: 1 };
-    let meta: FrontMatter = yaml::parse(yaml, src).map_err(|d| vec![d])?;
+    // Every unknown key is reported, and the other keys are still checked.
+    let (meta, mut errors) = yaml::parse_collecting::<FrontMatter>(yaml, src);
+    let Some(meta) = meta else { return Err(errors) };
     let body_line_offset = text[..text.len() - body.len()].matches('\n').count();
 
-    let mut errors = Vec::new();
+    // A misspelt `title:` is already reported as an unknown key with a suggestion.
+    let title_misspelt = errors.iter().any(|e| e.help.as_deref().is_some_and(|h| h.starts_with("did you mean `title`")));
     match &meta.title {
+        None if title_misspelt => {}
         None => errors.push(
             Diagnostic::at(path, text, 1, 1, "front matter has no `title`")
                 .with_help("add a line such as `title: \"What a CTO does\"` between the `---` lines"),
