@@ -53,19 +53,16 @@ pub fn code_block(code: &str, lang: Option<&str>) -> String {
     let lang_attr = lang.map(|l| format!(" data-lang=\"{}\"", escape_html(l))).unwrap_or_default();
     let body = match syntax {
         Some(syntax) if code.len() <= MAX_HIGHLIGHT_BYTES => {
-            let mut gen = ClassedHTMLGenerator::new_with_class_style(syntax, ss, CLASS_STYLE);
-            let mut ok = true;
-            for line in LinesWithEndings::from(code) {
-                if gen.parse_html_for_line_which_includes_newline(line).is_err() {
-                    ok = false;
-                    break;
+            // A grammar bug must not take the build down: a panic inside syntect leaves this
+            // block unhighlighted instead.
+            let highlighted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let mut gen = ClassedHTMLGenerator::new_with_class_style(syntax, ss, CLASS_STYLE);
+                for line in LinesWithEndings::from(code) {
+                    gen.parse_html_for_line_which_includes_newline(line).ok()?;
                 }
-            }
-            if ok {
-                gen.finalize()
-            } else {
-                escape_html(code)
-            }
+                Some(gen.finalize())
+            }));
+            highlighted.ok().flatten().unwrap_or_else(|| escape_html(code))
         }
         _ => escape_html(code),
     };
