@@ -510,6 +510,9 @@ impl State {
         let page_meta: Vec<_> = page_files.par_iter().map(|f| parse_meta(f, false)).collect();
         let section_meta: Vec<_> = section_files.par_iter().map(|f| parse_meta(f, true)).collect();
         let mut fresh_meta = Vec::new();
+        // Files whose front matter failed still have an address, so links to them do not add
+        // misleading "no such content file" errors to the real one.
+        let mut broken: Vec<(String, String)> = Vec::new();
         let mut pages_src: Vec<(&SourceFile, Meta, u64)> = Vec::with_capacity(page_meta.len());
         let mut sections_src: Vec<(&SourceFile, Meta, u64)> = Vec::new();
         for (is_section, files, metas) in [(false, &page_files, page_meta), (true, &section_files, section_meta)] {
@@ -518,7 +521,11 @@ impl State {
                     Ok(m) if m.meta.draft && !drafts && !is_section => {}
                     Ok(m) if is_section => sections_src.push((f, m.clone(), h)),
                     Ok(m) => pages_src.push((f, m.clone(), h)),
-                    Err(e) => errors.extend(e.iter().cloned()),
+                    Err(e) => {
+                        errors.extend(e.iter().cloned());
+                        let url = if is_section { section_url(parent_dir(&f.rel)) } else { page_url(&f.rel, None) };
+                        broken.push((f.rel.clone(), url));
+                    }
                 }
                 if fresh {
                     fresh_meta.push((f.rel.clone(), (h, r)));
@@ -641,6 +648,9 @@ impl State {
         for (key, url) in marketing_data.urls() {
             claim(&url, &PathBuf::from(format!("content/{key}")), &mut errors);
             urls.insert(key, url);
+        }
+        for (key, url) in broken {
+            urls.entry(key).or_insert(url);
         }
 
         timer.mark("urls");
