@@ -232,3 +232,20 @@ fn an_unreadable_output_location_is_an_error_not_a_panic() {
     site.write("blocked", "a file where the output folder should go");
     site.folio(&["build", "--output", "blocked/public"]).fails().no_panic();
 }
+
+#[test]
+fn every_problem_of_one_front_matter_is_reported_and_links_to_it_still_resolve() {
+    let site = Site::fixture("errors/base");
+    site.write("content/articles/typos.md", "---\ntittle: Typos\ndraftt: true\ndate: 2025-02-30\n---\nBody.\n");
+    site.write("content/articles/linker.md", "---\ntitle: Linker\n---\nSee [typos](@/articles/typos.md).\n");
+    let run = site.build();
+    run.fails()
+        .stderr_has("unknown key `tittle`")
+        .stderr_has("  --> content/articles/typos.md:2:1")
+        .stderr_has("unknown key `draftt`")
+        .stderr_has("  --> content/articles/typos.md:3:1")
+        .stderr_has("  --> content/articles/typos.md:4:1")
+        .stderr_lacks("no such content file")
+        .stderr_lacks("has no `title`");
+    assert_eq!(run.error_count(), 3, "{}", run.stderr());
+}
