@@ -43,15 +43,6 @@ impl Diagnostic {
         self
     }
 
-    /// Moves the position down by `lines` (for text embedded in a larger file, like front matter).
-    pub fn shifted(mut self, lines: usize, full_source: &str) -> Self {
-        if let Some(line) = self.line.as_mut() {
-            *line += lines;
-            self.snippet = full_source.lines().nth(*line - 1).map(|l| l.to_string());
-        }
-        self
-    }
-
     /// `path:line:col` as editors and terminals understand it.
     pub fn location(&self) -> String {
         let path = self.path.display();

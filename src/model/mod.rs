@@ -276,6 +276,7 @@ pub fn pager(base: &str, count: usize, per_page: usize, n: usize) -> Pager {
 }
 
 /// Splits `count` items into pages of `per_page`; always at least one (possibly empty) page.
+#[cfg(test)]
 pub fn paginate(base: &str, count: usize, per_page: usize) -> Vec<Pager> {
     (1..=pager_count(count, per_page)).map(|n| pager(base, count, per_page, n)).collect()
 }

@@ -23,11 +23,6 @@ fn themes() -> &'static ThemeSet {
     SET.get_or_init(ThemeSet::load_defaults)
 }
 
-/// Names of the bundled highlighting themes (for config validation messages).
-pub fn theme_names() -> Vec<&'static str> {
-    themes().themes.keys().map(String::as_str).collect()
-}
-
 /// Escapes text for HTML element content and attribute values.
 pub fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + s.len() / 8);

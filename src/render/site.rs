@@ -161,17 +161,6 @@ pub fn fingerprints(site: &Site, jobs: &[Job], keys: &[String], global: u64) -> 
         .collect()
 }
 
-/// Renders every job; all errors are returned together.
-pub fn render_all(site: &Site, r: &Renderer) -> (Vec<OutFile>, Vec<Diagnostic>) {
-    render_jobs(site, r, &plan(site))
-}
-
-pub fn render_jobs(site: &Site, r: &Renderer, jobs: &[Job]) -> (Vec<OutFile>, Vec<Diagnostic>) {
-    let (mut files, errors) = render_jobs_unsorted(site, r, jobs);
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    (files, errors)
-}
-
 /// Renders `jobs` in parallel; files come back in the order of `jobs` (when there are no errors).
 pub fn render_jobs_unsorted(site: &Site, r: &Renderer, jobs: &[Job]) -> (Vec<OutFile>, Vec<Diagnostic>) {
     let results: Vec<Result<OutFile, Diagnostic>> = jobs.par_iter().map(|j| render_job(site, r, j)).collect();
