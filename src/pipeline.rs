@@ -649,6 +649,7 @@ impl State {
             claim(&url, &PathBuf::from(format!("content/{key}")), &mut errors);
             urls.insert(key, url);
         }
+        let broken_keys: Vec<String> = broken.iter().map(|(k, _)| k.clone()).collect();
         for (key, url) in broken {
             urls.entry(key).or_insert(url);
         }
@@ -741,6 +742,15 @@ impl State {
         if self.md_cache.len() > pages.len() + sections.len() {
             let live: std::collections::HashSet<&str> = pages.iter().map(|p| p.key.as_str()).chain(sections.iter().map(|s| s.key.as_str())).collect();
             self.md_cache.retain(|k, _| live.contains(k.as_str()));
+        }
+        // Pages whose front matter failed: check their bodies too, so one run shows everything.
+        for key in &broken_keys {
+            let Ok(i) = tree.content.binary_search_by(|f| f.rel.as_str().cmp(key)) else { continue };
+            let f = &tree.content[i];
+            if let Some((body, body_line_offset)) = front_matter::body_of(&f.text) {
+                let info = SourceInfo { path: &f.shown, file_text: &f.text, body, body_line_offset, page_key: &f.rel };
+                errors.extend(markdown::render(&info, &resolver).1);
+            }
         }
         let before = errors.len();
         check_anchors(&pages, &sections, &marketing_data, &mut errors);

@@ -152,6 +152,15 @@ pub fn parse<'a>(path: &Path, text: &'a str, is_section: bool) -> Result<Parsed<
     }
 }
 
+/// The Markdown body of a file with front matter and how many lines come before it, even when
+/// the front matter itself has problems (so the body can still be checked).
+pub fn body_of(text: &str) -> Option<(&str, usize)> {
+    let after_open = text.strip_prefix('\u{feff}').unwrap_or(text).strip_prefix("---\n")?;
+    let (_, body_start) = find_closing(after_open)?;
+    let body = &after_open[body_start..];
+    Some((body, text[..text.len() - body.len()].matches('\n').count()))
+}
+
 /// Byte offset where the closing `---` line starts and where the body begins.
 fn find_closing(after_open: &str) -> Option<(usize, usize)> {
     let mut pos = 0;
@@ -246,6 +255,12 @@ mod tests {
         let errs = p("---\ntitle: x\nsort_by: title\n---\n").unwrap_err();
         assert!(errs[0].message.contains("only applies to sections"));
         assert!(parse(Path::new("content/s/_index.md"), "---\ntitle: x\nsort_by: title\n---\n", true).is_ok());
+    }
+
+    #[test]
+    fn body_even_when_front_matter_is_wrong() {
+        assert_eq!(body_of("---\ntittle: x\n---\nBody\n"), Some(("Body\n", 3)));
+        assert_eq!(body_of("no front matter"), None);
     }
 
     #[test]

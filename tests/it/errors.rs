@@ -234,9 +234,9 @@ fn an_unreadable_output_location_is_an_error_not_a_panic() {
 }
 
 #[test]
-fn every_problem_of_one_front_matter_is_reported_and_links_to_it_still_resolve() {
+fn every_problem_of_a_page_is_reported_and_links_to_it_still_resolve() {
     let site = Site::fixture("errors/base");
-    site.write("content/articles/typos.md", "---\ntittle: Typos\ndraftt: true\ndate: 2025-02-30\n---\nBody.\n");
+    site.write("content/articles/typos.md", "---\ntittle: Typos\ndraftt: true\ndate: 2025-02-30\n---\nBody with [a broken link](@/articles/gone.md).\n");
     site.write("content/articles/linker.md", "---\ntitle: Linker\n---\nSee [typos](@/articles/typos.md).\n");
     let run = site.build();
     run.fails()
@@ -245,7 +245,9 @@ fn every_problem_of_one_front_matter_is_reported_and_links_to_it_still_resolve()
         .stderr_has("unknown key `draftt`")
         .stderr_has("  --> content/articles/typos.md:3:1")
         .stderr_has("  --> content/articles/typos.md:4:1")
-        .stderr_lacks("no such content file")
+        .stderr_has("  --> content/articles/typos.md:6:11")
+        .stderr_has("link to `@/articles/gone.md`: no such content file")
+        .stderr_lacks("link to `@/articles/typos.md`")
         .stderr_lacks("has no `title`");
-    assert_eq!(run.error_count(), 3, "{}", run.stderr());
+    assert_eq!(run.error_count(), 4, "{}", run.stderr());
 }
