@@ -532,12 +532,8 @@ impl State {
                 }
             }
         }
-        let live_files = page_files.len() + section_files.len();
         self.meta_cache.extend(fresh_meta);
-        if self.meta_cache.len() > live_files {
-            let live: std::collections::HashSet<&str> = page_files.iter().chain(&section_files).map(|f| f.rel.as_str()).collect();
-            self.meta_cache.retain(|k, _| live.contains(k.as_str()));
-        }
+        prune(&mut self.meta_cache, page_files.len() + section_files.len(), || page_files.iter().chain(&section_files).map(|f| f.rel.as_str()));
         timer.mark("front matter");
         let marketing_version = crate::render::site::hash_of(&(
             marketing_files.iter().map(|f| (&f.rel, hashes.get(&f.rel).copied().unwrap_or(0))).collect::<Vec<_>>(),
@@ -739,10 +735,7 @@ impl State {
         for (key, entry) in fresh {
             self.md_cache.insert(key, entry);
         }
-        if self.md_cache.len() > pages.len() + sections.len() {
-            let live: std::collections::HashSet<&str> = pages.iter().map(|p| p.key.as_str()).chain(sections.iter().map(|s| s.key.as_str())).collect();
-            self.md_cache.retain(|k, _| live.contains(k.as_str()));
-        }
+        prune(&mut self.md_cache, pages.len() + sections.len(), || pages.iter().map(|p| p.key.as_str()).chain(sections.iter().map(|s| s.key.as_str())));
         // Pages whose front matter failed: check their bodies too, so one run shows everything.
         for key in &broken_keys {
             let Ok(i) = tree.content.binary_search_by(|f| f.rel.as_str().cmp(key)) else { continue };
@@ -819,10 +812,7 @@ impl State {
             }
             entries.push(e);
         }
-        if self.search_cache.len() > pages.len() {
-            let live: std::collections::HashSet<&str> = pages.iter().map(|p| p.key.as_str()).collect();
-            self.search_cache.retain(|k, _| live.contains(k.as_str()));
-        }
+        prune(&mut self.search_cache, pages.len(), || pages.iter().map(|p| p.key.as_str()));
         let site = Site { config: config.clone(), pages, sections, taxonomies, marketing: marketing_data, search_entries: entries };
 
         timer.mark("taxonomies");
@@ -970,6 +960,15 @@ impl State {
         }
         self.last = Some(last);
         Some(self.render_outputs(timer))
+    }
+}
+
+/// Drops cache entries whose files are gone. A cache never holds more entries than there are
+/// live keys unless something was deleted, so the usual rebuild skips building the key set.
+fn prune<'k, V, I: Iterator<Item = &'k str>>(cache: &mut HashMap<String, V>, live_count: usize, live: impl FnOnce() -> I) {
+    if cache.len() > live_count {
+        let live: std::collections::HashSet<&str> = live().collect();
+        cache.retain(|k, _| live.contains(k.as_str()));
     }
 }
 
