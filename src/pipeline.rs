@@ -203,6 +203,11 @@ pub fn url_to_file(url: &str) -> String {
     }
 }
 
+/// The URL of the content file an `@/` link names (`/articles/x.md` or `articles/x.md`).
+fn url_of<'u>(urls: &'u HashMap<String, String>, content_path: &str) -> Option<&'u str> {
+    urls.get(content_path.trim_start_matches('/')).map(String::as_str)
+}
+
 /// Markdown gets URLs and shortcodes through this.
 struct SiteResolver<'a> {
     urls: &'a HashMap<String, String>,
@@ -212,7 +217,7 @@ struct SiteResolver<'a> {
 
 impl Resolver for SiteResolver<'_> {
     fn url_for(&self, content_path: &str) -> Option<String> {
-        self.urls.get(content_path.trim_start_matches('/')).cloned()
+        url_of(self.urls, content_path).map(str::to_string)
     }
     fn shortcode(&self, call: &Call, page_key: &str) -> Result<String, (String, String)> {
         render::shortcodes::render_call(self.renderer, self.marketing, call, page_key)
@@ -692,7 +697,7 @@ impl State {
         // to the same URL, and (if it used shortcodes) templates and data are unchanged.
         let cached = |key: &str, h: u64| -> Option<Arc<Rendered>> {
             let e = md_cache.get(key)?;
-            let links_same = e.rendered.links.iter().all(|(target, url)| urls_ref.get(target.trim_start_matches('/')).map(String::as_str) == url.as_deref());
+            let links_same = e.rendered.links.iter().all(|(target, url)| url_of(urls_ref, target) == url.as_deref());
             let sc_same = e.shortcode_version == 0 || e.shortcode_version == shortcode_version;
             (e.text_hash == h && links_same && sc_same && e.errors.is_empty()).then(|| Arc::clone(&e.rendered))
         };
