@@ -103,7 +103,7 @@ pub fn run(cli: Cli) -> Result<(), u8> {
         Command::Build { root, output, base_url, drafts } => {
             let started = std::time::Instant::now();
             let output = output.unwrap_or_else(|| root.join("public"));
-            let opts = BuildOptions { root: root.clone(), base_url, drafts };
+            let opts = BuildOptions { root: root.clone(), base_url, drafts, ..BuildOptions::default() };
             let mut built = pipeline::build(&opts).map_err(|d| {
                 print_errors(&d);
                 1u8
@@ -124,7 +124,7 @@ pub fn run(cli: Cli) -> Result<(), u8> {
             Ok(())
         }
         Command::Check { root, drafts } => {
-            let opts = BuildOptions { root, base_url: None, drafts };
+            let opts = BuildOptions { root, base_url: None, drafts, ..BuildOptions::default() };
             match pipeline::build(&opts) {
                 Ok(built) => {
                     let problems = crate::check::check(&built);
@@ -143,7 +143,7 @@ pub fn run(cli: Cli) -> Result<(), u8> {
             }
         }
         Command::New { kind, root } => {
-            let today = crate::marketing::banners::build_date();
+            let today = crate::pipeline::today();
             let result = match kind {
                 NewKind::Article { title } => crate::scaffold::new_article(&root, &title, today),
                 NewKind::Faq { topic } => crate::scaffold::new_faq(&root, &topic),

@@ -57,15 +57,22 @@ struct Walked {
     rel: String,
 }
 
-/// Every regular file below `dir` (sorted, ignoring editor leftovers). Symlinks are followed
-/// only when they stay inside `root`; one that leads outside is an error, never copied.
-fn walk(dir: &Path, root: &Path, errors: &mut Vec<Diagnostic>) -> Vec<Walked> {
+/// Every regular file at or below `start` (sorted, ignoring editor leftovers), with its path
+/// relative to `base`. Symlinks are followed only when they stay inside `root`; one that leads
+/// outside is an error, never copied. Problems come back with the path they concern.
+fn walk(base: &Path, start: &Path, root: &Path) -> (Vec<Walked>, Vec<(PathBuf, Diagnostic)>) {
     let mut out = Vec::new();
-    if !dir.is_dir() {
-        return out;
+    let mut errors = Vec::new();
+    if !start.exists() && start.symlink_metadata().is_err() {
+        return (out, errors);
+    }
+    let rel_of = |path: &Path| path.strip_prefix(base).unwrap_or(path).components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+    // A start below `base` inside an ignored folder (or an ignored file) is not part of the site.
+    if rel_of(start).split('/').any(is_ignored_name) {
+        return (out, errors);
     }
     let canonical_root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-    let walker = WalkDir::new(dir)
+    let walker = WalkDir::new(start)
         .follow_links(false)
         .sort_by_file_name()
         .into_iter()
@@ -74,8 +81,8 @@ fn walk(dir: &Path, root: &Path, errors: &mut Vec<Diagnostic>) -> Vec<Walked> {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let p = e.path().map(|p| relative(p, root)).unwrap_or_else(|| relative(dir, root));
-                errors.push(Diagnostic::file(p, format!("could not read: {e}")));
+                let p = e.path().map(Path::to_path_buf).unwrap_or_else(|| start.to_path_buf());
+                errors.push((p.clone(), Diagnostic::file(relative(&p, root), format!("could not read: {e}"))));
                 continue;
             }
         };
@@ -85,10 +92,11 @@ fn walk(dir: &Path, root: &Path, errors: &mut Vec<Diagnostic>) -> Vec<Walked> {
             match path.canonicalize() {
                 Ok(target) if target.starts_with(&canonical_root) => is_file = target.is_file(),
                 _ => {
-                    errors.push(
+                    errors.push((
+                        path.to_path_buf(),
                         Diagnostic::file(relative(path, root), "symbolic link points outside the site folder")
                             .with_help("copy the file into the site instead of linking to it"),
-                    );
+                    ));
                     continue;
                 }
             }
@@ -96,10 +104,9 @@ fn walk(dir: &Path, root: &Path, errors: &mut Vec<Diagnostic>) -> Vec<Walked> {
         if !is_file {
             continue;
         }
-        let rel = path.strip_prefix(dir).unwrap_or(path).components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-        out.push(Walked { path: path.to_path_buf(), rel });
+        out.push(Walked { path: path.to_path_buf(), rel: rel_of(path) });
     }
-    out
+    (out, errors)
 }
 
 fn read_all(files: Vec<Walked>, root: &Path, errors: &mut Vec<Diagnostic>) -> Vec<SourceFile> {
@@ -125,43 +132,112 @@ pub fn theme_dir(root: &Path, theme: &str) -> PathBuf {
     root.join(THEMES_DIR).join(theme)
 }
 
-/// Loads everything a build needs except `site.yaml` (read first, by the pipeline).
-pub fn load(root: &Path, theme: &str) -> (SourceTree, Vec<Diagnostic>) {
-    let mut errors = Vec::new();
+/// Whether a file under `content/` is read as text (pages, sections, FAQ, pricing, banners).
+pub fn is_content_text(rel: &str) -> bool {
+    rel.ends_with(".md") || rel.ends_with(".yaml") || rel.ends_with(".yml")
+}
+
+/// What one path under `content/` is to the site.
+#[derive(Debug, Clone)]
+pub enum ContentEntry {
+    /// A text file, with the hash of its text.
+    Text(std::sync::Arc<SourceFile>, u64),
+    /// Any other file: copied as it is.
+    Asset(Asset),
+    /// A file that could not be read, or a link that may not be followed.
+    Problem(Diagnostic),
+}
+
+/// Every entry of `content/` at or below `start` (a path under `root/content`), keyed by its
+/// path relative to `content/`. Reading a subtree again replaces exactly its entries, so a
+/// file's problem goes away with the file.
+pub fn content_entries(root: &Path, start: &Path) -> Vec<(String, ContentEntry)> {
+    let base = root.join(CONTENT_DIR);
+    let (files, problems) = walk(&base, start, root);
+    let mut out: Vec<(String, ContentEntry)> = files
+        .into_par_iter()
+        .map(|w| {
+            if is_content_text(&w.rel) {
+                match fsx::read_text(&w.path, root) {
+                    Ok(text) => {
+                        let hash = crate::hash::hash_bytes(text.as_bytes());
+                        let file = SourceFile { rel: w.rel.clone(), shown: relative(&w.path, root), text };
+                        (w.rel, ContentEntry::Text(std::sync::Arc::new(file), hash))
+                    }
+                    Err(d) => (w.rel, ContentEntry::Problem(d)),
+                }
+            } else {
+                (w.rel.clone(), ContentEntry::Asset(Asset { src: w.path, out: w.rel }))
+            }
+        })
+        .collect();
+    for (path, d) in problems {
+        let rel = path.strip_prefix(&base).unwrap_or(&path).components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+        out.push((rel, ContentEntry::Problem(d)));
+    }
+    out
+}
+
+/// The problem of a missing theme folder.
+pub fn theme_problem(root: &Path, theme: &str) -> Option<Diagnostic> {
     let theme_root = theme_dir(root, theme);
-    if !theme_root.is_dir() {
-        errors.push(
-            Diagnostic::file(relative(&theme_root, root), format!("theme `{theme}` not found"))
-                .with_help(format!("create {}/ or set `theme:` in site.yaml to an installed theme", relative(&theme_root, root).display())),
-        );
-    }
+    (!theme_root.is_dir()).then(|| {
+        Diagnostic::file(relative(&theme_root, root), format!("theme `{theme}` not found"))
+            .with_help(format!("create {}/ or set `theme:` in site.yaml to an installed theme", relative(&theme_root, root).display()))
+    })
+}
 
-    let content_files = walk(&root.join(CONTENT_DIR), root, &mut errors);
-    let (text_files, content_assets): (Vec<Walked>, Vec<Walked>) =
-        content_files.into_iter().partition(|w| w.rel.ends_with(".md") || w.rel.ends_with(".yaml") || w.rel.ends_with(".yml"));
-    let content = read_all(text_files, root, &mut errors);
+/// Theme templates, then site templates (which override by name).
+pub fn templates(root: &Path, theme: &str) -> (Vec<SourceFile>, Vec<Diagnostic>) {
+    let theme_templates = theme_dir(root, theme).join(TEMPLATES_DIR);
+    let site_templates = root.join(TEMPLATES_DIR);
+    let (mut files, mut problems) = walk(&theme_templates, &theme_templates, root);
+    let (site_files, site_problems) = walk(&site_templates, &site_templates, root);
+    files.extend(site_files);
+    problems.extend(site_problems);
+    files.retain(|w| !w.rel.ends_with(".md"));
+    let mut errors: Vec<Diagnostic> = problems.into_iter().map(|(_, d)| d).collect();
+    let templates = read_all(files, root, &mut errors);
+    (templates, errors)
+}
 
-    let mut template_files = walk(&theme_root.join(TEMPLATES_DIR), root, &mut errors);
-    template_files.extend(walk(&root.join(TEMPLATES_DIR), root, &mut errors));
-    template_files.retain(|w| !w.rel.ends_with(".md"));
-    let templates = read_all(template_files, root, &mut errors);
-
+/// Theme static files, then `static/` (which wins over the theme by output path).
+pub fn static_assets(root: &Path, theme: &str) -> (Vec<Asset>, Vec<Diagnostic>) {
     let mut assets = Vec::new();
-    for dir in [theme_root.join(STATIC_DIR), root.join(STATIC_DIR)] {
-        for w in walk(&dir, root, &mut errors) {
-            assets.push(Asset { src: w.path, out: w.rel });
-        }
+    let mut errors = Vec::new();
+    for dir in [theme_dir(root, theme).join(STATIC_DIR), root.join(STATIC_DIR)] {
+        let (files, problems) = walk(&dir, &dir, root);
+        errors.extend(problems.into_iter().map(|(_, d)| d));
+        assets.extend(files.into_iter().map(|w| Asset { src: w.path, out: w.rel }));
     }
-    for w in content_assets {
-        assets.push(Asset { src: w.path, out: w.rel });
-    }
-    // Later entries (site static, content) win over earlier ones (theme static).
+    (assets, errors)
+}
+
+/// Later entries win over earlier ones with the same output path; sorted by output path.
+pub fn merge_assets(assets: Vec<Asset>) -> Vec<Asset> {
     let mut seen = std::collections::HashSet::new();
     let mut deduped: Vec<Asset> = assets.into_iter().rev().filter(|a| seen.insert(a.out.clone())).collect();
-    deduped.reverse();
     deduped.sort_by(|a, b| a.out.cmp(&b.out));
+    deduped
+}
 
-    (SourceTree { root: root.to_path_buf(), content, templates, assets: deduped }, errors)
+/// Loads everything a build needs except `site.yaml` (read first, by the pipeline).
+pub fn load(root: &Path, theme: &str) -> (SourceTree, Vec<Diagnostic>) {
+    let mut errors: Vec<Diagnostic> = theme_problem(root, theme).into_iter().collect();
+    let mut content = Vec::new();
+    let (mut assets, static_errors) = static_assets(root, theme);
+    for (_, entry) in content_entries(root, &root.join(CONTENT_DIR)) {
+        match entry {
+            ContentEntry::Text(f, _) => content.push(std::sync::Arc::unwrap_or_clone(f)),
+            ContentEntry::Asset(a) => assets.push(a),
+            ContentEntry::Problem(d) => errors.push(d),
+        }
+    }
+    content.sort_by(|a, b| a.rel.cmp(&b.rel));
+    let (templates, template_errors) = templates(root, theme);
+    errors.extend(template_errors);
+    errors.extend(static_errors);
+    (SourceTree { root: root.to_path_buf(), content, templates, assets: merge_assets(assets) }, errors)
 }
 
 #[cfg(test)]

@@ -1,42 +1,67 @@
-//! The build pipeline: load → parse → model → render. `build`, `check` and `serve` all call
-//! [`build`]; there is no second render path (ARCHITECTURE.md, invariant 4). Every stage returns
-//! its result together with the problems it found, so one run reports them all.
+//! The build pipeline: load → parse → model → render. `build`, `check` and `serve` all run the
+//! one [`Engine`]; there is no second render path (ARCHITECTURE.md, invariant 4). Every stage
+//! returns its result together with the problems it found, so one run reports them all.
+//!
+//! Every run computes the whole site from the current files. What makes a rebuild fast is that
+//! each expensive step is a pure function whose result is kept under a hash of exactly what it
+//! was given (and, for Markdown, of every answer it got from the rest of the site); a result is
+//! reused only when those are unchanged. Nothing is kept under a hand-written key, and errors
+//! are results like any other, so a rebuild reports exactly what a fresh build would.
 
 use crate::config::{SiteConfig, CONFIG_FILE};
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::load::{self, Asset, SourceFile, SourceTree};
+use crate::hash::hash_of;
+use crate::load::{self, Asset, ContentEntry, SourceFile};
 use crate::marketing::{self, Marketing};
+use crate::model::assemble::{self, PageSource, SectionSource};
 use crate::model::{self, Page, Section, Site};
-use crate::parse::front_matter;
+use crate::parse::front_matter::{self, FrontMatter};
 use crate::parse::markdown::{self, Rendered, Resolver, SourceInfo};
 use crate::parse::shortcodes::Call;
-use crate::render::{self, Renderer};
+use crate::render::search::SearchInput;
+use crate::render::site::Keyed;
+use crate::render::Renderer;
+use crate::url::{page_url, parent_dir, section_url};
 use rayon::prelude::*;
+use std::collections::BTreeMap;
 use std::collections::HashMap as StdHashMap;
-
-/// Hash maps keyed by content paths and job names: FxHash is several times faster than the
-/// default SipHash for such short keys, and these keys are the user's own file names.
-type HashMap<K, V> = StdHashMap<K, V, rustc_hash::FxBuildHasher>;
-use crate::parse::front_matter::FrontMatter;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-/// What a build is asked to do.
-#[derive(Debug, Clone, Default)]
+pub use crate::render::site::OutFile;
+
+/// Hash maps keyed by content paths and output paths: FxHash is several times faster than the
+/// default SipHash for such short keys, and these keys are the user's own file names.
+type HashMap<K, V> = StdHashMap<K, V, rustc_hash::FxBuildHasher>;
+
+/// What a build is asked to do. Everything a build depends on besides the files is here,
+/// including the date banners are scheduled against.
+#[derive(Debug, Clone)]
 pub struct BuildOptions {
     pub root: PathBuf,
     /// Overrides `base_url` from site.yaml.
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// The day the site is built for (banner schedules): [`today`] unless set.
+    pub build_date: time::Date,
 }
 
-/// A rendered output file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutFile {
-    /// Relative to the output folder, `/`-separated (`articles/x/index.html`).
-    pub path: String,
-    pub bytes: Arc<[u8]>,
+impl Default for BuildOptions {
+    fn default() -> Self {
+        BuildOptions { root: PathBuf::from("."), base_url: None, drafts: false, build_date: today() }
+    }
+}
+
+/// The build date: `SOURCE_DATE_EPOCH` (seconds since 1970, for reproducible builds) when set,
+/// else today's date in UTC. Read once, where options are made.
+pub fn today() -> time::Date {
+    let secs = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok());
+    let now = match secs {
+        Some(s) => time::OffsetDateTime::from_unix_timestamp(s).unwrap_or_else(|_| time::OffsetDateTime::now_utc()),
+        None => time::OffsetDateTime::now_utc(),
+    };
+    now.date()
 }
 
 #[derive(Debug, Clone, Default)]
@@ -64,33 +89,41 @@ impl std::fmt::Display for Stats {
 /// A successful build: the model, every rendered file and the assets to copy.
 pub struct Built {
     pub site: Arc<Site>,
-    /// Every rendered file (sorted by path when it comes from [`build`]).
+    /// Every rendered file, sorted by path.
     pub files: Vec<OutFile>,
     pub assets: Vec<Asset>,
     pub stats: Stats,
-    /// Non-fatal findings for `folio check` (e.g. images without alt text).
+    /// Non-fatal findings (e.g. images without alt text), printed as warnings.
     pub warnings: Vec<Diagnostic>,
     /// How many files were rendered this time (the rest came from the previous build).
     pub rendered: usize,
-    /// Output paths rendered this time whose bytes differ from the previous build's.
+    /// Output paths whose bytes differ from the previous build's (added, changed or gone).
     pub changed: Vec<String>,
 }
 
 /// Reads and validates `site.yaml` under `root`.
 pub fn read_config(root: &Path, base_url: Option<&str>) -> Result<SiteConfig, Vec<Diagnostic>> {
+    parse_config(&read_config_text(root)?, base_url)
+}
+
+fn read_config_text(root: &Path) -> Result<String, Vec<Diagnostic>> {
     let path = root.join(CONFIG_FILE);
     if !path.is_file() {
         return Err(vec![Diagnostic::file(CONFIG_FILE, format!("no {CONFIG_FILE} in {}", root.display()))
             .with_help("run folio in the site's folder, pass --root DIR, or create a new site with `folio init DIR`")]);
     }
-    let text = crate::fsx::read_text(&path, root).map_err(|d| vec![d])?;
-    let mut config = SiteConfig::parse(Path::new(CONFIG_FILE), &text)?;
+    crate::fsx::read_text(&path, root).map_err(|d| vec![d])
+}
+
+/// Parses and validates the text of `site.yaml`.
+fn parse_config(text: &str, base_url: Option<&str>) -> Result<SiteConfig, Vec<Diagnostic>> {
+    let mut config = SiteConfig::parse(Path::new(CONFIG_FILE), text)?;
     if let Some(b) = base_url {
         config.base_url = b.trim_end_matches('/').to_string();
     }
     if config.taxonomies.iter().any(|t| t != "tags" && t != "categories") {
-        let (line, col) = crate::yaml::key_position(&text, "taxonomies").unwrap_or((1, 1));
-        return Err(vec![Diagnostic::at(CONFIG_FILE, &text, line, col, "taxonomies can be `tags` and `categories`")
+        let (line, col) = crate::yaml::key_position(text, "taxonomies").unwrap_or((1, 1));
+        return Err(vec![Diagnostic::at(CONFIG_FILE, text, line, col, "taxonomies can be `tags` and `categories`")
             .with_help("remove other names; free-form grouping can go under a page's `extra:`")]);
     }
     Ok(config)
@@ -124,176 +157,58 @@ impl PhaseTimer {
 
 /// Builds the site in memory. On any error, returns every diagnostic found.
 pub fn build(opts: &BuildOptions) -> Result<Built, Diagnostics> {
-    let mut built = Engine::new(opts.clone()).run(&[])?;
-    built.files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(built)
+    Engine::new(opts.clone()).run(&ChangeSet::everything())
 }
 
-/// How a content file takes part in the site.
-enum Role<'a> {
-    Page(&'a SourceFile),
-    Section(&'a SourceFile),
-    Marketing(&'a SourceFile),
+/// What changed since the last run, classified once by where it lives.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ChangeSet {
+    /// Read everything again (the first run, or a change nobody could classify).
+    pub everything: bool,
+    pub config: bool,
+    /// Paths under `content/`, relative to it and `/`-separated (`""` is the whole folder).
+    /// Each names a file or a folder that changed, appeared or went away.
+    pub content: Vec<String>,
+    /// Something under `templates/` or `themes/` (templates and theme static files).
+    pub theme: bool,
+    /// Something under `static/`.
+    pub statics: bool,
 }
 
-fn classify(f: &SourceFile) -> Result<Role<'_>, Diagnostic> {
-    let is_md = f.rel.ends_with(".md");
-    if marketing::is_marketing_file(&f.rel) {
-        return Ok(Role::Marketing(f));
+impl ChangeSet {
+    pub fn everything() -> ChangeSet {
+        ChangeSet { everything: true, ..ChangeSet::default() }
     }
-    if !is_md {
-        return Err(Diagnostic::file(&f.shown, "YAML file in an unexpected place")
-            .with_help("content YAML belongs in content/faq/<topic>.yaml, content/pricing/<group>.yaml or content/banners.yaml"));
+
+    /// Classifies paths (absolute, or relative to the working folder) under the site `root`.
+    /// Paths outside the site's inputs are ignored; an empty list means everything.
+    pub fn classify(root: &Path, paths: &[PathBuf]) -> ChangeSet {
+        if paths.is_empty() {
+            return ChangeSet::everything();
+        }
+        let mut set = ChangeSet::default();
+        for path in paths {
+            let Some(rel) = relative_to_root(path, root) else { continue };
+            let mut parts = rel.splitn(2, '/');
+            let top = parts.next().unwrap_or("");
+            let rest = parts.next().unwrap_or("");
+            match top {
+                "" => set.everything = true,
+                CONFIG_FILE => set.config = true,
+                load::CONTENT_DIR => set.content.push(rest.to_string()),
+                load::TEMPLATES_DIR | load::THEMES_DIR => set.theme = true,
+                load::STATIC_DIR => set.statics = true,
+                _ => {}
+            }
+        }
+        set.content.sort();
+        set.content.dedup();
+        set
     }
-    if f.rel == "_index.md" || f.rel.ends_with("/_index.md") {
-        Ok(Role::Section(f))
-    } else {
-        Ok(Role::Page(f))
+
+    pub fn is_empty(&self) -> bool {
+        *self == ChangeSet::default()
     }
-}
-
-/// Folder of a content key (`articles/x.md` → `articles`, `x.md` → ``).
-fn parent_dir(key: &str) -> &str {
-    key.rfind('/').map_or("", |i| &key[..i])
-}
-
-fn slugify_path(p: &str) -> String {
-    p.split('/').filter(|s| !s.is_empty()).map(crate::model::slugify).filter(|s| !s.is_empty()).collect::<Vec<_>>().join("/")
-}
-
-/// URL of a page from its key and optional `slug:`.
-pub fn page_url(key: &str, slug: Option<&str>) -> String {
-    let mut dir = parent_dir(key);
-    let file = &key[dir.len() + usize::from(!dir.is_empty())..];
-    let mut stem = file.strip_suffix(".md").unwrap_or(file);
-    if stem == "index" && !dir.is_empty() {
-        // `articles/x/index.md`: the page is the folder, its other files sit beside it.
-        stem = &dir[dir.rfind('/').map_or(0, |i| i + 1)..];
-        dir = parent_dir(dir);
-    }
-    let slug = match slug {
-        Some(s) => slugify_path(s),
-        None => crate::model::slugify(stem),
-    };
-    let slug = if slug.is_empty() { "page".to_string() } else { slug };
-    let dir = slugify_path(dir);
-    if dir.is_empty() {
-        format!("/{slug}/")
-    } else {
-        format!("/{dir}/{slug}/")
-    }
-}
-
-pub fn section_url(dir: &str) -> String {
-    let d = slugify_path(dir);
-    if d.is_empty() {
-        "/".into()
-    } else {
-        format!("/{d}/")
-    }
-}
-
-/// Output file for a URL path (`/a/` → `a/index.html`).
-pub fn url_to_file(url: &str) -> String {
-    let trimmed = url.trim_start_matches('/');
-    if trimmed.is_empty() || trimmed.ends_with('/') {
-        format!("{trimmed}index.html")
-    } else {
-        trimmed.to_string()
-    }
-}
-
-/// The URL of the content file an `@/` link names (`/articles/x.md` or `articles/x.md`).
-fn url_of<'u>(urls: &'u HashMap<String, String>, content_path: &str) -> Option<&'u str> {
-    urls.get(content_path.trim_start_matches('/')).map(String::as_str)
-}
-
-/// Markdown gets URLs and shortcodes through this.
-struct SiteResolver<'a> {
-    urls: &'a HashMap<String, String>,
-    renderer: &'a Renderer,
-    marketing: &'a Marketing,
-}
-
-impl Resolver for SiteResolver<'_> {
-    fn url_for(&self, content_path: &str) -> Option<String> {
-        url_of(self.urls, content_path).map(str::to_string)
-    }
-    fn shortcode(&self, call: &Call, page_key: &str) -> Result<String, (String, String)> {
-        render::shortcodes::render_call(self.renderer, self.marketing, call, page_key)
-    }
-}
-
-/// Front matter parsed once and kept while the file's text is unchanged.
-#[derive(Debug, Clone)]
-struct Meta {
-    meta: Arc<FrontMatter>,
-    date: Option<time::OffsetDateTime>,
-    updated: Option<time::OffsetDateTime>,
-    body_start: usize,
-    body_line_offset: usize,
-    /// The page's URL (sections compute theirs from the folder).
-    url: String,
-    /// Hash of the front matter's YAML text: unchanged means everything but the body is.
-    fm_hash: u64,
-}
-
-/// A Markdown rendering kept while its inputs are unchanged.
-struct MdEntry {
-    text_hash: u64,
-    /// Templates and marketing data when shortcodes were used (else 0).
-    shortcode_version: u64,
-    rendered: Arc<Rendered>,
-    errors: Vec<Diagnostic>,
-}
-
-/// The last successful build's model and render plan.
-struct LastBuild {
-    site: Arc<Site>,
-    urls: HashMap<String, String>,
-    page_index: HashMap<String, usize>,
-    jobs: Vec<crate::render::site::Job>,
-    keys: Vec<String>,
-    global: u64,
-    shortcode_version: u64,
-}
-
-/// Everything kept between builds of one session.
-struct State {
-    config: SiteConfig,
-    config_text: String,
-    tree: SourceTree,
-    hashes: HashMap<String, u64>,
-    renderer: Option<Renderer>,
-    template_errors: Vec<Diagnostic>,
-    templates_hash: u64,
-    load_errors: Vec<Diagnostic>,
-    meta_cache: HashMap<String, (u64, Result<Meta, Vec<Diagnostic>>)>,
-    md_cache: HashMap<String, MdEntry>,
-    related_cache: Option<(u64, Vec<Vec<usize>>)>,
-    /// Marketing data as loaded (version, data, problems) and with rendered FAQ answers.
-    marketing_cache: Option<(u64, Marketing, Vec<Diagnostic>)>,
-    answers_cache: Option<(u64, Marketing, Vec<Diagnostic>)>,
-    /// Page key → (hash of its inputs, search index entry).
-    search_cache: HashMap<String, (u64, model::SearchEntry)>,
-    /// The last successful model and what rendering it needs, for fingerprints and quick rebuilds.
-    last: Option<LastBuild>,
-    /// Job key → (fingerprint, rendered file) of the last good build.
-    outputs: HashMap<String, (u64, OutFile)>,
-}
-
-/// The build engine. A one-off `build` runs it once; `serve` keeps it and calls [`Engine::run`]
-/// with the changed paths, and only the work those changes affect is done again: changed files
-/// are re-read and re-parsed, Markdown is re-rendered only when its text, its link targets' URLs
-/// or (with shortcodes) the templates and data changed, and only output files whose inputs
-/// changed (by fingerprint) are rendered again.
-pub struct Engine {
-    opts: BuildOptions,
-    state: Option<State>,
-}
-
-fn text_hash(s: &str) -> u64 {
-    crate::render::site::hash_of(s)
 }
 
 /// Paths under `root` that a change may name, relative and `/`-separated.
@@ -311,221 +226,355 @@ fn relative_to_root(path: &Path, root: &Path) -> Option<String> {
     Some(rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"))
 }
 
+/// The site's input files as last read. Every entry carries its own problem, so reading a path
+/// again (or finding it gone) replaces its problem with the new state.
+#[derive(Default)]
+struct Sources {
+    config_text: Option<Result<String, Vec<Diagnostic>>>,
+    /// The theme whose templates and static files are loaded.
+    theme: Option<String>,
+    content: BTreeMap<String, ContentEntry>,
+    templates: Vec<SourceFile>,
+    theme_problems: Vec<Diagnostic>,
+    statics: Vec<Asset>,
+    static_problems: Vec<Diagnostic>,
+}
+
+impl Sources {
+    fn apply(&mut self, root: &Path, changes: &ChangeSet) {
+        if changes.everything || changes.config || self.config_text.is_none() {
+            self.config_text = Some(read_config_text(root));
+        }
+        if changes.everything {
+            self.content.clear();
+            self.reload_content(root, "");
+        } else {
+            for rel in &changes.content {
+                self.reload_content(root, rel);
+            }
+        }
+        if changes.everything || changes.theme || changes.statics {
+            // Read again for the current theme when the build asks for it.
+            self.theme = None;
+        }
+    }
+
+    /// Replaces the entries at or below `rel` (a file or folder under `content/`).
+    fn reload_content(&mut self, root: &Path, rel: &str) {
+        if rel.is_empty() {
+            self.content.clear();
+        } else {
+            let below = format!("{rel}/");
+            self.content.retain(|k, _| k != rel && !k.starts_with(&below));
+        }
+        let path = if rel.is_empty() { root.join(load::CONTENT_DIR) } else { root.join(load::CONTENT_DIR).join(rel) };
+        if path.symlink_metadata().is_ok() {
+            self.content.extend(load::content_entries(root, &path));
+        }
+    }
+
+    /// Loads templates and static files for `theme` unless they are loaded already.
+    fn ensure_theme(&mut self, root: &Path, theme: &str) {
+        if self.theme.as_deref() == Some(theme) {
+            return;
+        }
+        let (templates, mut problems) = load::templates(root, theme);
+        problems.splice(0..0, load::theme_problem(root, theme));
+        let (statics, static_problems) = load::static_assets(root, theme);
+        self.templates = templates;
+        self.theme_problems = problems;
+        self.statics = statics;
+        self.static_problems = static_problems;
+        self.theme = Some(theme.to_string());
+    }
+
+    fn texts(&self) -> impl Iterator<Item = (&Arc<SourceFile>, u64)> {
+        self.content.values().filter_map(|e| match e {
+            ContentEntry::Text(f, h) => Some((f, *h)),
+            _ => None,
+        })
+    }
+
+    fn assets(&self) -> Vec<Asset> {
+        let mut all = self.statics.clone();
+        all.extend(self.content.values().filter_map(|e| match e {
+            ContentEntry::Asset(a) => Some(a.clone()),
+            _ => None,
+        }));
+        load::merge_assets(all)
+    }
+
+    fn problems(&self) -> impl Iterator<Item = &Diagnostic> {
+        let content = self.content.values().filter_map(|e| match e {
+            ContentEntry::Problem(d) => Some(d),
+            _ => None,
+        });
+        self.theme_problems.iter().chain(&self.static_problems).chain(content)
+    }
+}
+
+/// Front matter as parsed.
+#[derive(Debug, Clone)]
+struct Meta {
+    meta: Arc<FrontMatter>,
+    date: Option<time::OffsetDateTime>,
+    updated: Option<time::OffsetDateTime>,
+    body_start: usize,
+    body_line_offset: usize,
+}
+
+/// One answer a Markdown rendering got from the rest of the site.
+#[derive(Debug, Clone)]
+enum Read {
+    Url { content_path: String, answer: Option<String> },
+    Shortcode { call: Call, page_key: String, answer: Result<String, (String, String)> },
+}
+
+/// A Markdown rendering, the hash of the text it was given, and every answer it read.
+struct MarkdownResult {
+    input: u64,
+    reads: Vec<Read>,
+    rendered: Arc<Rendered>,
+    errors: Vec<Diagnostic>,
+}
+
+/// A result kept under the hash of what produced it.
+type Kept<T> = Option<(u64, T)>;
+
+/// The kept results of earlier runs, each under the hash of what produced it.
+#[derive(Default)]
+struct Memo {
+    config: Kept<Result<SiteConfig, Vec<Diagnostic>>>,
+    renderer: Kept<Result<Arc<Renderer>, Vec<Diagnostic>>>,
+    front_matter: HashMap<String, (u64, Result<Meta, Vec<Diagnostic>>)>,
+    marketing: Option<(u64, Marketing, Vec<Diagnostic>)>,
+    /// By content key; FAQ answers by `key#index`.
+    markdown: HashMap<String, MarkdownResult>,
+    related: Option<(u64, Vec<Vec<model::PageId>>)>,
+    search: HashMap<String, (u64, Arc<str>)>,
+    /// By output path: the key of the work that made the file, and the file.
+    outputs: HashMap<String, (u64, OutFile)>,
+}
+
+/// The build engine. A one-off `build` runs it once; `serve` keeps it and calls
+/// [`Engine::run`] with what changed. Each run computes the whole site from the current files,
+/// reusing every kept result whose recorded inputs are unchanged (see the module comment).
+pub struct Engine {
+    opts: BuildOptions,
+    sources: Sources,
+    memo: Memo,
+}
+
+/// Markdown gets URLs and shortcodes through this.
+struct SiteResolver<'a> {
+    urls: &'a HashMap<String, String>,
+    renderer: &'a Renderer,
+    marketing: &'a Marketing,
+}
+
+impl Resolver for SiteResolver<'_> {
+    fn url_for(&self, content_path: &str) -> Option<String> {
+        self.urls.get(content_path.trim_start_matches('/')).cloned()
+    }
+    fn shortcode(&self, call: &Call, page_key: &str) -> Result<String, (String, String)> {
+        crate::render::shortcodes::render_call(self.renderer, self.marketing, call, page_key)
+    }
+}
+
+/// A resolver that writes down every answer it gives.
+struct Recording<'a> {
+    inner: &'a SiteResolver<'a>,
+    reads: Mutex<Vec<Read>>,
+}
+
+impl Resolver for Recording<'_> {
+    fn url_for(&self, content_path: &str) -> Option<String> {
+        let answer = self.inner.url_for(content_path);
+        if let Ok(mut reads) = self.reads.lock() {
+            reads.push(Read::Url { content_path: content_path.to_string(), answer: answer.clone() });
+        }
+        answer
+    }
+    fn shortcode(&self, call: &Call, page_key: &str) -> Result<String, (String, String)> {
+        let answer = self.inner.shortcode(call, page_key);
+        if let Ok(mut reads) = self.reads.lock() {
+            reads.push(Read::Shortcode { call: call.clone(), page_key: page_key.to_string(), answer: answer.clone() });
+        }
+        answer
+    }
+}
+
+/// Whether every recorded answer is still what the site answers now.
+fn reads_still_hold(reads: &[Read], resolver: &SiteResolver<'_>) -> bool {
+    reads.iter().all(|r| match r {
+        Read::Url { content_path, answer } => resolver.url_for(content_path) == *answer,
+        Read::Shortcode { call, page_key, answer } => resolver.shortcode(call, page_key) == *answer,
+    })
+}
+
+/// Renders Markdown, or reuses `kept` when it was given the same text (`input`) and every
+/// answer it read from the site is unchanged. Returns the result and whether it is new.
+fn markdown_of(
+    kept: Option<&MarkdownResult>,
+    input: u64,
+    info: &SourceInfo<'_>,
+    resolver: &SiteResolver<'_>,
+) -> (Arc<Rendered>, Vec<Diagnostic>, Option<MarkdownResult>) {
+    if let Some(k) = kept {
+        if k.input == input && reads_still_hold(&k.reads, resolver) {
+            return (Arc::clone(&k.rendered), k.errors.clone(), None);
+        }
+    }
+    let recording = Recording { inner: resolver, reads: Mutex::new(Vec::new()) };
+    let (rendered, errors) = markdown::render(info, &recording);
+    let rendered = Arc::new(rendered);
+    let reads = recording.reads.into_inner().unwrap_or_default();
+    (Arc::clone(&rendered), errors.clone(), Some(MarkdownResult { input, reads, rendered, errors }))
+}
+
+/// How a content file takes part in the site.
+enum Role {
+    Page,
+    Section,
+    Marketing,
+}
+
+fn role_of(f: &SourceFile) -> Result<Role, Diagnostic> {
+    if marketing::is_marketing_file(&f.rel) {
+        return Ok(Role::Marketing);
+    }
+    if !f.rel.ends_with(".md") {
+        return Err(Diagnostic::file(&f.shown, "YAML file in an unexpected place")
+            .with_help("content YAML belongs in content/faq/<topic>.yaml, content/pricing/<group>.yaml or content/banners.yaml"));
+    }
+    if f.rel == "_index.md" || f.rel.ends_with("/_index.md") {
+        Ok(Role::Section)
+    } else {
+        Ok(Role::Page)
+    }
+}
+
 impl Engine {
     pub fn new(opts: BuildOptions) -> Engine {
-        Engine { opts, state: None }
+        Engine { opts, sources: Sources::default(), memo: Memo::default() }
     }
 
     pub fn options(&self) -> &BuildOptions {
         &self.opts
     }
 
-    /// Builds, reusing what `changed` (paths under the site root) did not affect. An empty
-    /// `changed` after a previous run means "check everything again" and reloads all files.
-    pub fn run(&mut self, changed: &[PathBuf]) -> Result<Built, Diagnostics> {
+    /// The date banners are scheduled against from the next run on.
+    pub fn set_build_date(&mut self, date: time::Date) {
+        self.opts.build_date = date;
+    }
+
+    /// Builds the site after `changes`. The result, including every error, is what a fresh
+    /// [`build`] of the same files and options gives.
+    pub fn run(&mut self, changes: &ChangeSet) -> Result<Built, Diagnostics> {
         let started = Instant::now();
         let root = self.opts.root.clone();
-        let config_path = root.join(CONFIG_FILE);
-        let config_text = crate::fsx::read_text(&config_path, &root).map_err(|_| Diagnostics(read_config(&root, None).err().unwrap_or_default()).sorted());
-        let config_text = match config_text {
-            Ok(t) => t,
-            Err(e) => {
-                self.state = None;
-                return Err(e);
-            }
-        };
-        let reuse = self.state.as_ref().is_some_and(|s| s.config_text == config_text);
-        if !reuse {
-            let config = read_config(&root, self.opts.base_url.as_deref()).map_err(|e| Diagnostics(e).sorted())?;
-            let (tree, load_errors) = load::load(&root, &config.theme);
-            let mut state = State {
-                config,
-                config_text,
-                hashes: HashMap::default(),
-                renderer: None,
-                template_errors: Vec::new(),
-                templates_hash: 0,
-                load_errors,
-                tree,
-                meta_cache: HashMap::default(),
-                md_cache: HashMap::default(),
-                related_cache: None,
-                search_cache: HashMap::default(),
-                marketing_cache: None,
-                answers_cache: None,
-                last: None,
-                outputs: HashMap::default(),
-            };
-            state.refresh_hashes();
-            state.compile_templates();
-            self.state = Some(state);
-        } else if let Some(state) = self.state.as_mut() {
-            let edited = state.apply_changes(&root, changed);
-            if !edited.is_empty() {
-                if let Some(result) = state.fast_rebuild(&edited) {
-                    let mut built = result?;
-                    built.stats.millis = started.elapsed().as_millis();
-                    return Ok(built);
-                }
-            }
-        }
-        let Some(state) = self.state.as_mut() else { return Err(Diagnostics::default()) };
-        let mut built = state.build(self.opts.drafts)?;
+        self.sources.apply(&root, changes);
+        let mut built = self.build_all()?;
         built.stats.millis = started.elapsed().as_millis();
         Ok(built)
     }
-}
 
-impl State {
-    fn refresh_hashes(&mut self) {
-        self.hashes = self.tree.content.par_iter().map(|f| (f.rel.clone(), text_hash(&f.text))).collect();
-    }
-
-    fn compile_templates(&mut self) {
-        let hash = text_hash(&self.tree.templates.iter().map(|t| format!("{}\u{0}{}", t.rel, t.text)).collect::<String>());
-        if self.renderer.is_some() && hash == self.templates_hash {
-            return;
-        }
-        self.templates_hash = hash;
-        match Renderer::new(&self.tree.templates, &self.config) {
-            Ok(r) => {
-                self.renderer = Some(r);
-                self.template_errors.clear();
-            }
-            Err(e) => {
-                self.renderer = None;
-                self.template_errors = e;
-            }
-        }
-    }
-
-    /// Re-reads what changed. Content text files are swapped one by one; anything else
-    /// (templates, themes, static files, new folders) reloads the file tree, keeping caches.
-    /// Returns the content keys of existing pages whose text changed when nothing else did
-    /// (for [`State::fast_rebuild`]); empty when the change needs the full path.
-    fn apply_changes(&mut self, root: &Path, changed: &[PathBuf]) -> Vec<String> {
-        let mut reload_tree = changed.is_empty();
-        let mut edited = Vec::new();
-        let mut structural = false;
-        for path in changed {
-            let Some(rel) = relative_to_root(path, root) else { continue };
-            let content_rel = rel.strip_prefix("content/").filter(|r| r.ends_with(".md") || r.ends_with(".yaml") || r.ends_with(".yml"));
-            match content_rel {
-                Some(crel) if !crel.split('/').any(crate::load::is_ignored_name) => {
-                    let full = root.join(&rel);
-                    let pos = self.tree.content.binary_search_by(|f| f.rel.as_str().cmp(crel));
-                    if full.is_file() {
-                        match crate::fsx::read_text(&full, root) {
-                            Ok(text) => {
-                                self.hashes.insert(crel.to_string(), text_hash(&text));
-                                let file = SourceFile { rel: crel.to_string(), shown: crate::diag::relative(&full, root), text };
-                                match pos {
-                                    Ok(i) => {
-                                        if self.tree.content[i].text != file.text {
-                                            let plain_page = crel.ends_with(".md") && !crel.ends_with("_index.md") && !marketing::is_marketing_file(crel);
-                                            if plain_page {
-                                                edited.push(crel.to_string());
-                                            } else {
-                                                structural = true;
-                                            }
-                                        }
-                                        self.tree.content[i] = file;
-                                    }
-                                    Err(i) => {
-                                        structural = true;
-                                        self.tree.content.insert(i, file);
-                                    }
-                                }
-                            }
-                            Err(_) => reload_tree = true,
-                        }
-                    } else if let Ok(i) = pos {
-                        structural = true;
-                        self.tree.content.remove(i);
-                        self.hashes.remove(crel);
-                    }
-                }
-                Some(_) => {}
-                None => {
-                    let top = rel.split('/').next().unwrap_or("");
-                    if ["content", "static", "templates", "themes"].contains(&top) {
-                        reload_tree = true;
-                    }
-                }
-            }
-        }
-        if reload_tree {
-            let (tree, load_errors) = load::load(root, &self.config.theme);
-            self.tree = tree;
-            self.load_errors = load_errors;
-            self.refresh_hashes();
-            self.compile_templates();
-        }
-        if reload_tree || structural {
-            edited.clear();
-        }
-        edited.sort();
-        edited.dedup();
-        edited
-    }
-
-    fn build(&mut self, drafts: bool) -> Result<Built, Diagnostics> {
+    fn build_all(&mut self) -> Result<Built, Diagnostics> {
         let mut timer = PhaseTimer::new();
-        // Set again only if this run succeeds: quick rebuilds must start from a good build.
-        self.last = None;
+        let opts = &self.opts;
+        let root = &opts.root;
+        let memo = &mut self.memo;
+        let config_text = match self.sources.config_text.as_ref() {
+            Some(Ok(t)) => t,
+            Some(Err(e)) => return Err(Diagnostics(e.clone()).sorted()),
+            None => return Err(Diagnostics::default()),
+        };
+        let config_input = hash_of(&(config_text, &opts.base_url));
+        if memo.config.as_ref().is_none_or(|(k, _)| *k != config_input) {
+            memo.config = Some((config_input, parse_config(config_text, opts.base_url.as_deref())));
+        }
+        let config = match memo.config.as_ref().map(|(_, c)| c) {
+            Some(Ok(c)) => c.clone(),
+            Some(Err(e)) => return Err(Diagnostics(e.clone()).sorted()),
+            None => return Err(Diagnostics::default()),
+        };
+        self.sources.ensure_theme(root, &config.theme);
+        let sources = &self.sources;
         let mut errors = Diagnostics::default();
-        errors.extend(self.load_errors.iter().cloned());
-        errors.extend(self.template_errors.iter().cloned());
-        let config = &self.config;
-        let tree = &self.tree;
+        errors.extend(sources.problems().cloned());
+        let assets = sources.assets();
+        timer.mark("load");
 
-        // Classify; parse front matter of new or changed files (in parallel).
+        // Templates: one renderer per set of template texts and config.
+        let renderer_input = hash_of(&(sources.templates.iter().map(|t| (&t.rel, &t.shown, &t.text)).collect::<Vec<_>>(), config_input));
+        if memo.renderer.as_ref().is_none_or(|(k, _)| *k != renderer_input) {
+            memo.renderer = Some((renderer_input, Renderer::new(&sources.templates, &config).map(Arc::new)));
+        }
+        let renderer = match memo.renderer.as_ref().map(|(_, r)| r) {
+            Some(Ok(r)) => Some(Arc::clone(r)),
+            Some(Err(e)) => {
+                errors.extend(e.iter().cloned());
+                None
+            }
+            None => None,
+        };
+
+        // Classify; parse front matter (kept by the file's text).
         let mut page_files = Vec::new();
         let mut section_files = Vec::new();
         let mut marketing_files = Vec::new();
-        for f in &tree.content {
-            match classify(f) {
-                Ok(Role::Page(f)) => page_files.push(f),
-                Ok(Role::Section(f)) => section_files.push(f),
-                Ok(Role::Marketing(f)) => marketing_files.push(f),
+        for (f, h) in sources.texts() {
+            match role_of(f) {
+                Ok(Role::Page) => page_files.push((f, h)),
+                Ok(Role::Section) => section_files.push((f, h)),
+                Ok(Role::Marketing) => marketing_files.push((f, h)),
                 Err(d) => errors.push(d),
             }
         }
-        let hashes = &self.hashes;
-        let meta_cache = &self.meta_cache;
-        // (text hash, parse result, whether it was parsed now rather than taken from the cache)
-        let parse_meta = |f: &&SourceFile, is_section: bool| -> (u64, Result<Meta, Vec<Diagnostic>>, bool) {
-            let h = hashes.get(&f.rel).copied().unwrap_or(0);
-            if let Some((ch, cached)) = meta_cache.get(&f.rel) {
-                if *ch == h {
-                    return (h, cached.clone(), false);
+        let fm_memo = &memo.front_matter;
+        let parse_meta = |(f, h): &(&Arc<SourceFile>, u64), is_section: bool| -> (u64, Result<Meta, Vec<Diagnostic>>, bool) {
+            let input = hash_of(&(h, &f.shown, is_section));
+            if let Some((k, kept)) = fm_memo.get(&f.rel) {
+                if *k == input {
+                    return (input, kept.clone(), false);
                 }
             }
             let parsed = front_matter::parse(&f.shown, &f.text, is_section).map(|p| Meta {
-                url: if is_section { section_url(parent_dir(&f.rel)) } else { page_url(&f.rel, p.meta.slug.as_deref()) },
-                fm_hash: text_hash(p.yaml),
                 meta: Arc::new(p.meta),
                 date: p.date,
                 updated: p.updated,
                 body_start: f.text.len() - p.body.len(),
                 body_line_offset: p.body_line_offset,
             });
-            (h, parsed, true)
+            (input, parsed, true)
         };
         let page_meta: Vec<_> = page_files.par_iter().map(|f| parse_meta(f, false)).collect();
         let section_meta: Vec<_> = section_files.par_iter().map(|f| parse_meta(f, true)).collect();
         let mut fresh_meta = Vec::new();
-        // Files whose front matter failed still have an address, so links to them do not add
-        // misleading "no such content file" errors to the real one.
         let mut broken: Vec<(String, String)> = Vec::new();
-        let mut pages_src: Vec<(&SourceFile, Meta, u64)> = Vec::with_capacity(page_meta.len());
-        let mut sections_src: Vec<(&SourceFile, Meta, u64)> = Vec::new();
+        let mut pages_src: Vec<PageSource> = Vec::with_capacity(page_meta.len());
+        let mut sections_src: Vec<SectionSource> = Vec::new();
+        // Content key → (file, its text hash, body start, body line offset), for Markdown.
+        let mut bodies: HashMap<String, (&Arc<SourceFile>, u64, usize, usize)> = HashMap::default();
         for (is_section, files, metas) in [(false, &page_files, page_meta), (true, &section_files, section_meta)] {
-            for (f, (h, r, fresh)) in files.iter().zip(metas) {
+            for ((f, h), (input, r, fresh)) in files.iter().zip(metas) {
                 match &r {
-                    Ok(m) if m.meta.draft && !drafts && !is_section => {}
-                    Ok(m) if is_section => sections_src.push((f, m.clone(), h)),
-                    Ok(m) => pages_src.push((f, m.clone(), h)),
+                    Ok(m) if m.meta.draft && !opts.drafts && !is_section => {}
+                    Ok(m) => {
+                        bodies.insert(f.rel.clone(), (f, *h, m.body_start, m.body_line_offset));
+                        if is_section {
+                            sections_src.push(SectionSource { key: f.rel.clone(), shown: f.shown.clone(), meta: Arc::clone(&m.meta) });
+                        } else {
+                            pages_src.push(PageSource {
+                                key: f.rel.clone(),
+                                shown: f.shown.clone(),
+                                url: page_url(&f.rel, m.meta.slug.as_deref()),
+                                meta: Arc::clone(&m.meta),
+                                date: m.date,
+                                updated: m.updated,
+                            });
+                        }
+                    }
                     Err(e) => {
                         errors.extend(e.iter().cloned());
                         let url = if is_section { section_url(parent_dir(&f.rel)) } else { page_url(&f.rel, None) };
@@ -533,346 +582,208 @@ impl State {
                     }
                 }
                 if fresh {
-                    fresh_meta.push((f.rel.clone(), (h, r)));
+                    fresh_meta.push((f.rel.clone(), (input, r)));
                 }
             }
         }
-        self.meta_cache.extend(fresh_meta);
-        prune(&mut self.meta_cache, page_files.len() + section_files.len(), || page_files.iter().chain(&section_files).map(|f| f.rel.as_str()));
+        memo.front_matter.extend(fresh_meta);
+        prune(&mut memo.front_matter, page_files.len() + section_files.len(), || page_files.iter().chain(&section_files).map(|(f, _)| f.rel.as_str()));
         timer.mark("front matter");
-        let marketing_version = crate::render::site::hash_of(&(
-            marketing_files.iter().map(|f| (&f.rel, hashes.get(&f.rel).copied().unwrap_or(0))).collect::<Vec<_>>(),
-            tree.assets.len(),
-            crate::marketing::banners::build_date().to_string(),
+
+        // Marketing data: kept by every input `marketing::load` is given.
+        let marketing_input = hash_of(&(
+            marketing_files.iter().map(|(f, h)| (&f.rel, &f.shown, h)).collect::<Vec<_>>(),
+            config_input,
+            assets.iter().map(|a| &a.out).collect::<Vec<_>>(),
+            opts.build_date,
         ));
-        let (marketing_data, marketing_errors) = match &self.marketing_cache {
-            Some((v, m, e)) if *v == marketing_version => (m.clone(), e.clone()),
-            _ => {
-                let (m, e) = marketing::load(&marketing_files, config, &tree.assets);
-                self.marketing_cache = Some((marketing_version, m.clone(), e.clone()));
-                (m, e)
-            }
-        };
-        errors.extend(marketing_errors);
-
+        if memo.marketing.as_ref().is_none_or(|(k, _, _)| *k != marketing_input) {
+            let files: Vec<&SourceFile> = marketing_files.iter().map(|(f, _)| f.as_ref()).collect();
+            let (m, e) = marketing::load(&files, &config, &assets, opts.build_date);
+            memo.marketing = Some((marketing_input, m, e));
+        }
+        let Some((_, loaded_marketing, marketing_errors)) = memo.marketing.as_ref() else { return Err(errors.sorted()) };
+        errors.extend(marketing_errors.iter().cloned());
+        let mut marketing_data = loaded_marketing.clone();
         timer.mark("marketing");
+
         // URLs, and two sources on one URL.
-        let mut urls: HashMap<String, String> = HashMap::with_capacity_and_hasher(pages_src.len() + sections_src.len(), Default::default());
-        let mut owners: HashMap<String, PathBuf> = HashMap::with_capacity_and_hasher(pages_src.len() + sections_src.len(), Default::default());
-        let mut claim = |url: &str, shown: &Path, errors: &mut Diagnostics| {
-            if let Some(first) = owners.get(url) {
-                errors.push(
-                    Diagnostic::file(shown, format!("two pages have the URL {url}: this file and {}", first.display()))
-                        .with_help("give one of them a different `slug:` in its front matter, or rename the file"),
-                );
-            } else {
-                owners.insert(url.to_string(), shown.to_path_buf());
-            }
-        };
-        let mut sections: Vec<Section> = Vec::new();
-        for (f, m, h) in &sections_src {
-            let dir = parent_dir(&f.rel).to_string();
-            let url = section_url(&dir);
-            if !marketing::owns_section(&dir) {
-                claim(&url, &f.shown, &mut errors);
-            }
-            urls.insert(f.rel.clone(), url.clone());
-            sections.push(Section {
-                key: f.rel.clone(),
-                shown: f.shown.clone(),
-                dir,
-                title: m.meta.title.clone().unwrap_or_default(),
-                meta: Arc::clone(&m.meta),
-                source_hash: *h,
-                url,
-                rendered: Arc::default(),
-                pages: Vec::new(),
-                subsections: Vec::new(),
-                parent: None,
-            });
-        }
-        // Keep `sections_src` in the same order as `sections`.
-        let mut order: Vec<usize> = (0..sections.len()).collect();
-        order.sort_by(|&a, &b| sections[a].dir.cmp(&sections[b].dir));
-        let sections: Vec<Section> = order.iter().map(|&i| sections[i].clone()).collect();
-        let sections_src: Vec<&(&SourceFile, Meta, u64)> = order.iter().map(|&i| &sections_src[i]).collect();
-        let mut sections = sections;
-        let section_by_dir: HashMap<String, usize> = sections.iter().enumerate().map(|(i, s)| (s.dir.clone(), i)).collect();
-        let nearest_section = |mut dir: &str| -> Option<usize> {
-            loop {
-                if let Some(&i) = section_by_dir.get(dir) {
-                    return Some(i);
-                }
-                if dir.is_empty() {
-                    return None;
-                }
-                dir = parent_dir(dir);
-            }
-        };
-        for i in 0..sections.len() {
-            if !sections[i].dir.is_empty() {
-                let parent = nearest_section(parent_dir(&sections[i].dir));
-                sections[i].parent = parent;
-                if let Some(p) = parent {
-                    sections[p].subsections.push(i);
-                }
-            }
-        }
-
-        let mut pages: Vec<Page> = Vec::with_capacity(pages_src.len());
-        for (f, m, h) in &pages_src {
-            let url = m.url.clone();
-            claim(&url, &f.shown, &mut errors);
-            for alias in &m.meta.aliases {
-                let a = if alias.ends_with('/') || alias.contains('.') { alias.clone() } else { format!("{alias}/") };
-                claim(&a, &f.shown, &mut errors);
-            }
-            urls.insert(f.rel.clone(), url.clone());
-            pages.push(Page {
-                key: f.rel.clone(),
-                shown: f.shown.clone(),
-                title: m.meta.title.clone().unwrap_or_default(),
-                meta: Arc::clone(&m.meta),
-                source_hash: *h,
-                date: m.date,
-                updated: m.updated,
-                url,
-                section: nearest_section(parent_dir(&f.rel)),
-                rendered: Arc::default(),
-                related: Vec::new(),
-                previous: None,
-                next: None,
-                date_rank: 0,
-                card_hash: 0,
-            });
-        }
-        for (key, url) in marketing_data.urls() {
-            claim(&url, &PathBuf::from(format!("content/{key}")), &mut errors);
-            urls.insert(key, url);
-        }
-        let broken_keys: Vec<String> = broken.iter().map(|(k, _)| k.clone()).collect();
-        for (key, url) in broken {
-            urls.entry(key).or_insert(url);
-        }
-
+        let mut claim_errors = Vec::new();
+        let claimed = assemble::claim_urls(pages_src, sections_src, marketing::owns_section, marketing_data.urls(), broken.clone(), &mut claim_errors);
+        errors.extend(claim_errors);
+        let (mut pages, mut sections, urls) = (claimed.pages, claimed.sections, claimed.urls);
         timer.mark("urls");
-        let Some(renderer) = self.renderer.as_ref() else {
+        let Some(renderer) = renderer else {
             return Err(errors.sorted());
         };
         // A `template:` that does not exist is reported at its line, before anything renders.
-        for (f, m, _) in pages_src.iter().chain(sections_src.iter().copied()) {
-            if let Some(t) = m.meta.template.as_deref().filter(|t| !renderer.has_template(t)) {
-                let (line, col) = crate::yaml::key_position(&f.text, "template").unwrap_or((1, 1));
-                errors.push(Diagnostic::at(&f.shown, &f.text, line, col, format!("template `{t}` not found")).with_help(renderer.missing_template_help(t)));
+        for (key, shown, meta) in pages.iter().map(|p| (&p.key, &p.shown, &p.meta)).chain(sections.iter().map(|s| (&s.key, &s.shown, &s.meta))) {
+            if let Some(t) = meta.template.as_deref().filter(|t| !renderer.has_template(t)) {
+                let text = bodies.get(key).map_or("", |(f, ..)| f.text.as_str());
+                let (line, col) = crate::yaml::key_position(text, "template").unwrap_or((1, 1));
+                errors.push(Diagnostic::at(shown, text, line, col, format!("template `{t}` not found")).with_help(renderer.missing_template_help(t)));
             }
         }
-        let shortcode_version = crate::render::site::hash_of(&(self.templates_hash, marketing_version));
 
-        // FAQ answers first, so the `faq` shortcode in pages sees them rendered. They depend on
-        // the FAQ files, the templates and (through links) the site's URLs.
-        let mut urls_list: Vec<(&String, &String)> = urls.iter().collect();
-        urls_list.sort_unstable();
-        let answers_version = crate::render::site::hash_of(&(marketing_version, self.templates_hash, urls_list));
-        let marketing_data = match &self.answers_cache {
-            Some((v, m, e)) if *v == answers_version => {
-                errors.extend(e.iter().cloned());
-                m.clone()
-            }
-            _ => {
-                let mut rendered = marketing_data.clone();
-                let pre = SiteResolver { urls: &urls, renderer, marketing: &marketing_data };
-                let e = rendered.render_answers(&pre);
-                errors.extend(e.iter().cloned());
-                self.answers_cache = Some((answers_version, rendered.clone(), e));
-                rendered
-            }
-        };
-
-        timer.mark("answers");
-        // Markdown, in parallel, reusing renderings whose inputs did not change.
-        let resolver = SiteResolver { urls: &urls, renderer, marketing: &marketing_data };
-        let md_cache = &self.md_cache;
-        let urls_ref = &urls;
-        // A cached rendering is reused when the text is the same, every `@/` link still resolves
-        // to the same URL, and (if it used shortcodes) templates and data are unchanged.
-        let cached = |key: &str, h: u64| -> Option<Arc<Rendered>> {
-            let e = md_cache.get(key)?;
-            let links_same = e.rendered.links.iter().all(|(target, url)| url_of(urls_ref, target) == url.as_deref());
-            let sc_same = e.shortcode_version == 0 || e.shortcode_version == shortcode_version;
-            (e.text_hash == h && links_same && sc_same && e.errors.is_empty()).then(|| Arc::clone(&e.rendered))
-        };
-        let render_md = |(f, m, h): &(&SourceFile, Meta, u64)| -> Result<Arc<Rendered>, MdEntry> {
-            if let Some(r) = cached(&f.rel, *h) {
-                return Ok(r);
-            }
-            let info = SourceInfo { path: &f.shown, file_text: &f.text, body: &f.text[m.body_start..], body_line_offset: m.body_line_offset, page_key: &f.rel };
-            let (rendered, errs) = markdown::render(&info, &resolver);
-            Err(MdEntry {
-                text_hash: *h,
-                shortcode_version: if rendered.uses_shortcodes { shortcode_version } else { 0 },
-                rendered: Arc::new(rendered),
-                errors: errs,
-            })
-        };
-        let page_md: Vec<Result<Arc<Rendered>, MdEntry>> = pages_src.par_iter().map(render_md).collect();
-        let section_md: Vec<Result<Arc<Rendered>, MdEntry>> = sections_src.iter().map(|s| render_md(s)).collect();
-        let keys_iter = pages.iter().map(|p| &p.key).chain(sections.iter().map(|s| &s.key));
-        let mut fresh: Vec<(String, MdEntry)> = Vec::new();
-        let mut all_rendered: Vec<Arc<Rendered>> = Vec::with_capacity(page_md.len() + section_md.len());
-        for (key, r) in keys_iter.zip(page_md.into_iter().chain(section_md)) {
-            match r {
-                Ok(rendered) => all_rendered.push(rendered),
-                Err(entry) => {
-                    errors.extend(entry.errors.iter().cloned());
-                    all_rendered.push(Arc::clone(&entry.rendered));
-                    fresh.push((key.clone(), entry));
+        // FAQ answers first, so the `faq` shortcode in pages sees them rendered.
+        let md_memo = &memo.markdown;
+        let mut fresh_md: Vec<(String, MarkdownResult)> = Vec::new();
+        {
+            let pre = SiteResolver { urls: &urls, renderer: &renderer, marketing: loaded_marketing };
+            let answers: Vec<(usize, usize, String)> = marketing_data
+                .topics
+                .iter()
+                .enumerate()
+                .flat_map(|(t, topic)| (0..topic.questions.len()).map(move |q| (t, q, format!("{}#{q}", topic.key))))
+                .collect();
+            let results: Vec<_> = answers
+                .par_iter()
+                .map(|(t, q, id)| {
+                    let topic = &loaded_marketing.topics[*t];
+                    let question = &topic.questions[*q];
+                    let info = SourceInfo {
+                        path: &topic.shown,
+                        file_text: &topic.text,
+                        body: &question.answer_md,
+                        body_line_offset: question.answer_line.saturating_sub(1),
+                        page_key: &topic.key,
+                    };
+                    let input = hash_of(&(&topic.shown, &topic.text, &question.answer_md, question.answer_line, &topic.key));
+                    markdown_of(md_memo.get(id), input, &info, &pre)
+                })
+                .collect();
+            for ((t, q, id), (rendered, errs, fresh)) in answers.into_iter().zip(results) {
+                marketing_data.topics[t].questions[q].answer = rendered.html.clone();
+                errors.extend(errs);
+                if let Some(f) = fresh {
+                    fresh_md.push((id, f));
                 }
             }
         }
-        let mut all_rendered = all_rendered.into_iter();
+        timer.mark("answers");
+
+        // Pages and sections, in parallel.
+        let resolver = SiteResolver { urls: &urls, renderer: &renderer, marketing: &marketing_data };
+        let render_body = |key: &str| -> (Arc<Rendered>, Vec<Diagnostic>, Option<MarkdownResult>) {
+            let Some((f, h, body_start, body_line_offset)) = bodies.get(key) else { return (Arc::default(), Vec::new(), None) };
+            let info = SourceInfo { path: &f.shown, file_text: &f.text, body: &f.text[*body_start..], body_line_offset: *body_line_offset, page_key: &f.rel };
+            let input = hash_of(&(h, &f.shown, body_start, body_line_offset, &f.rel));
+            markdown_of(md_memo.get(key), input, &info, &resolver)
+        };
+        let page_md: Vec<_> = pages.par_iter().map(|p| render_body(&p.key)).collect();
+        let section_md: Vec<_> = sections.par_iter().map(|s| render_body(&s.key)).collect();
+        let keys: Vec<String> = pages.iter().map(|p| p.key.clone()).chain(sections.iter().map(|s| s.key.clone())).collect();
+        let mut all = keys.into_iter().zip(page_md.into_iter().chain(section_md));
         for page in pages.iter_mut() {
-            page.rendered = all_rendered.next().unwrap_or_default();
+            let Some((key, (rendered, errs, fresh))) = all.next() else { break };
+            page.rendered = rendered;
+            errors.extend(errs);
+            if let Some(f) = fresh {
+                fresh_md.push((key, f));
+            }
         }
-        pages.par_iter_mut().for_each(|p| p.card_hash = model::card_hash(p));
         for section in sections.iter_mut() {
-            section.rendered = all_rendered.next().unwrap_or_default();
+            let Some((key, (rendered, errs, fresh))) = all.next() else { break };
+            section.rendered = rendered;
+            errors.extend(errs);
+            if let Some(f) = fresh {
+                fresh_md.push((key, f));
+            }
         }
-        for (key, entry) in fresh {
-            self.md_cache.insert(key, entry);
-        }
-        prune(&mut self.md_cache, pages.len() + sections.len(), || pages.iter().map(|p| p.key.as_str()).chain(sections.iter().map(|s| s.key.as_str())));
         // Pages whose front matter failed: check their bodies too, so one run shows everything.
-        for key in &broken_keys {
-            let Ok(i) = tree.content.binary_search_by(|f| f.rel.as_str().cmp(key)) else { continue };
-            let f = &tree.content[i];
+        for (key, _) in &broken {
+            let Some(f) = sources.content.get(key).and_then(|e| match e {
+                ContentEntry::Text(f, _) => Some(f),
+                _ => None,
+            }) else {
+                continue;
+            };
             if let Some((body, body_line_offset)) = front_matter::body_of(&f.text) {
                 let info = SourceInfo { path: &f.shown, file_text: &f.text, body, body_line_offset, page_key: &f.rel };
                 errors.extend(markdown::render(&info, &resolver).1);
             }
         }
+        let live_md = pages.len() + sections.len() + marketing_data.faq_count();
+        memo.markdown.extend(fresh_md);
+        if memo.markdown.len() > live_md {
+            let mut live: std::collections::HashSet<String> = pages.iter().map(|p| p.key.clone()).chain(sections.iter().map(|s| s.key.clone())).collect();
+            for t in &marketing_data.topics {
+                live.extend((0..t.questions.len()).map(|q| format!("{}#{q}", t.key)));
+            }
+            memo.markdown.retain(|k, _| live.contains(k));
+        }
+        timer.mark("markdown");
+
         let before = errors.len();
         check_anchors(&pages, &sections, &marketing_data, &mut errors);
         // Anchor problems are found after rendering; add the source line they point at.
         for d in errors.0.iter_mut().skip(before) {
             if let (Some(line), None) = (d.line, &d.snippet) {
                 let rel = d.path.strip_prefix(load::CONTENT_DIR).ok().map(|p| p.to_string_lossy().replace('\\', "/"));
-                if let Some(f) = rel.and_then(|r| tree.content.binary_search_by(|f| f.rel.as_str().cmp(r.as_str())).ok()) {
-                    d.snippet = tree.content[f].text.lines().nth(line - 1).map(str::to_string);
+                if let Some((f, ..)) = rel.and_then(|r| bodies.get(&r)) {
+                    d.snippet = f.text.lines().nth(line - 1).map(str::to_string);
                 }
             }
         }
         if !errors.is_empty() {
             return Err(errors.sorted());
         }
-
         timer.mark("anchors");
+
         // Relations.
-        model::assign_date_ranks(&mut pages);
-        for (id, p) in pages.iter().enumerate() {
-            if let Some(s) = p.section {
-                sections[s].pages.push(id);
-            }
+        assemble::link_pages(&mut pages, &mut sections);
+        let related_input = model::RelatedInput::of(&pages);
+        let related_key = hash_of(&related_input);
+        if memo.related.as_ref().is_none_or(|(k, _)| *k != related_key) {
+            memo.related = Some((related_key, model::related_by_tags(&related_input, 3)));
         }
-        for s in &mut sections {
-            let sort_by = s.sort_by();
-            model::sort_pages(&pages, &mut s.pages, sort_by);
+        drop(related_input);
+        if let Some((_, related)) = &memo.related {
+            assemble::set_related(&mut pages, related);
         }
-        for s in &sections {
-            if s.is_home() {
-                continue;
-            }
-            for (i, &id) in s.pages.iter().enumerate() {
-                // In date order "previous" is the older article, shown after this one.
-                pages[id].next = i.checked_sub(1).map(|j| s.pages[j]);
-                pages[id].previous = s.pages.get(i + 1).copied();
-            }
-        }
-        // Related articles depend only on keys, tags and dates; reuse them when those are unchanged.
-        let relations_hash = crate::render::site::hash_of(&pages.iter().map(|p| (&p.key, &p.meta.tags, p.date_rank)).collect::<Vec<_>>());
-        let related = match &self.related_cache {
-            Some((h, r)) if *h == relations_hash => r.clone(),
-            _ => model::related_by_tags(&pages, 3),
-        };
-        for (p, r) in pages.iter_mut().zip(&related) {
-            p.related = r.clone();
-        }
-        self.related_cache = Some((relations_hash, related));
         timer.mark("relations");
         let taxonomies = model::build_taxonomies(&pages, &config.taxonomies);
-        let search_cache = &self.search_cache;
+        let search_memo = &memo.search;
         let search_entries: Vec<(model::SearchEntry, Option<u64>)> = pages
             .par_iter()
             .map(|p| {
-                let h = search_input_hash(&sections, p);
-                match search_cache.get(&p.key) {
-                    Some((ch, e)) if *ch == h => (e.clone(), None),
-                    _ => (crate::render::search::entry_of(&sections, p), Some(h)),
+                let input = SearchInput::of(&sections, p);
+                let key = hash_of(&input);
+                match search_memo.get(&p.key) {
+                    Some((k, json)) if *k == key => (model::SearchEntry { json: Arc::clone(json) }, None),
+                    _ => (model::SearchEntry { json: crate::render::search::page_entry(&input) }, Some(key)),
                 }
             })
             .collect();
         let mut entries = Vec::with_capacity(search_entries.len());
         for (p, (e, fresh)) in pages.iter().zip(search_entries) {
-            if let Some(h) = fresh {
-                self.search_cache.insert(p.key.clone(), (h, e.clone()));
+            if let Some(k) = fresh {
+                memo.search.insert(p.key.clone(), (k, Arc::clone(&e.json)));
             }
             entries.push(e);
         }
-        prune(&mut self.search_cache, pages.len(), || pages.iter().map(|p| p.key.as_str()));
-        let site = Site { config: config.clone(), pages, sections, taxonomies, marketing: marketing_data, search_entries: entries };
+        prune(&mut memo.search, pages.len(), || pages.iter().map(|p| p.key.as_str()));
+        let site = Arc::new(Site { config, pages, sections, taxonomies, marketing: marketing_data, search_entries: entries });
+        timer.mark("model");
 
-        timer.mark("taxonomies");
-        // Render only the jobs whose fingerprint changed.
-        let global = crate::render::site::hash_of(&(&self.config_text, self.templates_hash, marketing_version, drafts, &config.base_url));
-        let jobs = crate::render::site::plan(&site);
-        let keys: Vec<String> = jobs.par_iter().map(|j| crate::render::site::job_key(&site, j)).collect();
-        let page_index = site.pages.iter().enumerate().map(|(i, p)| (p.key.clone(), i)).collect();
-        self.last = Some(LastBuild { site: Arc::new(site), urls, page_index, jobs, keys, global, shortcode_version });
-        self.render_outputs(timer)
-    }
-
-    /// Renders the jobs of the last build whose fingerprints changed and assembles the result.
-    fn render_outputs(&mut self, mut timer: PhaseTimer) -> Result<Built, Diagnostics> {
-        let Some(last) = self.last.as_ref() else { return Err(Diagnostics::default()) };
-        let Some(renderer) = self.renderer.as_ref() else { return Err(Diagnostics::default()) };
-        let site = &last.site;
-        let (jobs, keys) = (&last.jobs, &last.keys);
-        let prints = crate::render::site::fingerprints(site, jobs, keys, last.global);
-        timer.mark("fingerprints");
-        let todo: Vec<usize> = (0..jobs.len()).filter(|&i| self.outputs.get(&keys[i]).is_none_or(|(fp, _)| *fp != prints[i])).collect();
-        let todo_jobs: Vec<crate::render::site::Job> = todo.iter().map(|&i| jobs[i].clone()).collect();
-        let (rendered_files, render_errors) = crate::render::site::render_jobs_unsorted(site, renderer, &todo_jobs);
-        if !render_errors.is_empty() {
-            // Forget the fingerprints' basis so the next run renders these jobs again.
-            self.last = None;
-            return Err(Diagnostics(render_errors).sorted());
-        }
+        // Every output file, rendered only when the work that makes it changed.
+        let keyed: Vec<Keyed> = crate::render::site::render_site(&site, &renderer, &memo.outputs).map_err(|e| Diagnostics(e).sorted())?;
         timer.mark("render");
+        let rendered = keyed.iter().filter(|k| k.fresh).count();
         let mut changed = Vec::new();
-        for (i, file) in todo.iter().copied().zip(rendered_files) {
-            match self.outputs.get(&keys[i]) {
-                Some((_, old)) if old.path == file.path && old.bytes == file.bytes => {}
-                Some((_, old)) if old.path != file.path => {
-                    changed.push(old.path.clone());
-                    changed.push(file.path.clone());
-                }
-                _ => changed.push(file.path.clone()),
+        let mut outputs: HashMap<String, (u64, OutFile)> = HashMap::with_capacity_and_hasher(keyed.len(), Default::default());
+        for k in keyed {
+            match memo.outputs.get(&k.file.path) {
+                Some((_, old)) if old.bytes == k.file.bytes => {}
+                _ => changed.push(k.file.path.clone()),
             }
-            self.outputs.insert(keys[i].clone(), (prints[i], file));
+            outputs.insert(k.file.path.clone(), (k.key, k.file));
         }
-        if self.outputs.len() > keys.len() {
-            let live: std::collections::HashSet<&str> = keys.iter().map(String::as_str).collect();
-            self.outputs.retain(|k, (_, f)| {
-                let keep = live.contains(k.as_str());
-                if !keep {
-                    changed.push(f.path.clone());
-                }
-                keep
-            });
-        }
-        // Unsorted here; `build` sorts for writing.
-        let files: Vec<OutFile> = self.outputs.values().map(|(_, f)| f.clone()).collect();
+        changed.extend(memo.outputs.keys().filter(|p| !outputs.contains_key(*p)).cloned());
         changed.sort();
-        changed.dedup();
+        memo.outputs = outputs;
+        let mut files: Vec<OutFile> = memo.outputs.values().map(|(_, f)| f.clone()).collect();
+        files.sort_by(|a, b| a.path.cmp(&b.path));
         timer.mark("outputs");
         let warnings = site
             .pages
@@ -895,76 +806,11 @@ impl State {
             faqs: site.marketing.faq_count(),
             tiers: site.marketing.tier_count(),
             banners: site.marketing.banner_count(),
-            files: files.len() + self.tree.assets.len(),
+            files: files.len() + assets.len(),
             millis: 0,
         };
-        timer.mark("finish");
         timer.report();
-        Ok(Built { site: Arc::clone(site), files, assets: self.tree.assets.clone(), stats, warnings, rendered: todo.len(), changed })
-    }
-
-    /// The quick way for the most common edit: the bodies of existing articles changed and
-    /// their front matter did not. URLs, ordering, taxonomies and related articles then stay as
-    /// they are, so only the edited pages' Markdown is rendered before the fingerprints pick the
-    /// output files to redo. Returns `None` (use the full path) for anything else, including any
-    /// problem in the new text, so errors are always reported by the full path.
-    fn fast_rebuild(&mut self, edited: &[String]) -> Option<Result<Built, Diagnostics>> {
-        let mut timer = PhaseTimer::new();
-        let last = self.last.as_ref()?;
-        let renderer = self.renderer.as_ref()?;
-        let marketing = &self.answers_cache.as_ref()?.1;
-        if !self.template_errors.is_empty() || !self.load_errors.is_empty() {
-            return None;
-        }
-        let resolver = SiteResolver { urls: &last.urls, renderer, marketing };
-        let mut updates = Vec::new();
-        for key in edited {
-            let &id = last.page_index.get(key)?;
-            let f = &self.tree.content[self.tree.content.binary_search_by(|f| f.rel.as_str().cmp(key)).ok()?];
-            let h = self.hashes.get(key).copied()?;
-            let parsed = front_matter::parse(&f.shown, &f.text, false).ok()?;
-            let old = match self.meta_cache.get(key) {
-                Some((_, Ok(m))) => m,
-                _ => return None,
-            };
-            if old.fm_hash != text_hash(parsed.yaml) || parsed.meta.draft {
-                return None;
-            }
-            let meta = Meta { body_start: f.text.len() - parsed.body.len(), body_line_offset: parsed.body_line_offset, ..old.clone() };
-            let info = SourceInfo { path: &f.shown, file_text: &f.text, body: parsed.body, body_line_offset: parsed.body_line_offset, page_key: key };
-            let (rendered, errs) = markdown::render(&info, &resolver);
-            let old_rendered = &last.site.pages[id].rendered;
-            // Headings other pages may link to must stay; anchors this page links to must exist.
-            if !errs.is_empty() || rendered.anchors != old_rendered.anchors {
-                return None;
-            }
-            for r in &rendered.anchor_refs {
-                let target = last.page_index.get(&r.target).map(|&t| &last.site.pages[t].rendered.anchors)?;
-                if !target.contains(&r.anchor) {
-                    return None;
-                }
-            }
-            let uses_sc = rendered.uses_shortcodes;
-            updates.push((id, key.clone(), h, meta, Arc::new(rendered), uses_sc));
-        }
-        timer.mark("markdown");
-        let shortcode_version = last.shortcode_version;
-        let mut last = self.last.take()?;
-        let site = Arc::make_mut(&mut last.site);
-        for (id, key, h, meta, rendered, uses_sc) in updates {
-            site.pages[id].rendered = Arc::clone(&rendered);
-            site.pages[id].source_hash = h;
-            site.pages[id].card_hash = model::card_hash(&site.pages[id]);
-            let p = &site.pages[id];
-            let entry = crate::render::search::entry_of(&site.sections, p);
-            self.search_cache.insert(key.clone(), (search_input_hash(&site.sections, p), entry.clone()));
-            site.search_entries[id] = entry;
-            self.md_cache
-                .insert(key.clone(), MdEntry { text_hash: h, shortcode_version: if uses_sc { shortcode_version } else { 0 }, rendered, errors: Vec::new() });
-            self.meta_cache.insert(key, (h, Ok(meta)));
-        }
-        self.last = Some(last);
-        Some(self.render_outputs(timer))
+        Ok(Built { site, files, assets, stats, warnings, rendered, changed })
     }
 }
 
@@ -975,11 +821,6 @@ fn prune<'k, V, I: Iterator<Item = &'k str>>(cache: &mut HashMap<String, V>, liv
         let live: std::collections::HashSet<&str> = live().collect();
         cache.retain(|k, _| live.contains(k.as_str()));
     }
-}
-
-/// What a page's search entry is made from.
-fn search_input_hash(sections: &[Section], p: &Page) -> u64 {
-    crate::render::site::hash_of(&(p.source_hash, p.rendered.hash, &p.url, p.section.map(|s| sections[s].is_home())))
 }
 
 /// `@/page.md#anchor` links must name a heading that exists on the target.
@@ -1023,24 +864,5 @@ fn check_anchors(pages: &[Page], sections: &[Section], marketing: &Marketing, er
                 });
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn urls_from_keys_and_slugs() {
-        assert_eq!(page_url("articles/What Is A CTO.md", None), "/articles/what-is-a-cto/");
-        assert_eq!(page_url("about.md", None), "/about/");
-        assert_eq!(page_url("articles/x/index.md", None), "/articles/x/");
-        assert_eq!(page_url("contact-thanks.md", Some("contact/thanks")), "/contact/thanks/");
-        assert_eq!(page_url("articles/a.md", Some("Über Größe")), "/articles/uber-grosse/");
-        assert_eq!(page_url("a/日本語.md", None), "/a/ri-ben-yu/");
-        assert_eq!(section_url(""), "/");
-        assert_eq!(section_url("articles"), "/articles/");
-        assert_eq!(url_to_file("/a/b/"), "a/b/index.html");
-        assert_eq!(url_to_file("/404.html"), "404.html");
     }
 }

@@ -22,7 +22,7 @@ fn new_content(root: &Path, folder: &str, what: &str, name: &str, text: impl FnO
         return Err(Diagnostic::file(root.join(crate::config::CONFIG_FILE), "this folder is not a folio site (no site.yaml)")
             .with_help("run the command in the site's folder, pass --root DIR, or create a site with `folio init DIR`"));
     }
-    let slug = crate::model::slugify(name);
+    let slug = crate::text::slugify(name);
     if slug.is_empty() {
         return Err(Diagnostic::file(format!("content/{folder}"), format!("the {what} has no letters or digits to make a file name from"))
             .with_help(format!("give the {what} a name with words")));

@@ -3,7 +3,7 @@
 //! rebuild, and a failed rebuild leaves the last good snapshot in place.
 
 use crate::diag::Diagnostics;
-use crate::pipeline::{BuildOptions, Engine, Stats};
+use crate::pipeline::{BuildOptions, ChangeSet, Engine, Stats};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -72,12 +72,18 @@ impl Session {
         self.rebuild(&[])
     }
 
+    /// The date banners are scheduled against from the next rebuild on (serve moves it to
+    /// today before each rebuild, as a `folio build` run then would).
+    pub fn set_build_date(&mut self, date: time::Date) {
+        self.engine.set_build_date(date);
+    }
+
     /// Rebuilds after `changed` files (paths under the site root; empty means "everything").
     /// Only what the change affects is parsed and rendered again. On error the last good
     /// snapshot stays.
     pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<Report, Diagnostics> {
         let started = Instant::now();
-        let built = self.engine.run(changed)?;
+        let built = self.engine.run(&ChangeSet::classify(self.root(), changed))?;
         let mut changed_outputs = built.changed.clone();
         // Static files are served from disk: the paths the change names are what changed.
         let asset_by_src: HashMap<&Path, &str> = built.assets.iter().map(|a| (a.src.as_path(), a.out.as_str())).collect();

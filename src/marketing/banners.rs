@@ -73,17 +73,6 @@ pub struct Banner {
     pub active: bool,
 }
 
-/// The date banners are scheduled against: `SOURCE_DATE_EPOCH` when set (reproducible builds),
-/// otherwise today (UTC).
-pub fn build_date() -> Date {
-    let secs = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok());
-    let now = match secs {
-        Some(s) => time::OffsetDateTime::from_unix_timestamp(s).unwrap_or_else(|_| time::OffsetDateTime::now_utc()),
-        None => time::OffsetDateTime::now_utc(),
-    };
-    now.date()
-}
-
 /// Appends UTM parameters (banner values over site defaults) to `href`.
 pub fn with_utm(href: &str, site: &Utm, banner: &Utm) -> String {
     let pairs = [
@@ -215,16 +204,6 @@ pub fn parse(f: &SourceFile, config: &SiteConfig, assets: &[Asset], today: Date)
     }
 }
 
-/// FNV-1a: a stable hash (unlike std's, which is seeded per process).
-pub fn stable_hash(s: &str) -> u64 {
-    let mut h: u64 = 0xcbf29ce484222325;
-    for b in s.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x100000001b3);
-    }
-    h
-}
-
 /// The banner `page_key` shows in `placement`: a weighted choice among active banners for that
 /// placement, deterministic for the page (same input, same output).
 pub fn choose<'a>(banners: &'a [Banner], placement: &str, page_key: &str) -> Option<&'a Banner> {
@@ -233,7 +212,7 @@ pub fn choose<'a>(banners: &'a [Banner], placement: &str, page_key: &str) -> Opt
     if total == 0 {
         return None;
     }
-    let mut pick = stable_hash(&format!("{page_key}\u{0}{placement}")) % total;
+    let mut pick = crate::hash::fnv1a(&format!("{page_key}\u{0}{placement}")) % total;
     for b in candidates {
         let w = u64::from(b.weight);
         if pick < w {

@@ -63,7 +63,7 @@ pub const MAX_QUESTIONS: usize = 500;
 
 pub fn parse(f: &SourceFile) -> Result<FaqTopic, Vec<Diagnostic>> {
     let stem = f.rel.trim_start_matches("faq/").rsplit_once('.').map_or(f.rel.as_str(), |(s, _)| s);
-    let slug = crate::model::slugify(stem);
+    let slug = crate::text::slugify(stem);
     let mut topic = FaqTopic {
         key: f.rel.clone(),
         shown: f.shown.clone(),

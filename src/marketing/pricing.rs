@@ -176,7 +176,7 @@ fn period_display(p: Option<&str>) -> String {
 pub fn parse(f: &SourceFile) -> Result<PricingGroup, Vec<Diagnostic>> {
     let src = yaml::Source::file(&f.shown, &f.text);
     let raw: RawGroup = yaml::parse(&f.text, src).map_err(|d| vec![d])?;
-    let id = crate::model::slugify(f.rel.trim_start_matches("pricing/").rsplit_once('.').map_or("", |(s, _)| s));
+    let id = crate::text::slugify(f.rel.trim_start_matches("pricing/").rsplit_once('.').map_or("", |(s, _)| s));
     let mut errors = Vec::new();
     if raw.tiers.is_empty() {
         errors.push(

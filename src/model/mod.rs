@@ -1,8 +1,12 @@
 //! The site model: pages, sections, taxonomies and their relations (ordering, pagination,
 //! related articles, previous/next). Plain data and pure functions; no I/O, no templates.
 
+pub mod assemble;
+
 use crate::parse::front_matter::{FrontMatter, SortBy};
 use crate::parse::markdown::Rendered;
+use crate::text::slugify;
+use crate::url::pager_url;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -19,8 +23,6 @@ pub struct Page {
     /// Path shown in diagnostics, e.g. `content/articles/what-is-a-cto.md`.
     pub shown: PathBuf,
     pub meta: Arc<FrontMatter>,
-    /// Hash of the source file's text.
-    pub source_hash: u64,
     pub title: String,
     pub date: Option<OffsetDateTime>,
     pub updated: Option<OffsetDateTime>,
@@ -32,22 +34,9 @@ pub struct Page {
     pub related: Vec<PageId>,
     pub previous: Option<PageId>,
     pub next: Option<PageId>,
-    /// Hash of what a card of this page shows (see [`card_hash`]); set by the pipeline.
-    pub card_hash: u64,
     /// Position in the whole site's newest-first order (see [`assign_date_ranks`]); sorting by
     /// this integer is much cheaper than comparing dates and titles again and again.
     pub date_rank: usize,
-}
-
-/// Hash of what other pages show of this one: the fields of a card (title, URL, description,
-/// summary, dates, reading time, tags, image, featured) and its taxonomies. An edit below the
-/// summary leaves it unchanged, so list pages and related-article boxes are not re-rendered.
-pub fn card_hash(p: &Page) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    (&p.title, &p.url, &p.meta.description, &p.rendered.summary_html, p.date, p.updated, p.rendered.reading_time).hash(&mut h);
-    (&p.meta.tags, &p.meta.categories, &p.meta.image, p.meta.featured).hash(&mut h);
-    h.finish()
 }
 
 /// A folder with an `_index.md`: a list page with pagination.
@@ -59,7 +48,6 @@ pub struct Section {
     /// Folder relative to `content/` (`""` for the home page).
     pub dir: String,
     pub meta: Arc<FrontMatter>,
-    pub source_hash: u64,
     pub title: String,
     pub url: String,
     pub rendered: Arc<Rendered>,
@@ -94,29 +82,6 @@ pub struct Taxonomy {
     pub url: String,
     /// Sorted by slug.
     pub terms: Vec<Term>,
-}
-
-/// A URL-safe slug: lowercase ASCII letters and digits joined by `-`. Same result as the `slug`
-/// crate, with a fast path for ASCII text (tags, titles and file names nearly always are), since
-/// slugs are computed for every tag of every page on every build.
-pub fn slugify(s: &str) -> String {
-    if !s.is_ascii() {
-        return slug::slugify(s);
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut pending_dash = false;
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() {
-            if pending_dash && !out.is_empty() {
-                out.push('-');
-            }
-            pending_dash = false;
-            out.push(char::from(b.to_ascii_lowercase()));
-        } else {
-            pending_dash = true;
-        }
-    }
-    out
 }
 
 /// Newest first; undated last; ties by title then key, so order is always stable.
@@ -176,7 +141,7 @@ pub fn build_taxonomies(pages: &[Page], names: &[String]) -> Vec<Taxonomy> {
                             return None;
                         }
                         Some(*by_slug.entry(slug.clone()).or_insert_with(|| {
-                            terms.push(Term { name: v.clone(), url: format!("/{name}/{slug}/"), slug, pages: Vec::new() });
+                            terms.push(Term { name: v.clone(), url: crate::url::term_url(name, &slug), slug, pages: Vec::new() });
                             terms.len() - 1
                         }))
                     });
@@ -193,7 +158,7 @@ pub fn build_taxonomies(pages: &[Page], names: &[String]) -> Vec<Taxonomy> {
                 t.pages.sort_unstable_by_key(|&id| pages[id].date_rank);
                 t.pages.dedup();
             }
-            Taxonomy { name: name.clone(), url: format!("/{name}/"), terms }
+            Taxonomy { name: name.clone(), url: crate::url::taxonomy_url(name), terms }
         })
         .collect()
 }
@@ -203,11 +168,25 @@ pub fn build_taxonomies(pages: &[Page], names: &[String]) -> Vec<Taxonomy> {
 /// tag is on thousands of them.
 pub const RELATED_SCAN_PER_TAG: usize = 200;
 
+/// All that finding related pages reads of a page (its key for the engine's cache is a hash of
+/// these, so nothing else can change the answer).
+#[derive(Debug, Clone, Copy, Hash)]
+pub struct RelatedInput<'a> {
+    pub tags: &'a [String],
+    pub date_rank: usize,
+}
+
+impl<'a> RelatedInput<'a> {
+    pub fn of(pages: &'a [Page]) -> Vec<RelatedInput<'a>> {
+        pages.iter().map(|p| RelatedInput { tags: &p.meta.tags, date_rank: p.date_rank }).collect()
+    }
+}
+
 /// For each page, up to `limit` other pages sharing the most tags (then newest), looking at the
 /// newest [`RELATED_SCAN_PER_TAG`] pages of each tag.
-pub fn related_by_tags(pages: &[Page], limit: usize) -> Vec<Vec<PageId>> {
+pub fn related_by_tags(pages: &[RelatedInput<'_>], limit: usize) -> Vec<Vec<PageId>> {
     let mut index: HashMap<String, Vec<PageId>> = HashMap::new();
-    let slugs: Vec<Vec<String>> = pages.iter().map(|p| p.meta.tags.iter().map(|t| slugify(t)).collect()).collect();
+    let slugs: Vec<Vec<String>> = pages.iter().map(|p| p.tags.iter().map(|t| slugify(t)).collect()).collect();
     for (id, tags) in slugs.iter().enumerate() {
         for t in tags {
             index.entry(t.clone()).or_default().push(id);
@@ -252,15 +231,6 @@ pub struct Pager {
     pub end: usize,
 }
 
-/// URL of page `n` of a list at `base` (`/articles/` → `/articles/page/2/`).
-pub fn pager_url(base: &str, n: usize) -> String {
-    if n <= 1 {
-        base.to_string()
-    } else {
-        format!("{base}page/{n}/")
-    }
-}
-
 /// How many list pages `count` items need at `per_page`; always at least one.
 pub fn pager_count(count: usize, per_page: usize) -> usize {
     count.div_ceil(per_page.max(1)).max(1)
@@ -300,7 +270,6 @@ mod tests {
             key: key.into(),
             shown: PathBuf::from(key),
             meta: Arc::new(FrontMatter { tags: tags.iter().map(|s| s.to_string()).collect(), ..Default::default() }),
-            source_hash: 0,
             title: key.into(),
             date: parse_date(date),
             updated: None,
@@ -311,7 +280,6 @@ mod tests {
             previous: None,
             next: None,
             date_rank: 0,
-            card_hash: 0,
         }
     }
 
@@ -358,7 +326,7 @@ mod tests {
             page("c", "2025-02-01", &["x", "y"]),
             page("d", "2025-02-01", &["z"]),
         ]);
-        let rel = related_by_tags(&pages, 3);
+        let rel = related_by_tags(&RelatedInput::of(&pages), 3);
         assert_eq!(rel[0], vec![2, 1]);
         assert!(rel[3].is_empty());
     }
@@ -368,7 +336,6 @@ mod tests {
 #[derive(Debug, Clone)]
 pub struct SearchEntry {
     pub json: Arc<str>,
-    pub hash: u64,
 }
 
 /// The whole site, ready to render.

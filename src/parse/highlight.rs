@@ -1,6 +1,7 @@
 //! Syntax highlighting with syntect: CSS classes in the HTML plus one generated stylesheet with
 //! a light and a dark theme. The syntax and theme sets are loaded once per process.
 
+use crate::text::escape_html;
 use std::sync::OnceLock;
 use syntect::highlighting::{Color, Theme, ThemeSet};
 use syntect::html::{css_for_theme_with_class_style, ClassStyle, ClassedHTMLGenerator};
@@ -21,22 +22,6 @@ fn syntaxes() -> &'static SyntaxSet {
 fn themes() -> &'static ThemeSet {
     static SET: OnceLock<ThemeSet> = OnceLock::new();
     SET.get_or_init(ThemeSet::load_defaults)
-}
-
-/// Escapes text for HTML element content and attribute values.
-pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + s.len() / 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 /// A `<pre>` block for `code` in language `lang` (the fence's info string). Unknown languages

@@ -3,9 +3,10 @@
 //! count and reading time; `@/path.md` links resolved; fenced code highlighted; shortcodes
 //! rendered. Pure: all outside knowledge comes in through [`Resolver`].
 
-use super::highlight::{code_block, escape_html};
+use super::highlight::code_block;
 use super::shortcodes::{self, Call};
 use crate::diag::Diagnostic;
+use crate::text::{escape_html, html_to_text};
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 use std::collections::HashSet;
@@ -53,15 +54,12 @@ pub struct Rendered {
     pub anchor_refs: Vec<AnchorRef>,
     /// Image sources without alt text (for `folio check`).
     pub images_missing_alt: Vec<(String, usize, usize)>,
-    /// Every `@/` link target and the URL it resolved to: a cached rendering stays valid while
-    /// each target still resolves to the same URL.
-    pub links: Vec<(String, Option<String>)>,
-    /// Whether any shortcode was rendered (the output then depends on templates and data).
+    /// Whether any shortcode was rendered.
     pub uses_shortcodes: bool,
     /// The first words of the text, for the search index.
     pub search_text: String,
-    /// Hash of the HTML and summary, to tell whether dependent pages need re-rendering.
-    pub hash: u64,
+    /// Hash of `html` (so a page's context hashes its body without reading it again).
+    pub html_hash: u64,
 }
 
 /// Words of body text kept for the search index.
@@ -106,7 +104,7 @@ fn code_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
 
 /// The anchor id for a heading's text: ASCII, lowercase, `-`-separated.
 pub fn heading_id(text: &str) -> String {
-    let s = crate::model::slugify(text);
+    let s = crate::text::slugify(text);
     if s.is_empty() {
         "section".to_string()
     } else {
@@ -220,7 +218,6 @@ pub fn render(src: &SourceInfo<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<D
                 let target = &path[2..];
                 let orig = extracted.original_offset(range.start);
                 let found = resolver.url_for(target);
-                out.links.push((target.to_string(), found.clone()));
                 let resolved = match found {
                     Some(url) => {
                         if let Some(a) = anchor {
@@ -303,13 +300,7 @@ pub fn render(src: &SourceInfo<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<D
     };
     out.uses_shortcodes = !extracted.calls.is_empty();
     out.search_text = text_prefix(&html, SEARCH_WORDS);
-    out.hash = {
-        use std::hash::{Hash, Hasher};
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        html.hash(&mut h);
-        out.summary_html.hash(&mut h);
-        h.finish()
-    };
+    out.html_hash = crate::hash::hash_bytes(html.as_bytes());
     out.html = html;
     out.word_count = words;
     out.reading_time = words.div_ceil(WORDS_PER_MINUTE).max(1);
@@ -364,26 +355,6 @@ pub fn text_prefix(html: &str, max_words: usize) -> String {
         }
     }
     html_to_text(&html[..end])
-}
-
-/// Plain text of an HTML fragment (tags removed, entities for `& < > "` decoded), whitespace
-/// collapsed. For descriptions and search.
-pub fn html_to_text(html: &str) -> String {
-    let mut text = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => {
-                in_tag = true;
-                text.push(' ');
-            }
-            '>' if in_tag => in_tag = false,
-            _ if !in_tag => text.push(c),
-            _ => {}
-        }
-    }
-    let text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&");
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 
 use super::views::rfc3339;
 use crate::model::Site;
-use crate::parse::highlight::escape_html as esc;
+use crate::text::escape_html as esc;
 use std::fmt::Write;
 
 pub fn atom(site: &Site) -> String {
@@ -42,7 +42,7 @@ pub fn atom(site: &Site) -> String {
         for t in &p.meta.tags {
             let _ = writeln!(x, "<category term=\"{}\"/>", esc(t));
         }
-        let summary = p.meta.description.clone().unwrap_or_else(|| crate::parse::markdown::html_to_text(&p.rendered.summary_html));
+        let summary = p.meta.description.clone().unwrap_or_else(|| crate::text::html_to_text(&p.rendered.summary_html));
         let _ = write!(x, "<summary>{}</summary>\n<content type=\"html\">{}</content>\n</entry>\n", esc(&summary), esc(&p.rendered.html));
     }
     x.push_str("</feed>\n");

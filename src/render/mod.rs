@@ -4,6 +4,7 @@
 //! to 2.x later touches this module only.
 
 pub mod feeds;
+pub mod marketing;
 pub mod search;
 pub mod seo;
 pub mod shortcodes;
@@ -22,10 +23,13 @@ pub struct Renderer {
     tera: tera::Tera,
     sources: HashMap<String, (PathBuf, String)>,
     site_value: tera::Value,
+    /// Hash of everything the renderer was made from (every template's name, path and text, and
+    /// the `site` value): part of every template job's key.
+    key: u64,
 }
 
 fn escape_fn(s: &str) -> String {
-    crate::parse::highlight::escape_html(s)
+    crate::text::escape_html(s)
 }
 
 fn error_chain(e: &tera::Error) -> String {
@@ -97,9 +101,27 @@ impl Renderer {
             }
             return Err(errors);
         }
-        let sources = by_name.into_iter().map(|(k, v)| (k, (v.shown.clone(), v.text.clone()))).collect();
         let site_value = site_value(config);
-        Ok(Renderer { tera, sources, site_value })
+        let key = crate::hash::hash_of(&(
+            names.iter().map(|n| (n.as_str(), &by_name[*n].shown, by_name[*n].text.as_str())).collect::<Vec<_>>(),
+            crate::hash::hash_serialized(&site_value),
+        ));
+        let sources = by_name.into_iter().map(|(k, v)| (k, (v.shown.clone(), v.text.clone()))).collect();
+        Ok(Renderer { tera, sources, site_value, key })
+    }
+
+    /// Equal keys mean the same templates and `site` value.
+    pub fn key(&self) -> u64 {
+        self.key
+    }
+
+    /// Renders `template` with `site` and `vars`.
+    pub fn render_vars(&self, template: &str, vars: &site::Vars<'_>, source: &std::path::Path) -> Result<String, Diagnostic> {
+        let mut ctx = self.context();
+        for (name, value) in vars.iter() {
+            ctx.insert(name, value);
+        }
+        self.render(template, &ctx, source)
     }
 
     pub fn has_template(&self, name: &str) -> bool {

@@ -2,7 +2,7 @@
 //! script loads and searches in the browser, so search works from static files alone.
 
 use crate::model::Site;
-use crate::parse::markdown::html_to_text;
+use crate::text::html_to_text;
 use serde::Serialize;
 
 pub const INDEX_FILE: &str = "search-index.json";
@@ -28,28 +28,45 @@ fn first_words(s: &str, n: usize) -> String {
     s.split_whitespace().take(n).collect::<Vec<_>>().join(" ")
 }
 
-/// The index entry of one page, as JSON. Built once per page version and cached between
-/// rebuilds, so the index of a large site is re-assembled, not re-computed, after an edit.
-pub fn page_entry(site_sections: &[crate::model::Section], p: &crate::model::Page) -> String {
-    let in_section = p.section.is_some_and(|s| !site_sections[s].is_home());
-    let text = &p.rendered.search_text;
-    let mut words: Vec<String> = p.rendered.toc.iter().map(|t| t.title.clone()).collect();
-    words.extend(p.meta.tags.iter().cloned());
-    words.push(text.clone());
-    let entry = Entry {
-        t: &p.title,
-        u: p.url.clone(),
-        k: if in_section { "Article" } else { "Page" },
-        d: p.meta.description.clone().unwrap_or_else(|| first_words(text, 30)),
-        w: words.join(" "),
-    };
-    serde_json::to_string(&entry).unwrap_or_default()
+/// All that a page's index entry is made from; the engine keeps entries by a hash of this.
+#[derive(Hash)]
+pub struct SearchInput<'a> {
+    title: &'a str,
+    url: &'a str,
+    article: bool,
+    description: Option<&'a str>,
+    headings: Vec<&'a str>,
+    tags: &'a [String],
+    text: &'a str,
 }
 
-/// A page's entry with its hash (the index is re-assembled only when some entry changed).
-pub fn entry_of(sections: &[crate::model::Section], p: &crate::model::Page) -> crate::model::SearchEntry {
-    let json = page_entry(sections, p);
-    crate::model::SearchEntry { hash: crate::render::site::hash_of(&json), json: std::sync::Arc::from(json) }
+impl<'a> SearchInput<'a> {
+    pub fn of(sections: &[crate::model::Section], p: &'a crate::model::Page) -> SearchInput<'a> {
+        SearchInput {
+            title: &p.title,
+            url: &p.url,
+            article: p.section.is_some_and(|s| !sections[s].is_home()),
+            description: p.meta.description.as_deref(),
+            headings: p.rendered.toc.iter().map(|t| t.title.as_str()).collect(),
+            tags: &p.meta.tags,
+            text: &p.rendered.search_text,
+        }
+    }
+}
+
+/// The index entry of one page, as JSON.
+pub fn page_entry(input: &SearchInput<'_>) -> std::sync::Arc<str> {
+    let mut words: Vec<&str> = input.headings.clone();
+    words.extend(input.tags.iter().map(String::as_str));
+    words.push(input.text);
+    let entry = Entry {
+        t: input.title,
+        u: input.url.to_string(),
+        k: if input.article { "Article" } else { "Page" },
+        d: input.description.map(str::to_string).unwrap_or_else(|| first_words(input.text, 30)),
+        w: words.join(" "),
+    };
+    std::sync::Arc::from(serde_json::to_string(&entry).unwrap_or_default())
 }
 
 /// The whole index: the pages' cached entries, then one entry per FAQ question.

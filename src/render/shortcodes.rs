@@ -71,7 +71,7 @@ pub fn render_call(r: &Renderer, m: &Marketing, call: &Call, page_key: &str) -> 
                 ));
             }
         }
-        for (name, value) in crate::marketing::shortcode_data(m, call, page_key)? {
+        for (name, value) in super::marketing::shortcode_data(m, call, page_key)? {
             ctx.insert(name, &value);
         }
     }

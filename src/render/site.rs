@@ -1,15 +1,29 @@
-//! Plans every output file of the site as a [`Job`] and renders the jobs in parallel. Jobs are
-//! the unit of incremental rebuilds: `serve` re-renders only the jobs a change affects.
+//! Plans every output file of the site as a [`Job`], prepares each job's [`Work`] (a template
+//! and the exact variables it is given, or bytes folio makes itself), and renders in parallel.
+//! A job's key is a hash of its `Work`: what is actually passed in, never a hand-kept list of
+//! what it might read. An output is rendered again only when its key changed.
 
+use super::feeds;
 use super::seo::{self, crumb, Crumb};
 use super::views::{self, card, title_case};
-use super::{feeds, Renderer};
 use crate::diag::Diagnostic;
+use crate::hash::{hash_bytes, hash_of, hash_serialized};
 use crate::model::{pager, pager_count, PageId, SectionId, Site};
-use crate::pipeline::{url_to_file, OutFile};
+use crate::url::{alias_url, url_to_file};
 use rayon::prelude::*;
+use serde::ser::SerializeMap;
 use serde::Serialize;
+use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
+
+/// A rendered output file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutFile {
+    /// Relative to the output folder, `/`-separated (`articles/x/index.html`).
+    pub path: String,
+    pub bytes: Arc<[u8]>,
+}
 
 /// One output file to produce.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -28,7 +42,7 @@ pub enum Job {
     SyntaxCss,
     SearchPage,
     SearchIndex,
-    Marketing(crate::marketing::Job),
+    Marketing(super::marketing::Job),
 }
 
 /// The search page is built unless a page already claims `/search/`.
@@ -70,7 +84,7 @@ pub fn plan(site: &Site) -> Vec<Job> {
     if site.config.feed.enabled {
         jobs.push(Job::Feed);
     }
-    jobs.extend(crate::marketing::jobs(site).into_iter().map(Job::Marketing));
+    jobs.extend(super::marketing::jobs(site).into_iter().map(Job::Marketing));
     jobs
 }
 
@@ -78,92 +92,98 @@ fn per_page(site: &Site, section: SectionId) -> usize {
     site.sections[section].meta.paginate_by.unwrap_or(site.config.paginate_by)
 }
 
-/// A stable name for a job across rebuilds (page indices shift when pages come and go).
-pub fn job_key(site: &Site, job: &Job) -> String {
-    match job {
-        Job::Page(id) => format!("page:{}", site.pages[*id].key),
-        Job::Section(id, k) => format!("section:{}:{k}", site.sections[*id].key),
-        Job::TaxonomyList(t) => format!("taxonomy:{}", site.taxonomies[*t].name),
-        Job::Term(t, k, p) => format!("term:{}:{}:{p}", site.taxonomies[*t].name, site.taxonomies[*t].terms[*k].slug),
-        Job::Alias(id, a) => format!("alias:{}:{a}", site.pages[*id].key),
-        Job::Marketing(m) => crate::marketing::job_key(site, m),
-        other => format!("{other:?}"),
+/// The variables a template is given (besides `site`, which the [`super::Renderer`] adds), in
+/// insertion order. Serializes as a map: that is what is hashed into the job's key.
+#[derive(Default)]
+pub struct Vars<'a>(Vec<(&'static str, Box<dyn erased_serde::Serialize + 'a>)>);
+
+impl<'a> Vars<'a> {
+    pub fn insert(&mut self, name: &'static str, value: impl Serialize + 'a) {
+        self.0.retain(|(n, _)| *n != name);
+        self.0.push((name, Box::new(value)));
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&'static str, &(dyn erased_serde::Serialize + 'a))> {
+        self.0.iter().map(|(n, v)| (*n, v.as_ref()))
     }
 }
 
-/// Hashes anything hashable into one number.
-pub fn hash_of<T: std::hash::Hash + ?Sized>(v: &T) -> u64 {
-    use std::hash::Hasher;
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    v.hash(&mut h);
-    h.finish()
+impl Serialize for Vars<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (name, value) in &self.0 {
+            map.serialize_entry(name, value.as_ref())?;
+        }
+        map.end()
+    }
 }
 
-/// Everything about a page: its source and its rendering (for its own page, the feed and the
-/// search index, which show its content).
-pub fn page_full_hash(site: &Site, id: PageId) -> u64 {
-    let p = &site.pages[id];
-    hash_of(&(p.source_hash, p.rendered.hash, &p.url, p.card_hash))
+/// What one output file is made from.
+pub enum Work<'a> {
+    /// A template, the file it is rendered for (shown in errors), the output path and the
+    /// variables it gets.
+    Template { template: &'a str, source: PathBuf, path: String, vars: Vars<'a> },
+    /// Bytes folio writes itself (feeds, sitemap, redirects): cheap to make, so they are made
+    /// every time and compared.
+    Made { path: String, text: String },
 }
 
-/// A fingerprint of everything a job's output depends on. Equal fingerprints mean equal
-/// output, so an incremental rebuild renders only the jobs whose fingerprint changed. `global`
-/// covers the configuration, templates and marketing data that every page may show.
-pub fn fingerprints(site: &Site, jobs: &[Job], keys: &[String], global: u64) -> Vec<u64> {
-    let cards: Vec<u64> = site.pages.iter().map(|p| p.card_hash).collect();
-    let full: Vec<u64> = (0..site.pages.len()).into_par_iter().map(|i| page_full_hash(site, i)).collect();
-    let section_hash = |s: SectionId| hash_of(&(site.sections[s].source_hash, site.sections[s].rendered.hash, &site.sections[s].url));
-    let range_hash = |ids: &[PageId]| hash_of(&ids.iter().map(|&i| cards[i]).collect::<Vec<_>>());
-    let sections_hash = hash_of(&(0..site.sections.len()).map(section_hash).collect::<Vec<_>>());
-    let cards_hash = hash_of(&(&cards, sections_hash));
-    let search_hash = hash_of(&site.search_entries.iter().map(|e| e.hash).collect::<Vec<_>>());
-    let dated = site.dated_pages();
-    let home_lists = {
-        let mut featured: Vec<PageId> = (0..site.pages.len()).filter(|&i| site.pages[i].meta.featured).collect();
-        featured.sort_by(|&a, &b| crate::model::by_date_desc(&site.pages, a, b));
-        hash_of(&(range_hash(&featured[..featured.len().min(6)]), range_hash(&dated[..dated.len().min(6)])))
-    };
-    jobs.par_iter()
-        .zip(keys)
-        .map(|(job, key)| {
-            let own = match job {
-                Job::Page(id) => {
-                    let p = &site.pages[*id];
-                    let neighbours: Vec<u64> = p.related.iter().chain(&p.previous).chain(&p.next).map(|&i| cards[i]).collect();
-                    hash_of(&(full[*id], p.section.map(section_hash), neighbours))
-                }
-                Job::Section(id, k) => {
-                    let s = &site.sections[*id];
-                    let subs: Vec<u64> = s.subsections.iter().map(|&i| section_hash(i)).collect();
-                    let extra = if s.is_home() { home_lists } else { 0 };
-                    let per = s.meta.paginate_by.unwrap_or(site.config.paginate_by).max(1);
-                    let range = &s.pages[(k * per).min(s.pages.len())..((k + 1) * per).min(s.pages.len())];
-                    hash_of(&(section_hash(*id), s.parent.map(section_hash), subs, s.pages.len(), range_hash(range), extra))
-                }
-                Job::TaxonomyList(t) => hash_of(&site.taxonomies[*t].terms.iter().map(|term| (&term.name, term.pages.len())).collect::<Vec<_>>()),
-                Job::Term(t, k, p) => {
-                    let term = &site.taxonomies[*t].terms[*k];
-                    let per = site.config.paginate_by.max(1);
-                    let range = &term.pages[(p * per).min(term.pages.len())..((p + 1) * per).min(term.pages.len())];
-                    hash_of(&(&term.name, term.pages.len(), range_hash(range)))
-                }
-                Job::Alias(id, a) => hash_of(&(&site.pages[*id].url, &site.pages[*id].meta.aliases[*a])),
-                Job::Feed => hash_of(&dated[..dated.len().min(site.config.feed.limit)].iter().map(|&i| full[i]).collect::<Vec<_>>()),
-                Job::Sitemap => cards_hash,
-                Job::SearchIndex => search_hash,
-                Job::Marketing(_) => {
-                    hash_of(&site.sections.iter().filter(|s| crate::marketing::owns_section(&s.dir)).map(|s| s.source_hash).collect::<Vec<_>>())
-                }
-                Job::NotFound | Job::Robots | Job::SyntaxCss | Job::SearchPage => 0,
-            };
-            hash_of(&(global, key, own))
+impl<'a> Work<'a> {
+    pub fn template(template: &'a str, source: PathBuf, path: String, vars: Vars<'a>) -> Work<'a> {
+        Work::Template { template, source, path, vars }
+    }
+
+    pub fn path(&self) -> &str {
+        match self {
+            Work::Template { path, .. } | Work::Made { path, .. } => path,
+        }
+    }
+
+    /// Equal keys mean equal output: the templates (by `renderer_key`), the template name, the
+    /// output path and every variable, or the made bytes.
+    pub fn key(&self, renderer_key: u64) -> u64 {
+        match self {
+            Work::Template { template, path, vars, .. } => hash_of(&(renderer_key, template, path, hash_serialized(vars))),
+            Work::Made { path, text } => hash_of(&(path, hash_bytes(text.as_bytes()))),
+        }
+    }
+
+    fn produce(self, r: &super::Renderer) -> Result<OutFile, Diagnostic> {
+        match self {
+            Work::Template { template, source, path, vars } => Ok(html(path, r.render_vars(template, &vars, &source)?)),
+            Work::Made { path, text } => Ok(html(path, text)),
+        }
+    }
+}
+
+/// An output file with the key of the work that made it.
+#[derive(Debug, Clone)]
+pub struct Keyed {
+    pub key: u64,
+    pub file: OutFile,
+    /// Rendered in this run (not taken from `previous`).
+    pub fresh: bool,
+}
+
+/// Every output file of `site`. A file whose work has the same key as in `previous` (by output
+/// path) is taken from there without rendering. All template errors come back together.
+pub fn render_site(
+    site: &Site,
+    r: &super::Renderer,
+    previous: &HashMap<String, (u64, OutFile), rustc_hash::FxBuildHasher>,
+) -> Result<Vec<Keyed>, Vec<Diagnostic>> {
+    let jobs = plan(site);
+    let results: Vec<Result<Keyed, Diagnostic>> = jobs
+        .par_iter()
+        .map(|job| {
+            let work = prepare(site, job);
+            let key = work.key(r.key());
+            match previous.get(work.path()) {
+                Some((k, file)) if *k == key => Ok(Keyed { key, file: file.clone(), fresh: false }),
+                _ => work.produce(r).map(|file| Keyed { key, file, fresh: true }),
+            }
         })
-        .collect()
-}
-
-/// Renders `jobs` in parallel; files come back in the order of `jobs` (when there are no errors).
-pub fn render_jobs_unsorted(site: &Site, r: &Renderer, jobs: &[Job]) -> (Vec<OutFile>, Vec<Diagnostic>) {
-    let results: Vec<Result<OutFile, Diagnostic>> = jobs.par_iter().map(|j| render_job(site, r, j)).collect();
+        .collect();
     let mut files = Vec::with_capacity(results.len());
     let mut errors = Vec::new();
     for res in results {
@@ -172,7 +192,11 @@ pub fn render_jobs_unsorted(site: &Site, r: &Renderer, jobs: &[Job]) -> (Vec<Out
             Err(e) => errors.push(e),
         }
     }
-    (files, super::group_template_errors(errors))
+    if errors.is_empty() {
+        Ok(files)
+    } else {
+        Err(super::group_template_errors(errors))
+    }
 }
 
 /// Head metadata every HTML page gets.
@@ -216,10 +240,10 @@ impl Common {
     }
 }
 
-/// A context with `site`, `current_url`, `seo`, `jsonld`, `breadcrumbs` and `banners` set.
-pub fn base_context(site: &Site, r: &Renderer, mut c: Common) -> tera::Context {
+/// Variables every page gets: `current_url`, `seo`, `jsonld`, `breadcrumbs` and `banners`.
+pub fn base_vars(site: &Site, mut c: Common) -> Vars<'_> {
     let cfg = &site.config;
-    let mut ctx = r.context();
+    let mut ctx = Vars::default();
     let full_title = match &c.title {
         Some(t) if c.url != "/" => format!("{t} | {}", cfg.title),
         _ => cfg.title.clone(),
@@ -228,9 +252,9 @@ pub fn base_context(site: &Site, r: &Renderer, mut c: Common) -> tera::Context {
         let mut trail = vec![crumb("Home", "/")];
         trail.append(&mut c.crumbs);
         c.jsonld.push(seo::breadcrumb_list(cfg, &trail));
-        ctx.insert("breadcrumbs", &trail);
+        ctx.insert("breadcrumbs", trail);
     } else {
-        ctx.insert("breadcrumbs", &Vec::<Crumb>::new());
+        ctx.insert("breadcrumbs", Vec::<Crumb>::new());
     }
     let seo = Seo {
         title: full_title,
@@ -240,14 +264,14 @@ pub fn base_context(site: &Site, r: &Renderer, mut c: Common) -> tera::Context {
         image: c.image.as_deref().map(|i| seo::absolute(cfg, i)),
         noindex: c.noindex,
     };
-    ctx.insert("seo", &seo);
-    ctx.insert("current_url", &c.url);
-    ctx.insert("jsonld", &seo::script_body(c.jsonld));
+    ctx.insert("seo", seo);
+    ctx.insert("jsonld", seo::script_body(c.jsonld));
     let banners = match &c.banner_key {
-        Some(k) => crate::marketing::banners_for_page(site, k),
+        Some(k) => super::marketing::banners_for_page(site, k),
         None => Default::default(),
     };
-    ctx.insert("banners", &banners);
+    ctx.insert("banners", banners);
+    ctx.insert("current_url", c.url);
     ctx
 }
 
@@ -257,20 +281,11 @@ fn html(path: String, body: String) -> OutFile {
 
 fn page_description(site: &Site, id: PageId) -> String {
     let p = &site.pages[id];
-    p.meta.description.clone().unwrap_or_else(|| truncate(&crate::parse::markdown::html_to_text(&p.rendered.summary_html), 160))
+    p.meta.description.clone().unwrap_or_else(|| crate::text::truncate(&crate::text::html_to_text(&p.rendered.summary_html), 160))
 }
 
-/// At most `max` characters, cut at a word boundary, with an ellipsis.
-pub fn truncate(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        return s.to_string();
-    }
-    let cut: String = s.chars().take(max).collect();
-    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(a, _)| a).to_string();
-    format!("{cut}…")
-}
-
-fn render_job(site: &Site, r: &Renderer, job: &Job) -> Result<OutFile, Diagnostic> {
+/// What the output file of `job` is made from.
+pub fn prepare<'a>(site: &'a Site, job: &Job) -> Work<'a> {
     let cfg = &site.config;
     match job {
         Job::Page(id) => {
@@ -290,17 +305,16 @@ fn render_job(site: &Site, r: &Renderer, job: &Job) -> Result<OutFile, Diagnosti
             } else {
                 c.banner_key = Some(p.key.clone());
             }
-            let mut ctx = base_context(site, r, c);
-            ctx.insert("page", &views::page_view(site, p));
-            ctx.insert("plans", &crate::marketing::plans(site));
+            let mut ctx = base_vars(site, c);
+            ctx.insert("page", views::page_view(site, p));
+            ctx.insert("plans", super::marketing::plans(site));
             let template = p.meta.template.as_deref().unwrap_or("page.html");
-            Ok(html(url_to_file(&p.url), r.render(template, &ctx, &p.shown)?))
+            Work::template(template, p.shown.clone(), url_to_file(&p.url), ctx)
         }
         Job::Alias(id, a) => {
             let p = &site.pages[*id];
             let alias = &p.meta.aliases[*a];
-            let from = if alias.ends_with('/') || alias.contains('.') { alias.clone() } else { format!("{alias}/") };
-            Ok(html(url_to_file(&from), redirect_page(&cfg.permalink(&p.url), &p.url)))
+            Work::Made { path: url_to_file(&alias_url(alias)), text: redirect_page(&cfg.permalink(&p.url), &p.url) }
         }
         Job::Section(id, k) => {
             let s = &site.sections[*id];
@@ -329,8 +343,8 @@ fn render_job(site: &Site, r: &Renderer, job: &Job) -> Result<OutFile, Diagnosti
                     c.crumbs.push(crumb(&format!("Page {}", current.number), &current.url));
                 }
             }
-            let mut ctx = base_context(site, r, c);
-            ctx.insert("section", &views::section_view(site, s, current));
+            let mut ctx = base_vars(site, c);
+            ctx.insert("section", views::section_view(site, s, current));
             let template = if s.is_home() {
                 let featured: Vec<_> = {
                     let mut ids: Vec<PageId> = (0..site.pages.len()).filter(|&i| site.pages[i].meta.featured).collect();
@@ -338,14 +352,14 @@ fn render_job(site: &Site, r: &Renderer, job: &Job) -> Result<OutFile, Diagnosti
                     ids.into_iter().take(6).map(|i| card(site, i)).collect()
                 };
                 let latest: Vec<_> = site.dated_pages().into_iter().take(6).map(|i| card(site, i)).collect();
-                ctx.insert("featured", &featured);
-                ctx.insert("latest", &latest);
-                ctx.insert("pricing", &crate::marketing::pricing_teaser(site));
+                ctx.insert("featured", featured);
+                ctx.insert("latest", latest);
+                ctx.insert("pricing", super::marketing::pricing_teaser(site));
                 s.meta.template.as_deref().unwrap_or("index.html")
             } else {
                 s.meta.template.as_deref().unwrap_or("section.html")
             };
-            Ok(html(url_to_file(&current.url), r.render(template, &ctx, &s.shown)?))
+            Work::template(template, s.shown.clone(), url_to_file(&current.url), ctx)
         }
         Job::TaxonomyList(t) => {
             let tax = &site.taxonomies[*t];
@@ -353,15 +367,15 @@ fn render_job(site: &Site, r: &Renderer, job: &Job) -> Result<OutFile, Diagnosti
             let mut c = Common::new(&tax.url, Some(&title));
             c.description = Some(format!("All {} on {}", tax.name, cfg.title));
             c.crumbs.push(crumb(&title, &tax.url));
-            let mut ctx = base_context(site, r, c);
+            let mut ctx = base_vars(site, c);
             let view = views::TaxonomyView {
                 name: &tax.name,
                 title: title.clone(),
                 url: &tax.url,
                 terms: tax.terms.iter().map(|term| views::TermLink { name: &term.name, url: &term.url, count: term.pages.len() }).collect(),
             };
-            ctx.insert("taxonomy", &view);
-            Ok(html(url_to_file(&tax.url), r.render("taxonomy_list.html", &ctx, &PathBuf::from(crate::config::CONFIG_FILE))?))
+            ctx.insert("taxonomy", view);
+            Work::template("taxonomy_list.html", PathBuf::from(crate::config::CONFIG_FILE), url_to_file(&tax.url), ctx)
         }
         Job::Term(t, k, pi) => {
             let tax = &site.taxonomies[*t];
@@ -375,7 +389,7 @@ fn render_job(site: &Site, r: &Renderer, job: &Job) -> Result<OutFile, Diagnosti
             if current.number > 1 {
                 c.crumbs.push(crumb(&format!("Page {}", current.number), &current.url));
             }
-            let mut ctx = base_context(site, r, c);
+            let mut ctx = base_vars(site, c);
             let view = views::TermView {
                 taxonomy: &tax.name,
                 taxonomy_title: tax_title.clone(),
@@ -385,30 +399,32 @@ fn render_job(site: &Site, r: &Renderer, job: &Job) -> Result<OutFile, Diagnosti
                 pages: term.pages[current.start..current.end].iter().map(|&i| card(site, i)).collect(),
                 paginator: views::paginator_view(&term.url, current),
             };
-            ctx.insert("term", &view);
-            Ok(html(url_to_file(&current.url), r.render("taxonomy_term.html", &ctx, &PathBuf::from(crate::config::CONFIG_FILE))?))
+            ctx.insert("term", view);
+            Work::template("taxonomy_term.html", PathBuf::from(crate::config::CONFIG_FILE), url_to_file(&current.url), ctx)
         }
         Job::NotFound => {
             let mut c = Common::new("/404.html", Some("Page not found"));
             c.noindex = true;
             c.banner_key = None;
-            let ctx = base_context(site, r, c);
-            Ok(html("404.html".into(), r.render("404.html", &ctx, &PathBuf::from("templates/404.html"))?))
+            let ctx = base_vars(site, c);
+            Work::template("404.html", PathBuf::from("templates/404.html"), "404.html".into(), ctx)
         }
-        Job::Feed => Ok(html(cfg.feed.filename.clone(), feeds::atom(site))),
-        Job::Sitemap => Ok(html("sitemap.xml".into(), feeds::sitemap(site, &sitemap_urls(site)))),
-        Job::Robots => Ok(html("robots.txt".into(), feeds::robots(site))),
-        Job::SyntaxCss => Ok(html("css/syntax.css".into(), crate::parse::highlight::stylesheet(&cfg.highlight_theme, &cfg.highlight_theme_dark))),
+        Job::Feed => Work::Made { path: cfg.feed.filename.clone(), text: feeds::atom(site) },
+        Job::Sitemap => Work::Made { path: "sitemap.xml".into(), text: feeds::sitemap(site, &sitemap_urls(site)) },
+        Job::Robots => Work::Made { path: "robots.txt".into(), text: feeds::robots(site) },
+        Job::SyntaxCss => {
+            Work::Made { path: "css/syntax.css".into(), text: crate::parse::highlight::stylesheet(&cfg.highlight_theme, &cfg.highlight_theme_dark) }
+        }
         Job::SearchPage => {
             let mut c = Common::new("/search/", Some("Search"));
             c.description = Some(format!("Search the articles and FAQs of {}", cfg.title));
             c.crumbs.push(crumb("Search", "/search/"));
             c.banner_key = None;
-            let ctx = base_context(site, r, c);
-            Ok(html("search/index.html".into(), r.render("search.html", &ctx, &PathBuf::from("templates/search.html"))?))
+            let ctx = base_vars(site, c);
+            Work::template("search.html", PathBuf::from("templates/search.html"), "search/index.html".into(), ctx)
         }
-        Job::SearchIndex => Ok(html(super::search::INDEX_FILE.into(), super::search::index(site))),
-        Job::Marketing(m) => crate::marketing::render_job(site, r, m),
+        Job::SearchIndex => Work::Made { path: super::search::INDEX_FILE.into(), text: super::search::index(site) },
+        Job::Marketing(m) => super::marketing::prepare(site, m),
     }
 }
 
@@ -429,7 +445,7 @@ fn sitemap_urls(site: &Site) -> Vec<(String, Option<String>)> {
             urls.push((term.url.clone(), None));
         }
     }
-    urls.extend(crate::marketing::sitemap_urls(site).into_iter().map(|u| (u, None)));
+    urls.extend(super::marketing::sitemap_urls(site).into_iter().map(|u| (u, None)));
     urls.sort();
     urls.dedup();
     urls
@@ -437,8 +453,8 @@ fn sitemap_urls(site: &Site) -> Vec<(String, Option<String>)> {
 
 /// A small valid HTML page that sends visitors and crawlers on to `to`.
 pub fn redirect_page(absolute: &str, to: &str) -> String {
-    let a = crate::parse::highlight::escape_html(absolute);
-    let t = crate::parse::highlight::escape_html(to);
+    let a = crate::text::escape_html(absolute);
+    let t = crate::text::escape_html(to);
     format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Redirecting…</title>\n<meta name=\"robots\" content=\"noindex\">\n<link rel=\"canonical\" href=\"{a}\">\n<meta http-equiv=\"refresh\" content=\"0; url={t}\">\n</head>\n<body>\n<p>This page has moved to <a href=\"{t}\">{a}</a>.</p>\n</body>\n</html>\n"
     )

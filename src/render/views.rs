@@ -2,6 +2,7 @@
 //! not shaped by the templates; these structs are the contract with theme authors (documented in
 //! README.md, "Theme variables").
 
+use crate::hash::Prehashed;
 use crate::model::{Page, PageId, Pager, Section, Site};
 use crate::parse::markdown::TocEntry;
 use serde::Serialize;
@@ -51,8 +52,8 @@ pub fn tag_links<'a>(values: &'a [String], taxonomy: &str, site: &Site) -> Vec<L
     values
         .iter()
         .filter_map(|v| {
-            let slug = crate::model::slugify(v);
-            (!slug.is_empty()).then(|| Link { name: v.as_str(), url: format!("/{taxonomy}/{slug}/") })
+            let slug = crate::text::slugify(v);
+            (!slug.is_empty()).then(|| Link { name: v.as_str(), url: crate::url::term_url(taxonomy, &slug) })
         })
         .collect()
 }
@@ -79,7 +80,7 @@ pub struct PageView<'a> {
     pub description: Option<&'a str>,
     pub url: &'a str,
     pub permalink: String,
-    pub content: &'a str,
+    pub content: Prehashed<'a>,
     pub summary: &'a str,
     pub toc: &'a [TocEntry],
     pub show_toc: bool,
@@ -109,7 +110,7 @@ pub fn page_view<'a>(site: &'a Site, page: &'a Page) -> PageView<'a> {
         description: page.meta.description.as_deref(),
         url: &page.url,
         permalink: site.config.permalink(&page.url),
-        content: &page.rendered.html,
+        content: Prehashed { text: &page.rendered.html, hash: page.rendered.html_hash },
         summary: &page.rendered.summary_html,
         toc: &page.rendered.toc,
         show_toc: page.meta.toc.unwrap_or(false) && !page.rendered.toc.is_empty(),
@@ -160,7 +161,7 @@ pub fn paginator_view(base: &str, current: &Pager) -> PaginatorView {
     let pages = window
         .into_iter()
         .map(|n| {
-            let link = PagerLink { number: n, url: crate::model::pager_url(base, n), current: n == current.number, gap_before: n > prev + 1 && prev > 0 };
+            let link = PagerLink { number: n, url: crate::url::pager_url(base, n), current: n == current.number, gap_before: n > prev + 1 && prev > 0 };
             prev = n;
             link
         })
@@ -168,8 +169,8 @@ pub fn paginator_view(base: &str, current: &Pager) -> PaginatorView {
     PaginatorView {
         current: current.number,
         total: current.total,
-        previous_url: (current.number > 1).then(|| crate::model::pager_url(base, current.number - 1)),
-        next_url: (current.number < current.total).then(|| crate::model::pager_url(base, current.number + 1)),
+        previous_url: (current.number > 1).then(|| crate::url::pager_url(base, current.number - 1)),
+        next_url: (current.number < current.total).then(|| crate::url::pager_url(base, current.number + 1)),
         pages,
     }
 }
@@ -180,7 +181,7 @@ pub struct SectionView<'a> {
     pub description: Option<&'a str>,
     pub url: &'a str,
     pub permalink: String,
-    pub content: &'a str,
+    pub content: Prehashed<'a>,
     pub pages: Vec<PageCard<'a>>,
     pub subsections: Vec<Link<'a>>,
     pub paginator: PaginatorView,
@@ -193,7 +194,7 @@ pub fn section_view<'a>(site: &'a Site, section: &'a Section, current: &Pager) -
         description: section.meta.description.as_deref(),
         url: &section.url,
         permalink: site.config.permalink(&current.url),
-        content: &section.rendered.html,
+        content: Prehashed { text: &section.rendered.html, hash: section.rendered.html_hash },
         pages: section.pages[current.start..current.end].iter().map(|&id| card(site, id)).collect(),
         subsections: section.subsections.iter().map(|&s| Link { name: &site.sections[s].title, url: site.sections[s].url.clone() }).collect(),
         paginator: paginator_view(&section.url, current),

@@ -228,7 +228,7 @@ impl Answer {
     }
 }
 
-pub use crate::parse::highlight::escape_html as escape;
+pub use crate::text::escape_html as escape;
 
 fn label(field: &str) -> &'static str {
     match field {

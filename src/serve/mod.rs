@@ -64,7 +64,7 @@ pub fn run(opts: ServeOptions) -> Result<(), u8> {
     let origin = origin_of(local);
 
     // Links in the served pages point at this server, as `folio build --base-url` would.
-    let build_opts = BuildOptions { root: root.clone(), base_url: Some(origin.clone()), drafts: opts.drafts };
+    let build_opts = BuildOptions { root: root.clone(), base_url: Some(origin.clone()), drafts: opts.drafts, ..BuildOptions::default() };
     let mut session = Session::new(build_opts);
     let status = match session.build() {
         Ok(report) => {
@@ -291,6 +291,7 @@ fn rebuild_loop(root: &Path, mut session: Session, shared: &Shared, rx: &Events,
             }
         }
         let what = batch.describe(root);
+        session.set_build_date(crate::pipeline::today());
         let result = session.rebuild(&batch.paths());
         let mut status = shared.status.write().unwrap_or_else(std::sync::PoisonError::into_inner);
         match result {

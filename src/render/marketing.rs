@@ -1,0 +1,277 @@
+//! The rendering half of marketing content: the `/faq/`, FAQ topic, `/pricing/` and `/go/<id>/`
+//! pages, their JSON-LD, the banners a page shows and the data built-in shortcodes get.
+
+use super::seo::crumb;
+use super::site::{base_vars, redirect_page, Common, Work};
+use crate::config::SiteConfig;
+use crate::marketing::{banners, faq, pricing, Banner, FaqTopic, Marketing, PricingGroup};
+use crate::model::Site;
+use crate::parse::shortcodes::{ArgValue, Call};
+use serde::Serialize;
+use serde_json::json;
+use std::collections::BTreeMap;
+
+/// Output files of the marketing pages.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Job {
+    FaqHub,
+    FaqTopic(usize),
+    Pricing,
+    Go(usize),
+}
+
+pub fn jobs(site: &Site) -> Vec<Job> {
+    let m = &site.marketing;
+    let mut jobs = Vec::new();
+    if !m.topics.is_empty() || section(site, "faq").is_some() {
+        jobs.push(Job::FaqHub);
+    }
+    jobs.extend((0..m.topics.len()).map(Job::FaqTopic));
+    if !m.groups.is_empty() || section(site, "pricing").is_some() {
+        jobs.push(Job::Pricing);
+    }
+    jobs.extend(m.banners.iter().enumerate().filter(|(_, b)| b.active).map(|(i, _)| Job::Go(i)));
+    jobs
+}
+
+pub fn sitemap_urls(site: &Site) -> Vec<String> {
+    jobs(site)
+        .into_iter()
+        .filter_map(|j| match j {
+            Job::FaqHub => Some("/faq/".to_string()),
+            Job::FaqTopic(i) => Some(site.marketing.topics[i].url.clone()),
+            Job::Pricing => Some("/pricing/".to_string()),
+            Job::Go(_) => None,
+        })
+        .collect()
+}
+
+fn section<'a>(site: &'a Site, dir: &str) -> Option<&'a crate::model::Section> {
+    site.sections.iter().find(|s| s.dir == dir)
+}
+
+#[derive(Serialize)]
+struct IntroView<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    content: &'a str,
+}
+
+fn intro<'a>(site: &'a Site, dir: &str, default_title: &'a str) -> IntroView<'a> {
+    match section(site, dir) {
+        Some(s) => IntroView { title: &s.title, description: s.meta.description.as_deref(), content: &s.rendered.html },
+        None => IntroView { title: default_title, description: None, content: "" },
+    }
+}
+
+#[derive(Serialize)]
+struct TopicLink<'a> {
+    title: &'a str,
+    url: &'a str,
+    description: Option<&'a str>,
+    count: usize,
+    questions: Vec<QuestionLink<'a>>,
+}
+
+#[derive(Serialize)]
+struct QuestionLink<'a> {
+    question: &'a str,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct TopicView<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    url: &'a str,
+    questions: &'a [faq::Question],
+}
+
+fn source_path(site: &Site, dir: &str, fallback: &str) -> std::path::PathBuf {
+    section(site, dir).map(|s| s.shown.clone()).unwrap_or_else(|| fallback.into())
+}
+
+/// What the output file of a marketing job is made from.
+pub fn prepare<'a>(site: &'a Site, job: &Job) -> Work<'a> {
+    let m = &site.marketing;
+    let cfg = &site.config;
+    match job {
+        Job::FaqHub => {
+            let intro = intro(site, "faq", "Frequently asked questions");
+            let mut c = Common::new("/faq/", Some(intro.title));
+            c.description = intro.description.map(str::to_string);
+            c.crumbs.push(crumb(intro.title, "/faq/"));
+            let mut vars = base_vars(site, c);
+            let topics: Vec<TopicLink<'_>> = m
+                .topics
+                .iter()
+                .map(|t| TopicLink {
+                    title: &t.title,
+                    url: &t.url,
+                    description: t.description.as_deref(),
+                    count: t.questions.len(),
+                    questions: t.questions.iter().map(|q| QuestionLink { question: &q.question, url: format!("{}#{}", t.url, q.id) }).collect(),
+                })
+                .collect();
+            vars.insert("section", intro);
+            vars.insert("topics", topics);
+            Work::template("faq_hub.html", source_path(site, "faq", "content/faq/_index.md"), "faq/index.html".into(), vars)
+        }
+        Job::FaqTopic(i) => {
+            let t = &m.topics[*i];
+            let hub = intro(site, "faq", "Frequently asked questions");
+            let mut c = Common::new(&t.url, Some(&t.title));
+            c.description = t.description.clone();
+            c.crumbs.push(crumb(hub.title, "/faq/"));
+            c.crumbs.push(crumb(&t.title, &t.url));
+            c.banner_key = Some(t.key.clone());
+            c.jsonld.push(faq_page_jsonld(cfg, t));
+            let mut vars = base_vars(site, c);
+            vars.insert("topic", TopicView { title: &t.title, description: t.description.as_deref(), url: &t.url, questions: &t.questions });
+            let others: Vec<TopicLink<'_>> = m
+                .topics
+                .iter()
+                .filter(|o| o.key != t.key)
+                .map(|o| TopicLink { title: &o.title, url: &o.url, description: o.description.as_deref(), count: o.questions.len(), questions: Vec::new() })
+                .collect();
+            vars.insert("other_topics", others);
+            Work::template("faq_topic.html", t.shown.clone(), crate::url::url_to_file(&t.url), vars)
+        }
+        Job::Pricing => {
+            let intro = intro(site, "pricing", "Pricing");
+            let mut c = Common::new("/pricing/", Some(intro.title));
+            c.description = intro.description.map(str::to_string);
+            c.crumbs.push(crumb(intro.title, "/pricing/"));
+            // One Product with an Offer per tier (SPEC); a custom-priced tier's Offer has no price.
+            c.jsonld.extend(m.groups.iter().flat_map(|g| g.tiers.iter().map(move |t| product_jsonld(cfg, g, t))));
+            let mut vars = base_vars(site, c);
+            vars.insert("section", intro);
+            vars.insert("groups", &m.groups);
+            Work::template("pricing.html", source_path(site, "pricing", "content/pricing/_index.md"), "pricing/index.html".into(), vars)
+        }
+        Job::Go(i) => {
+            let b = &m.banners[*i];
+            Work::Made { path: format!("go/{}/index.html", b.id), text: go_page(b) }
+        }
+    }
+}
+
+/// The `/go/<id>/` page: not indexed, sends the visitor to the partner with UTM parameters.
+fn go_page(b: &Banner) -> String {
+    let t = crate::text::escape_html(&b.target);
+    let p = crate::text::escape_html(&b.partner);
+    redirect_page(&b.target, &b.target).replace(
+        &format!("<p>This page has moved to <a href=\"{t}\">{t}</a>.</p>"),
+        &format!("<p>Taking you to {p}: <a href=\"{t}\" rel=\"sponsored noopener\">continue to {p}</a>.</p>"),
+    )
+}
+
+pub fn faq_page_jsonld(cfg: &SiteConfig, t: &FaqTopic) -> serde_json::Value {
+    json!({
+        "@type": "FAQPage",
+        "name": t.title,
+        "url": cfg.permalink(&t.url),
+        "mainEntity": t.questions.iter().map(|q| json!({
+            "@type": "Question",
+            "name": q.question,
+            "acceptedAnswer": { "@type": "Answer", "text": q.answer.trim() }
+        })).collect::<Vec<_>>()
+    })
+}
+
+pub fn product_jsonld(cfg: &SiteConfig, g: &PricingGroup, t: &pricing::Tier) -> serde_json::Value {
+    let seller = cfg.organisation.as_ref().map_or(cfg.title.as_str(), |o| o.name.as_str());
+    let mut offer = json!({
+        "@type": "Offer",
+        "url": cfg.permalink(&format!("/pricing/#{}", t.id)),
+        "availability": "https://schema.org/InStock",
+        "seller": { "@type": "Organization", "name": seller }
+    });
+    if let (Some(a), Some(c)) = (&t.amount, &t.currency) {
+        offer["price"] = json!(a);
+        offer["priceCurrency"] = json!(c);
+    }
+    json!({
+        "@type": "Product",
+        "name": t.name,
+        "description": if t.summary.is_empty() { g.title.clone() } else { t.summary.clone() },
+        "category": g.title,
+        "brand": { "@type": "Brand", "name": seller },
+        "offers": offer
+    })
+}
+
+/// Banners a page shows, by placement (`sidebar`, `article_end`, `footer`).
+pub fn banners_for_page<'a>(site: &'a Site, page_key: &str) -> BTreeMap<&'static str, &'a Banner> {
+    let mut out = BTreeMap::new();
+    for (placement, key) in [("sidebar", "sidebar"), ("article-end", "article_end"), ("footer", "footer")] {
+        if let Some(b) = banners::choose(&site.marketing.banners, placement, page_key) {
+            out.insert(key, b);
+        }
+    }
+    out
+}
+
+/// Pricing groups for the home page teaser.
+pub fn pricing_teaser(site: &Site) -> &[PricingGroup] {
+    &site.marketing.groups
+}
+
+/// Tiers for the contact form's plan selector.
+pub fn plans(site: &Site) -> Vec<(&str, String)> {
+    site.marketing.groups.iter().flat_map(|g| g.tiers.iter().map(move |t| (t.id.as_str(), format!("{} — {}", g.title, t.name)))).collect()
+}
+
+/// The data a built-in shortcode's template gets, as (variable, value) pairs; renderer-neutral,
+/// so Tera stays inside `render`.
+pub fn shortcode_data(m: &Marketing, call: &Call, page_key: &str) -> Result<Vec<(&'static str, serde_json::Value)>, (String, String)> {
+    let arg = |k: &str| match call.args.get(k) {
+        Some(ArgValue::Str(s)) => Some(s.as_str()),
+        _ => None,
+    };
+    match call.name.as_str() {
+        "banner" => {
+            let placement = arg("placement").unwrap_or("in-article");
+            if !banners::PLACEMENTS.contains(&placement) {
+                return Err((format!("unknown banner placement `{placement}`"), format!("placements: {}", banners::PLACEMENTS.join(", "))));
+            }
+            let chosen = match arg("id") {
+                Some(id) => match m.banners.iter().find(|b| b.id == id) {
+                    Some(b) if b.active => Some(b),
+                    Some(_) => None,
+                    None => return Err((format!("no banner with id `{id}`"), "ids are listed in content/banners.yaml".into())),
+                },
+                None => banners::choose(&m.banners, placement, page_key),
+            };
+            return Ok(vec![("banner", value(chosen))]);
+        }
+        "pricing" => {
+            let id = arg("group").unwrap_or_default();
+            let Some(g) = m.groups.iter().find(|g| g.id == id) else {
+                let ids: Vec<&str> = m.groups.iter().map(|g| g.id.as_str()).collect();
+                return Err((format!("no pricing group `{id}`"), format!("groups are the files in content/pricing/: {}", ids.join(", "))));
+            };
+            return Ok(vec![("group", value(g))]);
+        }
+        "faq" => {
+            let id = arg("topic").unwrap_or_default();
+            let Some(t) = m.topics.iter().find(|t| t.slug == id) else {
+                let ids: Vec<&str> = m.topics.iter().map(|t| t.slug.as_str()).collect();
+                return Err((format!("no FAQ topic `{id}`"), format!("topics are the files in content/faq/: {}", ids.join(", "))));
+            };
+            let limit = match call.args.get("limit") {
+                Some(ArgValue::Int(n)) => *n as usize,
+                _ => t.questions.len(),
+            };
+            let view =
+                TopicView { title: &t.title, description: t.description.as_deref(), url: &t.url, questions: &t.questions[..limit.min(t.questions.len())] };
+            return Ok(vec![("topic", value(view))]);
+        }
+        _ => {}
+    }
+    Ok(Vec::new())
+}
+
+fn value(v: impl Serialize) -> serde_json::Value {
+    serde_json::to_value(v).unwrap_or_default()
+}

@@ -1,0 +1,85 @@
+//! Text rules every stage may use: slugs, HTML escaping, HTML to plain text, truncation.
+//! Ground floor: depends on nothing else in folio.
+
+/// A URL-safe slug: lowercase ASCII letters and digits joined by `-`. Same result as the `slug`
+/// crate, with a fast path for ASCII text (tags, titles and file names nearly always are), since
+/// slugs are computed for every tag of every page on every build.
+pub fn slugify(s: &str) -> String {
+    if !s.is_ascii() {
+        return slug::slugify(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut pending_dash = false;
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() {
+            if pending_dash && !out.is_empty() {
+                out.push('-');
+            }
+            pending_dash = false;
+            out.push(char::from(b.to_ascii_lowercase()));
+        } else {
+            pending_dash = true;
+        }
+    }
+    out
+}
+
+/// Escapes text for HTML element content and attribute values.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + s.len() / 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Plain text of an HTML fragment (tags removed, entities for `& < > "` decoded), whitespace
+/// collapsed. For descriptions and search.
+pub fn html_to_text(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => {
+                in_tag = true;
+                text.push(' ');
+            }
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    let text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// At most `max` characters, cut at a word boundary, with an ellipsis.
+pub fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let cut: String = s.chars().take(max).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(a, _)| a).to_string();
+    format!("{cut}…")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_escapes_and_text() {
+        assert_eq!(slugify("What Is A CTO?"), "what-is-a-cto");
+        assert_eq!(slugify("Über Größe"), "uber-grosse");
+        assert_eq!(escape_html("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+        assert_eq!(html_to_text("<p>a &amp; <b>b</b></p>"), "a & b");
+        assert_eq!(truncate("one two three", 8), "one two…");
+    }
+}
