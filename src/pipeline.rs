@@ -19,7 +19,6 @@ use crate::parse::front_matter::{self, FrontMatter};
 use crate::parse::markdown::{self, Rendered, Resolver, SourceInfo};
 use crate::parse::shortcodes::Call;
 use crate::render::search::SearchInput;
-use crate::render::site::Keyed;
 use crate::render::Renderer;
 use crate::url::{page_url, parent_dir, section_url};
 use rayon::prelude::*;
@@ -352,8 +351,8 @@ struct Memo {
     markdown: HashMap<String, MarkdownResult>,
     related: Option<(u64, Vec<Vec<model::PageId>>)>,
     search: HashMap<String, (u64, Arc<str>)>,
-    /// By output path: the key of the work that made the file, and the file.
-    outputs: HashMap<String, (u64, OutFile)>,
+    /// By job name: what made each output file, and the file.
+    jobs: crate::render::site::Records,
 }
 
 /// The build engine. A one-off `build` runs it once; `serve` keeps it and calls
@@ -563,13 +562,14 @@ impl Engine {
                     Ok(m) => {
                         bodies.insert(f.rel.clone(), (f, *h, m.body_start, m.body_line_offset));
                         if is_section {
-                            sections_src.push(SectionSource { key: f.rel.clone(), shown: f.shown.clone(), meta: Arc::clone(&m.meta) });
+                            sections_src.push(SectionSource { key: f.rel.clone(), shown: f.shown.clone(), meta: Arc::clone(&m.meta), meta_hash: input });
                         } else {
                             pages_src.push(PageSource {
                                 key: f.rel.clone(),
                                 shown: f.shown.clone(),
                                 url: page_url(&f.rel, m.meta.slug.as_deref()),
                                 meta: Arc::clone(&m.meta),
+                                meta_hash: input,
                                 date: m.date,
                                 updated: m.updated,
                             });
@@ -763,26 +763,55 @@ impl Engine {
             entries.push(e);
         }
         prune(&mut memo.search, pages.len(), || pages.iter().map(|p| p.key.as_str()));
-        let site = Arc::new(Site { config, pages, sections, taxonomies, marketing: marketing_data, search_entries: entries });
+        let marketing_hash = hash_of(&(
+            marketing_input,
+            marketing_data.topics.iter().flat_map(|t| t.questions.iter().map(|q| crate::hash::hash_bytes(q.answer.as_bytes()))).collect::<Vec<_>>(),
+        ));
+        let site = Arc::new(Site::new(config, pages, sections, taxonomies, marketing_data, entries));
         timer.mark("model");
 
-        // Every output file, rendered only when the work that makes it changed.
-        let keyed: Vec<Keyed> = crate::render::site::render_site(&site, &renderer, &memo.outputs).map_err(|e| Diagnostics(e).sorted())?;
+        // Every output file, prepared again only when something it read changed, and rendered
+        // again only when what it is made from changed.
+        let hashes = model::reads::ItemHashes::of(&site, config_input, marketing_hash);
+        timer.mark("hashes");
+        let outcomes = crate::render::site::render_site(&site, &renderer, &hashes, &memo.jobs).map_err(|e| Diagnostics(e).sorted())?;
         timer.mark("render");
-        let rendered = keyed.iter().filter(|k| k.fresh).count();
+        let rendered = outcomes.iter().filter(|o| o.rendered).count();
         let mut changed = Vec::new();
-        let mut outputs: HashMap<String, (u64, OutFile)> = HashMap::with_capacity_and_hasher(keyed.len(), Default::default());
-        for k in keyed {
-            match memo.outputs.get(&k.file.path) {
-                Some((_, old)) if old.bytes == k.file.bytes => {}
-                _ => changed.push(k.file.path.clone()),
-            }
-            outputs.insert(k.file.path.clone(), (k.key, k.file));
+        let mut jobs: crate::render::site::Records = HashMap::with_capacity_and_hasher(outcomes.len(), Default::default());
+        let mut files: Vec<OutFile> = Vec::with_capacity(outcomes.len());
+        let mut live_paths: std::collections::HashSet<&str> = std::collections::HashSet::with_capacity(outcomes.len());
+        for o in &outcomes {
+            live_paths.insert(&o.record.file.path);
         }
-        changed.extend(memo.outputs.keys().filter(|p| !outputs.contains_key(*p)).cloned());
+        for rec in memo.jobs.values() {
+            if !live_paths.contains(rec.file.path.as_str()) {
+                changed.push(rec.file.path.clone());
+            }
+        }
+        for o in outcomes {
+            let unchanged = match memo.jobs.get(&o.name) {
+                Some(old) => {
+                    Arc::ptr_eq(old, &o.record)
+                        || (old.file.path == o.record.file.path
+                            && (Arc::ptr_eq(&old.file.bytes, &o.record.file.bytes) || old.file.bytes == o.record.file.bytes))
+                }
+                None => false,
+            };
+            if !unchanged {
+                changed.push(o.record.file.path.clone());
+                if let Some(old) = memo.jobs.get(&o.name) {
+                    if old.file.path != o.record.file.path {
+                        changed.push(old.file.path.clone());
+                    }
+                }
+            }
+            files.push(o.record.file.clone());
+            jobs.insert(o.name, o.record);
+        }
         changed.sort();
-        memo.outputs = outputs;
-        let mut files: Vec<OutFile> = memo.outputs.values().map(|(_, f)| f.clone()).collect();
+        changed.dedup();
+        memo.jobs = jobs;
         files.sort_by(|a, b| a.path.cmp(&b.path));
         timer.mark("outputs");
         let warnings = site
@@ -802,10 +831,10 @@ impl Engine {
         let stats = Stats {
             pages: site.pages.len(),
             sections: site.sections.len(),
-            terms: site.taxonomies.iter().map(|t| t.terms.len()).sum(),
-            faqs: site.marketing.faq_count(),
-            tiers: site.marketing.tier_count(),
-            banners: site.marketing.banner_count(),
+            terms: site.taxonomies().iter().map(|t| t.terms.len()).sum(),
+            faqs: site.marketing().faq_count(),
+            tiers: site.marketing().tier_count(),
+            banners: site.marketing().banner_count(),
             files: files.len() + assets.len(),
             millis: 0,
         };

@@ -103,7 +103,7 @@ impl Session {
         }
         let css_only = !changed_outputs.is_empty() && changed_outputs.iter().all(|p| p.ends_with(".css"));
         let generation = self.snapshot.generation + 1;
-        let plans = built.site.marketing.groups.iter().flat_map(|g| g.tiers.iter().map(|t| t.id.clone())).collect();
+        let plans = built.site.marketing().groups.iter().flat_map(|g| g.tiers.iter().map(|t| t.id.clone())).collect();
         self.snapshot = Arc::new(Snapshot { files, generation, plans });
         Ok(Report { stats: built.stats, changed: changed_outputs, rendered: built.rendered, millis: started.elapsed().as_millis(), css_only })
     }

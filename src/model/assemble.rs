@@ -17,6 +17,7 @@ pub struct PageSource {
     pub key: String,
     pub shown: PathBuf,
     pub meta: Arc<FrontMatter>,
+    pub meta_hash: u64,
     pub date: Option<OffsetDateTime>,
     pub updated: Option<OffsetDateTime>,
     pub url: String,
@@ -27,6 +28,7 @@ pub struct SectionSource {
     pub key: String,
     pub shown: PathBuf,
     pub meta: Arc<FrontMatter>,
+    pub meta_hash: u64,
 }
 
 /// Pages and sections with their URLs; not yet rendered or related.
@@ -75,6 +77,7 @@ pub fn claim_urls(
                 shown: s.shown,
                 dir,
                 meta: s.meta,
+                meta_hash: s.meta_hash,
                 rendered: Arc::default(),
                 pages: Vec::new(),
                 subsections: Vec::new(),
@@ -115,6 +118,7 @@ pub fn claim_urls(
             key: p.key,
             shown: p.shown,
             meta: p.meta,
+            meta_hash: p.meta_hash,
             date: p.date,
             updated: p.updated,
             url: p.url,

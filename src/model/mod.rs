@@ -2,6 +2,7 @@
 //! related articles, previous/next). Plain data and pure functions; no I/O, no templates.
 
 pub mod assemble;
+pub mod reads;
 
 use crate::parse::front_matter::{FrontMatter, SortBy};
 use crate::parse::markdown::Rendered;
@@ -23,6 +24,9 @@ pub struct Page {
     /// Path shown in diagnostics, e.g. `content/articles/what-is-a-cto.md`.
     pub shown: PathBuf,
     pub meta: Arc<FrontMatter>,
+    /// Hash of what `meta` was parsed from (the file's text and path): `meta` is a pure
+    /// function of that, so equal hashes mean equal front matter.
+    pub meta_hash: u64,
     pub title: String,
     pub date: Option<OffsetDateTime>,
     pub updated: Option<OffsetDateTime>,
@@ -48,6 +52,8 @@ pub struct Section {
     /// Folder relative to `content/` (`""` for the home page).
     pub dir: String,
     pub meta: Arc<FrontMatter>,
+    /// Hash of what `meta` was parsed from (see [`Page::meta_hash`]).
+    pub meta_hash: u64,
     pub title: String,
     pub url: String,
     pub rendered: Arc<Rendered>,
@@ -270,6 +276,7 @@ mod tests {
             key: key.into(),
             shown: PathBuf::from(key),
             meta: Arc::new(FrontMatter { tags: tags.iter().map(|s| s.to_string()).collect(), ..Default::default() }),
+            meta_hash: 0,
             title: key.into(),
             date: parse_date(date),
             updated: None,
@@ -338,30 +345,104 @@ pub struct SearchEntry {
     pub json: Arc<str>,
 }
 
-/// The whole site, ready to render.
+/// The whole site, ready to render. Its parts are reached through accessors that note the
+/// read (see [`reads`]), so the engine knows what each output was made from.
 #[derive(Debug, Clone)]
 pub struct Site {
-    pub config: crate::config::SiteConfig,
-    pub pages: Vec<Page>,
-    pub sections: Vec<Section>,
-    pub taxonomies: Vec<Taxonomy>,
-    pub marketing: crate::marketing::Marketing,
+    config: crate::config::SiteConfig,
+    pub pages: Pages,
+    pub sections: Sections,
+    taxonomies: Vec<Taxonomy>,
+    marketing: crate::marketing::Marketing,
     /// Search index entry of each page, in page order.
-    pub search_entries: Vec<SearchEntry>,
+    search_entries: Vec<SearchEntry>,
 }
 
+/// The site's pages; reading one notes it.
+#[derive(Debug, Clone, Default)]
+pub struct Pages(Vec<Page>);
+
+/// The site's sections; reading one notes it.
+#[derive(Debug, Clone, Default)]
+pub struct Sections(Vec<Section>);
+
+macro_rules! noted_list {
+    ($list:ident, $item:ty, $id:ident, $all:ident) => {
+        impl std::ops::Index<usize> for $list {
+            type Output = $item;
+            fn index(&self, i: usize) -> &$item {
+                reads::note(reads::Item::$id(i));
+                &self.0[i]
+            }
+        }
+        impl $list {
+            pub fn iter(&self) -> std::slice::Iter<'_, $item> {
+                reads::note(reads::Item::$all);
+                self.0.iter()
+            }
+            pub fn len(&self) -> usize {
+                reads::note(reads::Item::$all);
+                self.0.len()
+            }
+            pub fn is_empty(&self) -> bool {
+                self.len() == 0
+            }
+            /// Without noting a read: for the engine, which hashes what jobs read.
+            pub fn unnoted(&self) -> &[$item] {
+                &self.0
+            }
+        }
+        impl<'a> IntoIterator for &'a $list {
+            type Item = &'a $item;
+            type IntoIter = std::slice::Iter<'a, $item>;
+            fn into_iter(self) -> Self::IntoIter {
+                self.iter()
+            }
+        }
+    };
+}
+noted_list!(Pages, Page, Page, AllPages);
+noted_list!(Sections, Section, Section, AllSections);
+
 impl Site {
+    pub fn new(
+        config: crate::config::SiteConfig,
+        pages: Vec<Page>,
+        sections: Vec<Section>,
+        taxonomies: Vec<Taxonomy>,
+        marketing: crate::marketing::Marketing,
+        search_entries: Vec<SearchEntry>,
+    ) -> Site {
+        Site { config, pages: Pages(pages), sections: Sections(sections), taxonomies, marketing, search_entries }
+    }
+    pub fn config(&self) -> &crate::config::SiteConfig {
+        reads::note(reads::Item::Config);
+        &self.config
+    }
+    pub fn taxonomies(&self) -> &[Taxonomy] {
+        reads::note(reads::Item::Taxonomies);
+        &self.taxonomies
+    }
+    pub fn marketing(&self) -> &crate::marketing::Marketing {
+        reads::note(reads::Item::Marketing);
+        &self.marketing
+    }
+    pub fn search_entries(&self) -> &[SearchEntry] {
+        reads::note(reads::Item::SearchEntries);
+        &self.search_entries
+    }
     pub fn home(&self) -> Option<&Section> {
         self.sections.iter().find(|s| s.is_home())
     }
     /// Pages with a date, newest first (feeds, "latest" lists). Linear: uses the date ranks.
     pub fn dated_pages(&self) -> Vec<PageId> {
-        let mut by_rank: Vec<PageId> = vec![usize::MAX; self.pages.len()];
-        for (id, p) in self.pages.iter().enumerate() {
+        let pages = self.pages.iter().as_slice();
+        let mut by_rank: Vec<PageId> = vec![usize::MAX; pages.len()];
+        for (id, p) in pages.iter().enumerate() {
             if let Some(slot) = by_rank.get_mut(p.date_rank) {
                 *slot = id;
             }
         }
-        by_rank.into_iter().filter(|&id| id != usize::MAX && self.pages[id].date.is_some()).collect()
+        by_rank.into_iter().filter(|&id| id != usize::MAX && pages[id].date.is_some()).collect()
     }
 }

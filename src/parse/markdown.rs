@@ -21,7 +21,7 @@ pub trait Resolver: Sync {
 }
 
 /// One entry of a table of contents.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Hash)]
 pub struct TocEntry {
     pub level: u8,
     pub id: String,
@@ -30,7 +30,7 @@ pub struct TocEntry {
 }
 
 /// A `@/` link found in the text, checked for its `#anchor` once every page is rendered.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct AnchorRef {
     pub target: String,
     pub anchor: String,
@@ -60,6 +60,8 @@ pub struct Rendered {
     pub search_text: String,
     /// Hash of `html` (so a page's context hashes its body without reading it again).
     pub html_hash: u64,
+    /// Hash of every field above: equal hashes, equal renderings.
+    pub hash: u64,
 }
 
 /// Words of body text kept for the search index.
@@ -306,6 +308,19 @@ pub fn render(src: &SourceInfo<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<D
     out.reading_time = words.div_ceil(WORDS_PER_MINUTE).max(1);
     out.anchors = headings.iter().map(|(_, id, _)| id.clone()).collect();
     out.toc = build_toc(&headings);
+    out.hash = crate::hash::hash_of(&(
+        out.html_hash,
+        &out.summary_html,
+        out.has_more_marker,
+        &out.toc,
+        out.word_count,
+        out.reading_time,
+        &out.anchors,
+        &out.anchor_refs,
+        &out.images_missing_alt,
+        out.uses_shortcodes,
+        &out.search_text,
+    ));
     (out, errors)
 }
 

@@ -7,7 +7,7 @@ use crate::text::escape_html as esc;
 use std::fmt::Write;
 
 pub fn atom(site: &Site) -> String {
-    let c = &site.config;
+    let c = site.config();
     let ids: Vec<usize> = site.dated_pages().into_iter().take(c.feed.limit).collect();
     let updated =
         ids.iter().filter_map(|&i| site.pages[i].updated.or(site.pages[i].date)).max().map(|d| rfc3339(&d)).unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
@@ -54,7 +54,7 @@ pub fn sitemap(site: &Site, urls: &[(String, Option<String>)]) -> String {
     let mut x = String::with_capacity(128 + urls.len() * 120);
     x.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for (path, lastmod) in urls {
-        let _ = write!(x, "<url><loc>{}</loc>", esc(&site.config.permalink(path)));
+        let _ = write!(x, "<url><loc>{}</loc>", esc(&site.config().permalink(path)));
         if let Some(m) = lastmod {
             let _ = write!(x, "<lastmod>{m}</lastmod>");
         }
@@ -65,5 +65,5 @@ pub fn sitemap(site: &Site, urls: &[(String, Option<String>)]) -> String {
 }
 
 pub fn robots(site: &Site) -> String {
-    format!("User-agent: *\nAllow: /\nDisallow: /go/\n\nSitemap: {}\n", site.config.permalink("/sitemap.xml"))
+    format!("User-agent: *\nAllow: /\nDisallow: /go/\n\nSitemap: {}\n", site.config().permalink("/sitemap.xml"))
 }

@@ -21,7 +21,7 @@ pub enum Job {
 }
 
 pub fn jobs(site: &Site) -> Vec<Job> {
-    let m = &site.marketing;
+    let m = site.marketing();
     let mut jobs = Vec::new();
     if !m.topics.is_empty() || section(site, "faq").is_some() {
         jobs.push(Job::FaqHub);
@@ -39,7 +39,7 @@ pub fn sitemap_urls(site: &Site) -> Vec<String> {
         .into_iter()
         .filter_map(|j| match j {
             Job::FaqHub => Some("/faq/".to_string()),
-            Job::FaqTopic(i) => Some(site.marketing.topics[i].url.clone()),
+            Job::FaqTopic(i) => Some(site.marketing().topics[i].url.clone()),
             Job::Pricing => Some("/pricing/".to_string()),
             Job::Go(_) => None,
         })
@@ -93,8 +93,8 @@ fn source_path(site: &Site, dir: &str, fallback: &str) -> std::path::PathBuf {
 
 /// What the output file of a marketing job is made from.
 pub fn prepare<'a>(site: &'a Site, job: &Job) -> Work<'a> {
-    let m = &site.marketing;
-    let cfg = &site.config;
+    let m = site.marketing();
+    let cfg = site.config();
     match job {
         Job::FaqHub => {
             let intro = intro(site, "faq", "Frequently asked questions");
@@ -205,7 +205,7 @@ pub fn product_jsonld(cfg: &SiteConfig, g: &PricingGroup, t: &pricing::Tier) -> 
 pub fn banners_for_page<'a>(site: &'a Site, page_key: &str) -> BTreeMap<&'static str, &'a Banner> {
     let mut out = BTreeMap::new();
     for (placement, key) in [("sidebar", "sidebar"), ("article-end", "article_end"), ("footer", "footer")] {
-        if let Some(b) = banners::choose(&site.marketing.banners, placement, page_key) {
+        if let Some(b) = banners::choose(&site.marketing().banners, placement, page_key) {
             out.insert(key, b);
         }
     }
@@ -214,12 +214,12 @@ pub fn banners_for_page<'a>(site: &'a Site, page_key: &str) -> BTreeMap<&'static
 
 /// Pricing groups for the home page teaser.
 pub fn pricing_teaser(site: &Site) -> &[PricingGroup] {
-    &site.marketing.groups
+    &site.marketing().groups
 }
 
 /// Tiers for the contact form's plan selector.
 pub fn plans(site: &Site) -> Vec<(&str, String)> {
-    site.marketing.groups.iter().flat_map(|g| g.tiers.iter().map(move |t| (t.id.as_str(), format!("{} — {}", g.title, t.name)))).collect()
+    site.marketing().groups.iter().flat_map(|g| g.tiers.iter().map(move |t| (t.id.as_str(), format!("{} — {}", g.title, t.name)))).collect()
 }
 
 /// The data a built-in shortcode's template gets, as (variable, value) pairs; renderer-neutral,

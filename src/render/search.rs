@@ -72,17 +72,17 @@ pub fn page_entry(input: &SearchInput<'_>) -> std::sync::Arc<str> {
 /// The whole index: the pages' cached entries, then one entry per FAQ question.
 pub fn index(site: &Site) -> String {
     let mut parts: Vec<String> = Vec::new();
-    for t in &site.marketing.topics {
+    for t in &site.marketing().topics {
         for q in &t.questions {
             let text = html_to_text(&q.answer);
             let e = Entry { t: &q.question, u: format!("{}#{}", t.url, q.id), k: "FAQ", d: first_words(&text, 30), w: first_words(&text, BODY_WORDS) };
             parts.push(serde_json::to_string(&e).unwrap_or_default());
         }
     }
-    let size: usize = site.search_entries.iter().map(|e| e.json.len() + 1).sum::<usize>() + parts.iter().map(|p| p.len() + 1).sum::<usize>();
+    let size: usize = site.search_entries().iter().map(|e| e.json.len() + 1).sum::<usize>() + parts.iter().map(|p| p.len() + 1).sum::<usize>();
     let mut out = String::with_capacity(size + 2);
     out.push('[');
-    for (i, e) in site.search_entries.iter().map(|e| &*e.json).chain(parts.iter().map(String::as_str)).enumerate() {
+    for (i, e) in site.search_entries().iter().map(|e| &*e.json).chain(parts.iter().map(String::as_str)).enumerate() {
         if i > 0 {
             out.push(',');
         }

@@ -66,7 +66,7 @@ pub fn absolute(c: &SiteConfig, path_or_url: &str) -> String {
 }
 
 pub fn article(site: &Site, page: &Page) -> Value {
-    let c = &site.config;
+    let c = site.config();
     let mut v = json!({
         "@type": "Article",
         "headline": page.title,

@@ -8,6 +8,7 @@ use super::seo::{self, crumb, Crumb};
 use super::views::{self, card, title_case};
 use crate::diag::Diagnostic;
 use crate::hash::{hash_bytes, hash_of, hash_serialized};
+use crate::model::reads::{self, ItemHashes, Named};
 use crate::model::{pager, pager_count, PageId, SectionId, Site};
 use crate::url::{alias_url, url_to_file};
 use rayon::prelude::*;
@@ -69,10 +70,10 @@ pub fn plan(site: &Site) -> Vec<Job> {
             jobs.push(Job::Section(i, k));
         }
     }
-    for (t, tax) in site.taxonomies.iter().enumerate() {
+    for (t, tax) in site.taxonomies().iter().enumerate() {
         jobs.push(Job::TaxonomyList(t));
         for (k, term) in tax.terms.iter().enumerate() {
-            for p in 0..pager_count(term.pages.len(), site.config.paginate_by) {
+            for p in 0..pager_count(term.pages.len(), site.config().paginate_by) {
                 jobs.push(Job::Term(t, k, p));
             }
         }
@@ -81,7 +82,7 @@ pub fn plan(site: &Site) -> Vec<Job> {
     if r_has_search(site) {
         jobs.extend([Job::SearchPage, Job::SearchIndex]);
     }
-    if site.config.feed.enabled {
+    if site.config().feed.enabled {
         jobs.push(Job::Feed);
     }
     jobs.extend(super::marketing::jobs(site).into_iter().map(Job::Marketing));
@@ -89,7 +90,7 @@ pub fn plan(site: &Site) -> Vec<Job> {
 }
 
 fn per_page(site: &Site, section: SectionId) -> usize {
-    site.sections[section].meta.paginate_by.unwrap_or(site.config.paginate_by)
+    site.sections[section].meta.paginate_by.unwrap_or(site.config().paginate_by)
 }
 
 /// The variables a template is given (besides `site`, which the [`super::Renderer`] adds), in
@@ -156,46 +157,90 @@ impl<'a> Work<'a> {
     }
 }
 
-/// An output file with the key of the work that made it.
-#[derive(Debug, Clone)]
-pub struct Keyed {
-    pub key: u64,
+/// What an output file was made from: every part of the site its work read (with the hash
+/// that part had), the renderer, the key of the work, and the file.
+#[derive(Debug)]
+pub struct JobRecord {
+    pub reads: Vec<(Named, u64)>,
+    pub renderer_key: u64,
+    pub work_key: u64,
     pub file: OutFile,
-    /// Rendered in this run (not taken from `previous`).
-    pub fresh: bool,
 }
 
-/// Every output file of `site`. A file whose work has the same key as in `previous` (by output
-/// path) is taken from there without rendering. All template errors come back together.
-pub fn render_site(
-    site: &Site,
-    r: &super::Renderer,
-    previous: &HashMap<String, (u64, OutFile), rustc_hash::FxBuildHasher>,
-) -> Result<Vec<Keyed>, Vec<Diagnostic>> {
+/// Job records by job name (see [`job_key`]).
+pub type Records = HashMap<String, Arc<JobRecord>, rustc_hash::FxBuildHasher>;
+
+/// One job's outcome in a run.
+pub struct Outcome {
+    pub name: String,
+    pub record: Arc<JobRecord>,
+    /// Rendered (or made) in this run rather than taken from the previous record.
+    pub rendered: bool,
+}
+
+/// Every output file of `site`. A job whose previous record still holds (every part of the
+/// site it read has the same hash, and the templates are the same) is not prepared again; a
+/// job prepared again whose work has the same key as before is not rendered again. All
+/// template errors come back together.
+pub fn render_site(site: &Site, r: &super::Renderer, hashes: &ItemHashes, previous: &Records) -> Result<Vec<Outcome>, Vec<Diagnostic>> {
+    let pages = site.pages.unnoted();
+    let sections = site.sections.unnoted();
+    let page_ids: HashMap<&str, usize, rustc_hash::FxBuildHasher> = pages.iter().enumerate().map(|(i, p)| (p.key.as_str(), i)).collect();
+    let section_ids: HashMap<&str, usize, rustc_hash::FxBuildHasher> = sections.iter().enumerate().map(|(i, s)| (s.key.as_str(), i)).collect();
+    let current = |named: &Named| -> Option<u64> {
+        match named {
+            Named::Page(key) => page_ids.get(key.as_str()).map(|&i| hashes.pages[i]),
+            Named::Section(key) => section_ids.get(key.as_str()).map(|&i| hashes.sections[i]),
+            Named::Other(item) => Some(hashes.hash(*item)),
+        }
+    };
     let jobs = plan(site);
-    let results: Vec<Result<Keyed, Diagnostic>> = jobs
+    let results: Vec<Result<Outcome, Diagnostic>> = jobs
         .par_iter()
         .map(|job| {
-            let work = prepare(site, job);
-            let key = work.key(r.key());
-            match previous.get(work.path()) {
-                Some((k, file)) if *k == key => Ok(Keyed { key, file: file.clone(), fresh: false }),
-                _ => work.produce(r).map(|file| Keyed { key, file, fresh: true }),
+            let name = job_key(site, job);
+            let before = previous.get(&name);
+            if let Some(rec) = before {
+                if rec.renderer_key == r.key() && rec.reads.iter().all(|(n, h)| current(n) == Some(*h)) {
+                    return Ok(Outcome { name, record: Arc::clone(rec), rendered: false });
+                }
             }
+            let (work, items) = reads::recording(|| prepare(site, job));
+            let work_key = work.key(r.key());
+            let reads: Vec<(Named, u64)> = items.into_iter().map(|i| (ItemHashes::named(site, i), hashes.hash(i))).collect();
+            let (file, rendered) = match before {
+                Some(rec) if rec.work_key == work_key && rec.file.path == work.path() => (rec.file.clone(), false),
+                _ => (work.produce(r)?, true),
+            };
+            Ok(Outcome { name, record: Arc::new(JobRecord { reads, renderer_key: r.key(), work_key, file }), rendered })
         })
         .collect();
-    let mut files = Vec::with_capacity(results.len());
+    let mut outcomes = Vec::with_capacity(results.len());
     let mut errors = Vec::new();
     for res in results {
         match res {
-            Ok(f) => files.push(f),
+            Ok(o) => outcomes.push(o),
             Err(e) => errors.push(e),
         }
     }
     if errors.is_empty() {
-        Ok(files)
+        Ok(outcomes)
     } else {
         Err(super::group_template_errors(errors))
+    }
+}
+
+/// A stable name for a job across builds (page positions shift when pages come and go).
+pub fn job_key(site: &Site, job: &Job) -> String {
+    let pages = site.pages.unnoted();
+    let sections = site.sections.unnoted();
+    match job {
+        Job::Page(id) => format!("page:{}", pages[*id].key),
+        Job::Section(id, k) => format!("section:{}:{k}", sections[*id].key),
+        Job::TaxonomyList(t) => format!("taxonomy:{t}"),
+        Job::Term(t, k, p) => format!("term:{t}:{k}:{p}"),
+        Job::Alias(id, a) => format!("alias:{}:{a}", pages[*id].key),
+        other => format!("{other:?}"),
     }
 }
 
@@ -242,7 +287,7 @@ impl Common {
 
 /// Variables every page gets: `current_url`, `seo`, `jsonld`, `breadcrumbs` and `banners`.
 pub fn base_vars(site: &Site, mut c: Common) -> Vars<'_> {
-    let cfg = &site.config;
+    let cfg = site.config();
     let mut ctx = Vars::default();
     let full_title = match &c.title {
         Some(t) if c.url != "/" => format!("{t} | {}", cfg.title),
@@ -286,7 +331,7 @@ fn page_description(site: &Site, id: PageId) -> String {
 
 /// What the output file of `job` is made from.
 pub fn prepare<'a>(site: &'a Site, job: &Job) -> Work<'a> {
-    let cfg = &site.config;
+    let cfg = site.config();
     match job {
         Job::Page(id) => {
             let p = &site.pages[*id];
@@ -348,7 +393,7 @@ pub fn prepare<'a>(site: &'a Site, job: &Job) -> Work<'a> {
             let template = if s.is_home() {
                 let featured: Vec<_> = {
                     let mut ids: Vec<PageId> = (0..site.pages.len()).filter(|&i| site.pages[i].meta.featured).collect();
-                    ids.sort_by(|&a, &b| crate::model::by_date_desc(&site.pages, a, b));
+                    ids.sort_by_key(|&i| site.pages[i].date_rank);
                     ids.into_iter().take(6).map(|i| card(site, i)).collect()
                 };
                 let latest: Vec<_> = site.dated_pages().into_iter().take(6).map(|i| card(site, i)).collect();
@@ -362,7 +407,7 @@ pub fn prepare<'a>(site: &'a Site, job: &Job) -> Work<'a> {
             Work::template(template, s.shown.clone(), url_to_file(&current.url), ctx)
         }
         Job::TaxonomyList(t) => {
-            let tax = &site.taxonomies[*t];
+            let tax = &site.taxonomies()[*t];
             let title = title_case(&tax.name);
             let mut c = Common::new(&tax.url, Some(&title));
             c.description = Some(format!("All {} on {}", tax.name, cfg.title));
@@ -378,7 +423,7 @@ pub fn prepare<'a>(site: &'a Site, job: &Job) -> Work<'a> {
             Work::template("taxonomy_list.html", PathBuf::from(crate::config::CONFIG_FILE), url_to_file(&tax.url), ctx)
         }
         Job::Term(t, k, pi) => {
-            let tax = &site.taxonomies[*t];
+            let tax = &site.taxonomies()[*t];
             let term = &tax.terms[*k];
             let current = &pager(&term.url, term.pages.len(), cfg.paginate_by, pi + 1);
             let tax_title = title_case(&tax.name);
@@ -439,7 +484,7 @@ fn sitemap_urls(site: &Site) -> Vec<(String, Option<String>)> {
             urls.push((s.url.clone(), None));
         }
     }
-    for t in &site.taxonomies {
+    for t in site.taxonomies() {
         urls.push((t.url.clone(), None));
         for term in &t.terms {
             urls.push((term.url.clone(), None));

@@ -46,7 +46,7 @@ pub struct PageCard<'a> {
 }
 
 pub fn tag_links<'a>(values: &'a [String], taxonomy: &str, site: &Site) -> Vec<Link<'a>> {
-    if !site.config.taxonomies.iter().any(|t| t == taxonomy) {
+    if !site.config().taxonomies.iter().any(|t| t == taxonomy) {
         return Vec::new();
     }
     values
@@ -109,7 +109,7 @@ pub fn page_view<'a>(site: &'a Site, page: &'a Page) -> PageView<'a> {
         title: &page.title,
         description: page.meta.description.as_deref(),
         url: &page.url,
-        permalink: site.config.permalink(&page.url),
+        permalink: site.config().permalink(&page.url),
         content: Prehashed { text: &page.rendered.html, hash: page.rendered.html_hash },
         summary: &page.rendered.summary_html,
         toc: &page.rendered.toc,
@@ -120,7 +120,7 @@ pub fn page_view<'a>(site: &'a Site, page: &'a Page) -> PageView<'a> {
         date_display: page.date.as_ref().map(display_date),
         updated: page.updated.as_ref().map(iso_date),
         updated_display: page.updated.as_ref().map(display_date),
-        author: page.meta.author.as_deref().or(site.config.author.as_deref()),
+        author: page.meta.author.as_deref().or(site.config().author.as_deref()),
         image: page.meta.image.as_deref(),
         featured: page.meta.featured,
         tags: tag_links(&page.meta.tags, "tags", site),
@@ -193,7 +193,7 @@ pub fn section_view<'a>(site: &'a Site, section: &'a Section, current: &Pager) -
         title: &section.title,
         description: section.meta.description.as_deref(),
         url: &section.url,
-        permalink: site.config.permalink(&current.url),
+        permalink: site.config().permalink(&current.url),
         content: Prehashed { text: &section.rendered.html, hash: section.rendered.html_hash },
         pages: section.pages[current.start..current.end].iter().map(|&id| card(site, id)).collect(),
         subsections: section.subsections.iter().map(|&s| Link { name: &site.sections[s].title, url: site.sections[s].url.clone() }).collect(),

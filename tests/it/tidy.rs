@@ -57,3 +57,63 @@ fn code_is_formatted() {
     }
     assert!(out.status.success(), "run `cargo fmt` (rustfmt.toml holds the settings):\n{}", String::from_utf8_lossy(&out.stdout));
 }
+
+/// The stages in the order imports may flow: a module may use only modules of a lower layer
+/// (load → parse → model → render → output, with the ground floor below everything).
+const LAYERS: &[(&str, u8)] = &[
+    ("text", 0),
+    ("hash", 0),
+    ("diag", 0),
+    ("url", 1),
+    ("yaml", 1),
+    ("fsx", 1),
+    ("config", 2),
+    ("theme_files", 2),
+    ("load", 3),
+    ("parse", 4),
+    ("marketing", 5),
+    ("model", 6),
+    ("render", 7),
+    ("pipeline", 8),
+    ("output", 9),
+    ("check", 9),
+    ("session", 9),
+    ("scaffold", 9),
+    ("serve", 10),
+    ("cli", 11),
+];
+
+fn layer_of(module: &str) -> Option<u8> {
+    LAYERS.iter().find(|(m, _)| *m == module).map(|(_, l)| *l)
+}
+
+#[test]
+fn imports_flow_one_way() {
+    let mut wrong = Vec::new();
+    for path in rust_files(&repo_root().join("src")) {
+        let name = rel(&path);
+        let module = name.trim_start_matches("src/").split(['/', '.']).next().unwrap_or_default().to_string();
+        if module == "lib" || module == "main" {
+            continue;
+        }
+        let Some(own) = layer_of(&module) else {
+            wrong.push(format!("{name}: module `{module}` has no layer in tests/it/tidy.rs LAYERS"));
+            continue;
+        };
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(!text.contains("crate::{"), "{name}: name each module (`use crate::x::…`) so the import check can see it");
+        for (i, _) in text.match_indices("crate::") {
+            let target: String = text[i + 7..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+            if target == module {
+                continue;
+            }
+            match layer_of(&target) {
+                Some(l) if l < own => {}
+                _ => wrong.push(format!("{name} uses crate::{target}, which is not below `{module}`")),
+            }
+        }
+    }
+    wrong.sort();
+    wrong.dedup();
+    assert!(wrong.is_empty(), "imports that run back up the pipeline:\n{}", wrong.join("\n"));
+}

@@ -1,0 +1,166 @@
+//! Recorded reads: while a render job prepares its work, every part of the [`super::Site`] it
+//! looks at is written down here (the site's collections and settings can only be reached
+//! through accessors that call [`note`]). The engine stores what a job read with the hash each
+//! part had, and skips the job next time when every part still has that hash.
+
+use super::{PageId, SectionId};
+use std::cell::RefCell;
+
+/// A part of the site a job can read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Item {
+    Page(PageId),
+    Section(SectionId),
+    /// The list of pages as a whole (iterating, counting).
+    AllPages,
+    AllSections,
+    Taxonomies,
+    Config,
+    Marketing,
+    SearchEntries,
+}
+
+thread_local! {
+    static READS: RefCell<Option<Vec<Item>>> = const { RefCell::new(None) };
+}
+
+/// Notes that `item` was read, when this thread is recording.
+pub fn note(item: Item) {
+    READS.with(|r| {
+        if let Some(v) = r.borrow_mut().as_mut() {
+            v.push(item);
+        }
+    });
+}
+
+/// Runs `f` and returns what it read of the site (sorted, each item once).
+pub fn recording<R>(f: impl FnOnce() -> R) -> (R, Vec<Item>) {
+    let outer = READS.with(|r| r.borrow_mut().replace(Vec::new()));
+    let result = f();
+    let mut items = READS.with(|r| std::mem::replace(&mut *r.borrow_mut(), outer)).unwrap_or_default();
+    items.sort_unstable();
+    items.dedup();
+    (result, items)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_only_inside() {
+        note(Item::Config);
+        let ((), items) = recording(|| {
+            note(Item::Page(3));
+            note(Item::Page(3));
+            note(Item::Marketing);
+        });
+        assert_eq!(items, vec![Item::Page(3), Item::Marketing]);
+        let ((), none) = recording(|| {});
+        assert!(none.is_empty());
+    }
+}
+
+/// The hash of every part of one site that a job can read.
+pub struct ItemHashes {
+    pub pages: Vec<u64>,
+    pub sections: Vec<u64>,
+    pub all_pages: u64,
+    pub all_sections: u64,
+    pub taxonomies: u64,
+    pub config: u64,
+    pub marketing: u64,
+    pub search: u64,
+}
+
+/// A read, named so that it means the same in the next build (pages and sections by content
+/// key: their positions shift when pages come and go).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Named {
+    Page(String),
+    Section(String),
+    Other(Item),
+}
+
+impl ItemHashes {
+    /// Hashes every part of `site`. `config` and `marketing` are the hashes of what the
+    /// configuration and the marketing data were made from.
+    pub fn of(site: &super::Site, config: u64, marketing: u64) -> ItemHashes {
+        use crate::hash::hash_of;
+        use rayon::prelude::*;
+        let pages = site.pages.unnoted();
+        let sections = site.sections.unnoted();
+        let page_key = |id: &usize| pages[*id].key.as_str();
+        let page_hashes: Vec<u64> = pages
+            .par_iter()
+            .map(|p| {
+                hash_of(&(
+                    (&p.key, &p.shown, p.meta_hash, &p.title, p.date, p.updated, &p.url),
+                    p.section.map(|s| &sections[s].key),
+                    p.rendered.hash,
+                    p.related.iter().map(page_key).collect::<Vec<_>>(),
+                    p.previous.as_ref().map(page_key),
+                    p.next.as_ref().map(page_key),
+                    p.date_rank,
+                ))
+            })
+            .collect();
+        let section_hashes: Vec<u64> = sections
+            .iter()
+            .map(|s| {
+                hash_of(&(
+                    (&s.key, &s.shown, &s.dir, s.meta_hash, &s.title, &s.url, s.rendered.hash),
+                    s.pages.iter().map(page_key).collect::<Vec<_>>(),
+                    s.subsections.iter().map(|&i| &sections[i].key).collect::<Vec<_>>(),
+                    s.parent.map(|i| &sections[i].key),
+                ))
+            })
+            .collect();
+        let taxonomies = hash_of(
+            &site
+                .taxonomies
+                .iter()
+                .map(|t| {
+                    (
+                        &t.name,
+                        &t.url,
+                        t.terms.iter().map(|term| (&term.name, &term.slug, &term.url, term.pages.iter().map(page_key).collect::<Vec<_>>())).collect::<Vec<_>>(),
+                    )
+                })
+                .collect::<Vec<_>>(),
+        );
+        let search = hash_of(&site.search_entries.iter().map(|e| crate::hash::hash_bytes(e.json.as_bytes())).collect::<Vec<_>>());
+        ItemHashes {
+            all_pages: hash_of(&page_hashes),
+            all_sections: hash_of(&section_hashes),
+            pages: page_hashes,
+            sections: section_hashes,
+            taxonomies,
+            config,
+            marketing,
+            search,
+        }
+    }
+
+    pub fn hash(&self, item: Item) -> u64 {
+        match item {
+            Item::Page(i) => self.pages[i],
+            Item::Section(i) => self.sections[i],
+            Item::AllPages => self.all_pages,
+            Item::AllSections => self.all_sections,
+            Item::Taxonomies => self.taxonomies,
+            Item::Config => self.config,
+            Item::Marketing => self.marketing,
+            Item::SearchEntries => self.search,
+        }
+    }
+
+    /// `item` named for the next build.
+    pub fn named(site: &super::Site, item: Item) -> Named {
+        match item {
+            Item::Page(i) => Named::Page(site.pages.unnoted()[i].key.clone()),
+            Item::Section(i) => Named::Section(site.sections.unnoted()[i].key.clone()),
+            other => Named::Other(other),
+        }
+    }
+}
