@@ -406,7 +406,7 @@ impl Resolver for Recording<'_> {
 /// Whether every recorded answer is still what the site answers now.
 fn reads_still_hold(reads: &[Read], resolver: &SiteResolver<'_>) -> bool {
     reads.iter().all(|r| match r {
-        Read::Url { content_path, answer } => resolver.url_for(content_path) == *answer,
+        Read::Url { content_path, answer } => resolver.urls.get(content_path.trim_start_matches('/')) == answer.as_ref(),
         Read::Shortcode { call, page_key, answer } => resolver.shortcode(call, page_key) == *answer,
     })
 }
@@ -532,7 +532,7 @@ impl Engine {
         }
         let fm_memo = &memo.front_matter;
         let parse_meta = |(f, h): &(&Arc<SourceFile>, u64), is_section: bool| -> (u64, Result<Meta, Vec<Diagnostic>>, bool) {
-            let input = hash_of(&(h, &f.shown, is_section));
+            let input = hash_of(&(h, f.shown.to_str(), is_section));
             if let Some((k, kept)) = fm_memo.get(&f.rel) {
                 if *k == input {
                     return (input, kept.clone(), false);
@@ -667,7 +667,7 @@ impl Engine {
         let render_body = |key: &str| -> (Arc<Rendered>, Vec<Diagnostic>, Option<MarkdownResult>) {
             let Some((f, h, body_start, body_line_offset)) = bodies.get(key) else { return (Arc::default(), Vec::new(), None) };
             let info = SourceInfo { path: &f.shown, file_text: &f.text, body: &f.text[*body_start..], body_line_offset: *body_line_offset, page_key: &f.rel };
-            let input = hash_of(&(h, &f.shown, body_start, body_line_offset, &f.rel));
+            let input = hash_of(&(h, f.shown.to_str(), body_start, body_line_offset, &f.rel));
             markdown_of(md_memo.get(key), input, &info, &resolver)
         };
         let page_md: Vec<_> = pages.par_iter().map(|p| render_body(&p.key)).collect();
@@ -776,19 +776,14 @@ impl Engine {
         timer.mark("hashes");
         let outcomes = crate::render::site::render_site(&site, &renderer, &hashes, &memo.jobs).map_err(|e| Diagnostics(e).sorted())?;
         timer.mark("render");
+        if timer.enabled {
+            let prepared = outcomes.iter().filter(|o| !memo.jobs.get(&o.name).is_some_and(|old| Arc::ptr_eq(old, &o.record))).count();
+            eprintln!("jobs: {} planned, {prepared} prepared", outcomes.len());
+        }
         let rendered = outcomes.iter().filter(|o| o.rendered).count();
         let mut changed = Vec::new();
         let mut jobs: crate::render::site::Records = HashMap::with_capacity_and_hasher(outcomes.len(), Default::default());
         let mut files: Vec<OutFile> = Vec::with_capacity(outcomes.len());
-        let mut live_paths: std::collections::HashSet<&str> = std::collections::HashSet::with_capacity(outcomes.len());
-        for o in &outcomes {
-            live_paths.insert(&o.record.file.path);
-        }
-        for rec in memo.jobs.values() {
-            if !live_paths.contains(rec.file.path.as_str()) {
-                changed.push(rec.file.path.clone());
-            }
-        }
         for o in outcomes {
             let unchanged = match memo.jobs.get(&o.name) {
                 Some(old) => {
@@ -809,6 +804,8 @@ impl Engine {
             files.push(o.record.file.clone());
             jobs.insert(o.name, o.record);
         }
+        // Jobs that are gone (a deleted page, a shorter list) took their files with them.
+        changed.extend(memo.jobs.iter().filter(|(name, _)| !jobs.contains_key(*name)).map(|(_, rec)| rec.file.path.clone()));
         changed.sort();
         changed.dedup();
         memo.jobs = jobs;

@@ -88,21 +88,19 @@ impl ItemHashes {
     pub fn of(site: &super::Site, config: u64, marketing: u64) -> ItemHashes {
         use crate::hash::hash_of;
         use rayon::prelude::*;
+        use std::hash::{Hash, Hasher};
         let pages = site.pages.unnoted();
         let sections = site.sections.unnoted();
         let page_key = |id: &usize| pages[*id].key.as_str();
         let page_hashes: Vec<u64> = pages
             .par_iter()
             .map(|p| {
-                hash_of(&(
-                    (&p.key, &p.shown, p.meta_hash, &p.title, p.date, p.updated, &p.url),
-                    p.section.map(|s| &sections[s].key),
-                    p.rendered.hash,
-                    p.related.iter().map(page_key).collect::<Vec<_>>(),
-                    p.previous.as_ref().map(page_key),
-                    p.next.as_ref().map(page_key),
-                    p.date_rank,
-                ))
+                let mut h = crate::hash::StableHasher::new();
+                (&p.key, p.shown.to_str(), p.meta_hash, &p.title, p.date, p.updated, &p.url).hash(&mut h);
+                (p.section.map(|s| &sections[s].key), p.rendered.hash, p.date_rank).hash(&mut h);
+                p.related.iter().for_each(|r| page_key(r).hash(&mut h));
+                (p.previous.as_ref().map(page_key), p.next.as_ref().map(page_key)).hash(&mut h);
+                h.finish()
             })
             .collect();
         let section_hashes: Vec<u64> = sections

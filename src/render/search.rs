@@ -29,15 +29,21 @@ fn first_words(s: &str, n: usize) -> String {
 }
 
 /// All that a page's index entry is made from; the engine keeps entries by a hash of this.
-#[derive(Hash)]
 pub struct SearchInput<'a> {
     title: &'a str,
     url: &'a str,
     article: bool,
     description: Option<&'a str>,
-    headings: Vec<&'a str>,
     tags: &'a [String],
-    text: &'a str,
+    /// Headings and the start of the text come from here.
+    rendered: &'a crate::parse::markdown::Rendered,
+}
+
+impl std::hash::Hash for SearchInput<'_> {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        // `rendered.hash` covers every field of the rendering.
+        (self.title, self.url, self.article, self.description, self.tags, self.rendered.hash).hash(h);
+    }
 }
 
 impl<'a> SearchInput<'a> {
@@ -47,23 +53,23 @@ impl<'a> SearchInput<'a> {
             url: &p.url,
             article: p.section.is_some_and(|s| !sections[s].is_home()),
             description: p.meta.description.as_deref(),
-            headings: p.rendered.toc.iter().map(|t| t.title.as_str()).collect(),
             tags: &p.meta.tags,
-            text: &p.rendered.search_text,
+            rendered: &p.rendered,
         }
     }
 }
 
 /// The index entry of one page, as JSON.
 pub fn page_entry(input: &SearchInput<'_>) -> std::sync::Arc<str> {
-    let mut words: Vec<&str> = input.headings.clone();
+    let text = input.rendered.search_text.as_str();
+    let mut words: Vec<&str> = input.rendered.toc.iter().map(|t| t.title.as_str()).collect();
     words.extend(input.tags.iter().map(String::as_str));
-    words.push(input.text);
+    words.push(text);
     let entry = Entry {
         t: input.title,
         u: input.url.to_string(),
         k: if input.article { "Article" } else { "Page" },
-        d: input.description.map(str::to_string).unwrap_or_else(|| first_words(input.text, 30)),
+        d: input.description.map(str::to_string).unwrap_or_else(|| first_words(text, 30)),
         w: words.join(" "),
     };
     std::sync::Arc::from(serde_json::to_string(&entry).unwrap_or_default())
