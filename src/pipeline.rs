@@ -349,7 +349,7 @@ struct Memo {
     marketing: Option<(u64, Marketing, Vec<Diagnostic>)>,
     /// By content key; FAQ answers by `key#index`.
     markdown: HashMap<String, MarkdownResult>,
-    related: Option<(u64, Vec<Vec<model::PageId>>)>,
+    skeleton: Kept<Arc<Skeleton>>,
     search: HashMap<String, (u64, Arc<str>)>,
     /// By job name: what made each output file, and the file.
     jobs: crate::render::site::Records,
@@ -531,18 +531,21 @@ impl Engine {
             }
         }
         let fm_memo = &memo.front_matter;
-        let parse_meta = |(f, h): &(&Arc<SourceFile>, u64), is_section: bool| -> (u64, Result<Meta, Vec<Diagnostic>>, bool) {
-            let input = hash_of(&(h, f.shown.to_str(), is_section));
+        let parse_meta = |(f, _): &(&Arc<SourceFile>, u64), is_section: bool| -> (u64, Result<Meta, Vec<Diagnostic>>, bool) {
+            // Front matter is parsed from the text before the body alone, so a body edit
+            // leaves it (and everything that follows from it) as it was.
+            let head = front_matter::body_of(&f.text).map_or(f.text.as_str(), |(body, _)| &f.text[..f.text.len() - body.len()]);
+            let input = hash_of(&(head, f.shown.to_str(), is_section));
             if let Some((k, kept)) = fm_memo.get(&f.rel) {
                 if *k == input {
                     return (input, kept.clone(), false);
                 }
             }
-            let parsed = front_matter::parse(&f.shown, &f.text, is_section).map(|p| Meta {
+            let parsed = front_matter::parse(&f.shown, head, is_section).map(|p| Meta {
                 meta: Arc::new(p.meta),
                 date: p.date,
                 updated: p.updated,
-                body_start: f.text.len() - p.body.len(),
+                body_start: head.len() - p.body.len(),
                 body_line_offset: p.body_line_offset,
             });
             (input, parsed, true)
@@ -551,30 +554,13 @@ impl Engine {
         let section_meta: Vec<_> = section_files.par_iter().map(|f| parse_meta(f, true)).collect();
         let mut fresh_meta = Vec::new();
         let mut broken: Vec<(String, String)> = Vec::new();
-        let mut pages_src: Vec<PageSource> = Vec::with_capacity(page_meta.len());
-        let mut sections_src: Vec<SectionSource> = Vec::new();
-        // Content key → (file, its text hash, body start, body line offset), for Markdown.
-        let mut bodies: HashMap<String, (&Arc<SourceFile>, u64, usize, usize)> = HashMap::default();
+        // Files that take part as pages or sections: (is section, file, hash of the front matter's input).
+        let mut included: Vec<(bool, &Arc<SourceFile>, u64)> = Vec::with_capacity(page_meta.len() + section_meta.len());
         for (is_section, files, metas) in [(false, &page_files, page_meta), (true, &section_files, section_meta)] {
-            for ((f, h), (input, r, fresh)) in files.iter().zip(metas) {
+            for ((f, _), (input, r, fresh)) in files.iter().zip(metas) {
                 match &r {
                     Ok(m) if m.meta.draft && !opts.drafts && !is_section => {}
-                    Ok(m) => {
-                        bodies.insert(f.rel.clone(), (f, *h, m.body_start, m.body_line_offset));
-                        if is_section {
-                            sections_src.push(SectionSource { key: f.rel.clone(), shown: f.shown.clone(), meta: Arc::clone(&m.meta), meta_hash: input });
-                        } else {
-                            pages_src.push(PageSource {
-                                key: f.rel.clone(),
-                                shown: f.shown.clone(),
-                                url: page_url(&f.rel, m.meta.slug.as_deref()),
-                                meta: Arc::clone(&m.meta),
-                                meta_hash: input,
-                                date: m.date,
-                                updated: m.updated,
-                            });
-                        }
-                    }
+                    Ok(_) => included.push((is_section, f, input)),
                     Err(e) => {
                         errors.extend(e.iter().cloned());
                         let url = if is_section { section_url(parent_dir(&f.rel)) } else { page_url(&f.rel, None) };
@@ -607,19 +593,57 @@ impl Engine {
         let mut marketing_data = loaded_marketing.clone();
         timer.mark("marketing");
 
-        // URLs, and two sources on one URL.
-        let mut claim_errors = Vec::new();
-        let claimed = assemble::claim_urls(pages_src, sections_src, marketing::owns_section, marketing_data.urls(), broken.clone(), &mut claim_errors);
-        errors.extend(claim_errors);
-        let (mut pages, mut sections, urls) = (claimed.pages, claimed.sections, claimed.urls);
-        timer.mark("urls");
+        // The skeleton: URLs (and two sources on one URL), the section tree, order, previous/next,
+        // related pages and taxonomies. All of it follows from the front matter, so it is kept
+        // under the hashes of what each front matter was parsed from.
+        let marketing_urls = marketing_data.urls();
+        let skeleton_input = hash_of(&(
+            included.iter().map(|(is_section, f, input)| (*is_section, &f.rel, *input)).collect::<Vec<_>>(),
+            &broken,
+            &marketing_urls,
+            &config.taxonomies,
+        ));
+        if memo.skeleton.as_ref().is_none_or(|(k, _)| *k != skeleton_input) {
+            let mut pages_src = Vec::new();
+            let mut sections_src = Vec::new();
+            for (is_section, f, input) in &included {
+                let Some((_, Ok(m))) = memo.front_matter.get(&f.rel) else { continue };
+                if *is_section {
+                    sections_src.push(SectionSource { key: f.rel.clone(), shown: f.shown.clone(), meta: Arc::clone(&m.meta), meta_hash: *input });
+                } else {
+                    pages_src.push(PageSource {
+                        key: f.rel.clone(),
+                        shown: f.shown.clone(),
+                        url: page_url(&f.rel, m.meta.slug.as_deref()),
+                        meta: Arc::clone(&m.meta),
+                        meta_hash: *input,
+                        date: m.date,
+                        updated: m.updated,
+                    });
+                }
+            }
+            memo.skeleton = Some((skeleton_input, Arc::new(skeleton(pages_src, sections_src, marketing_urls, broken.clone(), &config.taxonomies))));
+        }
+        let Some((_, skeleton)) = memo.skeleton.as_ref() else { return Err(errors.sorted()) };
+        let skeleton = Arc::clone(skeleton);
+        errors.extend(skeleton.errors.iter().cloned());
+        let urls = &skeleton.urls;
+        let (mut pages, mut sections) = rayon::join(|| skeleton.pages.clone(), || skeleton.sections.clone());
+        timer.mark("skeleton");
+        // Where each page's Markdown starts in its file.
+        let fm_memo_after = &memo.front_matter;
+        let body_of = |key: &str| -> Option<(&Arc<SourceFile>, u64, usize, usize)> {
+            let Some(ContentEntry::Text(f, h)) = sources.content.get(key) else { return None };
+            let Some((_, Ok(m))) = fm_memo_after.get(key) else { return None };
+            Some((f, *h, m.body_start, m.body_line_offset))
+        };
         let Some(renderer) = renderer else {
             return Err(errors.sorted());
         };
         // A `template:` that does not exist is reported at its line, before anything renders.
         for (key, shown, meta) in pages.iter().map(|p| (&p.key, &p.shown, &p.meta)).chain(sections.iter().map(|s| (&s.key, &s.shown, &s.meta))) {
             if let Some(t) = meta.template.as_deref().filter(|t| !renderer.has_template(t)) {
-                let text = bodies.get(key).map_or("", |(f, ..)| f.text.as_str());
+                let text = body_of(key).map_or("", |(f, ..)| f.text.as_str());
                 let (line, col) = crate::yaml::key_position(text, "template").unwrap_or((1, 1));
                 errors.push(Diagnostic::at(shown, text, line, col, format!("template `{t}` not found")).with_help(renderer.missing_template_help(t)));
             }
@@ -629,7 +653,7 @@ impl Engine {
         let md_memo = &memo.markdown;
         let mut fresh_md: Vec<(String, MarkdownResult)> = Vec::new();
         {
-            let pre = SiteResolver { urls: &urls, renderer: &renderer, marketing: loaded_marketing };
+            let pre = SiteResolver { urls, renderer: &renderer, marketing: loaded_marketing };
             let answers: Vec<(usize, usize, String)> = marketing_data
                 .topics
                 .iter()
@@ -663,10 +687,10 @@ impl Engine {
         timer.mark("answers");
 
         // Pages and sections, in parallel.
-        let resolver = SiteResolver { urls: &urls, renderer: &renderer, marketing: &marketing_data };
+        let resolver = SiteResolver { urls, renderer: &renderer, marketing: &marketing_data };
         let render_body = |key: &str| -> (Arc<Rendered>, Vec<Diagnostic>, Option<MarkdownResult>) {
-            let Some((f, h, body_start, body_line_offset)) = bodies.get(key) else { return (Arc::default(), Vec::new(), None) };
-            let info = SourceInfo { path: &f.shown, file_text: &f.text, body: &f.text[*body_start..], body_line_offset: *body_line_offset, page_key: &f.rel };
+            let Some((f, h, body_start, body_line_offset)) = body_of(key) else { return (Arc::default(), Vec::new(), None) };
+            let info = SourceInfo { path: &f.shown, file_text: &f.text, body: &f.text[body_start..], body_line_offset, page_key: &f.rel };
             let input = hash_of(&(h, f.shown.to_str(), body_start, body_line_offset, &f.rel));
             markdown_of(md_memo.get(key), input, &info, &resolver)
         };
@@ -720,7 +744,7 @@ impl Engine {
         for d in errors.0.iter_mut().skip(before) {
             if let (Some(line), None) = (d.line, &d.snippet) {
                 let rel = d.path.strip_prefix(load::CONTENT_DIR).ok().map(|p| p.to_string_lossy().replace('\\', "/"));
-                if let Some((f, ..)) = rel.and_then(|r| bodies.get(&r)) {
+                if let Some((f, ..)) = rel.and_then(|r| body_of(&r)) {
                     d.snippet = f.text.lines().nth(line - 1).map(str::to_string);
                 }
             }
@@ -730,19 +754,7 @@ impl Engine {
         }
         timer.mark("anchors");
 
-        // Relations.
-        assemble::link_pages(&mut pages, &mut sections);
-        let related_input = model::RelatedInput::of(&pages);
-        let related_key = hash_of(&related_input);
-        if memo.related.as_ref().is_none_or(|(k, _)| *k != related_key) {
-            memo.related = Some((related_key, model::related_by_tags(&related_input, 3)));
-        }
-        drop(related_input);
-        if let Some((_, related)) = &memo.related {
-            assemble::set_related(&mut pages, related);
-        }
-        timer.mark("relations");
-        let taxonomies = model::build_taxonomies(&pages, &config.taxonomies);
+        let taxonomies = skeleton.taxonomies.clone();
         let search_memo = &memo.search;
         let search_entries: Vec<(model::SearchEntry, Option<u64>)> = pages
             .par_iter()
@@ -838,6 +850,36 @@ impl Engine {
         timer.report();
         Ok(Built { site, files, assets, stats, warnings, rendered, changed })
     }
+}
+
+/// What follows from the front matter alone (see [`skeleton`]).
+struct Skeleton {
+    /// Not yet rendered: `rendered` is empty.
+    pages: Vec<Page>,
+    sections: Vec<Section>,
+    urls: HashMap<String, String>,
+    taxonomies: Vec<model::Taxonomy>,
+    /// Two sources on one URL.
+    errors: Vec<Diagnostic>,
+}
+
+/// Claims URLs, links pages into sections in order with previous/next, finds related pages and
+/// builds the taxonomies. A pure function of its arguments.
+fn skeleton(
+    pages: Vec<PageSource>,
+    sections: Vec<SectionSource>,
+    marketing_urls: Vec<(String, String)>,
+    broken: Vec<(String, String)>,
+    taxonomies: &[String],
+) -> Skeleton {
+    let mut errors = Vec::new();
+    let claimed = assemble::claim_urls(pages, sections, marketing::owns_section, marketing_urls, broken, &mut errors);
+    let (mut pages, mut sections) = (claimed.pages, claimed.sections);
+    assemble::link_pages(&mut pages, &mut sections);
+    let related = model::related_by_tags(&model::RelatedInput::of(&pages), 3);
+    assemble::set_related(&mut pages, &related);
+    let taxonomies = model::build_taxonomies(&pages, taxonomies);
+    Skeleton { pages, sections, urls: claimed.urls, taxonomies, errors }
 }
 
 /// Drops cache entries whose files are gone. A cache never holds more entries than there are
