@@ -332,6 +332,8 @@ enum Read {
 /// A Markdown rendering, the hash of the text it was given, and every answer it read.
 struct MarkdownResult {
     input: u64,
+    /// The resolver's `env` when this was made: while it is the same, so is every answer.
+    env: u64,
     reads: Vec<Read>,
     rendered: Arc<Rendered>,
     errors: Vec<Diagnostic>,
@@ -369,6 +371,9 @@ struct SiteResolver<'a> {
     urls: &'a HashMap<String, String>,
     renderer: &'a Renderer,
     marketing: &'a Marketing,
+    /// A hash of what `urls`, `renderer` and `marketing` were made from: the resolver is a
+    /// pure function of them, so an equal `env` means equal answers to every question.
+    env: u64,
 }
 
 impl Resolver for SiteResolver<'_> {
@@ -420,7 +425,7 @@ fn markdown_of(
     resolver: &SiteResolver<'_>,
 ) -> (Arc<Rendered>, Vec<Diagnostic>, Option<MarkdownResult>) {
     if let Some(k) = kept {
-        if k.input == input && reads_still_hold(&k.reads, resolver) {
+        if k.input == input && (k.env == resolver.env || reads_still_hold(&k.reads, resolver)) {
             return (Arc::clone(&k.rendered), k.errors.clone(), None);
         }
     }
@@ -428,7 +433,7 @@ fn markdown_of(
     let (rendered, errors) = markdown::render(info, &recording);
     let rendered = Arc::new(rendered);
     let reads = recording.reads.into_inner().unwrap_or_default();
-    (Arc::clone(&rendered), errors.clone(), Some(MarkdownResult { input, reads, rendered, errors }))
+    (Arc::clone(&rendered), errors.clone(), Some(MarkdownResult { input, env: resolver.env, reads, rendered, errors }))
 }
 
 /// How a content file takes part in the site.
@@ -653,7 +658,7 @@ impl Engine {
         let md_memo = &memo.markdown;
         let mut fresh_md: Vec<(String, MarkdownResult)> = Vec::new();
         {
-            let pre = SiteResolver { urls, renderer: &renderer, marketing: loaded_marketing };
+            let pre = SiteResolver { urls, renderer: &renderer, marketing: loaded_marketing, env: hash_of(&(skeleton_input, renderer.key(), marketing_input)) };
             let answers: Vec<(usize, usize, String)> = marketing_data
                 .topics
                 .iter()
@@ -687,7 +692,11 @@ impl Engine {
         timer.mark("answers");
 
         // Pages and sections, in parallel.
-        let resolver = SiteResolver { urls, renderer: &renderer, marketing: &marketing_data };
+        let marketing_hash = hash_of(&(
+            marketing_input,
+            marketing_data.topics.iter().flat_map(|t| t.questions.iter().map(|q| crate::hash::hash_bytes(q.answer.as_bytes()))).collect::<Vec<_>>(),
+        ));
+        let resolver = SiteResolver { urls, renderer: &renderer, marketing: &marketing_data, env: hash_of(&(skeleton_input, renderer.key(), marketing_hash)) };
         let render_body = |key: &str| -> (Arc<Rendered>, Vec<Diagnostic>, Option<MarkdownResult>) {
             let Some((f, h, body_start, body_line_offset)) = body_of(key) else { return (Arc::default(), Vec::new(), None) };
             let info = SourceInfo { path: &f.shown, file_text: &f.text, body: &f.text[body_start..], body_line_offset, page_key: &f.rel };
@@ -775,10 +784,6 @@ impl Engine {
             entries.push(e);
         }
         prune(&mut memo.search, pages.len(), || pages.iter().map(|p| p.key.as_str()));
-        let marketing_hash = hash_of(&(
-            marketing_input,
-            marketing_data.topics.iter().flat_map(|t| t.questions.iter().map(|q| crate::hash::hash_bytes(q.answer.as_bytes()))).collect::<Vec<_>>(),
-        ));
         let site = Arc::new(Site::new(config, pages, sections, taxonomies, marketing_data, entries));
         timer.mark("model");
 

@@ -74,11 +74,11 @@ pub struct ItemHashes {
 }
 
 /// A read, named so that it means the same in the next build (pages and sections by content
-/// key: their positions shift when pages come and go).
+/// key: their positions shift when pages come and go; the position it had is kept as a hint).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Named {
-    Page(String),
-    Section(String),
+    Page(String, usize),
+    Section(String, usize),
     Other(Item),
 }
 
@@ -156,8 +156,8 @@ impl ItemHashes {
     /// `item` named for the next build.
     pub fn named(site: &super::Site, item: Item) -> Named {
         match item {
-            Item::Page(i) => Named::Page(site.pages.unnoted()[i].key.clone()),
-            Item::Section(i) => Named::Section(site.sections.unnoted()[i].key.clone()),
+            Item::Page(i) => Named::Page(site.pages.unnoted()[i].key.clone(), i),
+            Item::Section(i) => Named::Section(site.sections.unnoted()[i].key.clone(), i),
             other => Named::Other(other),
         }
     }

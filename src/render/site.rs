@@ -185,12 +185,22 @@ pub struct Outcome {
 pub fn render_site(site: &Site, r: &super::Renderer, hashes: &ItemHashes, previous: &Records) -> Result<Vec<Outcome>, Vec<Diagnostic>> {
     let pages = site.pages.unnoted();
     let sections = site.sections.unnoted();
-    let page_ids: HashMap<&str, usize, rustc_hash::FxBuildHasher> = pages.iter().enumerate().map(|(i, p)| (p.key.as_str(), i)).collect();
-    let section_ids: HashMap<&str, usize, rustc_hash::FxBuildHasher> = sections.iter().enumerate().map(|(i, s)| (s.key.as_str(), i)).collect();
+    // Looked up by key only when a page or section moved since the job was recorded.
+    let page_ids: std::sync::OnceLock<HashMap<&str, usize, rustc_hash::FxBuildHasher>> = std::sync::OnceLock::new();
+    let section_ids: std::sync::OnceLock<HashMap<&str, usize, rustc_hash::FxBuildHasher>> = std::sync::OnceLock::new();
     let current = |named: &Named| -> Option<u64> {
         match named {
-            Named::Page(key) => page_ids.get(key.as_str()).map(|&i| hashes.pages[i]),
-            Named::Section(key) => section_ids.get(key.as_str()).map(|&i| hashes.sections[i]),
+            Named::Page(key, hint) => match pages.get(*hint) {
+                Some(p) if p.key == *key => Some(hashes.pages[*hint]),
+                _ => page_ids.get_or_init(|| pages.iter().enumerate().map(|(i, p)| (p.key.as_str(), i)).collect()).get(key.as_str()).map(|&i| hashes.pages[i]),
+            },
+            Named::Section(key, hint) => match sections.get(*hint) {
+                Some(s) if s.key == *key => Some(hashes.sections[*hint]),
+                _ => section_ids
+                    .get_or_init(|| sections.iter().enumerate().map(|(i, s)| (s.key.as_str(), i)).collect())
+                    .get(key.as_str())
+                    .map(|&i| hashes.sections[i]),
+            },
             Named::Other(item) => Some(hashes.hash(*item)),
         }
     };
