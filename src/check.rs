@@ -1,8 +1,9 @@
 //! `folio check`: everything a build validates, plus checks on the finished site that a build
-//! does not fail on: links inside the generated HTML that lead nowhere, `#anchors` that do not
-//! exist on their page, and images without alt text.
+//! does not fail on: links inside the generated HTML that lead nowhere and `#anchors` that do
+//! not exist on their page (errors: check fails), and the build's warnings (images without alt
+//! text), which are reported but do not fail check on their own.
 
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{Diagnostic, Diagnostics, Kind};
 use crate::pipeline::Built;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -64,9 +65,13 @@ pub fn check(built: &Built) -> Diagnostics {
             let shown = PathBuf::from(format!("public/{}", f.path));
             if !exists {
                 if reported.insert(url.clone()) {
-                    problems.push(Diagnostic::file(&shown, format!("broken internal link: `{url}` leads to no page or file")).with_help(
-                        "fix the link in the page's Markdown or the template; in Markdown, prefer `@/path/to/file.md` links, which the build checks",
-                    ));
+                    problems.push(
+                        Diagnostic::file(&shown, format!("broken internal link: `{url}` leads to no page or file"))
+                            .with_help(
+                                "fix the link in the page's Markdown or the template; in Markdown, prefer `@/path/to/file.md` links, which the build checks",
+                            )
+                            .kind(Kind::Link),
+                    );
                 }
                 continue;
             }
@@ -76,7 +81,8 @@ pub fn check(built: &Built) -> Diagnostics {
                     if !target_ids.contains(frag.as_str()) && reported.insert(url.clone()) {
                         problems.push(
                             Diagnostic::file(&shown, format!("link `{url}`: no element with id `{frag}` on that page"))
-                                .with_help("link to a heading that exists, or remove the `#…` part"),
+                                .with_help("link to a heading that exists, or remove the `#…` part")
+                                .kind(Kind::Link),
                         );
                     }
                 }

@@ -1,5 +1,6 @@
-//! Command-line interface: clap definitions and the dispatch to each command. Errors are printed
-//! here; `run` returns the exit code (1 for content or template errors).
+//! Command-line interface: clap definitions and the dispatch to each command. Errors and
+//! warnings are printed here; `run` returns the exit code (1 for content or template errors;
+//! warnings alone do not fail a command).
 
 use crate::pipeline::{self, BuildOptions};
 use clap::{Parser, Subcommand};
@@ -94,7 +95,8 @@ pub enum NewKind {
     Faq { topic: String },
 }
 
-fn print_errors(d: &crate::diag::Diagnostics) {
+/// Every diagnostic, then how many errors and warnings there were, on stderr.
+fn print_diagnostics(d: &crate::diag::Diagnostics) {
     eprintln!("{d}");
 }
 
@@ -105,9 +107,12 @@ pub fn run(cli: Cli) -> Result<(), u8> {
             let output = output.unwrap_or_else(|| root.join("public"));
             let opts = BuildOptions { root: root.clone(), base_url, drafts, ..BuildOptions::default() };
             let mut built = pipeline::build(&opts).map_err(|d| {
-                print_errors(&d);
+                print_diagnostics(&d);
                 1u8
             })?;
+            if !built.warnings.is_empty() {
+                print_diagnostics(&crate::diag::Diagnostics(built.warnings.clone()).sorted());
+            }
             let written = crate::output::write(&built, &output, &root).map_err(|d| {
                 eprintln!("{d}");
                 1u8
@@ -131,13 +136,18 @@ pub fn run(cli: Cli) -> Result<(), u8> {
                     if problems.is_empty() {
                         println!("No problems found: {}", built.stats);
                         Ok(())
+                    } else if problems.errors() == 0 {
+                        print_diagnostics(&problems);
+                        let n = problems.warnings();
+                        println!("No errors found ({n} warning{}): {}", if n == 1 { "" } else { "s" }, built.stats);
+                        Ok(())
                     } else {
-                        print_errors(&problems);
+                        print_diagnostics(&problems);
                         Err(1)
                     }
                 }
                 Err(d) => {
-                    print_errors(&d);
+                    print_diagnostics(&d);
                     Err(1)
                 }
             }

@@ -1,7 +1,7 @@
 //! `site.yaml`: the site's configuration. Deserialized strictly (unknown keys are errors with a
 //! "did you mean" hint) and then validated into the options the pipeline uses.
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Kind};
 use crate::yaml;
 use serde::Deserialize;
 use std::path::Path;
@@ -160,9 +160,9 @@ fn default_disclosure() -> String {
 impl SiteConfig {
     /// Parses and validates `site.yaml` text. All problems come back together.
     pub fn parse(path: &Path, text: &str) -> Result<SiteConfig, Vec<Diagnostic>> {
-        let src = yaml::Source::file(path, text);
-        let (config, mut errors) = yaml::parse_collecting::<SiteConfig>(text, src);
-        let Some(mut config) = config else { return Err(errors) };
+        let src = yaml::Source::file(Kind::Config, path, text);
+        let yaml::Collected { value, mut errors, .. } = yaml::parse_collecting::<SiteConfig>(text, src);
+        let Some(mut config) = value else { return Err(errors) };
         config.base_url = config.base_url.trim_end_matches('/').to_string();
         if !(config.base_url.starts_with("http://") || config.base_url.starts_with("https://")) {
             errors.push(
@@ -218,6 +218,13 @@ mod tests {
         let errs = SiteConfig::parse(Path::new("site.yaml"), "title: T\npaginat_by: 3\n").unwrap_err();
         assert_eq!(errs[0].line, Some(2));
         assert!(errs[0].help.as_deref().unwrap().contains("`paginate_by`"));
+    }
+
+    #[test]
+    fn problems_are_about_the_config() {
+        let errs = SiteConfig::parse(Path::new("site.yaml"), "title: T\npaginat_by: 3\nbase_url: ftp://x\n").unwrap_err();
+        assert_eq!(errs.len(), 2, "{errs:?}");
+        assert!(errs.iter().all(|e| e.kind == Kind::Config && e.is_error()), "{errs:?}");
     }
 
     #[test]

@@ -1,12 +1,67 @@
 //! Diagnostics: every problem a build finds, with the file, line and column it points at,
 //! what is wrong and what to do about it. Stages collect these instead of stopping at the first
-//! one, so a single build run reports everything (see ARCHITECTURE.md, invariant 2).
+//! one, so a single build run reports everything (see ARCHITECTURE.md, invariant 2). Each one
+//! says what it is about ([`Kind`]) and whether it stops a build ([`Severity`]): code that
+//! needs to tell diagnostics apart looks at these, never at the message text.
 
+use serde::Serialize;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+/// What a problem is about. Tools read it (serve's `/__folio/status` JSON); folio itself uses it
+/// where it needs to tell problems apart, instead of looking at message text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// `site.yaml`: its YAML, unknown keys, invalid values, a theme it names that is missing;
+    /// running folio outside a site.
+    Config,
+    /// A file that could not be read: I/O errors, size limits, text that is not UTF-8, a
+    /// symbolic link that may not be followed.
+    Read,
+    /// A file under `content/` in a place folio has no use for (a YAML file outside
+    /// `faq/`, `pricing/` and `banners.yaml`).
+    Content,
+    /// Front matter (of a page, a section or an FAQ topic written in Markdown): missing or
+    /// unclosed, its YAML, keys and values.
+    FrontMatter,
+    /// Links: `@/` links and their `#anchors` in Markdown, and (in `folio check`) links in the
+    /// finished pages that lead nowhere.
+    Link,
+    /// Shortcodes in Markdown: their syntax, unknown names, arguments, and failures while
+    /// rendering one.
+    Shortcode,
+    /// Templates: syntax errors, a template that does not exist, failures while rendering.
+    Template,
+    /// FAQ topics, pricing groups and banners (`content/faq/`, `content/pricing/`,
+    /// `content/banners.yaml`).
+    Marketing,
+    /// Two sources that would be written to the same URL.
+    Url,
+    /// Pages some readers cannot use: an image without alt text.
+    Accessibility,
+    /// Writing files: the output folder (refused or not writable), files `folio new` and
+    /// `folio init` create.
+    Output,
+    /// Not classified: what the constructors give until [`Diagnostic::kind`] sets a kind.
+    /// Every diagnostic folio reports sets one.
+    #[default]
+    Other,
+}
+
+/// Whether a problem stops a build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// Nothing is written while there is one.
+    #[default]
+    Error,
+    /// Reported, but the build goes on (an image without alt text).
+    Warning,
+}
+
 /// One problem found in the user's files.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Diagnostic {
     /// Path relative to the site root where possible (what the user sees in their editor).
     pub path: PathBuf,
@@ -18,18 +73,29 @@ pub struct Diagnostic {
     pub help: Option<String>,
     /// The offending source line, shown under the location with a caret.
     pub snippet: Option<String>,
+    pub kind: Kind,
+    pub severity: Severity,
 }
 
 impl Diagnostic {
     /// A problem with a whole file (no position).
     pub fn file(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
-        Diagnostic { path: path.into(), line: None, col: None, message: message.into(), help: None, snippet: None }
+        Diagnostic {
+            path: path.into(),
+            line: None,
+            col: None,
+            message: message.into(),
+            help: None,
+            snippet: None,
+            kind: Kind::default(),
+            severity: Severity::default(),
+        }
     }
 
     /// A problem at `line`:`col` (1-based) of `source`, the full text of the file.
     pub fn at(path: impl Into<PathBuf>, source: &str, line: usize, col: usize, message: impl Into<String>) -> Self {
         let snippet = source.lines().nth(line.saturating_sub(1)).map(|l| l.to_string());
-        Diagnostic { path: path.into(), line: Some(line.max(1)), col: Some(col.max(1)), message: message.into(), help: None, snippet }
+        Diagnostic { line: Some(line.max(1)), col: Some(col.max(1)), snippet, ..Self::file(path, message) }
     }
 
     /// A problem at byte `offset` of `source`.
@@ -41,6 +107,22 @@ impl Diagnostic {
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
+    }
+
+    /// The same problem, saying what it is about.
+    pub fn kind(mut self, kind: Kind) -> Self {
+        self.kind = kind;
+        self
+    }
+
+    /// The same problem as a warning: reported, but it does not stop a build.
+    pub fn warning(mut self) -> Self {
+        self.severity = Severity::Warning;
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
     }
 
     /// `path:line:col` as editors and terminals understand it.
@@ -56,7 +138,11 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "error: {}", self.message)?;
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        writeln!(f, "{label}: {}", self.message)?;
         writeln!(f, "  --> {}", self.location())?;
         if let (Some(line), Some(snippet)) = (self.line, &self.snippet) {
             let number = line.to_string();
@@ -105,6 +191,14 @@ impl Diagnostics {
     pub fn len(&self) -> usize {
         self.0.len()
     }
+    /// How many stop a build.
+    pub fn errors(&self) -> usize {
+        self.0.iter().filter(|d| d.is_error()).count()
+    }
+    /// How many are warnings only.
+    pub fn warnings(&self) -> usize {
+        self.0.len() - self.errors()
+    }
     /// Sorted by file and position, duplicates removed, so output is stable between runs.
     pub fn sorted(mut self) -> Self {
         self.0.sort_by(|a, b| (&a.path, a.line, a.col, &a.message).cmp(&(&b.path, b.line, b.col, &b.message)));
@@ -118,8 +212,13 @@ impl fmt::Display for Diagnostics {
         for d in &self.0 {
             writeln!(f, "{d}")?;
         }
-        let n = self.0.len();
-        write!(f, "{n} error{} found; nothing was written.", if n == 1 { "" } else { "s" })
+        let plural = |n: usize| if n == 1 { "" } else { "s" };
+        let (errors, warnings) = (self.errors(), self.warnings());
+        match (errors, warnings) {
+            (0, 1..) => write!(f, "{warnings} warning{} found.", plural(warnings)),
+            (_, 0) => write!(f, "{errors} error{} found; nothing was written.", plural(errors)),
+            _ => write!(f, "{errors} error{}, {warnings} warning{} found; nothing was written.", plural(errors), plural(warnings)),
+        }
     }
 }
 
@@ -150,6 +249,33 @@ mod tests {
             d.to_string(),
             "error: unknown front matter key `tittle`\n  --> content/a.md:2:1\n  |\n2 | tittle: Hi\n  | ^\n  = help: did you mean `title`?\n"
         );
+    }
+
+    #[test]
+    fn warnings_print_as_warnings() {
+        let src = "---\ntitle: A\n---\n![](/a.png)\n";
+        let d = Diagnostic::at("content/a.md", src, 4, 1, "image `/a.png` has no alt text").kind(Kind::Accessibility).warning();
+        assert_eq!((d.kind, d.severity, d.is_error()), (Kind::Accessibility, Severity::Warning, false));
+        assert_eq!(d.to_string(), "warning: image `/a.png` has no alt text\n  --> content/a.md:4:1\n  |\n4 | ![](/a.png)\n  | ^\n");
+    }
+
+    #[test]
+    fn constructors_default_to_an_error() {
+        let d = Diagnostic::file("site.yaml", "x");
+        assert_eq!((d.kind, d.severity), (Kind::Other, Severity::Error));
+        assert!(d.to_string().starts_with("error: x\n"));
+    }
+
+    #[test]
+    fn summary_counts_errors_and_warnings_apart() {
+        let e = |m: &str| Diagnostic::file("a.md", m);
+        let w = |m: &str| Diagnostic::file("a.md", m).warning();
+        let summary = |ds: Vec<Diagnostic>| Diagnostics(ds).to_string().lines().last().unwrap_or("").to_string();
+        assert_eq!(summary(vec![e("a"), e("b"), w("c")]), "2 errors, 1 warning found; nothing was written.");
+        assert_eq!(summary(vec![e("a"), w("b"), w("c")]), "1 error, 2 warnings found; nothing was written.");
+        assert_eq!(summary(vec![e("a")]), "1 error found; nothing was written.");
+        assert_eq!(summary(vec![w("a")]), "1 warning found.");
+        assert_eq!(summary(vec![w("a"), w("b")]), "2 warnings found.");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! File-system wrappers. Every I/O error names its path, and output is swapped in atomically:
 //! a failed build never leaves a half-written output folder (ARCHITECTURE.md, invariant 3).
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Kind};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -15,20 +15,25 @@ pub fn read_text(path: &Path, root: &Path) -> Result<String, Diagnostic> {
     let meta = fs::metadata(path).map_err(|e| io_diag(&shown, "read", &e))?;
     if meta.len() > MAX_SOURCE_BYTES {
         return Err(Diagnostic::file(&shown, format!("file is {} bytes, over the limit of {MAX_SOURCE_BYTES} bytes", meta.len()))
-            .with_help("split it into smaller files, or move large assets to static/"));
+            .with_help("split it into smaller files, or move large assets to static/")
+            .kind(Kind::Read));
     }
     let bytes = fs::read(path).map_err(|e| io_diag(&shown, "read", &e))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
         let valid = String::from_utf8_lossy(&e.as_bytes()[..offset]).into_owned();
-        Diagnostic::at_offset(&shown, &valid, offset, "file is not valid UTF-8 text").with_help("save the file with UTF-8 encoding in your editor")
+        Diagnostic::at_offset(&shown, &valid, offset, "file is not valid UTF-8 text")
+            .with_help("save the file with UTF-8 encoding in your editor")
+            .kind(Kind::Read)
     })?;
     // Normalise Windows line endings once so every later position is consistent.
     Ok(if text.contains('\r') { text.replace("\r\n", "\n") } else { text })
 }
 
+/// A file that could not be read or written (`op`); a [`Kind::Read`] problem unless the caller
+/// says otherwise.
 pub fn io_diag(path: &Path, op: &str, e: &io::Error) -> Diagnostic {
-    Diagnostic::file(path, format!("could not {op} file: {e}")).with_help("check that the path exists and that you have permission to use it")
+    Diagnostic::file(path, format!("could not {op} file: {e}")).with_help("check that the path exists and that you have permission to use it").kind(Kind::Read)
 }
 
 /// Output goes to `<target>` by way of a sibling staging folder.

@@ -1,7 +1,7 @@
 //! Loading: walks `content/`, the theme and `static/` into memory. The only stage of a build
 //! that reads the file system; everything after it works on the [`SourceTree`].
 
-use crate::diag::{relative, Diagnostic};
+use crate::diag::{relative, Diagnostic, Kind};
 use crate::fsx;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -82,7 +82,7 @@ fn walk(base: &Path, start: &Path, root: &Path) -> (Vec<Walked>, Vec<(PathBuf, D
             Ok(e) => e,
             Err(e) => {
                 let p = e.path().map(Path::to_path_buf).unwrap_or_else(|| start.to_path_buf());
-                errors.push((p.clone(), Diagnostic::file(relative(&p, root), format!("could not read: {e}"))));
+                errors.push((p.clone(), Diagnostic::file(relative(&p, root), format!("could not read: {e}")).kind(Kind::Read)));
                 continue;
             }
         };
@@ -95,7 +95,8 @@ fn walk(base: &Path, start: &Path, root: &Path) -> (Vec<Walked>, Vec<(PathBuf, D
                     errors.push((
                         path.to_path_buf(),
                         Diagnostic::file(relative(path, root), "symbolic link points outside the site folder")
-                            .with_help("copy the file into the site instead of linking to it"),
+                            .with_help("copy the file into the site instead of linking to it")
+                            .kind(Kind::Read),
                     ));
                     continue;
                 }
@@ -184,6 +185,7 @@ pub fn theme_problem(root: &Path, theme: &str) -> Option<Diagnostic> {
     (!theme_root.is_dir()).then(|| {
         Diagnostic::file(relative(&theme_root, root), format!("theme `{theme}` not found"))
             .with_help(format!("create {}/ or set `theme:` in site.yaml to an installed theme", relative(&theme_root, root).display()))
+            .kind(Kind::Config)
     })
 }
 

@@ -8,7 +8,7 @@
 //!   time, which keeps `rsync` and CDN uploads small, and a rebuild does not pay for deleting
 //!   and recreating thousands of folders.
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Kind};
 use crate::fsx::Staging;
 use crate::pipeline::Built;
 use rayon::prelude::*;
@@ -60,7 +60,9 @@ fn absolute(path: &Path) -> PathBuf {
 pub fn check_target(target: &Path, root: &Path) -> Result<(), Diagnostic> {
     let t = absolute(target);
     let r = absolute(root);
-    let refuse = |why: String| Err(Diagnostic::file(target, why).with_help("choose an output folder of its own, e.g. `--output public` (the default)"));
+    let refuse = |why: String| {
+        Err(Diagnostic::file(target, why).with_help("choose an output folder of its own, e.g. `--output public` (the default)").kind(Kind::Output))
+    };
     if r.starts_with(&t) {
         return refuse("the output folder is the site folder or a folder above it; building there would delete your files".into());
     }
@@ -72,7 +74,8 @@ pub fn check_target(target: &Path, root: &Path) -> Result<(), Diagnostic> {
     let non_empty = fs::read_dir(&t).map(|mut d| d.next().is_some()).unwrap_or(false);
     if non_empty && !t.join(MARKER).exists() {
         return Err(Diagnostic::file(target, "the output folder is not empty and was not made by folio")
-            .with_help("folio replaces the output folder's contents; delete the folder or choose an empty or new one"));
+            .with_help("folio replaces the output folder's contents; delete the folder or choose an empty or new one")
+            .kind(Kind::Output));
     }
     Ok(())
 }
@@ -80,7 +83,9 @@ pub fn check_target(target: &Path, root: &Path) -> Result<(), Diagnostic> {
 pub fn write(built: &Built, target: &Path, root: &Path) -> Result<Written, Diagnostic> {
     check_target(target, root)?;
     let fail = |what: &str, e: io::Error| {
-        Diagnostic::file(target, format!("could not {what}: {e}")).with_help("check that the output folder is writable and the disk has space")
+        Diagnostic::file(target, format!("could not {what}: {e}"))
+            .with_help("check that the output folder is writable and the disk has space")
+            .kind(Kind::Output)
     };
     if target.is_dir() && target.join(MARKER).exists() {
         return update_in_place(built, target).map_err(|e| fail("update the output folder", e));

@@ -9,7 +9,7 @@
 //! are results like any other, so a rebuild reports exactly what a fresh build would.
 
 use crate::config::{SiteConfig, CONFIG_FILE};
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{Diagnostic, Diagnostics, Kind, Severity};
 use crate::hash::hash_of;
 use crate::load::{self, Asset, ContentEntry, SourceFile};
 use crate::marketing::{self, Marketing};
@@ -109,7 +109,8 @@ fn read_config_text(root: &Path) -> Result<String, Vec<Diagnostic>> {
     let path = root.join(CONFIG_FILE);
     if !path.is_file() {
         return Err(vec![Diagnostic::file(CONFIG_FILE, format!("no {CONFIG_FILE} in {}", root.display()))
-            .with_help("run folio in the site's folder, pass --root DIR, or create a new site with `folio init DIR`")]);
+            .with_help("run folio in the site's folder, pass --root DIR, or create a new site with `folio init DIR`")
+            .kind(Kind::Config)]);
     }
     crate::fsx::read_text(&path, root).map_err(|d| vec![d])
 }
@@ -123,7 +124,8 @@ fn parse_config(text: &str, base_url: Option<&str>) -> Result<SiteConfig, Vec<Di
     if config.taxonomies.iter().any(|t| t != "tags" && t != "categories") {
         let (line, col) = crate::yaml::key_position(text, "taxonomies").unwrap_or((1, 1));
         return Err(vec![Diagnostic::at(CONFIG_FILE, text, line, col, "taxonomies can be `tags` and `categories`")
-            .with_help("remove other names; free-form grouping can go under a page's `extra:`")]);
+            .with_help("remove other names; free-form grouping can go under a page's `extra:`")
+            .kind(Kind::Config)]);
     }
     Ok(config)
 }
@@ -449,7 +451,8 @@ fn role_of(f: &SourceFile) -> Result<Role, Diagnostic> {
     }
     if !f.rel.ends_with(".md") {
         return Err(Diagnostic::file(&f.shown, "YAML file in an unexpected place")
-            .with_help("content YAML belongs in content/faq/<topic>.yaml, content/pricing/<group>.yaml or content/banners.yaml"));
+            .with_help("content YAML belongs in content/faq/<topic>.yaml, content/pricing/<group>.yaml or content/banners.yaml")
+            .kind(Kind::Content));
     }
     if f.rel == "_index.md" || f.rel.ends_with("/_index.md") {
         Ok(Role::Section)
@@ -650,7 +653,11 @@ impl Engine {
             if let Some(t) = meta.template.as_deref().filter(|t| !renderer.has_template(t)) {
                 let text = body_of(key).map_or("", |(f, ..)| f.text.as_str());
                 let (line, col) = crate::yaml::key_position(text, "template").unwrap_or((1, 1));
-                errors.push(Diagnostic::at(shown, text, line, col, format!("template `{t}` not found")).with_help(renderer.missing_template_help(t)));
+                errors.push(
+                    Diagnostic::at(shown, text, line, col, format!("template `{t}` not found"))
+                        .with_help(renderer.missing_template_help(t))
+                        .kind(Kind::Template),
+                );
             }
         }
 
@@ -839,6 +846,8 @@ impl Engine {
                     message: format!("image `{src}` has no alt text"),
                     help: Some("describe the image: ![A chart of CTO salaries](/images/chart.svg)".into()),
                     snippet: None,
+                    kind: Kind::Accessibility,
+                    severity: Severity::Warning,
                 })
             })
             .collect();
@@ -934,6 +943,8 @@ fn check_anchors(pages: &[Page], sections: &[Section], marketing: &Marketing, er
                         None => format!("headings on that page: {}", list.join(", ")),
                     }),
                     snippet: None,
+                    kind: Kind::Link,
+                    severity: Severity::Error,
                 });
             }
         }

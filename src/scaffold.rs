@@ -1,14 +1,14 @@
 //! `folio new` and `folio init`: files a person would otherwise copy from an example.
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Kind};
 use std::path::{Path, PathBuf};
 use time::Date;
 
 fn write_new(path: &Path, text: &str) -> Result<PathBuf, Diagnostic> {
     if path.exists() {
-        return Err(Diagnostic::file(path, "file already exists").with_help("choose another title, or edit the existing file"));
+        return Err(Diagnostic::file(path, "file already exists").with_help("choose another title, or edit the existing file").kind(Kind::Output));
     }
-    crate::fsx::write(path, text.as_bytes()).map_err(|e| crate::fsx::io_diag(path, "write", &e))?;
+    crate::fsx::write(path, text.as_bytes()).map_err(|e| crate::fsx::io_diag(path, "write", &e).kind(Kind::Output))?;
     Ok(path.to_path_buf())
 }
 
@@ -20,12 +20,14 @@ fn yaml_string(s: &str) -> String {
 fn new_content(root: &Path, folder: &str, what: &str, name: &str, text: impl FnOnce(&str) -> String) -> Result<PathBuf, Diagnostic> {
     if !root.join(crate::config::CONFIG_FILE).is_file() {
         return Err(Diagnostic::file(root.join(crate::config::CONFIG_FILE), "this folder is not a folio site (no site.yaml)")
-            .with_help("run the command in the site's folder, pass --root DIR, or create a site with `folio init DIR`"));
+            .with_help("run the command in the site's folder, pass --root DIR, or create a site with `folio init DIR`")
+            .kind(Kind::Config));
     }
     let slug = crate::text::slugify(name);
     if slug.is_empty() {
         return Err(Diagnostic::file(format!("content/{folder}"), format!("the {what} has no letters or digits to make a file name from"))
-            .with_help(format!("give the {what} a name with words")));
+            .with_help(format!("give the {what} a name with words"))
+            .kind(Kind::Output));
     }
     write_new(&root.join("content").join(folder).join(format!("{slug}.md")), &text(&slug))
 }
@@ -53,7 +55,7 @@ pub const DEFAULT_THEME: &[(&str, &str)] = crate::theme_files::FILES;
 
 pub fn init(dir: &Path) -> Result<(), Diagnostic> {
     if dir.join("site.yaml").exists() {
-        return Err(Diagnostic::file(dir.join("site.yaml"), "a site already exists here").with_help("choose an empty folder"));
+        return Err(Diagnostic::file(dir.join("site.yaml"), "a site already exists here").with_help("choose an empty folder").kind(Kind::Output));
     }
     let files: Vec<(PathBuf, String)> = vec![
         (dir.join("site.yaml"), "title: \"My new site\"\nbase_url: \"https://www.example.com\"\nlanguage: en\ndescription: \"A site built with folio\"\ntheme: default\nmenu:\n  - { name: \"Articles\", url: \"/articles/\" }\n  - { name: \"About\", url: \"/about/\" }\n".into()),
@@ -64,11 +66,11 @@ pub fn init(dir: &Path) -> Result<(), Diagnostic> {
         (dir.join("static/.keep"), String::new()),
     ];
     for (path, text) in files {
-        crate::fsx::write(&path, text.as_bytes()).map_err(|e| crate::fsx::io_diag(&path, "write", &e))?;
+        crate::fsx::write(&path, text.as_bytes()).map_err(|e| crate::fsx::io_diag(&path, "write", &e).kind(Kind::Output))?;
     }
     for (rel, text) in DEFAULT_THEME {
         let path = dir.join("themes/default").join(rel);
-        crate::fsx::write(&path, text.as_bytes()).map_err(|e| crate::fsx::io_diag(&path, "write", &e))?;
+        crate::fsx::write(&path, text.as_bytes()).map_err(|e| crate::fsx::io_diag(&path, "write", &e).kind(Kind::Output))?;
     }
     Ok(())
 }

@@ -3,28 +3,30 @@
 //! [`Diagnostic`]s with the line and column inside the *containing* file, and unknown keys get a
 //! "did you mean" hint.
 
-use crate::diag::{closest, Diagnostic};
+use crate::diag::{closest, Diagnostic, Kind};
 use serde::de::DeserializeOwned;
 use std::path::Path;
 
-/// Where a YAML text sits: its file, the whole file's text (for snippets) and how many lines of
-/// that file come before the YAML (front matter starts below its `---` line).
+/// Where a YAML text sits: its file, the whole file's text (for snippets), how many lines of
+/// that file come before the YAML (front matter starts below its `---` line), and what the
+/// file is (the kind of every diagnostic about it).
 #[derive(Clone, Copy)]
 pub struct Source<'a> {
     pub path: &'a Path,
     pub file_text: &'a str,
     pub line_offset: usize,
+    pub kind: Kind,
 }
 
 impl<'a> Source<'a> {
     /// A YAML file on its own.
-    pub fn file(path: &'a Path, text: &'a str) -> Self {
-        Source { path, file_text: text, line_offset: 0 }
+    pub fn file(kind: Kind, path: &'a Path, text: &'a str) -> Self {
+        Source { path, file_text: text, line_offset: 0, kind }
     }
 
     /// A diagnostic at a 1-based line/col of the YAML text.
     pub fn error_at(&self, line: usize, col: usize, message: impl Into<String>) -> Diagnostic {
-        Diagnostic::at(self.path, self.file_text, line + self.line_offset, col, message)
+        Diagnostic::at(self.path, self.file_text, line + self.line_offset, col, message).kind(self.kind)
     }
 
     /// A diagnostic at the line where `key:` is written (first occurrence), or the start.
@@ -37,40 +39,73 @@ impl<'a> Source<'a> {
 /// Largest YAML document we accept; anything bigger is certainly a mistake.
 pub const MAX_YAML_BYTES: usize = 4 * 1024 * 1024;
 
+/// A YAML problem, and when it is an unknown key, the valid key it probably meant.
+struct Problem {
+    diagnostic: Diagnostic,
+    unknown_key: Option<UnknownKey>,
+}
+
+struct UnknownKey {
+    meant: Option<String>,
+}
+
 /// Deserializes `yaml` into `T`, reporting problems against `src`.
 pub fn parse<T: DeserializeOwned>(yaml: &str, src: Source<'_>) -> Result<T, Diagnostic> {
+    parse_inner(yaml, src).map_err(|p| p.diagnostic)
+}
+
+fn parse_inner<T: DeserializeOwned>(yaml: &str, src: Source<'_>) -> Result<T, Problem> {
     if yaml.len() > MAX_YAML_BYTES {
-        return Err(Diagnostic::file(src.path, format!("YAML is {} bytes, over the limit of {MAX_YAML_BYTES}", yaml.len()))
-            .with_help("split the file or remove the oversized value"));
+        let diagnostic = Diagnostic::file(src.path, format!("YAML is {} bytes, over the limit of {MAX_YAML_BYTES}", yaml.len()))
+            .with_help("split the file or remove the oversized value")
+            .kind(src.kind);
+        return Err(Problem { diagnostic, unknown_key: None });
     }
     // An empty document is an empty mapping, not an error about `null`.
     let yaml_or_empty = if yaml.trim().is_empty() { "{}" } else { yaml };
-    serde_yaml::from_str(yaml_or_empty).map_err(|e| to_diagnostic(&e, yaml, src))
+    serde_yaml::from_str(yaml_or_empty).map_err(|e| to_problem(&e, yaml, src))
 }
 
 /// Most unknown keys reported from one document before giving up.
 const MAX_UNKNOWN_KEYS: usize = 20;
 
+/// What [`parse_collecting`] found.
+pub struct Collected<T> {
+    /// The value parsed without the unknown keys, when the rest is valid.
+    pub value: Option<T>,
+    /// Every problem found, in the order found.
+    pub errors: Vec<Diagnostic>,
+    /// For each unknown key close to a valid one, that valid key (`tittle` → `title`).
+    pub meant: Vec<String>,
+}
+
 /// Like [`parse`], but an unknown key does not hide the rest: each one is reported, its lines
 /// are blanked (so every other position stays the same) and parsing goes on. Returns the value
 /// parsed without the unknown keys, if any, and every problem found.
-pub fn parse_collecting<T: DeserializeOwned>(yaml: &str, src: Source<'_>) -> (Option<T>, Vec<Diagnostic>) {
-    let mut errors = Vec::new();
+pub fn parse_collecting<T: DeserializeOwned>(yaml: &str, src: Source<'_>) -> Collected<T> {
+    let mut found = Collected { value: None, errors: Vec::new(), meant: Vec::new() };
     let mut text = yaml.to_string();
     loop {
-        match parse::<T>(&text, src) {
-            Ok(v) => return (Some(v), errors),
-            Err(d) if d.message.starts_with("unknown key") && errors.len() < MAX_UNKNOWN_KEYS => {
-                let Some(line) = d.line.map(|l| l - src.line_offset) else { return (None, vec![d]) };
-                errors.push(d);
+        match parse_inner::<T>(&text, src) {
+            Ok(v) => {
+                found.value = Some(v);
+                return found;
+            }
+            Err(Problem { diagnostic: d, unknown_key: Some(unknown) }) if found.errors.len() < MAX_UNKNOWN_KEYS => {
+                let Some(line) = d.line.map(|l| l - src.line_offset) else {
+                    found.errors = vec![d];
+                    return found;
+                };
+                found.errors.push(d);
+                found.meant.extend(unknown.meant);
                 match blank_key(&text, line) {
                     Some(t) => text = t,
-                    None => return (None, errors),
+                    None => return found,
                 }
             }
-            Err(d) => {
-                errors.push(d);
-                return (None, errors);
+            Err(p) => {
+                found.errors.push(p.diagnostic);
+                return found;
             }
         }
     }
@@ -100,7 +135,7 @@ fn blank_key(text: &str, line: usize) -> Option<String> {
     Some(out.join("\n"))
 }
 
-fn to_diagnostic(e: &serde_yaml::Error, yaml: &str, src: Source<'_>) -> Diagnostic {
+fn to_problem(e: &serde_yaml::Error, yaml: &str, src: Source<'_>) -> Problem {
     let full = e.to_string();
     // serde_yaml appends " at line L column C"; we show the position our own way.
     let message = match full.find(" at line ") {
@@ -109,6 +144,7 @@ fn to_diagnostic(e: &serde_yaml::Error, yaml: &str, src: Source<'_>) -> Diagnost
     };
     let (mut line, mut col) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
     let help;
+    let mut unknown_key = None;
     let mut message = without_type_names(&message);
     if let Some(unknown) = between(&message, "unknown field `", "`") {
         let expected: Vec<&str> = message.split("expected ").nth(1).map(|rest| rest.split('`').skip(1).step_by(2).collect()).unwrap_or_default();
@@ -117,11 +153,13 @@ fn to_diagnostic(e: &serde_yaml::Error, yaml: &str, src: Source<'_>) -> Diagnost
             line = l;
             col = c;
         }
-        help = match closest(unknown, expected.iter().copied()) {
+        let near = closest(unknown, expected.iter().copied());
+        help = match near {
             Some(near) => format!("did you mean `{near}`? (valid keys: {})", expected.join(", ")),
             None if !expected.is_empty() => format!("valid keys here are: {}; free-form values go under `extra:`", expected.join(", ")),
             None => "remove this key".to_string(),
         };
+        unknown_key = Some(UnknownKey { meant: near.map(str::to_string) });
         message = format!("unknown key `{unknown}`");
     } else if let Some(field) = between(&message, "missing field `", "`") {
         help = format!("add a line `{field}: …`");
@@ -143,7 +181,7 @@ fn to_diagnostic(e: &serde_yaml::Error, yaml: &str, src: Source<'_>) -> Diagnost
         help = "check the indentation and that every `key: value` pair is on its own line; quote values containing `: ` or starting with special characters"
             .to_string();
     }
-    src.error_at(line, col, message).with_help(help)
+    Problem { diagnostic: src.error_at(line, col, message).with_help(help), unknown_key }
 }
 
 /// serde names Rust types (`expected struct FrontMatter`); people need the YAML shape.
@@ -219,7 +257,7 @@ mod tests {
     }
 
     fn src<'a>(text: &'a str) -> Source<'a> {
-        Source { path: Path::new("content/a.md"), file_text: text, line_offset: 1 }
+        Source { path: Path::new("content/a.md"), file_text: text, line_offset: 1, kind: Kind::FrontMatter }
     }
 
     #[test]
@@ -235,8 +273,10 @@ mod tests {
     #[test]
     fn every_unknown_key_is_reported() {
         let file = "---\ntittle: x\ntitle: y\nextraa:\n  a: 1\ndraftt: true\n---\n";
-        let (v, errs) = parse_collecting::<Fm>("tittle: x\ntitle: y\nextraa:\n  a: 1\ndraftt: true\n", src(file));
+        let Collected { value: v, errors: errs, meant } = parse_collecting::<Fm>("tittle: x\ntitle: y\nextraa:\n  a: 1\ndraftt: true\n", src(file));
         assert_eq!(v.map(|f| f.title), Some("y".to_string()));
+        assert_eq!(meant, vec!["title", "draft"]);
+        assert!(errs.iter().all(|e| e.kind == Kind::FrontMatter), "{errs:?}");
         let lines: Vec<Option<usize>> = errs.iter().map(|e| e.line).collect();
         assert_eq!(lines, vec![Some(2), Some(4), Some(6)], "{errs:?}");
     }

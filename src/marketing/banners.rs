@@ -3,7 +3,7 @@
 //! page shows in a placement.
 
 use crate::config::{SiteConfig, Utm};
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Kind};
 use crate::load::{Asset, SourceFile};
 use crate::parse::front_matter::parse_date;
 use crate::yaml;
@@ -114,7 +114,7 @@ fn encode(s: &str) -> String {
 }
 
 pub fn parse(f: &SourceFile, config: &SiteConfig, assets: &[Asset], today: Date) -> Result<Vec<Banner>, Vec<Diagnostic>> {
-    let src = yaml::Source::file(&f.shown, &f.text);
+    let src = yaml::Source::file(Kind::Marketing, &f.shown, &f.text);
     let raw: RawFile = yaml::parse(&f.text, src).map_err(|d| vec![d])?;
     let mut errors = Vec::new();
     let mut out = Vec::new();
@@ -127,7 +127,7 @@ pub fn parse(f: &SourceFile, config: &SiteConfig, assets: &[Asset], today: Date)
         let item_start = crate::yaml::item_offset(&f.text, "id", &b.id, occurrence).unwrap_or(0);
         let at = |key: &str, msg: String, help: &str| {
             let (line, col) = crate::yaml::key_in_item(&f.text, item_start, key);
-            Diagnostic::at(&f.shown, &f.text, line, col, msg).with_help(help.to_string())
+            Diagnostic::at(&f.shown, &f.text, line, col, msg).with_help(help.to_string()).kind(Kind::Marketing)
         };
         if !ids.insert(b.id.clone()) {
             errors.push(at("id", format!("banner id `{}` is used twice", b.id), "give every banner its own id"));

@@ -2,7 +2,7 @@
 //! the answer) or `content/faq/<topic>.yaml` (`questions: [{question, answer}]`). Both become one
 //! [`FaqTopic`].
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Kind};
 use crate::load::SourceFile;
 use crate::parse::front_matter;
 use crate::parse::markdown::{heading_id, unique_id};
@@ -106,7 +106,7 @@ pub fn parse(f: &SourceFile) -> Result<FaqTopic, Vec<Diagnostic>> {
         }
         raw.extend(current);
     } else {
-        let src = yaml::Source::file(&f.shown, &f.text);
+        let src = yaml::Source::file(Kind::Marketing, &f.shown, &f.text);
         let t: YamlTopic = yaml::parse(&f.text, src).map_err(|d| vec![d])?;
         topic.title = t.title;
         topic.description = t.description;
@@ -133,18 +133,21 @@ pub fn parse(f: &SourceFile) -> Result<FaqTopic, Vec<Diagnostic>> {
         } else {
             crate::yaml::key_position(&f.text, "questions").unwrap_or((1, 1))
         };
-        errors.push(Diagnostic::at(&f.shown, &f.text, line, col, format!("FAQ topic `{}` has no questions", topic.title)).with_help(
-            if f.rel.ends_with(".md") {
-                "write each question as a `## Question?` heading with its answer below it"
-            } else {
-                "add `questions:` with items `- question: \"…\"` and `answer: \"…\"`"
-            },
-        ));
+        errors.push(
+            Diagnostic::at(&f.shown, &f.text, line, col, format!("FAQ topic `{}` has no questions", topic.title))
+                .with_help(if f.rel.ends_with(".md") {
+                    "write each question as a `## Question?` heading with its answer below it"
+                } else {
+                    "add `questions:` with items `- question: \"…\"` and `answer: \"…\"`"
+                })
+                .kind(Kind::Marketing),
+        );
     }
     if raw.len() > MAX_QUESTIONS {
         errors.push(
             Diagnostic::file(&f.shown, format!("{} questions in one topic, over the limit of {MAX_QUESTIONS}", raw.len()))
-                .with_help("split the topic into several files"),
+                .with_help("split the topic into several files")
+                .kind(Kind::Marketing),
         );
     }
     let mut used = HashSet::new();
@@ -158,7 +161,8 @@ pub fn parse(f: &SourceFile) -> Result<FaqTopic, Vec<Diagnostic>> {
                     1,
                     if question.is_empty() { "FAQ question is empty" } else { "FAQ question has no answer" },
                 )
-                .with_help("every question needs text and an answer below it"),
+                .with_help("every question needs text and an answer below it")
+                .kind(Kind::Marketing),
             );
             continue;
         }

@@ -8,7 +8,7 @@ pub mod faq;
 pub mod pricing;
 
 use crate::config::SiteConfig;
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Kind, Severity};
 use crate::load::{Asset, SourceFile};
 pub use banners::Banner;
 pub use faq::FaqTopic;
@@ -72,6 +72,8 @@ pub fn load(files: &[&SourceFile], config: &SiteConfig, assets: &[Asset], today:
                         message: format!("tier id `{id}` is also used in {}", first.display()),
                         help: None,
                         snippet: Some(source_line.clone()),
+                        kind: Kind::Marketing,
+                        severity: Severity::Error,
                     }
                     .with_help("tier ids must be unique across all pricing groups: they name the plan in /contact/?plan=<id>"),
                 );

@@ -1,7 +1,7 @@
 //! Pricing tiers: `content/pricing/<group>.yaml`. Prices are formatted per currency; a group
 //! gets a comparison table when its tiers share named features.
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Kind};
 use crate::load::SourceFile;
 use crate::yaml;
 use serde::{Deserialize, Serialize};
@@ -174,7 +174,7 @@ fn period_display(p: Option<&str>) -> String {
 }
 
 pub fn parse(f: &SourceFile) -> Result<PricingGroup, Vec<Diagnostic>> {
-    let src = yaml::Source::file(&f.shown, &f.text);
+    let src = yaml::Source::file(Kind::Marketing, &f.shown, &f.text);
     let raw: RawGroup = yaml::parse(&f.text, src).map_err(|d| vec![d])?;
     let id = crate::text::slugify(f.rel.trim_start_matches("pricing/").rsplit_once('.').map_or("", |(s, _)| s));
     let mut errors = Vec::new();
@@ -195,7 +195,8 @@ pub fn parse(f: &SourceFile) -> Result<PricingGroup, Vec<Diagnostic>> {
                 let (l, c) = at_tier(&t.id, "id");
                 errors.push(
                     Diagnostic::at(&f.shown, &f.text, l, c, format!("tier `{}` has no price", t.id))
-                        .with_help("add `price: { amount: 499, currency: USD, period: month }` or `price: custom`"),
+                        .with_help("add `price: { amount: 499, currency: USD, period: month }` or `price: custom`")
+                        .kind(Kind::Marketing),
                 );
                 continue;
             }
@@ -205,7 +206,8 @@ pub fn parse(f: &SourceFile) -> Result<PricingGroup, Vec<Diagnostic>> {
                     let (l, c) = at_tier(&t.id, "price");
                     errors.push(
                         Diagnostic::at(&f.shown, &f.text, l, c, format!("price `{w}` of tier `{}` is not understood", t.id))
-                            .with_help("write `price: custom`, or `price: { amount: 499, currency: USD, period: month }`"),
+                            .with_help("write `price: custom`, or `price: { amount: 499, currency: USD, period: month }`")
+                            .kind(Kind::Marketing),
                     );
                     continue;
                 }
@@ -216,7 +218,8 @@ pub fn parse(f: &SourceFile) -> Result<PricingGroup, Vec<Diagnostic>> {
                     let (l, c) = at_tier(&t.id, "price");
                     errors.push(
                         Diagnostic::at(&f.shown, &f.text, l, c, format!("price of tier `{}` needs a non-negative amount and a 3-letter currency code", t.id))
-                            .with_help("e.g. `price: { amount: 499, currency: USD }`"),
+                            .with_help("e.g. `price: { amount: 499, currency: USD }`")
+                            .kind(Kind::Marketing),
                     );
                     continue;
                 }

@@ -4,7 +4,7 @@
 //! I/O, no templates.
 
 use super::{assign_date_ranks, sort_pages, Page, PageId, Section, SectionId};
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Kind};
 use crate::parse::front_matter::FrontMatter;
 use crate::url::{alias_url, parent_dir, section_url};
 use std::collections::HashMap;
@@ -60,7 +60,8 @@ pub fn claim_urls(
         if let Some(first) = owners.get(url) {
             errors.push(
                 Diagnostic::file(shown, format!("two pages have the URL {url}: this file and {}", first.display()))
-                    .with_help("give one of them a different `slug:` in its front matter, or rename the file"),
+                    .with_help("give one of them a different `slug:` in its front matter, or rename the file")
+                    .kind(Kind::Url),
             );
         } else {
             owners.insert(url.to_string(), shown.to_path_buf());

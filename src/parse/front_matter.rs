@@ -1,7 +1,7 @@
 //! Front matter: the YAML block between `---` lines at the top of a Markdown file. Strict: an
 //! unknown key is an error naming the nearest valid key, so `tittle:` never passes silently.
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Kind};
 use crate::yaml;
 use serde::Deserialize;
 use std::path::Path;
@@ -84,30 +84,32 @@ pub fn parse<'a>(path: &Path, text: &'a str, is_section: bool) -> Result<Parsed<
     let bom = text.len() - text_no_bom.len();
     let Some(after_open) = text_no_bom.strip_prefix("---\n").or_else(|| (text_no_bom.trim_end() == "---").then_some("")) else {
         return Err(vec![Diagnostic::at(path, text, 1, 1, "missing front matter")
-            .with_help("start the file with a `---` line, then `title: \"Your title\"`, then another `---` line")]);
+            .with_help("start the file with a `---` line, then `title: \"Your title\"`, then another `---` line")
+            .kind(Kind::FrontMatter)]);
     };
     let (yaml, body) = match find_closing(after_open) {
         Some((end, body_start)) => (&after_open[..end], &after_open[body_start..]),
         None => {
-            return Err(vec![
-                Diagnostic::at(path, text, 1, 1, "front matter is not closed").with_help("add a line containing only `---` after the last front matter key")
-            ])
+            return Err(vec![Diagnostic::at(path, text, 1, 1, "front matter is not closed")
+                .with_help("add a line containing only `---` after the last front matter key")
+                .kind(Kind::FrontMatter)])
         }
     };
     let _ = bom;
-    let src = yaml::Source { path, file_text: text, line_offset: 1 };
+    let src = yaml::Source { path, file_text: text, line_offset: 1, kind: Kind::FrontMatter };
     // Every unknown key is reported, and the other keys are still checked.
-    let (meta, mut errors) = yaml::parse_collecting::<FrontMatter>(yaml, src);
+    let yaml::Collected { value: meta, mut errors, meant } = yaml::parse_collecting::<FrontMatter>(yaml, src);
     let Some(meta) = meta else { return Err(errors) };
     let body_line_offset = text[..text.len() - body.len()].matches('\n').count();
 
     // A misspelt `title:` is already reported as an unknown key with a suggestion.
-    let title_misspelt = errors.iter().any(|e| e.help.as_deref().is_some_and(|h| h.starts_with("did you mean `title`")));
+    let title_misspelt = meant.iter().any(|k| k == "title");
     match &meta.title {
         None if title_misspelt => {}
         None => errors.push(
             Diagnostic::at(path, text, 1, 1, "front matter has no `title`")
-                .with_help("add a line such as `title: \"What a CTO does\"` between the `---` lines"),
+                .with_help("add a line such as `title: \"What a CTO does\"` between the `---` lines")
+                .kind(Kind::FrontMatter),
         ),
         Some(t) if t.trim().is_empty() => errors.push(src.error_at_key(yaml, "title", "`title` is empty").with_help("give the page a title")),
         _ => {}
@@ -242,6 +244,8 @@ mod tests {
         let errs = p("---\ntittle: x\n---\n").unwrap_err();
         assert_eq!(errs[0].line, Some(2));
         assert!(errs[0].help.as_deref().unwrap().starts_with("did you mean `title`"));
+        assert_eq!(errs.len(), 1, "a misspelt title is not also a missing one: {errs:?}");
+        assert_eq!(errs[0].kind, Kind::FrontMatter);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 
 use super::highlight::code_block;
 use super::shortcodes::{self, Call};
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Kind};
 use crate::text::{escape_html, html_to_text};
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
@@ -126,9 +126,9 @@ pub fn unique_id(id: String, used: &mut HashSet<String>) -> String {
 /// is still produced so every problem in the site can be reported in one run.
 pub fn render(src: &SourceInfo<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<Diagnostic>) {
     let mut errors = Vec::new();
-    let diag_at = |offset: usize, msg: String| {
+    let diag_at = |offset: usize, msg: String, kind: Kind| {
         let (line, col) = crate::diag::line_col(src.body, offset);
-        Diagnostic::at(src.path, src.file_text, line + src.body_line_offset, col, msg)
+        Diagnostic::at(src.path, src.file_text, line + src.body_line_offset, col, msg).kind(kind)
     };
 
     // 1. Shortcodes out, placeholders in.
@@ -138,14 +138,14 @@ pub fn render(src: &SourceInfo<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<D
         shortcodes::Extracted { text: src.body.to_string(), ..Default::default() }
     };
     for e in &extracted.errors {
-        errors.push(diag_at(e.offset, e.message.clone()).with_help("shortcodes look like {{ name(arg=\"value\", n=3) }}"));
+        errors.push(diag_at(e.offset, e.message.clone(), Kind::Shortcode).with_help("shortcodes look like {{ name(arg=\"value\", n=3) }}"));
     }
     let mut shortcode_html = Vec::with_capacity(extracted.calls.len());
     for call in &extracted.calls {
         match resolver.shortcode(call, src.page_key) {
             Ok(html) => shortcode_html.push(html),
             Err((msg, help)) => {
-                errors.push(diag_at(call.span.start, msg).with_help(help));
+                errors.push(diag_at(call.span.start, msg, Kind::Shortcode).with_help(help));
                 shortcode_html.push(String::new());
             }
         }
@@ -231,7 +231,7 @@ pub fn render(src: &SourceInfo<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<D
                         }
                     }
                     None => {
-                        errors.push(diag_at(orig, format!("link to `{path}`: no such content file")).with_help(
+                        errors.push(diag_at(orig, format!("link to `{path}`: no such content file"), Kind::Link).with_help(
                             "internal links name a file under content/, e.g. `@/articles/what-is-a-cto.md`; check the spelling and that the file exists",
                         ));
                         "#".to_string()
@@ -415,6 +415,17 @@ mod tests {
         assert_eq!(errs.len(), 1);
         assert_eq!((errs[0].line, errs[0].col), (Some(6), Some(5)));
         assert!(errs[0].message.contains("@/articles/nope.md"));
+        assert_eq!((errs[0].kind, errs[0].severity), (Kind::Link, crate::diag::Severity::Error));
+    }
+
+    #[test]
+    fn shortcode_problems_are_shortcode_errors() {
+        let (_, errs) = md("{{ nope() }}
+
+{{ cta(text=) }}
+");
+        assert_eq!(errs.len(), 2, "{errs:?}");
+        assert!(errs.iter().all(|e| e.kind == Kind::Shortcode), "{errs:?}");
     }
 
     #[test]

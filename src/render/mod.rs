@@ -12,11 +12,11 @@ pub mod site;
 pub mod views;
 
 use crate::config::SiteConfig;
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Kind};
 use crate::load::SourceFile;
 use serde::Serialize;
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Compiled templates plus where each came from (for error messages).
 pub struct Renderer {
@@ -84,9 +84,13 @@ impl Renderer {
                     if chain.contains("Failed to parse") {
                         let file = &by_name[*name];
                         let (line, col) = parse_position(&chain).unwrap_or((1, 1));
-                        errors.push(Diagnostic::at(&file.shown, &file.text, line, col, format!("template syntax error: {}", parse_summary(&chain))).with_help(
-                            "check the `{{ }}` and `{% %}` tags near this position; every `{% if %}`/`{% for %}`/`{% block %}` needs its `{% end… %}`",
-                        ));
+                        errors.push(
+                            Diagnostic::at(&file.shown, &file.text, line, col, format!("template syntax error: {}", parse_summary(&chain)))
+                                .with_help(
+                                    "check the `{{ }}` and `{% %}` tags near this position; every `{% if %}`/`{% for %}`/`{% block %}` needs its `{% end… %}`",
+                                )
+                                .kind(Kind::Template),
+                        );
                     }
                 }
             }
@@ -96,7 +100,8 @@ impl Renderer {
                     names.iter().find(|n| chain.contains(&format!("'{n}'"))).map(|n| by_name[*n].shown.clone()).unwrap_or_else(|| PathBuf::from("templates"));
                 errors.push(
                     Diagnostic::file(culprit, format!("template error: {chain}"))
-                        .with_help("a template `extends` or `include`s a template that does not exist; check the name, or add the file under templates/"),
+                        .with_help("a template `extends` or `include`s a template that does not exist; check the name, or add the file under templates/")
+                        .kind(Kind::Template),
                 );
             }
             return Err(errors);
@@ -116,12 +121,12 @@ impl Renderer {
     }
 
     /// Renders `template` with `site` and `vars`.
-    pub fn render_vars(&self, template: &str, vars: &site::Vars<'_>, source: &std::path::Path) -> Result<String, Diagnostic> {
+    pub fn render_vars(&self, template: &str, vars: &site::Vars<'_>) -> Result<String, RenderError> {
         let mut ctx = self.context();
         for (name, value) in vars.iter() {
             ctx.insert(name, value);
         }
-        self.render(template, &ctx, source)
+        self.render(template, &ctx)
     }
 
     pub fn has_template(&self, name: &str) -> bool {
@@ -154,68 +159,101 @@ impl Renderer {
         ctx
     }
 
-    /// Renders `template` for the page from `source` (shown in errors).
-    pub fn render(&self, template: &str, ctx: &tera::Context, source: &std::path::Path) -> Result<String, Diagnostic> {
+    /// Renders `template`. A failure does not name the page it was rendered for: the caller
+    /// knows it, and whether other pages failed the same way ([`RenderError::on_page`],
+    /// [`group_failures`]).
+    pub fn render(&self, template: &str, ctx: &tera::Context) -> Result<String, RenderError> {
         if !self.has_template(template) {
-            return Err(Diagnostic::file(source, format!("template `{template}` not found")).with_help(self.missing_template_help(template)));
+            return Err(RenderError::Missing { template: template.to_string(), help: self.missing_template_help(template) });
         }
-        self.tera.render(template, ctx).map_err(|e| self.runtime_error(template, &e, source))
+        self.tera.render(template, ctx).map_err(|e| RenderError::Failed(self.runtime_error(template, &e)))
     }
 
     /// Tera runtime errors carry no position; we find the first mention of the failing variable
     /// in the template to point at a line.
-    fn runtime_error(&self, template: &str, e: &tera::Error, source: &std::path::Path) -> Diagnostic {
+    fn runtime_error(&self, template: &str, e: &tera::Error) -> TemplateFailure {
         let chain = error_chain(e);
         let culprit_template = chain.split('\'').skip(1).step_by(2).filter(|n| self.sources.contains_key(*n)).last().unwrap_or(template);
         let (shown, text) = &self.sources[culprit_template];
         let variable = chain.split('`').nth(1).filter(|_| chain.contains("not found in context"));
         let detail = chain.split(": ").last().unwrap_or(&chain).to_string();
-        let message = format!("template `{culprit_template}` failed{RENDERING}{}: {detail}", source.display());
+        let message = format!("template `{culprit_template}` failed: {detail}");
         let help = if variable.is_some() {
             "the variable does not exist for this kind of page; guard it with `{% if … %}` or use `| default(value=…)`"
         } else {
             "check the template expression at this position"
         };
-        match variable.and_then(|v| text.find(v)) {
-            Some(off) => Diagnostic::at_offset(shown, text, off, message).with_help(help),
-            None => Diagnostic::file(shown, message).with_help(help),
+        let diagnostic = match variable.and_then(|v| text.find(v)) {
+            Some(off) => Diagnostic::at_offset(shown, text, off, message),
+            None => Diagnostic::file(shown, message),
+        };
+        TemplateFailure { diagnostic: diagnostic.with_help(help).kind(Kind::Template), template: culprit_template.to_string(), detail }
+    }
+}
+
+/// Why a template could not be rendered, without the page it was rendered for.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum RenderError {
+    /// No template has this name; `help` names those that exist.
+    Missing { template: String, help: String },
+    /// The template failed while rendering.
+    Failed(TemplateFailure),
+}
+
+/// A template that failed while rendering. One broken template (say `base.html`) fails every
+/// page that uses it the same way, so equal failures are one problem that names its pages.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct TemplateFailure {
+    /// Points into the failing template, with help; its message names no page.
+    pub diagnostic: Diagnostic,
+    /// The failing template (an included one rather than the page's own, when that failed).
+    template: String,
+    /// What Tera says went wrong.
+    detail: String,
+}
+
+impl TemplateFailure {
+    /// The failure as it happened on `pages` (paths as shown to the user; at least one): the
+    /// first three are named, with how many more there were.
+    pub fn on_pages(self, pages: &[String]) -> Diagnostic {
+        let (template, detail) = (&self.template, &self.detail);
+        let pages = match pages {
+            [page] => page.clone(),
+            _ => {
+                let mut sorted: Vec<&str> = pages.iter().map(String::as_str).collect();
+                sorted.sort_unstable();
+                let more = if sorted.len() > 3 { format!(" and {} more", sorted.len() - 3) } else { String::new() };
+                format!("{} pages ({}{more})", sorted.len(), sorted[..sorted.len().min(3)].join(", "))
+            }
+        };
+        Diagnostic { message: format!("template `{template}` failed while rendering {pages}: {detail}"), ..self.diagnostic }
+    }
+}
+
+impl RenderError {
+    /// The problem as it happened on `page` alone (as shown to the user).
+    pub fn on_page(self, page: &Path) -> Diagnostic {
+        match self {
+            RenderError::Missing { template, help } => Diagnostic::file(page, format!("template `{template}` not found")).with_help(help).kind(Kind::Template),
+            RenderError::Failed(f) => f.on_pages(&[page.display().to_string()]),
         }
     }
 }
 
-/// Separates a template error from the page it happened on (see [`group_template_errors`]).
-const RENDERING: &str = " while rendering ";
-
-/// One broken template (say `base.html`) fails every page that uses it: thousands of copies of
-/// one error. Errors that differ only in the page are merged into one that names how many
-/// pages failed and the first few.
-pub fn group_template_errors(errors: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    type Key = (std::path::PathBuf, Option<usize>, Option<usize>, String, String);
-    let mut groups: std::collections::BTreeMap<Key, (Diagnostic, Vec<String>)> = Default::default();
-    let mut others = Vec::new();
-    for e in errors {
-        let split = e
-            .message
-            .split_once(RENDERING)
-            .and_then(|(head, rest)| rest.split_once(": ").map(|(page, detail)| (head.to_string(), page.to_string(), detail.to_string())));
-        match split {
-            Some((head, page, detail)) => {
-                let key = (e.path.clone(), e.line, e.col, head, detail);
-                groups.entry(key).or_insert_with(|| (e.clone(), Vec::new())).1.push(page);
-            }
-            None => others.push(e),
+/// The problems of many renders, each with the page it was for. Equal template failures are
+/// merged into one that names how many pages failed and the first few; a missing template is
+/// reported on each page that asked for it.
+pub fn group_failures(failures: impl IntoIterator<Item = (PathBuf, RenderError)>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut groups: HashMap<TemplateFailure, Vec<String>> = HashMap::new();
+    for (page, error) in failures {
+        match error {
+            RenderError::Failed(f) => groups.entry(f).or_default().push(page.display().to_string()),
+            missing @ RenderError::Missing { .. } => out.push(missing.on_page(&page)),
         }
     }
-    for ((_, _, _, head, detail), (mut first, mut pages)) in groups {
-        if pages.len() > 1 {
-            pages.sort();
-            let shown: Vec<&str> = pages.iter().take(3).map(String::as_str).collect();
-            let more = if pages.len() > 3 { format!(" and {} more", pages.len() - 3) } else { String::new() };
-            first.message = format!("{head}{RENDERING}{} pages ({}{more}): {detail}", pages.len(), shown.join(", "));
-        }
-        others.push(first);
-    }
-    others
+    out.extend(groups.into_iter().map(|(failure, pages)| failure.on_pages(&pages)));
+    out
 }
 
 #[derive(Serialize)]
@@ -275,28 +313,58 @@ mod tests {
     #[test]
     fn missing_template_suggests_nearest() {
         let r = Renderer::new(&[file("page.html", "x")], &config()).ok().unwrap();
-        let e = r.render("pgae.html", &r.context(), std::path::Path::new("content/a.md")).unwrap_err();
-        assert!(e.message.contains("`pgae.html` not found"));
+        let e = r.render("pgae.html", &r.context()).unwrap_err().on_page(Path::new("content/a.md"));
+        assert_eq!(e.message, "template `pgae.html` not found");
+        assert_eq!((e.path.as_path(), e.kind), (Path::new("content/a.md"), Kind::Template));
         assert!(e.help.unwrap().contains("did you mean `page.html`"));
     }
 
     #[test]
     fn one_broken_template_is_one_error() {
         let r = Renderer::new(&[file("page.html", "a\n{{ page.nope }}\n")], &config()).ok().unwrap();
-        let errors: Vec<Diagnostic> = ["content/a.md", "content/b.md", "content/c.md", "content/d.md"]
+        // Rendered in an order other than the pages' (as parallel rendering does).
+        let failures: Vec<(PathBuf, RenderError)> = ["content/d.md", "content/b.md", "content/a.md", "content/c.md"]
             .iter()
-            .map(|p| r.render("page.html", &r.context(), std::path::Path::new(p)).unwrap_err())
+            .map(|p| (PathBuf::from(p), r.render("page.html", &r.context()).unwrap_err()))
             .collect();
-        let grouped = group_template_errors(errors);
+        assert!(failures.iter().all(|(_, e)| *e == failures[0].1), "the page is not part of the failure");
+        let grouped = group_failures(failures);
         assert_eq!(grouped.len(), 1);
-        assert!(grouped[0].message.contains("while rendering 4 pages (content/a.md, content/b.md, content/c.md and 1 more)"), "{}", grouped[0].message);
+        assert_eq!(
+            grouped[0].message,
+            "template `page.html` failed while rendering 4 pages (content/a.md, content/b.md, content/c.md and 1 more): \
+             Variable `page.nope` not found in context while rendering 'page.html'"
+        );
+        assert_eq!((grouped[0].path.as_path(), grouped[0].line, grouped[0].kind), (Path::new("templates/page.html"), Some(2), Kind::Template));
+    }
+
+    #[test]
+    fn different_failures_and_missing_templates_stay_apart() {
+        let r = Renderer::new(&[file("page.html", "{{ page.nope }}"), file("list.html", "{{ 1 / x }}")], &config()).ok().unwrap();
+        let failures = vec![
+            (PathBuf::from("content/a.md"), r.render("page.html", &r.context()).unwrap_err()),
+            (PathBuf::from("content/b.md"), r.render("page.html", &r.context()).unwrap_err()),
+            (PathBuf::from("content/c.md"), r.render("list.html", &r.context()).unwrap_err()),
+            (PathBuf::from("content/d.md"), r.render("gone.html", &r.context()).unwrap_err()),
+            (PathBuf::from("content/e.md"), r.render("gone.html", &r.context()).unwrap_err()),
+        ];
+        let mut messages: Vec<String> = group_failures(failures).into_iter().map(|d| format!("{}: {}", d.path.display(), d.message)).collect();
+        messages.sort();
+        assert_eq!(messages.len(), 4, "{messages:#?}");
+        assert!(messages[0].starts_with("content/d.md: template `gone.html` not found"), "{messages:#?}");
+        assert!(messages[1].starts_with("content/e.md: template `gone.html` not found"), "{messages:#?}");
+        assert!(messages[2].starts_with("templates/list.html: template `list.html` failed while rendering content/c.md: "), "{messages:#?}");
+        assert!(
+            messages[3].starts_with("templates/page.html: template `page.html` failed while rendering 2 pages (content/a.md, content/b.md): "),
+            "{messages:#?}"
+        );
     }
 
     #[test]
     fn runtime_error_points_at_variable() {
         let r = Renderer::new(&[file("page.html", "a\n{{ page.nope }}\n")], &config()).ok().unwrap();
-        let e = r.render("page.html", &r.context(), std::path::Path::new("content/a.md")).unwrap_err();
+        let e = r.render("page.html", &r.context()).unwrap_err().on_page(Path::new("content/a.md"));
         assert_eq!(e.line, Some(2), "{e}");
-        assert!(e.message.contains("content/a.md"));
+        assert!(e.message.starts_with("template `page.html` failed while rendering content/a.md: "), "{e}");
     }
 }

@@ -75,5 +75,8 @@ pub fn render_call(r: &Renderer, m: &Marketing, call: &Call, page_key: &str) -> 
             ctx.insert(name, &value);
         }
     }
-    r.render(&template, &ctx, std::path::Path::new(page_key)).map_err(|d| (d.message, d.help.unwrap_or_default()))
+    r.render(&template, &ctx).map_err(|e| {
+        let d = e.on_page(std::path::Path::new(page_key));
+        (d.message, d.help.unwrap_or_default())
+    })
 }

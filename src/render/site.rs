@@ -149,9 +149,10 @@ impl<'a> Work<'a> {
         }
     }
 
-    fn produce(self, r: &super::Renderer) -> Result<OutFile, Diagnostic> {
+    /// The file, or why its template failed and for which source file.
+    fn produce(self, r: &super::Renderer) -> Result<OutFile, (PathBuf, super::RenderError)> {
         match self {
-            Work::Template { template, source, path, vars } => Ok(html(path, r.render_vars(template, &vars, &source)?)),
+            Work::Template { template, source, path, vars } => Ok(html(path, r.render_vars(template, &vars).map_err(|e| (source, e))?)),
             Work::Made { path, text } => Ok(html(path, text)),
         }
     }
@@ -205,7 +206,7 @@ pub fn render_site(site: &Site, r: &super::Renderer, hashes: &ItemHashes, previo
         }
     };
     let jobs = plan(site);
-    let results: Vec<Result<Outcome, Diagnostic>> = jobs
+    let results: Vec<Result<Outcome, (PathBuf, super::RenderError)>> = jobs
         .par_iter()
         .map(|job| {
             let name = job_key(site, job);
@@ -236,7 +237,7 @@ pub fn render_site(site: &Site, r: &super::Renderer, hashes: &ItemHashes, previo
     if errors.is_empty() {
         Ok(outcomes)
     } else {
-        Err(super::group_template_errors(errors))
+        Err(super::group_failures(errors))
     }
 }
 

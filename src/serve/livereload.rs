@@ -46,6 +46,8 @@ fn diagnostic_json(d: &Diagnostic) -> serde_json::Value {
         "message": d.message,
         "help": d.help,
         "snippet": d.snippet,
+        "kind": d.kind,
+        "severity": d.severity,
     })
 }
 
@@ -193,7 +195,9 @@ mod tests {
 
     #[test]
     fn events_are_single_json_lines() {
-        let d = Diagnostic::at("content/a.md", "---\ntitle: \"x\n---\n", 2, 8, "unterminated string <b>").with_help("close the quote");
+        let d = Diagnostic::at("content/a.md", "---\ntitle: \"x\n---\n", 2, 8, "unterminated string <b>")
+            .with_help("close the quote")
+            .kind(crate::diag::Kind::FrontMatter);
         let status = Status { generation: 3, errors: vec![d] };
         let text = event("errors", &status.to_json());
         assert!(text.starts_with("event: errors\ndata: {"));
@@ -203,6 +207,8 @@ mod tests {
         assert_eq!(data["errors"][0]["line"], 2);
         assert_eq!(data["errors"][0]["message"], "unterminated string <b>");
         assert_eq!(data["errors"][0]["snippet"], "title: \"x");
+        assert_eq!(data["errors"][0]["kind"], "front_matter");
+        assert_eq!(data["errors"][0]["severity"], "error");
         assert_eq!(data["ok"], false);
     }
 

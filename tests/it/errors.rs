@@ -251,3 +251,34 @@ fn every_problem_of_a_page_is_reported_and_links_to_it_still_resolve() {
         .stderr_lacks("has no `title`");
     assert_eq!(run.error_count(), 4, "{}", run.stderr());
 }
+
+/// Every error case names what its problems are about (`Diagnostic::kind`), which tools read
+/// from serve's status; none is left unclassified, and none is a warning.
+#[test]
+fn every_error_case_has_its_kind() {
+    use folio::diag::{Kind, Severity};
+    use folio::pipeline::{self, BuildOptions};
+    let cases = [
+        ("bad-date", Kind::FrontMatter),
+        ("broken-anchor", Kind::Link),
+        ("broken-link", Kind::Link),
+        ("duplicate-url", Kind::Url),
+        ("malformed-yaml", Kind::FrontMatter),
+        ("malformed-yaml-colon", Kind::FrontMatter),
+        ("missing-title", Kind::FrontMatter),
+        ("site-unknown-key", Kind::Config),
+        ("template-runtime", Kind::Template),
+        ("template-syntax", Kind::Template),
+        ("unknown-key", Kind::FrontMatter),
+        ("unknown-template", Kind::Template),
+    ];
+    for (case, kind) in cases {
+        let site = Site::fixture("errors/base");
+        site.overlay(&format!("errors/{case}"));
+        let Err(errors) = pipeline::build(&BuildOptions { root: site.root.clone(), ..Default::default() }) else { panic!("{case} builds") };
+        assert!(!errors.is_empty(), "{case}");
+        for d in &errors.0 {
+            assert_eq!((d.kind, d.severity), (kind, Severity::Error), "{case}: {d}");
+        }
+    }
+}

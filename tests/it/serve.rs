@@ -727,6 +727,7 @@ fn a_build_error_keeps_the_last_good_site_and_is_reported() {
     });
     let errors = status["errors"].as_array().unwrap();
     assert!(errors.iter().any(|e| e["path"] == ARTICLE && e["line"] == 2 && e["message"].as_str().unwrap().contains("tittle")), "{status}");
+    assert!(errors.iter().all(|e| e["kind"] == "front_matter" && e["severity"] == "error"), "{status}");
     let page = s.get(ARTICLE_URL);
     assert_eq!(page.status, 200, "the last good page is still served");
     assert_contains(&page.text(), "CIO vs. CTO");
