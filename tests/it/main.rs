@@ -9,6 +9,7 @@ mod errors;
 mod html;
 mod incremental;
 mod marketing;
+mod preview;
 mod sample;
 mod serve;
 mod support;
