@@ -113,7 +113,7 @@ fn a_slug_change_updates_every_page_that_links_to_the_article() {
     assert!(serde_json::to_string(&ld).unwrap().contains("cio-versus-cto"));
 
     site.write(ARTICLE, &original);
-    step(&site, &mut session, &[ARTICLE], "removing the slug again");
+    let _ = step(&site, &mut session, &[ARTICLE], "removing the slug again");
 }
 
 #[test]
@@ -232,7 +232,7 @@ fn real_serve_shows_what_build_writes_through_a_slug_change_and_a_broken_config(
     served_equals_built(&server, "the first build");
     let site = &server.site;
 
-    let original = source(&site, ARTICLE);
+    let original = source(site, ARTICLE);
     let mark = server.output().lines().count();
     site.write(ARTICLE, &original.replacen("---\n", "---\nslug: cio-versus-cto\n", 1));
     let line = server.eventually("a rebuild after the slug change", || rebuilt_since(&server, mark));
@@ -240,7 +240,7 @@ fn real_serve_shows_what_build_writes_through_a_slug_change_and_a_broken_config(
     served_equals_built(&server, "the slug change");
     assert_eq!(server.get(OLD_URL).status, 404);
 
-    let config = source(&site, "site.yaml");
+    let config = source(site, "site.yaml");
     let mark = server.output().lines().count();
     site.write("site.yaml", &format!("{config}\ncolour: blue\n"));
     let line = server.eventually("a failed rebuild", || rebuilt_since(&server, mark));
