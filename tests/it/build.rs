@@ -261,9 +261,15 @@ fn rebuilding_over_existing_output_gives_the_same_files() {
     let site = Site::fixture("build/happy");
     site.build().ok();
     let first = site.snapshot();
-    site.write("public/stale.html", "left over from an old build");
     site.build().ok();
     assert_same_tree(&first, &site.snapshot(), "second build");
+    // Files folio did not write are the user's: they stay. Files folio wrote for a page that is
+    // gone are removed.
+    site.write("public/notes.html", "the user's own file");
+    site.remove("content/articles/second.md");
+    site.build().ok();
+    assert!(site.exists("notes.html"), "folio removed a file it did not write");
+    assert!(!site.exists("articles/second/index.html"), "the deleted page's output is still there");
 }
 
 #[test]
