@@ -1028,7 +1028,7 @@ fn compare(opts: &BuildOptions, session: &Session, outcome: &Result<Report, Diag
                     show(&ours_static, &fresh_static)
                 ));
             }
-            let fresh_plans: Vec<String> = built.site.marketing.groups.iter().flat_map(|g| g.tiers.iter().map(|t| t.id.clone())).collect();
+            let fresh_plans: Vec<String> = built.site.marketing().groups.iter().flat_map(|g| g.tiers.iter().map(|t| t.id.clone())).collect();
             if fresh_plans != snap.plans {
                 problems.push(format!("pricing plans (for the contact form) differ: fresh {fresh_plans:?}, session {:?}", snap.plans));
             }
