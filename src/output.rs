@@ -188,8 +188,10 @@ fn recover(places: &Places) -> io::Result<()> {
         }
     }
     if places.staging.exists() {
+        // User files move into the staging folder only after its marker is written, so a
+        // staging folder without one holds nothing of the user's.
         let ours = manifest(&places.staging);
-        if places.target.is_dir() {
+        if places.target.is_dir() && places.staging.join(MARKER).exists() {
             for entry in fs::read_dir(&places.staging)?.flatten() {
                 let name = entry.file_name().to_string_lossy().into_owned();
                 let folio_made = name == MARKER || ours.contains(&name) || ours.iter().any(|p| p.starts_with(&format!("{name}/")));

@@ -10,6 +10,7 @@ mod errors;
 mod html;
 mod incremental;
 mod marketing;
+mod nothing_lost;
 mod preview;
 mod sample;
 mod serve;

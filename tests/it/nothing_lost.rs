@@ -1,0 +1,245 @@
+//! Nothing lost (issue 9): the output folder is always wholly the previous site or wholly the
+//! new one — after a finished build, a failed one, one killed with SIGKILL at many points, one
+//! that runs out of disk, and two at once — and files folio did not write survive every build.
+
+use crate::support::*;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+/// A site of `n` articles; `version` changes every page (the site's title is on all of them).
+fn generated_site(n: usize) -> Site {
+    let site = Site::fixture("build/happy");
+    for i in 0..n {
+        site.write(
+            &format!("content/articles/gen/post-{i:05}.md"),
+            &format!(
+                "---\ntitle: \"Generated post {i}\"\ndate: 2024-01-{:02}\ntags: [t{}]\n---\nParagraph {i} of a generated site.\n\n## Part two\n\nMore text.\n",
+                1 + i % 28,
+                i % 40
+            ),
+        );
+    }
+    site
+}
+
+/// Version one or two of the generated site: two has another title (on every page) and a page
+/// more (new paths, so a half-made staging folder holds files the old site does not have).
+fn version(site: &Site, v: u8) {
+    if v == 2 {
+        set_title(site, "Version two");
+        site.write("content/articles/gen/extra.md", "---\ntitle: \"Only in version two\"\ndate: 2024-02-01\n---\nNew.\n");
+    } else {
+        set_title(site, "Version one");
+        let _ = std::fs::remove_file(site.root.join("content/articles/gen/extra.md"));
+    }
+}
+
+fn set_title(site: &Site, title: &str) {
+    let config = std::fs::read_to_string(site.root.join("site.yaml")).unwrap();
+    let mut lines: Vec<String> = config.lines().map(str::to_string).collect();
+    for l in &mut lines {
+        if l.starts_with("title:") {
+            *l = format!("title: \"{title}\"");
+        }
+    }
+    site.write("site.yaml", &(lines.join("\n") + "\n"));
+}
+
+/// The output's files without folio's marker (its manifest lists what folio wrote).
+fn site_files(dir: &Path) -> Tree {
+    let mut t = tree(dir);
+    t.remove(".folio-output");
+    t.retain(|k, _| !k.starts_with(".git/") && k != "CNAME");
+    t
+}
+
+fn user_files_present(dir: &Path) -> bool {
+    std::fs::read(dir.join("CNAME")).is_ok_and(|b| b == b"docs.example.com\n")
+        && std::fs::read(dir.join(".git/HEAD")).is_ok_and(|b| b == b"ref: refs/heads/main\n")
+}
+
+fn add_user_files(dir: &Path) {
+    std::fs::create_dir_all(dir.join(".git")).unwrap();
+    std::fs::write(dir.join(".git/HEAD"), "ref: refs/heads/main\n").unwrap();
+    std::fs::write(dir.join("CNAME"), "docs.example.com\n").unwrap();
+}
+
+fn leftovers(site: &Site) -> Vec<String> {
+    std::fs::read_dir(&site.root)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".public.") && !n.ends_with("folio-lock"))
+        .collect()
+}
+
+fn build_cmd(site: &Site) -> Command {
+    let mut c = Command::new(folio_bin());
+    c.arg("build").current_dir(&site.root).env("SOURCE_DATE_EPOCH", "1768478400").stdout(Stdio::null()).stderr(Stdio::null());
+    c
+}
+
+#[test]
+fn a_killed_rebuild_leaves_the_old_site_or_the_new_one_never_a_mix() {
+    let site = generated_site(1500);
+    let public = site.root.join("public");
+    // The new site, for comparison, built elsewhere first.
+    version(&site, 2);
+    assert!(build_cmd(&site).arg("--output").arg("reference-new").status().unwrap().success());
+    let new = site_files(&site.root.join("reference-new"));
+    std::fs::remove_dir_all(site.root.join("reference-new")).unwrap();
+    version(&site, 1);
+    let started = Instant::now();
+    assert!(build_cmd(&site).status().unwrap().success());
+    let full = started.elapsed();
+    add_user_files(&public);
+    let old = site_files(&public);
+    assert_ne!(old, new);
+    version(&site, 2);
+
+    // Kill points spread over a whole build, dense near its end where the swap happens.
+    let fractions = [0.05, 0.2, 0.35, 0.5, 0.65, 0.8, 0.9, 0.95, 0.98, 1.0, 1.02, 1.05, 1.1, 1.2];
+    let (mut saw_old, mut saw_new) = (0, 0);
+    for f in fractions {
+        let mut child = build_cmd(&site).spawn().unwrap();
+        std::thread::sleep(full.mul_f64(f));
+        let _ = child.kill();
+        let _ = child.wait();
+        let now = site_files(&public);
+        assert!(now == old || now == new, "killed at {f} of a build: the output is a mix of the old and the new site");
+        assert!(user_files_present(&public), "killed at {f} of a build: .git or CNAME is gone");
+        if now == old {
+            saw_old += 1;
+        } else {
+            saw_new += 1;
+            // Back to the old site for the next kill: rebuild it and the next build is a full change again.
+            version(&site, 1);
+            assert!(build_cmd(&site).status().unwrap().success());
+            assert!(site_files(&public) == old);
+            version(&site, 2);
+        }
+    }
+    eprintln!("kill points: {saw_old} left the old site, {saw_new} the new one");
+    // The next build cleans up whatever the killed ones left and finishes the job.
+    assert!(build_cmd(&site).status().unwrap().success());
+    assert!(site_files(&public) == new);
+    assert!(user_files_present(&public));
+    assert!(leftovers(&site).is_empty(), "left behind: {:?}", leftovers(&site));
+}
+
+#[test]
+fn a_failed_build_changes_nothing_and_user_files_survive() {
+    let site = Site::fixture("build/happy");
+    site.build().ok();
+    let public = site.root.join("public");
+    add_user_files(&public);
+    std::fs::create_dir_all(public.join(".well-known")).unwrap();
+    std::fs::write(public.join(".well-known/security.txt"), "Contact: mailto:security@example.com\n").unwrap();
+    std::fs::write(public.join(".nojekyll"), "").unwrap();
+    let before = tree(&public);
+    site.write("content/articles/broken.md", "---\ntitle: [unclosed\n---\n");
+    site.build().fails();
+    assert!(tree(&public) == before, "a failed build changed the output folder");
+    site.remove("content/articles/broken.md");
+    site.write("content/about.md", "---\ntitle: About us again\n---\nNew text.\n");
+    site.build().ok();
+    assert!(user_files_present(&public));
+    assert!(public.join(".well-known/security.txt").exists() && public.join(".nojekyll").exists());
+    assert!(site.read("about/index.html").contains("About us again"));
+    assert!(leftovers(&site).is_empty(), "left behind: {:?}", leftovers(&site));
+}
+
+#[test]
+fn a_folder_with_only_deploy_files_is_adopted_and_odd_output_paths_work() {
+    let site = Site::fixture("build/happy");
+    let public = site.root.join("public");
+    add_user_files(&public);
+    std::fs::write(public.join(".nojekyll"), "").unwrap();
+    site.folio(&["build", "--output", "./public/../public"]).ok();
+    assert!(user_files_present(&public) && public.join(".nojekyll").exists());
+    assert!(public.join("index.html").exists());
+    site.folio(&["build", "--output", "./public/../public"]).ok();
+    assert!(leftovers(&site).is_empty(), "left behind: {:?}", leftovers(&site));
+    // A folder with other files is still refused.
+    let other = site.root.join("other");
+    std::fs::create_dir_all(&other).unwrap();
+    std::fs::write(other.join("notes.txt"), "mine").unwrap();
+    site.folio(&["build", "--output", "other"]).fails();
+    assert_eq!(std::fs::read_to_string(other.join("notes.txt")).unwrap(), "mine");
+}
+
+#[test]
+fn two_builds_at_once_give_one_whole_site() {
+    let site = generated_site(300);
+    assert!(build_cmd(&site).status().unwrap().success());
+    add_user_files(&site.root.join("public"));
+    set_title(&site, "Concurrent");
+    let a = build_cmd(&site).spawn().unwrap();
+    let b = build_cmd(&site).spawn().unwrap();
+    // Something written into .git while the builds run is kept.
+    std::fs::write(site.root.join("public/.git/ORIG_HEAD"), "written during the build\n").unwrap();
+    for mut c in [a, b] {
+        assert!(c.wait().unwrap().success());
+    }
+    assert!(build_cmd(&site).arg("--output").arg("reference").status().unwrap().success());
+    assert!(site_files(&site.root.join("public")) == site_files(&site.root.join("reference")));
+    assert!(user_files_present(&site.root.join("public")));
+    assert!(site.root.join("public/.git/ORIG_HEAD").exists(), "a file written into .git during the build was lost");
+}
+
+/// Runs `script` in a private mount namespace (for a small tmpfs); `None` where that is not
+/// allowed here.
+fn in_mount_namespace(script: &str) -> Option<std::process::Output> {
+    let probe = Command::new("unshare").args(["--mount", "true"]).stderr(Stdio::null()).status();
+    if !probe.is_ok_and(|s| s.success()) {
+        return None;
+    }
+    Command::new("unshare").args(["--mount", "bash", "-euo", "pipefail", "-c", script]).output().ok()
+}
+
+#[test]
+fn a_build_that_runs_out_of_disk_changes_nothing() {
+    let site = Site::fixture("build/happy");
+    let disk = site.root.join("small-disk");
+    std::fs::create_dir_all(&disk).unwrap();
+    let bin = folio_bin();
+    let script = format!(
+        r#"mount -t tmpfs -o size=3m tmpfs '{disk}'
+cd '{root}'
+export SOURCE_DATE_EPOCH=1768478400
+'{bin}' build --output '{disk}/public' > /dev/null
+mkdir -p '{disk}/public/.git' && echo 'ref: refs/heads/main' > '{disk}/public/.git/HEAD' && echo docs.example.com > '{disk}/public/CNAME'
+sum() {{ (cd '{disk}/public' && find . -type f ! -name .folio-output -print0 | sort -z | xargs -0 sha256sum); }}
+before=$(sum)
+head -c 4000000 /dev/urandom > static/big.bin
+sed -i 's/^title:.*/title: "Bigger"/' site.yaml
+if '{bin}' build --output '{disk}/public' > /dev/null 2> build.err; then echo "BUILD SUCCEEDED"; fi
+grep -q 'disk has space' build.err && echo "SAID WHY"
+after=$(sum)
+[ "$before" = "$after" ] && echo "UNCHANGED"
+ls -a '{disk}' | grep -q folio-new && echo "LEFTOVER" || true
+rm static/big.bin
+'{bin}' build --output '{disk}/public' > /dev/null && echo "RECOVERED"
+cat '{disk}/public/CNAME'
+"#,
+        disk = disk.display(),
+        root = site.root.display(),
+        bin = bin.display()
+    );
+    let Some(out) = in_mount_namespace(&script) else {
+        eprintln!("skipped: a_build_that_runs_out_of_disk_changes_nothing needs `unshare --mount` (root) to make a small file system");
+        return;
+    };
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if stderr.contains("mount: ") && stderr.contains("permission denied") {
+        eprintln!("skipped: mounting a tmpfs is not allowed here: {stderr}");
+        return;
+    }
+    assert!(!stdout.contains("BUILD SUCCEEDED"), "the build should run out of space:\n{stdout}\n{stderr}");
+    assert!(stdout.contains("SAID WHY"), "the error should say what to do:\n{stdout}\n{stderr}");
+    assert!(stdout.contains("UNCHANGED"), "a build that ran out of disk changed the output:\n{stdout}\n{stderr}");
+    assert!(!stdout.contains("LEFTOVER"), "a staging folder was left on the full disk:\n{stdout}");
+    assert!(stdout.contains("RECOVERED") && stdout.contains("docs.example.com"), "{stdout}\n{stderr}");
+}
