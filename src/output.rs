@@ -319,12 +319,26 @@ fn build_beside(built: &Built, places: &Places) -> io::Result<Written> {
                 moving.insert(name);
             }
         }
-        for name in &moving {
-            if !staging.join(name).exists() {
+        let mut moved = Vec::new();
+        let swapped = moving
+            .iter()
+            .filter(|name| !staging.join(name).exists())
+            .try_for_each(|name| {
                 fs::rename(target.join(name), staging.join(name))?;
+                moved.push(name.clone());
+                Ok(())
+            })
+            .and_then(|()| swap(staging, target, &places.old));
+        if let Err(e) = swapped {
+            // The folder cannot be renamed or the staging folder is on another device (a mount
+            // point, a share, a file held open on Windows): put the user's files back and copy
+            // the new site in, file by file.
+            for name in &moved {
+                fs::rename(staging.join(name), target.join(name))?;
             }
+            eprintln!("warning: could not swap in the new site at once ({e}); updating {} file by file instead", target.display());
+            copy_into(staging, target, &before, &after)?;
         }
-        swap(staging, target, &places.old)?;
         fs::remove_dir_all(staging)?;
     } else {
         if target.exists() {
@@ -334,6 +348,26 @@ fn build_beside(built: &Built, places: &Places) -> io::Result<Written> {
         fs::rename(staging, target)?;
     }
     Ok(result)
+}
+
+/// The fallback where folders cannot be renamed: every file of `after` is copied from `new`
+/// into `target` where it differs (each through a temporary file and a rename, so no file is
+/// half-written), and the files of `before` the new site no longer has are removed.
+fn copy_into(new: &Path, target: &Path, before: &BTreeSet<String>, after: &BTreeSet<String>) -> io::Result<()> {
+    for rel in after.iter().chain([&MARKER.to_string()]) {
+        let (from, to) = (new.join(rel), target.join(rel));
+        if fs::read(&from).ok() == fs::read(&to).ok() {
+            continue;
+        }
+        create_parent(&to)?;
+        let tmp = to.with_file_name(format!(".{}.folio-tmp", to.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()));
+        fs::copy(&from, &tmp)?;
+        fs::rename(&tmp, &to)?;
+    }
+    for rel in before.difference(after) {
+        let _ = fs::remove_file(target.join(rel));
+    }
+    Ok(())
 }
 
 /// Exchanges `new` and `target`: afterwards `target` holds the new tree and `new` the old one.

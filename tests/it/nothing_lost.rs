@@ -243,3 +243,40 @@ cat '{disk}/public/CNAME'
     assert!(!stdout.contains("LEFTOVER"), "a staging folder was left on the full disk:\n{stdout}");
     assert!(stdout.contains("RECOVERED") && stdout.contains("docs.example.com"), "{stdout}\n{stderr}");
 }
+
+#[test]
+fn an_output_folder_that_cannot_be_renamed_is_updated_file_by_file() {
+    let site = Site::fixture("build/happy");
+    let bin = folio_bin();
+    // A bind mount cannot be renamed: the swap fails and folio copies the new site in instead.
+    let script = format!(
+        r#"cd '{root}'
+mkdir -p real public
+mount --bind real public
+'{bin}' build > /dev/null
+echo docs.example.com > public/CNAME
+sed -i 's/^title:.*/title: "Mounted"/' site.yaml
+'{bin}' build > /dev/null 2> build.err && echo "BUILT"
+grep -q 'file by file' build.err && echo "WARNED"
+grep -q 'Mounted' public/index.html && echo "UPDATED"
+cat public/CNAME
+ls -a | grep -q folio-new && echo "LEFTOVER" || true
+"#,
+        root = site.root.display(),
+        bin = bin.display()
+    );
+    let Some(out) = in_mount_namespace(&script) else {
+        eprintln!("skipped: an_output_folder_that_cannot_be_renamed_is_updated_file_by_file needs `unshare --mount` (root)");
+        return;
+    };
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if stderr.contains("permission denied") {
+        eprintln!("skipped: bind mounts are not allowed here: {stderr}");
+        return;
+    }
+    for want in ["BUILT", "WARNED", "UPDATED", "docs.example.com"] {
+        assert!(stdout.contains(want), "missing {want}:\n{stdout}\n{stderr}");
+    }
+    assert!(!stdout.contains("LEFTOVER"), "{stdout}");
+}
