@@ -88,7 +88,7 @@ impl std::fmt::Display for Stats {
 /// A successful build: the model, every rendered file and the assets to copy.
 pub struct Built {
     pub site: Arc<Site>,
-    /// Every rendered file, sorted by path.
+    /// Every rendered file (sorted by path when it comes from [`build`]).
     pub files: Vec<OutFile>,
     pub assets: Vec<Asset>,
     pub stats: Stats,
@@ -158,7 +158,9 @@ impl PhaseTimer {
 
 /// Builds the site in memory. On any error, returns every diagnostic found.
 pub fn build(opts: &BuildOptions) -> Result<Built, Diagnostics> {
-    Engine::new(opts.clone()).run(&ChangeSet::everything())
+    let mut built = Engine::new(opts.clone()).run(&ChangeSet::everything())?;
+    built.files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(built)
 }
 
 /// What changed since the last run, classified once by where it lives.
@@ -833,7 +835,6 @@ impl Engine {
         changed.sort();
         changed.dedup();
         memo.jobs = jobs;
-        files.sort_by(|a, b| a.path.cmp(&b.path));
         timer.mark("outputs");
         let warnings = site
             .pages

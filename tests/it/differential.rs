@@ -988,7 +988,7 @@ fn compare(opts: &BuildOptions, session: &Session, outcome: &Result<Report, Diag
             let snap = session.snapshot();
             let mut ours_bytes: BTreeMap<&str, &[u8]> = BTreeMap::new();
             let mut ours_static: BTreeMap<&str, &Path> = BTreeMap::new();
-            for (path, served) in &snap.files {
+            for (path, served) in snap.files() {
                 match served {
                     Served::Bytes(b) => {
                         ours_bytes.insert(path, b);

@@ -14,10 +14,10 @@ fn fresh_files(site: &Site) -> BTreeMap<String, Vec<u8>> {
 
 fn session_files(session: &Session) -> BTreeMap<String, Vec<u8>> {
     let snap = session.snapshot();
-    snap.files
-        .iter()
+    snap.files()
+        .into_iter()
         .filter_map(|(p, s)| match s {
-            Served::Bytes(b) => Some((p.clone(), b.to_vec())),
+            Served::Bytes(b) => Some((p.to_string(), b.to_vec())),
             Served::File(_) => None,
         })
         .collect()

@@ -29,10 +29,10 @@ fn fresh(site: &Site, drafts: bool) -> Result<BTreeMap<String, Vec<u8>>, Vec<Str
 fn served(session: &Session) -> BTreeMap<String, Vec<u8>> {
     session
         .snapshot()
-        .files
-        .iter()
+        .files()
+        .into_iter()
         .filter_map(|(p, s)| match s {
-            Served::Bytes(b) => Some((p.clone(), b.to_vec())),
+            Served::Bytes(b) => Some((p.to_string(), b.to_vec())),
             Served::File(_) => None,
         })
         .collect()
