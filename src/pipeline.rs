@@ -566,11 +566,17 @@ impl Engine {
         let mut broken: Vec<(String, String)> = Vec::new();
         // Files that take part as pages or sections: (is section, file, hash of the front matter's input).
         let mut included: Vec<(bool, &Arc<SourceFile>, u64)> = Vec::with_capacity(page_meta.len() + section_meta.len());
+        // Content key → (file, its text hash, where the body starts, lines before it), for Markdown.
+        let mut bodies: HashMap<&str, (&Arc<SourceFile>, u64, usize, usize)> =
+            HashMap::with_capacity_and_hasher(page_meta.len() + section_meta.len(), Default::default());
         for (is_section, files, metas) in [(false, &page_files, page_meta), (true, &section_files, section_meta)] {
-            for ((f, _), (input, r, fresh)) in files.iter().zip(metas) {
+            for ((f, h), (input, r, fresh)) in files.iter().zip(metas) {
                 match &r {
                     Ok(m) if m.meta.draft && !opts.drafts && !is_section => {}
-                    Ok(_) => included.push((is_section, f, input)),
+                    Ok(m) => {
+                        included.push((is_section, f, input));
+                        bodies.insert(f.rel.as_str(), (f, *h, m.body_start, m.body_line_offset));
+                    }
                     Err(e) => {
                         errors.extend(e.iter().cloned());
                         let url = if is_section { section_url(parent_dir(&f.rel)) } else { page_url(&f.rel, None) };
@@ -638,15 +644,10 @@ impl Engine {
         let skeleton = Arc::clone(skeleton);
         errors.extend(skeleton.errors.iter().cloned());
         let urls = &skeleton.urls;
-        let (mut pages, mut sections) = rayon::join(|| skeleton.pages.clone(), || skeleton.sections.clone());
+        let (mut pages, mut sections): (Vec<Page>, Vec<Section>) = rayon::join(|| skeleton.pages.par_iter().cloned().collect(), || skeleton.sections.clone());
         timer.mark("skeleton");
         // Where each page's Markdown starts in its file.
-        let fm_memo_after = &memo.front_matter;
-        let body_of = |key: &str| -> Option<(&Arc<SourceFile>, u64, usize, usize)> {
-            let Some(ContentEntry::Text(f, h)) = sources.content.get(key) else { return None };
-            let Some((_, Ok(m))) = fm_memo_after.get(key) else { return None };
-            Some((f, *h, m.body_start, m.body_line_offset))
-        };
+        let body_of = |key: &str| bodies.get(key).copied();
         let Some(renderer) = renderer else {
             return Err(errors.sorted());
         };
@@ -714,22 +715,18 @@ impl Engine {
         };
         let page_md: Vec<_> = pages.par_iter().map(|p| render_body(&p.key)).collect();
         let section_md: Vec<_> = sections.par_iter().map(|s| render_body(&s.key)).collect();
-        let keys: Vec<String> = pages.iter().map(|p| p.key.clone()).chain(sections.iter().map(|s| s.key.clone())).collect();
-        let mut all = keys.into_iter().zip(page_md.into_iter().chain(section_md));
-        for page in pages.iter_mut() {
-            let Some((key, (rendered, errs, fresh))) = all.next() else { break };
+        for (page, (rendered, errs, fresh)) in pages.iter_mut().zip(page_md) {
             page.rendered = rendered;
             errors.extend(errs);
             if let Some(f) = fresh {
-                fresh_md.push((key, f));
+                fresh_md.push((page.key.clone(), f));
             }
         }
-        for section in sections.iter_mut() {
-            let Some((key, (rendered, errs, fresh))) = all.next() else { break };
+        for (section, (rendered, errs, fresh)) in sections.iter_mut().zip(section_md) {
             section.rendered = rendered;
             errors.extend(errs);
             if let Some(f) = fresh {
-                fresh_md.push((key, f));
+                fresh_md.push((section.key.clone(), f));
             }
         }
         // Pages whose front matter failed: check their bodies too, so one run shows everything.
