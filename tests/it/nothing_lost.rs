@@ -280,3 +280,55 @@ ls -a | grep -q folio-new && echo "LEFTOVER" || true
     }
     assert!(!stdout.contains("LEFTOVER"), "{stdout}");
 }
+
+#[test]
+fn a_full_disk_never_loses_an_acknowledged_lead() {
+    let site = Site::sample();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let bin = folio_bin();
+    let message = "A lead long enough to fill a small disk quickly. ".repeat(20);
+    let script = format!(
+        r#"cd '{root}'
+mkdir -p .folio
+mount -t tmpfs -o size=16k tmpfs .folio
+'{bin}' serve --port {port} > serve.log 2>&1 &
+pid=$!
+for i in $(seq 1 600); do grep -q 'Serving on' serve.log && break; sleep 0.1; done
+ok=0; refused=0
+for i in $(seq 1 19); do
+  code=$(curl -s -o /dev/null -w '%{{http_code}}' -H 'Origin: http://127.0.0.1:{port}' -H 'Sec-Fetch-Site: same-origin' \
+    -H 'Content-Type: application/json' -H 'Accept: application/json' \
+    --data "{{\"name\":\"Lead $i\",\"email\":\"lead$i@example.com\",\"message\":\"{message}\"}}" http://127.0.0.1:{port}/api/contact)
+  if [ "$code" = 201 ]; then ok=$((ok+1)); echo "ACK Lead $i"; elif [ "${{code:0:1}}" = 5 ]; then refused=$((refused+1)); else echo "ODD $code"; fi
+done
+kill -INT $pid; wait $pid || true
+echo "OK=$ok REFUSED=$refused"
+'{bin}' submissions list > list.txt
+cat list.txt | grep -c 'lead[0-9]*@example.com' | sed 's/^/LISTED=/'
+python3 -c "import json,sys; [json.loads(l) for l in open('.folio/submissions.jsonl')]; print('PARSES')"
+"#,
+        root = site.root.display(),
+        bin = bin.display(),
+    );
+    let Some(out) = in_mount_namespace(&script) else {
+        eprintln!("skipped: a_full_disk_never_loses_an_acknowledged_lead needs `unshare --mount` (root) to make a small file system");
+        return;
+    };
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if stderr.contains("permission denied") {
+        eprintln!("skipped: mounting a tmpfs is not allowed here: {stderr}");
+        return;
+    }
+    let number = |key: &str| -> usize {
+        stdout
+            .lines()
+            .find_map(|l| l.split_whitespace().find_map(|w| w.strip_prefix(key)).and_then(|v| v.parse().ok()))
+            .unwrap_or_else(|| panic!("no {key} in:\n{stdout}\n{stderr}"))
+    };
+    let (ok, refused, listed) = (number("OK="), number("REFUSED="), number("LISTED="));
+    assert!(ok > 0 && refused > 0, "the disk should fill up part way: {ok} stored, {refused} refused\n{stdout}\n{stderr}");
+    assert_eq!(listed, ok, "every acknowledged lead must be listed, and only those:\n{stdout}");
+    assert!(stdout.contains("PARSES"), "a line of the store is corrupt:\n{stdout}\n{stderr}");
+    assert!(!stdout.contains("ODD"), "{stdout}");
+}

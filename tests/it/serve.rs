@@ -636,6 +636,8 @@ fn submissions_export_as_csv_with_formulas_neutralised() {
     let csv = s.site.folio(&["submissions", "export", "--csv"]);
     csv.ok();
     let out = csv.stdout();
+    // A UTF-8 byte-order mark first, so Excel reads non-ASCII names right.
+    let out = out.strip_prefix('\u{feff}').unwrap_or_else(|| panic!("no UTF-8 BOM: {out:?}")).to_string();
     assert!(out.starts_with("id,received_at,name,email,company,plan,message,spam,user_agent\r\n"), "{out}");
     assert_contains(&out, "\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\"");
     assert_contains(&out, "\"line one, \"\"two\"\"\nline three\"");
@@ -839,4 +841,63 @@ fn ctrl_c_stops_cleanly() {
     assert!(status.success(), "exit status {status:?}\n{}", s.output());
     s.eventually("the goodbye is printed", || s.output().contains("Stopped.").then_some(()));
     assert_eq!(stored(&s).len(), 1);
+}
+
+#[test]
+fn a_store_deleted_or_moved_while_serving_is_created_anew_and_nothing_acknowledged_is_lost() {
+    let s = Server::start(Site::sample());
+    let store = s.site.root.join(".folio/submissions.jsonl");
+    let post = |name: &str| json_post(&s, None, &format!(r#"{{"name":"{name}","email":"a@example.com","message":"Hello there, a real message."}}"#));
+    assert_eq!(post("First").status, 201);
+    std::fs::remove_file(&store).unwrap();
+    assert_eq!(post("After delete").status, 201);
+    std::fs::rename(&store, s.site.root.join(".folio/moved.jsonl")).unwrap();
+    assert_eq!(post("After move").status, 201);
+    let list = s.site.folio(&["submissions", "list"]);
+    list.ok();
+    assert_contains(&list.stdout(), "After move");
+    assert!(!list.stdout().contains("First"), "the deleted store's record cannot come back");
+    assert_contains(&std::fs::read_to_string(s.site.root.join(".folio/moved.jsonl")).unwrap(), "After delete");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&store).unwrap().permissions().mode() & 0o777, 0o600, "a recreated store is private again");
+    }
+}
+
+#[test]
+fn csv_export_drops_control_characters_and_purge_keeps_recent_leads() {
+    let s = Server::start(Site::sample());
+    let r = json_post(&s, None, r#"{"name":"Zoë Red","email":"z@example.com","message":"A message with a bell."}"#);
+    assert_eq!(r.status, 201, "{}", r.text());
+    // The endpoint refuses control characters; a store written by an older version or edited
+    // by hand may still hold them.
+    let store = s.site.root.join(".folio/submissions.jsonl");
+    let text = std::fs::read_to_string(&store).unwrap().replace("Zoë Red", "Zoë \\u001b[31mRed\\u0007");
+    std::fs::write(&store, text).unwrap();
+    let out = s.site.folio(&["submissions", "export", "--csv"]);
+    out.ok();
+    let csv = out.stdout();
+    assert!(csv.starts_with('\u{feff}'), "no BOM");
+    assert!(!csv.contains('\u{1b}') && !csv.contains('\u{7}'), "control characters reach the CSV: {csv:?}");
+    assert_contains(&csv, "Zoë");
+    // An old lead (written as the store writes them) goes; today's stays.
+    let mut text = std::fs::read_to_string(&store).unwrap();
+    let old = text.lines().next().unwrap().replace(&text[text.find("\"received_at\":\"").unwrap() + 15..][..4], "2001").replace("Zoë", "Old lead");
+    text.insert_str(0, &format!("{old}\n"));
+    std::fs::write(&store, text).unwrap();
+    let purge = s.site.folio(&["submissions", "purge", "--older-than", "30d"]);
+    purge.ok();
+    let list = s.site.folio(&["submissions", "list"]);
+    assert!(!list.stdout().contains("Old lead"), "{}", list.stdout());
+    assert_contains(&list.stdout(), "Zoë");
+    assert_eq!(s.site.folio(&["submissions", "purge", "--older-than", "soon"]).code(), 2, "a bad duration is a usage error");
+}
+
+#[test]
+fn init_writes_a_gitignore_for_the_store_and_the_output() {
+    let site = Site::empty("init-gitignore");
+    site.folio(&["init", "new-site"]).ok();
+    let ignore = std::fs::read_to_string(site.root.join("new-site/.gitignore")).unwrap();
+    assert!(ignore.lines().any(|l| l.trim() == ".folio/") && ignore.lines().any(|l| l.trim().trim_start_matches('/') == "public/"), "{ignore}");
 }
