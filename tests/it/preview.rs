@@ -258,3 +258,37 @@ fn real_serve_shows_what_build_writes_through_a_slug_change_and_a_broken_config(
     let page = server.get(OLD_URL);
     assert!(String::from_utf8_lossy(&page.body).contains("Retitled while broken"), "the edit made while site.yaml was broken is lost");
 }
+
+#[test]
+fn real_serve_clears_a_fixed_files_error_and_rejects_a_missing_banner_image() {
+    let server = Server::start(Site::sample());
+    let site = &server.site;
+    let original = source(site, ARTICLE);
+    let latin1: Vec<u8> = original.replacen("title: \"", "title: \"Caf\u{e9} ", 1).chars().map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?')).collect();
+    // A save can reach the watcher as more than one event; wait for the outcome that must come.
+    let wait_for = |mark: usize, what: &str, prefix: &str| {
+        server.eventually(what, || server.output().lines().skip(mark).find(|l| l.starts_with(prefix)).map(str::to_string));
+    };
+
+    let mark = server.output().lines().count();
+    site.write_bytes(ARTICLE, &latin1);
+    wait_for(mark, "the Latin-1 save", "Build failed after");
+    let status = server.status_json();
+    assert!(status["errors"].to_string().contains("cio-vs-cto.md"), "{status}");
+
+    let mark = server.output().lines().count();
+    site.write(ARTICLE, &original);
+    wait_for(mark, "the UTF-8 save", "Rebuilt after");
+    assert_eq!(server.status_json()["ok"], true);
+    served_equals_built(&server, "saving the article as UTF-8 again");
+
+    let (from, to) = ("static/banners/voxelry-leaderboard.svg", "static/banners/voxelry-leaderboard-2024.svg");
+    let mark = server.output().lines().count();
+    std::fs::rename(site.root.join(from), site.root.join(to)).unwrap();
+    wait_for(mark, "the banner image rename", "Build failed after");
+    assert!(server.status_json()["errors"].to_string().contains("voxelry-leaderboard.svg"));
+    let mark = server.output().lines().count();
+    std::fs::rename(site.root.join(to), site.root.join(from)).unwrap();
+    wait_for(mark, "renaming it back", "Rebuilt after");
+    served_equals_built(&server, "renaming the banner image back");
+}
