@@ -343,6 +343,9 @@ struct MarkdownResult {
     errors: Vec<Diagnostic>,
 }
 
+/// Front matter kept under the hash of what it was parsed from, with the file it was read from.
+type KeptMeta = (u64, Result<Meta, Vec<Diagnostic>>, Arc<SourceFile>);
+
 /// A result kept under the hash of what produced it.
 type Kept<T> = Option<(u64, T)>;
 
@@ -351,7 +354,9 @@ type Kept<T> = Option<(u64, T)>;
 struct Memo {
     config: Kept<Result<SiteConfig, Vec<Diagnostic>>>,
     renderer: Kept<Result<Arc<Renderer>, Vec<Diagnostic>>>,
-    front_matter: HashMap<String, (u64, Result<Meta, Vec<Diagnostic>>)>,
+    /// By content key: the hash of what it was parsed from, the result, and the file it was
+    /// read from (while that very file is still loaded, the hash needs no recomputing).
+    front_matter: HashMap<String, KeptMeta>,
     marketing: Option<(u64, Marketing, Vec<Diagnostic>)>,
     /// By content key; FAQ answers by `key#index`.
     markdown: HashMap<String, MarkdownResult>,
@@ -542,13 +547,19 @@ impl Engine {
         }
         let fm_memo = &memo.front_matter;
         let parse_meta = |(f, _): &(&Arc<SourceFile>, u64), is_section: bool| -> (u64, Result<Meta, Vec<Diagnostic>>, bool) {
+            // The same loaded file (not read again since): the same input, no need to hash it.
+            if let Some((k, kept, file)) = fm_memo.get(&f.rel) {
+                if Arc::ptr_eq(file, f) {
+                    return (*k, kept.clone(), false);
+                }
+            }
             // Front matter is parsed from the text before the body alone, so a body edit
             // leaves it (and everything that follows from it) as it was.
             let head = front_matter::body_of(&f.text).map_or(f.text.as_str(), |(body, _)| &f.text[..f.text.len() - body.len()]);
             let input = hash_of(&(head, f.shown.to_str(), is_section));
-            if let Some((k, kept)) = fm_memo.get(&f.rel) {
+            if let Some((k, kept, _)) = fm_memo.get(&f.rel) {
                 if *k == input {
-                    return (input, kept.clone(), false);
+                    return (input, kept.clone(), true);
                 }
             }
             let parsed = front_matter::parse(&f.shown, head, is_section).map(|p| Meta {
@@ -584,7 +595,7 @@ impl Engine {
                     }
                 }
                 if fresh {
-                    fresh_meta.push((f.rel.clone(), (input, r)));
+                    fresh_meta.push((f.rel.clone(), (input, r, Arc::clone(f))));
                 }
             }
         }
@@ -623,7 +634,7 @@ impl Engine {
             let mut pages_src = Vec::new();
             let mut sections_src = Vec::new();
             for (is_section, f, input) in &included {
-                let Some((_, Ok(m))) = memo.front_matter.get(&f.rel) else { continue };
+                let Some((_, Ok(m), _)) = memo.front_matter.get(&f.rel) else { continue };
                 if *is_section {
                     sections_src.push(SectionSource { key: f.rel.clone(), shown: f.shown.clone(), meta: Arc::clone(&m.meta), meta_hash: *input });
                 } else {
@@ -795,7 +806,7 @@ impl Engine {
 
         // Every output file, prepared again only when something it read changed, and rendered
         // again only when what it is made from changed.
-        let hashes = model::reads::ItemHashes::of(&site, config_input, marketing_hash);
+        let hashes = model::reads::ItemHashes::of(&site, &skeleton.statics, config_input, marketing_hash);
         timer.mark("hashes");
         let outcomes = crate::render::site::render_site(&site, &renderer, &hashes, &memo.jobs).map_err(|e| Diagnostics(e).sorted())?;
         timer.mark("render");
@@ -873,6 +884,9 @@ struct Skeleton {
     taxonomies: Vec<model::Taxonomy>,
     /// Two sources on one URL.
     errors: Vec<Diagnostic>,
+    /// Hashes of the pages, sections and taxonomies above (what render jobs read of them, but
+    /// the Markdown).
+    statics: model::reads::StaticHashes,
 }
 
 /// Claims URLs, links pages into sections in order with previous/next, finds related pages and
@@ -891,7 +905,8 @@ fn skeleton(
     let related = model::related_by_tags(&model::RelatedInput::of(&pages), 3);
     assemble::set_related(&mut pages, &related);
     let taxonomies = model::build_taxonomies(&pages, taxonomies);
-    Skeleton { pages, sections, urls: claimed.urls, taxonomies, errors }
+    let statics = model::reads::StaticHashes::of(&pages, &sections, &taxonomies);
+    Skeleton { pages, sections, urls: claimed.urls, taxonomies, errors, statics }
 }
 
 /// Drops cache entries whose files are gone. A cache never holds more entries than there are

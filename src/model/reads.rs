@@ -82,22 +82,26 @@ pub enum Named {
     Other(Item),
 }
 
-impl ItemHashes {
-    /// Hashes every part of `site`. `config` and `marketing` are the hashes of what the
-    /// configuration and the marketing data were made from.
-    pub fn of(site: &super::Site, config: u64, marketing: u64) -> ItemHashes {
+/// The hashes of every part of the site that does not depend on rendering: each page and
+/// section without its Markdown, and the taxonomies. Made once per skeleton (see the engine).
+pub struct StaticHashes {
+    pages: Vec<u64>,
+    sections: Vec<u64>,
+    taxonomies: u64,
+}
+
+impl StaticHashes {
+    pub fn of(pages: &[super::Page], sections: &[super::Section], taxonomies: &[super::Taxonomy]) -> StaticHashes {
         use crate::hash::hash_of;
         use rayon::prelude::*;
         use std::hash::{Hash, Hasher};
-        let pages = site.pages.unnoted();
-        let sections = site.sections.unnoted();
         let page_key = |id: &usize| pages[*id].key.as_str();
         let page_hashes: Vec<u64> = pages
             .par_iter()
             .map(|p| {
                 let mut h = crate::hash::StableHasher::new();
                 (&p.key, p.shown.to_str(), p.meta_hash, &p.title, p.date, p.updated, &p.url).hash(&mut h);
-                (p.section.map(|s| &sections[s].key), p.rendered.hash, p.date_rank).hash(&mut h);
+                (p.section.map(|s| &sections[s].key), p.date_rank).hash(&mut h);
                 p.related.iter().for_each(|r| page_key(r).hash(&mut h));
                 (p.previous.as_ref().map(page_key), p.next.as_ref().map(page_key)).hash(&mut h);
                 h.finish()
@@ -107,7 +111,7 @@ impl ItemHashes {
             .iter()
             .map(|s| {
                 hash_of(&(
-                    (&s.key, &s.shown, &s.dir, s.meta_hash, &s.title, &s.url, s.rendered.hash),
+                    (&s.key, &s.shown, &s.dir, s.meta_hash, &s.title, &s.url),
                     s.pages.iter().map(page_key).collect::<Vec<_>>(),
                     s.subsections.iter().map(|&i| &sections[i].key).collect::<Vec<_>>(),
                     s.parent.map(|i| &sections[i].key),
@@ -115,8 +119,7 @@ impl ItemHashes {
             })
             .collect();
         let taxonomies = hash_of(
-            &site
-                .taxonomies
+            &taxonomies
                 .iter()
                 .map(|t| {
                     (
@@ -127,13 +130,35 @@ impl ItemHashes {
                 })
                 .collect::<Vec<_>>(),
         );
+        StaticHashes { pages: page_hashes, sections: section_hashes, taxonomies }
+    }
+}
+
+impl ItemHashes {
+    /// Hashes every part of `site`: `statics` must be of the same pages, sections and
+    /// taxonomies (it is recomputed here when the counts say otherwise). `config` and
+    /// `marketing` are the hashes of what the configuration and the marketing data were made
+    /// from.
+    pub fn of(site: &super::Site, statics: &StaticHashes, config: u64, marketing: u64) -> ItemHashes {
+        use crate::hash::hash_of;
+        let pages = site.pages.unnoted();
+        let sections = site.sections.unnoted();
+        let fresh;
+        let statics = if statics.pages.len() == pages.len() && statics.sections.len() == sections.len() {
+            statics
+        } else {
+            fresh = StaticHashes::of(pages, sections, &site.taxonomies);
+            &fresh
+        };
+        let page_hashes: Vec<u64> = pages.iter().zip(&statics.pages).map(|(p, s)| hash_of(&(s, p.rendered.hash))).collect();
+        let section_hashes: Vec<u64> = sections.iter().zip(&statics.sections).map(|(p, s)| hash_of(&(s, p.rendered.hash))).collect();
         let search = hash_of(&site.search_entries.iter().map(|e| crate::hash::hash_bytes(e.json.as_bytes())).collect::<Vec<_>>());
         ItemHashes {
             all_pages: hash_of(&page_hashes),
             all_sections: hash_of(&section_hashes),
             pages: page_hashes,
             sections: section_hashes,
-            taxonomies,
+            taxonomies: statics.taxonomies,
             config,
             marketing,
             search,
