@@ -169,11 +169,12 @@ pub struct JobRecord {
 }
 
 /// Job records by job name (see [`job_key`]).
-pub type Records = HashMap<String, Arc<JobRecord>, rustc_hash::FxBuildHasher>;
+pub type Records = HashMap<u64, Arc<JobRecord>, rustc_hash::FxBuildHasher>;
 
 /// One job's outcome in a run.
 pub struct Outcome {
-    pub name: String,
+    /// The job's name (see [`job_key`]).
+    pub name: u64,
     pub record: Arc<JobRecord>,
     /// Rendered (or made) in this run rather than taken from the previous record.
     pub rendered: bool,
@@ -241,17 +242,17 @@ pub fn render_site(site: &Site, r: &super::Renderer, hashes: &ItemHashes, previo
     }
 }
 
-/// A stable name for a job across builds (page positions shift when pages come and go).
-pub fn job_key(site: &Site, job: &Job) -> String {
+/// A stable name for a job across builds (page positions shift when pages come and go, so
+/// page and section jobs are named by content key): a 64-bit hash, like every key the engine
+/// keeps results under.
+pub fn job_key(site: &Site, job: &Job) -> u64 {
     let pages = site.pages.unnoted();
     let sections = site.sections.unnoted();
     match job {
-        Job::Page(id) => format!("page:{}", pages[*id].key),
-        Job::Section(id, k) => format!("section:{}:{k}", sections[*id].key),
-        Job::TaxonomyList(t) => format!("taxonomy:{t}"),
-        Job::Term(t, k, p) => format!("term:{t}:{k}:{p}"),
-        Job::Alias(id, a) => format!("alias:{}:{a}", pages[*id].key),
-        other => format!("{other:?}"),
+        Job::Page(id) => hash_of(&("page", &pages[*id].key)),
+        Job::Section(id, k) => hash_of(&("section", &sections[*id].key, k)),
+        Job::Alias(id, a) => hash_of(&("alias", &pages[*id].key, a)),
+        other => hash_of(&("job", other)),
     }
 }
 
