@@ -13,6 +13,8 @@ pub enum Item {
     Section(SectionId),
     /// The list of pages as a whole (iterating, counting).
     AllPages,
+    /// Every page's front-matter facts (URL, dates, flags), but not its rendering.
+    Listing,
     AllSections,
     Taxonomies,
     Config,
@@ -63,6 +65,10 @@ mod tests {
 
 /// The hash of every part of one site that a job can read.
 pub struct ItemHashes {
+    /// Hash of each page's and section's content key.
+    pub page_keys: Vec<u64>,
+    pub section_keys: Vec<u64>,
+    pub listing: u64,
     pub pages: Vec<u64>,
     pub sections: Vec<u64>,
     pub all_pages: u64,
@@ -73,21 +79,25 @@ pub struct ItemHashes {
     pub search: u64,
 }
 
-/// A read, named so that it means the same in the next build (pages and sections by content
-/// key: their positions shift when pages come and go; the position it had is kept as a hint).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// A read, named so that it means the same in the next build: pages and sections by the hash
+/// of their content key (positions shift when pages come and go; the position it had is kept
+/// as a hint). Hashes, not strings, so checking thousands of records stays in the cache.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Named {
-    Page(String, usize),
-    Section(String, usize),
+    Page(u64, usize),
+    Section(u64, usize),
     Other(Item),
 }
 
 /// The hashes of every part of the site that does not depend on rendering: each page and
 /// section without its Markdown, and the taxonomies. Made once per skeleton (see the engine).
 pub struct StaticHashes {
+    page_keys: Vec<u64>,
+    section_keys: Vec<u64>,
     pages: Vec<u64>,
     sections: Vec<u64>,
     taxonomies: u64,
+    listing: u64,
 }
 
 impl StaticHashes {
@@ -130,7 +140,10 @@ impl StaticHashes {
                 })
                 .collect::<Vec<_>>(),
         );
-        StaticHashes { pages: page_hashes, sections: section_hashes, taxonomies }
+        let listing = hash_of(&page_hashes);
+        let page_keys = pages.iter().map(|p| hash_of(&p.key)).collect();
+        let section_keys = sections.iter().map(|s| hash_of(&s.key)).collect();
+        StaticHashes { page_keys, section_keys, pages: page_hashes, sections: section_hashes, taxonomies, listing }
     }
 }
 
@@ -154,6 +167,9 @@ impl ItemHashes {
         let section_hashes: Vec<u64> = sections.iter().zip(&statics.sections).map(|(p, s)| hash_of(&(s, p.rendered.hash))).collect();
         let search = hash_of(&site.search_entries.iter().map(|e| crate::hash::hash_bytes(e.json.as_bytes())).collect::<Vec<_>>());
         ItemHashes {
+            page_keys: statics.page_keys.clone(),
+            section_keys: statics.section_keys.clone(),
+            listing: statics.listing,
             all_pages: hash_of(&page_hashes),
             all_sections: hash_of(&section_hashes),
             pages: page_hashes,
@@ -170,6 +186,7 @@ impl ItemHashes {
             Item::Page(i) => self.pages[i],
             Item::Section(i) => self.sections[i],
             Item::AllPages => self.all_pages,
+            Item::Listing => self.listing,
             Item::AllSections => self.all_sections,
             Item::Taxonomies => self.taxonomies,
             Item::Config => self.config,
@@ -179,10 +196,10 @@ impl ItemHashes {
     }
 
     /// `item` named for the next build.
-    pub fn named(site: &super::Site, item: Item) -> Named {
+    pub fn named(&self, item: Item) -> Named {
         match item {
-            Item::Page(i) => Named::Page(site.pages.unnoted()[i].key.clone(), i),
-            Item::Section(i) => Named::Section(site.sections.unnoted()[i].key.clone(), i),
+            Item::Page(i) => Named::Page(self.page_keys[i], i),
+            Item::Section(i) => Named::Section(self.section_keys[i], i),
             other => Named::Other(other),
         }
     }
