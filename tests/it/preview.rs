@@ -6,7 +6,7 @@
 use crate::serve::Server;
 use crate::support::*;
 use folio::pipeline::{self, BuildOptions};
-use folio::session::{Served, Session};
+use folio::session::Session;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -26,18 +26,6 @@ fn fresh(site: &Site, drafts: bool) -> Result<BTreeMap<String, Vec<u8>>, Vec<Str
     }
 }
 
-fn served(session: &Session) -> BTreeMap<String, Vec<u8>> {
-    session
-        .snapshot()
-        .files()
-        .into_iter()
-        .filter_map(|(p, s)| match s {
-            Served::Bytes(b) => Some((p.to_string(), b.to_vec())),
-            Served::File(_) => None,
-        })
-        .collect()
-}
-
 /// Rebuilds after `changed` and checks the result against a fresh build; returns the files.
 #[track_caller]
 fn step(site: &Site, session: &mut Session, changed: &[&str], what: &str) -> Result<BTreeMap<String, Vec<u8>>, Vec<String>> {
@@ -46,7 +34,7 @@ fn step(site: &Site, session: &mut Session, changed: &[&str], what: &str) -> Res
     let drafts = false;
     match (fresh(site, drafts), result) {
         (Ok(full), Ok(_)) => {
-            let inc = served(session);
+            let inc = session_files(session);
             let only_full: Vec<&String> = full.keys().filter(|k| !inc.contains_key(*k)).collect();
             let only_inc: Vec<&String> = inc.keys().filter(|k| !full.contains_key(*k)).collect();
             assert!(only_full.is_empty() && only_inc.is_empty(), "after {what}: only in a fresh build {only_full:?}, only in serve {only_inc:?}");
@@ -181,12 +169,12 @@ fn drafts_show_only_when_asked_for() {
     site.write("content/articles/a-draft.md", "---\ntitle: A draft\ndraft: true\n---\nNot yet.\n");
     let mut without = Session::new(options(&site, false));
     without.build().unwrap_or_else(|e| panic!("{e}"));
-    assert!(!served(&without).contains_key("articles/a-draft/index.html"));
-    assert_eq!(Ok(served(&without)), fresh(&site, false));
+    assert!(!session_files(&without).contains_key("articles/a-draft/index.html"));
+    assert_eq!(Ok(session_files(&without)), fresh(&site, false));
     let mut with = Session::new(options(&site, true));
     with.build().unwrap_or_else(|e| panic!("{e}"));
-    assert!(served(&with).contains_key("articles/a-draft/index.html"));
-    assert_eq!(Ok(served(&with)), fresh(&site, true));
+    assert!(session_files(&with).contains_key("articles/a-draft/index.html"));
+    assert_eq!(Ok(session_files(&with)), fresh(&site, true));
 }
 
 /// The served page without the one script tag serve injects.

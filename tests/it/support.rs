@@ -375,3 +375,16 @@ impl Run {
 pub fn assert_contains(haystack: &str, needle: &str) {
     assert!(haystack.contains(needle), "{needle:?} not found in:\n{}", &haystack[..haystack.len().min(4000)]);
 }
+
+/// The rendered files a serve session would answer with (static files are served from disk).
+pub fn session_files(session: &folio::session::Session) -> std::collections::BTreeMap<String, Vec<u8>> {
+    session
+        .snapshot()
+        .files()
+        .into_iter()
+        .filter_map(|(p, s)| match s {
+            folio::session::Served::Bytes(b) => Some((p.to_string(), b.to_vec())),
+            folio::session::Served::File(_) => None,
+        })
+        .collect()
+}
