@@ -188,14 +188,21 @@ fn two_builds_at_once_give_one_whole_site() {
     assert!(site.root.join("public/.git/ORIG_HEAD").exists(), "a file written into .git during the build was lost");
 }
 
-/// Runs `script` in a private mount namespace (for a small tmpfs); `None` where that is not
-/// allowed here.
-fn in_mount_namespace(script: &str) -> Option<std::process::Output> {
+/// Runs `script` in a private mount namespace (for a small tmpfs or a bind mount) and returns
+/// its stdout and stderr; `None`, with a visible note naming `test`, where that is not allowed.
+fn in_mount_namespace(test: &str, script: &str) -> Option<(String, String)> {
     let probe = Command::new("unshare").args(["--mount", "true"]).stderr(Stdio::null()).status();
     if !probe.is_ok_and(|s| s.success()) {
+        eprintln!("skipped: {test} needs `unshare --mount` (root) to make a small file system");
         return None;
     }
-    Command::new("unshare").args(["--mount", "bash", "-euo", "pipefail", "-c", script]).output().ok()
+    let out = Command::new("unshare").args(["--mount", "bash", "-euo", "pipefail", "-c", script]).output().ok()?;
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned());
+    if stderr.contains("mount: ") && stderr.contains("permission denied") {
+        eprintln!("skipped: {test}: mounting is not allowed here: {stderr}");
+        return None;
+    }
+    Some((stdout, stderr))
 }
 
 #[test]
@@ -227,16 +234,7 @@ cat '{disk}/public/CNAME'
         root = site.root.display(),
         bin = bin.display()
     );
-    let Some(out) = in_mount_namespace(&script) else {
-        eprintln!("skipped: a_build_that_runs_out_of_disk_changes_nothing needs `unshare --mount` (root) to make a small file system");
-        return;
-    };
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    if stderr.contains("mount: ") && stderr.contains("permission denied") {
-        eprintln!("skipped: mounting a tmpfs is not allowed here: {stderr}");
-        return;
-    }
+    let Some((stdout, stderr)) = in_mount_namespace("a_build_that_runs_out_of_disk_changes_nothing", &script) else { return };
     assert!(!stdout.contains("BUILD SUCCEEDED"), "the build should run out of space:\n{stdout}\n{stderr}");
     assert!(stdout.contains("SAID WHY"), "the error should say what to do:\n{stdout}\n{stderr}");
     assert!(stdout.contains("UNCHANGED"), "a build that ran out of disk changed the output:\n{stdout}\n{stderr}");
@@ -265,16 +263,7 @@ ls -a | grep -q folio-new && echo "LEFTOVER" || true
         root = site.root.display(),
         bin = bin.display()
     );
-    let Some(out) = in_mount_namespace(&script) else {
-        eprintln!("skipped: an_output_folder_that_cannot_be_renamed_is_updated_file_by_file needs `unshare --mount` (root)");
-        return;
-    };
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    if stderr.contains("permission denied") {
-        eprintln!("skipped: bind mounts are not allowed here: {stderr}");
-        return;
-    }
+    let Some((stdout, stderr)) = in_mount_namespace("an_output_folder_that_cannot_be_renamed_is_updated_file_by_file", &script) else { return };
     for want in ["BUILT", "WARNED", "UPDATED", "docs.example.com"] {
         assert!(stdout.contains(want), "missing {want}:\n{stdout}\n{stderr}");
     }
@@ -310,16 +299,7 @@ python3 -c "import json,sys; [json.loads(l) for l in open('.folio/submissions.js
         root = site.root.display(),
         bin = bin.display(),
     );
-    let Some(out) = in_mount_namespace(&script) else {
-        eprintln!("skipped: a_full_disk_never_loses_an_acknowledged_lead needs `unshare --mount` (root) to make a small file system");
-        return;
-    };
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    if stderr.contains("permission denied") {
-        eprintln!("skipped: mounting a tmpfs is not allowed here: {stderr}");
-        return;
-    }
+    let Some((stdout, stderr)) = in_mount_namespace("a_full_disk_never_loses_an_acknowledged_lead", &script) else { return };
     let number = |key: &str| -> usize {
         stdout
             .lines()
