@@ -81,8 +81,9 @@ pub enum SubmissionsAction {
     List,
     /// Every submission as CSV on standard output.
     Export {
-        /// CSV (RFC 4180, UTF-8 with a byte order mark for Excel; control characters removed,
-        /// cells that a spreadsheet would run as formulas neutralised).
+        /// CSV (RFC 4180, UTF-8 with a byte order mark for Excel; control characters removed
+        /// except line breaks and tabs inside quoted cells; cells that a spreadsheet would run
+        /// as formulas neutralised).
         #[arg(long)]
         csv: bool,
     },

@@ -79,21 +79,49 @@ pub fn init(dir: &Path) -> Result<(), Diagnostic> {
 /// contact-form submissions, which hold personal data, and the build lock) and the output.
 pub const GITIGNORED: &[&str] = &[".folio/", "public/"];
 
-/// Writes `.gitignore`, or adds to the one the folder has the lines it lacks.
+/// Writes `.gitignore`, or adds to the one the folder has the lines it lacks (`public`,
+/// `/public/` and the like count as present). The existing text is kept byte for byte, even when
+/// it is not UTF-8; a `.gitignore` that cannot be read is left alone and named in the error.
 fn gitignore(dir: &Path) -> Result<(), Diagnostic> {
     let path = dir.join(".gitignore");
-    let old = std::fs::read_to_string(&path).unwrap_or_default();
-    let has = |line: &str| old.lines().any(|l| l.trim().trim_start_matches('/') == line || l.trim().trim_start_matches('/') == line.trim_end_matches('/'));
+    let old = match std::fs::read(&path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(e) => return Err(crate::fsx::io_diag(&path, "read", &e).kind(Kind::Output)),
+    };
+    let present: Vec<String> = String::from_utf8_lossy(&old).lines().map(|l| l.trim().trim_start_matches('/').trim_end_matches('/').to_string()).collect();
     let mut text = old.clone();
-    if !text.is_empty() && !text.ends_with('\n') {
-        text.push('\n');
-    }
-    for line in GITIGNORED.iter().filter(|l| !has(l)) {
-        text.push_str(line);
-        text.push('\n');
+    for line in GITIGNORED.iter().filter(|l| !present.iter().any(|p| p == l.trim_end_matches('/'))) {
+        if !text.is_empty() && !text.ends_with(b"\n") {
+            text.push(b'\n');
+        }
+        text.extend_from_slice(line.as_bytes());
+        text.push(b'\n');
     }
     if text == old {
         return Ok(());
     }
-    crate::fsx::write(&path, text.as_bytes()).map_err(|e| crate::fsx::io_diag(&path, "write", &e).kind(Kind::Output))
+    crate::fsx::write(&path, &text).map_err(|e| crate::fsx::io_diag(&path, "write", &e).kind(Kind::Output))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gitignore_lines_are_added_without_clobbering() {
+        let dir = std::env::temp_dir().join(format!("folio-gitignore-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(".gitignore");
+        gitignore(&dir).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), ".folio/\npublic/\n");
+        std::fs::write(&path, b"# caf\xe9\nnode_modules\n/public").unwrap();
+        gitignore(&dir).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"# caf\xe9\nnode_modules\n/public\n.folio/\n", "kept byte for byte, only .folio/ added");
+        gitignore(&dir).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"# caf\xe9\nnode_modules\n/public\n.folio/\n", "nothing added twice");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }

@@ -249,6 +249,21 @@ fn error_answer(json_wanted: bool, status: u16, message: &str) -> Answer {
     }
 }
 
+/// What a visitor is told when their post could not be stored: that it was not saved, and what
+/// to do instead.
+pub fn not_saved(email: Option<&str>) -> String {
+    let instead = match email {
+        Some(address) => format!("or email it to {address}"),
+        None => "or send it by email".to_string(),
+    };
+    format!("Your message was not saved: the server could not store it. Please try again in a few minutes, {instead}.")
+}
+
+/// The site's contact address (`organisation.email` in site.yaml), read when it is needed.
+fn site_email(root: &std::path::Path) -> Option<String> {
+    crate::pipeline::read_config(root, None).ok()?.organisation?.email.filter(|e| !e.trim().is_empty())
+}
+
 /// The endpoint's state: the rate limiter and the submissions file.
 pub struct Endpoint {
     pub limiter: RateLimiter,
@@ -298,8 +313,9 @@ impl Endpoint {
         }
         let record = Record::new(fields, spam, post.user_agent.unwrap_or_default());
         if let Err(e) = self.store.append(&record) {
-            eprintln!("folio serve: could not store a contact submission: {e}");
-            return error_answer(json_wanted, 500, "The message could not be stored; see the terminal running folio.");
+            eprintln!("folio serve: a contact submission was NOT saved (the visitor was told to try again): {e}");
+            let full = matches!(e.kind(), std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded);
+            return error_answer(json_wanted, if full { 507 } else { 500 }, &not_saved(site_email(self.store.root()).as_deref()));
         }
         if json_wanted {
             Answer::json(201, json!({ "id": record.id })).with_header("Location", THANKS.to_string())
@@ -443,6 +459,36 @@ mod tests {
         assert_eq!(body_kind(Some("text/plain")), None);
         assert_eq!(body_kind(Some("multipart/form-data; boundary=x")), None);
         assert_eq!(body_kind(None), None);
+    }
+
+    #[test]
+    fn a_post_that_cannot_be_stored_is_refused_and_says_so() {
+        let dir = std::env::temp_dir().join(format!("folio-contact-unsaved-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        // `.folio` is a file: the store cannot be created.
+        std::fs::write(dir.join(".folio"), "").unwrap();
+        let endpoint = Endpoint::new(Store::new(&dir));
+        for (content_type, body) in [
+            ("application/json", &br#"{"name":"Ada","email":"a@b.co","message":"Hi"}"#[..]),
+            ("application/x-www-form-urlencoded", b"name=Ada&email=a%40b.co&message=Hi"),
+        ] {
+            let post = Post {
+                ip: "127.0.0.1".parse().unwrap(),
+                content_type: Some(content_type),
+                accept: None,
+                origin: None,
+                sec_fetch_site: None,
+                user_agent: None,
+                body,
+                too_large: false,
+            };
+            let answer = endpoint.handle(&post, host_ok, None);
+            assert_eq!(answer.status, 500, "{answer:?}");
+            assert!(answer.body.contains("not saved") && answer.body.contains("try again") && answer.body.contains("by email"), "{answer:?}");
+        }
+        assert!(not_saved(Some("hello@example.com")).ends_with("or email it to hello@example.com."));
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]

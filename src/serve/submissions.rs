@@ -98,13 +98,15 @@ impl Record {
     }
 }
 
-/// Appends records to the submissions file. Each append opens the file by its path (so a file
-/// deleted, moved or replaced while the server runs is noticed and created anew), takes the
-/// file's lock (so two servers, or a purge, never interleave), writes the line with one call and
+/// Appends records to the submissions file. Each append opens the file by its path and, once
+/// it holds the file's lock (so two servers, or a purge, never interleave), checks that the path
+/// still leads to the file it opened — so a store deleted, moved or replaced while the server
+/// runs is noticed before the next write and created anew (0600 on Unix). It writes the line and
 /// syncs it to disk before returning: an answered post is on disk, in the file that
-/// `folio submissions` reads. A write that fails part way (a full disk) is cut back off, so the
-/// file only ever holds whole lines.
+/// `folio submissions` reads. A write that fails or falls short (a full disk) is cut back to the
+/// file's length before it, so the file only ever holds whole lines and the post is refused.
 pub struct Store {
+    root: PathBuf,
     path: PathBuf,
     /// One append at a time within this process (the file lock orders processes).
     turn: Mutex<()>,
@@ -112,7 +114,12 @@ pub struct Store {
 
 impl Store {
     pub fn new(root: &Path) -> Store {
-        Store { path: root.join(FILE), turn: Mutex::new(()) }
+        Store { root: root.to_path_buf(), path: root.join(FILE), turn: Mutex::new(()) }
+    }
+
+    /// The site's folder.
+    pub fn root(&self) -> &Path {
+        &self.root
     }
 
     pub fn path(&self) -> &Path {
@@ -123,25 +130,36 @@ impl Store {
         let mut line = serde_json::to_vec(record).map_err(io::Error::other)?;
         line.push(b'\n');
         let _turn = self.turn.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        // The file can be replaced between opening and locking it, or moved away while the line
-        // is written: then the line goes to the file now at the path.
+        // The file can also be moved away while the line is written: then the line goes to the
+        // file now at the path (the moved file keeps its copy, which is harmless).
         for _ in 0..3 {
-            let (file, created) = open_locked(&self.path, true)?;
-            if !is_at(&file, &self.path) {
-                continue;
-            }
+            let (file, created) = open_current(&self.path, true)?;
             append_whole(&file, &line).map_err(|e| named(e, &self.path))?;
             if created {
                 if let Some(dir) = self.path.parent() {
-                    crate::fsx::sync_dir(dir).map_err(|e| named(e, dir))?;
+                    sync_dir(dir).map_err(|e| named(e, dir))?;
                 }
             }
-            if is_at(&file, &self.path) {
+            if still_at(&file, &self.path) {
                 return Ok(());
             }
         }
         Err(named(io::Error::other("the file kept being replaced while a submission was written"), &self.path))
     }
+}
+
+/// Opens the submissions file at `path` (creating it and its folder, private, when `create`),
+/// waits for its lock and makes sure it is still the file at `path`: one deleted, moved or
+/// replaced while this waited (by a purge, a person, another server) is let go and the path
+/// opened again. Also says whether the file was created.
+fn open_current(path: &Path, create: bool) -> io::Result<(File, bool)> {
+    for _ in 0..10 {
+        let (file, created) = open_locked(path, create)?;
+        if still_at(&file, path) {
+            return Ok((file, created));
+        }
+    }
+    Err(named(io::Error::other("the file kept being replaced while it was opened"), path))
 }
 
 /// Opens the submissions file at `path` for appending (creating it and its folder when
@@ -162,12 +180,37 @@ fn open_locked(path: &Path, create: bool) -> io::Result<(File, bool)> {
     Ok((file, create && !existed))
 }
 
-/// Whether `path` still names the open `file` (not deleted, moved or replaced since opening).
-fn is_at(file: &File, path: &Path) -> bool {
-    match (file.metadata(), std::fs::symlink_metadata(path)) {
-        (Ok(open), Ok(named)) => crate::fsx::identity(&open) == crate::fsx::identity(&named),
+/// Whether `path` still names the open `file`: on Unix the handle's device and inode against
+/// those of the file the path leads to (a symbolic link to the store is followed, as opening
+/// it was), so a store deleted, moved or replaced since it was opened is noticed.
+#[cfg(unix)]
+fn still_at(file: &File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), std::fs::metadata(path)) {
+        (Ok(open), Ok(named)) => (open.dev(), open.ino()) == (named.dev(), named.ino()),
         _ => false,
     }
+}
+
+/// Elsewhere std gives no stable file identity; the store is opened by its path before every
+/// write (see [`Store::append`]), which is what notices a store deleted or moved between posts.
+/// (On Windows an open file cannot be deleted or renamed unless it was opened to allow it.)
+#[cfg(not(unix))]
+fn still_at(_file: &File, path: &Path) -> bool {
+    path.is_file()
+}
+
+/// Makes a folder's own entry (the store created or renamed in it) survive a power cut.
+#[cfg(unix)]
+fn sync_dir(dir: &Path) -> io::Result<()> {
+    File::open(dir)?.sync_all()
+}
+
+/// Elsewhere folders cannot be opened to be synced; their entries are as durable as the system
+/// makes them.
+#[cfg(not(unix))]
+fn sync_dir(_dir: &Path) -> io::Result<()> {
+    Ok(())
 }
 
 /// Appends `line` whole or not at all: on any error the file is cut back to its length before.
@@ -204,23 +247,27 @@ pub struct Purged {
     pub unreadable: usize,
 }
 
-/// Removes the submissions received before `cutoff`. The file is rewritten through a temporary
-/// file and a rename, under its lock, so a running server neither loses a post nor writes to
-/// the old file.
+/// Removes the submissions received before `cutoff`. Under the store's lock, the records kept
+/// are written to a new file beside it, synced, and renamed over it (then the folder is synced),
+/// so the store is at every moment either the old file or the new one; a running server waits
+/// for the lock, notices the file was replaced and appends to the new one. A store reached
+/// through a symbolic link is replaced where it really is, and the link kept.
 pub fn purge(root: &Path, cutoff: time::OffsetDateTime) -> io::Result<Purged> {
     let path = root.join(FILE);
     let mut purged = Purged::default();
-    let (mut file, _) = match open_locked(&path, false) {
+    let (mut file, _) = match open_current(&path, false) {
         Ok(f) => f,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(purged),
         Err(e) => return Err(e),
     };
-    let mut text = String::new();
-    file.read_to_string(&mut text).map_err(|e| named(e, &path))?;
-    let mut kept = String::with_capacity(text.len());
-    for line in text.lines().filter(|l| !l.trim().is_empty()) {
-        let received = serde_json::from_str::<Record>(line)
+    let target = std::fs::canonicalize(&path).map_err(|e| named(e, &path))?;
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes).map_err(|e| named(e, &path))?;
+    let mut kept = Vec::with_capacity(bytes.len());
+    for line in lines(&bytes) {
+        let received = std::str::from_utf8(line)
             .ok()
+            .and_then(|l| serde_json::from_str::<Record>(l).ok())
             .and_then(|r| time::OffsetDateTime::parse(&r.received_at, &time::format_description::well_known::Rfc3339).ok());
         match received {
             Some(at) if at < cutoff => purged.removed += 1,
@@ -228,51 +275,59 @@ pub fn purge(root: &Path, cutoff: time::OffsetDateTime) -> io::Result<Purged> {
             None => purged.unreadable += 1,
         }
         if received.is_none_or(|at| at >= cutoff) {
-            kept.push_str(line);
-            kept.push('\n');
+            kept.extend_from_slice(line);
+            kept.push(b'\n');
         }
     }
     if purged.removed == 0 {
         return Ok(purged);
     }
-    let tmp = path.with_extension("jsonl.tmp");
+    let tmp = target.with_extension("jsonl.purge-tmp");
+    // A leftover of a purge that was killed: created anew, so it is private.
+    let _ = std::fs::remove_file(&tmp);
     let mut options = OpenOptions::new();
-    options.write(true).create(true).truncate(true);
+    options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     let written = options.open(&tmp).and_then(|mut t| {
-        t.write_all(kept.as_bytes())?;
+        t.write_all(&kept)?;
         t.sync_all()
     });
-    if let Err(e) = written.and_then(|()| std::fs::rename(&tmp, &path)) {
+    if let Err(e) = written.and_then(|()| std::fs::rename(&tmp, &target)) {
         let _ = std::fs::remove_file(&tmp);
-        return Err(named(e, &path));
+        return Err(named(e, &target));
     }
-    if let Some(dir) = path.parent() {
-        crate::fsx::sync_dir(dir).map_err(|e| named(e, dir))?;
+    if let Some(dir) = target.parent() {
+        sync_dir(dir).map_err(|e| named(e, dir))?;
     }
     Ok(purged)
+}
+
+/// The store's lines without their line breaks, blank ones left out.
+fn lines(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
+    bytes.split(|&b| b == b'\n').map(|l| l.strip_suffix(b"\r").unwrap_or(l)).filter(|l| !l.trim_ascii().is_empty())
 }
 
 fn named(e: io::Error, path: &Path) -> io::Error {
     io::Error::new(e.kind(), format!("{}: {e}", path.display()))
 }
 
-/// Every record in the file, with a message for each line that does not parse.
+/// Every record in the file, with a message for each line that does not parse (a line cut
+/// short by a crash, even in the middle of a character, costs only that line).
 pub fn read_all(root: &Path) -> io::Result<(Vec<Record>, Vec<String>)> {
     let path = root.join(FILE);
-    let text = match std::fs::read_to_string(&path) {
+    let bytes = match std::fs::read(&path) {
         Ok(t) => t,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok((Vec::new(), Vec::new())),
         Err(e) => return Err(named(e, &path)),
     };
     let mut records = Vec::new();
     let mut problems = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
+    for (i, line) in bytes.split(|&b| b == b'\n').enumerate() {
+        if line.trim_ascii().is_empty() {
             continue;
         }
-        match serde_json::from_str::<Record>(line) {
+        match serde_json::from_slice::<Record>(line) {
             Ok(r) => records.push(r),
             Err(e) => problems.push(format!("{FILE}:{}: skipped a line that is not a submission: {e}", i + 1)),
         }
@@ -333,18 +388,20 @@ pub fn table(records: &[Record]) -> String {
     out
 }
 
-/// One CSV cell: control characters other than line breaks and tabs are removed (ESC, BEL and
-/// the like could drive a terminal that shows the file; a carriage return inside a cell is
-/// dropped, so `\r\n` becomes `\n`); then text a spreadsheet would run as a formula (starting
-/// with `=`, `+`, `-`, `@` or tab) gets a leading `'`, and the cell is quoted if it needs to be.
+/// One CSV cell. Control characters are removed — ESC, BEL and every other C0 and C1 control
+/// and DEL, which could drive a terminal that shows the file — except the two a spreadsheet
+/// shows as text inside a quoted cell: line breaks (`\r\n` and a lone `\r` become `\n`) and
+/// tabs; a cell holding either is always quoted. Then text a spreadsheet would run as a formula
+/// (starting with `=`, `+`, `-`, `@` or tab, also once the controls before it are gone) gets a
+/// leading `'`, and the cell is quoted if it needs to be.
 pub fn csv_cell(value: &str) -> String {
-    let clean: String = value.chars().filter(|c| !c.is_control() || matches!(c, '\n' | '\t')).collect();
+    let clean: String = value.replace("\r\n", "\n").replace('\r', "\n").chars().filter(|c| !c.is_control() || matches!(c, '\n' | '\t')).collect();
     let mut v = String::with_capacity(clean.len() + 3);
     if clean.starts_with(['=', '+', '-', '@', '\t']) {
         v.push('\'');
     }
     v.push_str(&clean);
-    if v.contains([',', '"', '\n']) || v.starts_with(' ') || v.ends_with(' ') {
+    if v.contains([',', '"', '\n', '\t']) || v.starts_with(' ') || v.ends_with(' ') {
         format!("\"{}\"", v.replace('"', "\"\""))
     } else {
         v
@@ -436,9 +493,12 @@ mod tests {
         assert_eq!(csv_cell("+1-555"), "'+1-555");
         assert_eq!(csv_cell("-2"), "'-2");
         assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(csv_cell("\tx"), "'\tx");
-        assert_eq!(csv_cell("\rx"), "x");
+        assert_eq!(csv_cell("\tx"), "\"'\tx\"");
+        assert_eq!(csv_cell("a\tb"), "\"a\tb\"", "a tab stays, inside quotes");
+        assert_eq!(csv_cell("\rx"), "\"\nx\"");
         assert_eq!(csv_cell("a\r\nb"), "\"a\nb\"");
+        assert_eq!(csv_cell("old\rmac"), "\"old\nmac\"", "a lone carriage return is a line break, not glue");
+        assert_eq!(csv_cell("del\u{7f}nul\u{0}vt\u{b}ff\u{c}"), "delnulvtff");
         assert_eq!(csv_cell("Ada\u{1b}[31m\u{7}\u{9b}1m"), "Ada[31m1m", "ESC, BEL and C1 controls go");
         assert_eq!(csv_cell("\u{1b}=cmd"), "'=cmd", "a formula behind a control character is still neutralised");
         assert_eq!(csv_cell(" padded"), "\" padded\"");
@@ -529,17 +589,94 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
     }
 
+    /// A line cut short by a crash — even in the middle of a character — costs only that line:
+    /// the next record starts a line of its own, `list` reads the rest, and a purge keeps the
+    /// cut line as it was.
     #[test]
     fn a_line_cut_short_does_not_swallow_the_next_record() {
-        let dir = temp_site("cut");
+        for (name, cut) in [("cut", &b"{\"id\":\"half"[..]), ("cut-utf8", &b"{\"id\":\"caf\xc3"[..])] {
+            let dir = temp_site(name);
+            let store = Store::new(&dir);
+            store.append(&named_record("A")).unwrap();
+            let mut f = OpenOptions::new().append(true).open(store.path()).unwrap();
+            f.write_all(cut).unwrap();
+            store.append(&named_record("B")).unwrap();
+            let (records, problems) = read_all(&dir).unwrap();
+            assert_eq!(records.iter().map(|r| r.fields.name.as_str()).collect::<Vec<_>>(), ["A", "B"]);
+            assert_eq!(problems.len(), 1, "{problems:?}");
+            let cutoff = time::OffsetDateTime::now_utc() + time::Duration::days(1);
+            assert_eq!(purge(&dir, cutoff).unwrap(), Purged { removed: 2, kept: 0, unreadable: 1 });
+            assert_eq!(std::fs::read(store.path()).unwrap(), [cut, b"\n"].concat(), "the unreadable line is kept as it was");
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_store_reached_through_a_symbolic_link_is_written_and_purged_where_it_is() {
+        let dir = temp_site("symlink");
+        let elsewhere = dir.join("volume/leads.jsonl");
+        std::fs::create_dir_all(dir.join("volume")).unwrap();
+        std::fs::create_dir_all(dir.join(".folio")).unwrap();
+        std::fs::write(&elsewhere, "").unwrap();
+        std::os::unix::fs::symlink(&elsewhere, dir.join(FILE)).unwrap();
         let store = Store::new(&dir);
-        store.append(&named_record("A")).unwrap();
-        let mut f = OpenOptions::new().append(true).open(store.path()).unwrap();
-        f.write_all(b"{\"id\":\"half").unwrap();
-        store.append(&named_record("B")).unwrap();
-        let (records, problems) = read_all(&dir).unwrap();
-        assert_eq!(records.iter().map(|r| r.fields.name.as_str()).collect::<Vec<_>>(), ["A", "B"]);
-        assert_eq!(problems.len(), 1, "{problems:?}");
+        store.append(&Record { received_at: "2001-01-01T00:00:00Z".into(), ..named_record("old") }).unwrap();
+        store.append(&named_record("new")).unwrap();
+        assert_eq!(names(&dir), ["old", "new"]);
+        assert_eq!(purge(&dir, time::macros::datetime!(2020-01-01 0:00 UTC)).unwrap().removed, 1);
+        assert!(std::fs::symlink_metadata(dir.join(FILE)).unwrap().file_type().is_symlink(), "the link is kept");
+        assert_eq!(names(&dir), ["new"]);
+        assert!(!std::fs::read_to_string(&elsewhere).unwrap().contains("old"), "the old record is gone from the real file");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// How many open descriptors of this process lead to `path` (Linux: `/proc/self/fd`).
+    #[cfg(target_os = "linux")]
+    fn opened(path: &Path) -> usize {
+        let path = std::fs::canonicalize(path).unwrap();
+        std::fs::read_dir("/proc/self/fd").unwrap().filter_map(|e| std::fs::read_link(e.ok()?.path()).ok()).filter(|l| *l == path).count()
+    }
+
+    /// Holds the store's lock while `work` runs in a thread; once that thread has the store
+    /// open (and so waits for the lock), a new file holding a record "N" replaces the store,
+    /// and the lock is let go. Returns what `work` returned.
+    #[cfg(target_os = "linux")]
+    fn replaced_while_waiting<T: Send + 'static>(dir: &Path, work: impl FnOnce() -> T + Send + 'static) -> T {
+        let path = dir.join(FILE);
+        let held = OpenOptions::new().read(true).append(true).open(&path).unwrap();
+        held.lock().unwrap();
+        let thread = std::thread::spawn(work);
+        while opened(&path) < 2 {
+            std::thread::yield_now();
+        }
+        let new = dir.join(".folio/new.jsonl");
+        std::fs::write(&new, format!("{}\n", serde_json::to_string(&named_record("N")).unwrap())).unwrap();
+        std::fs::rename(&new, &path).unwrap();
+        drop(held);
+        thread.join().unwrap()
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_store_replaced_while_an_append_waits_for_its_lock_gets_the_record() {
+        let dir = temp_site("replaced-waiting");
+        Store::new(&dir).append(&named_record("A")).unwrap();
+        let root = dir.clone();
+        replaced_while_waiting(&dir, move || Store::new(&root).append(&named_record("B")).unwrap());
+        assert_eq!(names(&dir), ["N", "B"], "the record went to the replaced file");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_purge_that_waited_for_the_lock_purges_the_store_as_it_is_then() {
+        let dir = temp_site("purge-waiting");
+        Store::new(&dir).append(&Record { received_at: "2001-01-01T00:00:00Z".into(), ..named_record("old") }).unwrap();
+        let root = dir.clone();
+        let purged = replaced_while_waiting(&dir, move || purge(&root, time::macros::datetime!(2020-01-01 0:00 UTC)).unwrap());
+        assert_eq!(purged, Purged { removed: 0, kept: 1, unreadable: 0 }, "the purge read the file that replaced the old one");
+        assert_eq!(names(&dir), ["N"], "a record written while the purge waited is kept");
         let _ = std::fs::remove_dir_all(&dir);
     }
 

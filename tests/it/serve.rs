@@ -851,6 +851,10 @@ fn a_store_deleted_or_moved_while_serving_is_created_anew_and_nothing_acknowledg
     assert_eq!(post("First").status, 201);
     std::fs::remove_file(&store).unwrap();
     assert_eq!(post("After delete").status, 201);
+    let list = s.site.folio(&["submissions", "list"]);
+    list.ok();
+    assert_contains(&list.stdout(), "After delete");
+    assert_contains(&list.stdout(), "1 submissions");
     std::fs::rename(&store, s.site.root.join(".folio/moved.jsonl")).unwrap();
     assert_eq!(post("After move").status, 201);
     let list = s.site.folio(&["submissions", "list"]);
@@ -887,11 +891,24 @@ fn csv_export_drops_control_characters_and_purge_keeps_recent_leads() {
     text.insert_str(0, &format!("{old}\n"));
     std::fs::write(&store, text).unwrap();
     let purge = s.site.folio(&["submissions", "purge", "--older-than", "30d"]);
-    purge.ok();
+    purge.ok().stdout_has("Removed 1 submission received before").stdout_has("(1 kept)");
     let list = s.site.folio(&["submissions", "list"]);
     assert!(!list.stdout().contains("Old lead"), "{}", list.stdout());
     assert_contains(&list.stdout(), "Zoë");
-    assert_eq!(s.site.folio(&["submissions", "purge", "--older-than", "soon"]).code(), 2, "a bad duration is a usage error");
+    for ok in ["12h", "2w"] {
+        s.site.folio(&["submissions", "purge", "--older-than", ok]).ok().stdout_has("Removed 0 submissions");
+    }
+    let bad = s.site.folio(&["submissions", "purge", "--older-than", "soon"]);
+    assert_eq!(bad.code(), 2, "a bad duration is a usage error");
+    bad.stderr_has("'soon'").stderr_has("e.g. `30d`");
+    assert_contains(&s.site.folio(&["submissions", "list"]).stdout(), "Zoë");
+    // A message typed in a browser's text box arrives with CRLF line breaks; the CSV has LF
+    // inside the quoted cell, and a tab stays only inside quotes.
+    let r = form_post(&s, &format!("Origin: http://{}\r\n", s.host()), "name=Tab+Person&email=t%40example.com&message=line+one%0D%0Aline%09two");
+    assert_eq!(r.status, 303, "{}", r.text());
+    let csv = s.site.folio(&["submissions", "export", "--csv"]).stdout();
+    assert_contains(&csv, ",\"line one\nline\ttwo\",");
+    assert!(!csv.replace("\r\n", "").contains('\r'), "{csv:?}");
 }
 
 #[test]
@@ -900,4 +917,9 @@ fn init_writes_a_gitignore_for_the_store_and_the_output() {
     site.folio(&["init", "new-site"]).ok();
     let ignore = std::fs::read_to_string(site.root.join("new-site/.gitignore")).unwrap();
     assert!(ignore.lines().any(|l| l.trim() == ".folio/") && ignore.lines().any(|l| l.trim().trim_start_matches('/') == "public/"), "{ignore}");
+    // A folder that already has a .gitignore keeps it; only the missing lines are added.
+    std::fs::create_dir_all(site.root.join("existing")).unwrap();
+    std::fs::write(site.root.join("existing/.gitignore"), "node_modules/\n/public").unwrap();
+    site.folio(&["init", "existing"]).ok();
+    assert_eq!(std::fs::read_to_string(site.root.join("existing/.gitignore")).unwrap(), "node_modules/\n/public\n.folio/\n");
 }
