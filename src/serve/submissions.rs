@@ -464,7 +464,7 @@ pub fn run_purge(root: &Path, older_than: std::time::Duration) -> Result<(), u8>
         eprintln!("error: could not purge the submissions: {e}\n  = help: nothing was removed; check that the file is writable and the disk has space");
         1u8
     })?;
-    let when = cutoff.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
+    let when = cutoff.replace_nanosecond(0).unwrap_or(cutoff).format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
     println!(
         "Removed {} submission{} received before {when} ({} kept) from {}",
         purged.removed,
