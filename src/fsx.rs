@@ -43,38 +43,3 @@ pub fn write(path: &Path, bytes: &[u8]) -> io::Result<()> {
     }
     fs::write(path, bytes)
 }
-
-/// A file's identity: see [`identity`].
-pub type Id = (u64, u64);
-
-/// What identifies a file on disk (device and inode on Unix): a store replaced or moved away
-/// under the same path has another identity. `None` where the system gives no such number.
-#[cfg(unix)]
-pub fn identity(meta: &fs::Metadata) -> Option<Id> {
-    use std::os::unix::fs::MetadataExt;
-    Some((meta.dev(), meta.ino()))
-}
-
-/// See the Unix version: no stable identity is read here.
-#[cfg(not(unix))]
-pub fn identity(_meta: &fs::Metadata) -> Option<Id> {
-    None
-}
-
-/// The identity of whatever `path` names (not following a final symbolic link).
-pub fn identity_of(path: &Path) -> Option<Id> {
-    fs::symlink_metadata(path).ok().as_ref().and_then(identity)
-}
-
-/// Makes a folder's own entry (a file created or renamed in it) survive a power cut.
-#[cfg(unix)]
-pub fn sync_dir(dir: &Path) -> io::Result<()> {
-    fs::File::open(dir)?.sync_all()
-}
-
-/// Elsewhere folders cannot be opened to be synced; their entries are as durable as the system
-/// makes them.
-#[cfg(not(unix))]
-pub fn sync_dir(_dir: &Path) -> io::Result<()> {
-    Ok(())
-}
