@@ -81,10 +81,23 @@ pub enum SubmissionsAction {
     List,
     /// Every submission as CSV on standard output.
     Export {
-        /// CSV (RFC 4180; cells that a spreadsheet would run as formulas are neutralised).
+        /// CSV (RFC 4180, UTF-8 with a byte order mark for Excel; control characters removed,
+        /// cells that a spreadsheet would run as formulas neutralised).
         #[arg(long)]
         csv: bool,
     },
+    /// Delete the submissions received more than DURATION ago (the store holds personal data).
+    Purge {
+        /// How old a submission must be to go: a number and a unit, e.g. `30d`, `12h`, `2w`,
+        /// `90min`, or several (`1d 12h`).
+        #[arg(long, value_name = "DURATION", value_parser = parse_age)]
+        older_than: std::time::Duration,
+    },
+}
+
+/// `--older-than`'s value: humantime's units, with a word on what is expected when it fails.
+fn parse_age(text: &str) -> Result<std::time::Duration, String> {
+    humantime::parse_duration(text).map_err(|e| format!("{e}; write a number and a unit, e.g. `30d` (days), `12h` (hours) or `2w` (weeks)"))
 }
 
 #[derive(Subcommand, Debug)]
@@ -182,6 +195,7 @@ pub fn run(cli: Cli) -> Result<(), u8> {
                     eprintln!("error: choose an export format: `folio submissions export --csv`");
                     Err(2)
                 }
+                Some(SubmissionsAction::Purge { older_than }) => submissions::run_purge(&root, older_than),
             }
         }
         Command::Init { dir } => match crate::scaffold::init(&dir) {

@@ -37,23 +37,26 @@ pub fn io_diag(path: &Path, op: &str, e: &io::Error) -> Diagnostic {
     Diagnostic::file(path, format!("could not {op} file: {e}")).with_help("check that the path exists and that you have permission to use it").kind(Kind::Read)
 }
 
+/// A file's identity: see [`identity`].
+pub type Id = (u64, u64);
+
 /// What identifies a file or folder on disk (device and inode on Unix): two paths with the same
 /// identity are hard links to one file, and a folder keeps its identity when renamed. `None`
 /// where the system gives no such number; callers then assume "unchanged".
 #[cfg(unix)]
-pub fn identity(meta: &fs::Metadata) -> Option<(u64, u64)> {
+pub fn identity(meta: &fs::Metadata) -> Option<Id> {
     use std::os::unix::fs::MetadataExt;
     Some((meta.dev(), meta.ino()))
 }
 
 /// See the Unix version: no stable identity is read here yet.
 #[cfg(not(unix))]
-pub fn identity(_meta: &fs::Metadata) -> Option<(u64, u64)> {
+pub fn identity(_meta: &fs::Metadata) -> Option<Id> {
     None
 }
 
 /// The identity of whatever `path` names (not following a final symbolic link).
-pub fn identity_of(path: &Path) -> Option<(u64, u64)> {
+pub fn identity_of(path: &Path) -> Option<Id> {
     fs::symlink_metadata(path).ok().as_ref().and_then(identity)
 }
 

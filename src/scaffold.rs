@@ -72,5 +72,28 @@ pub fn init(dir: &Path) -> Result<(), Diagnostic> {
         let path = dir.join("themes/default").join(rel);
         crate::fsx::write(&path, text.as_bytes()).map_err(|e| crate::fsx::io_diag(&path, "write", &e).kind(Kind::Output))?;
     }
-    Ok(())
+    gitignore(dir)
+}
+
+/// What a site's `.gitignore` keeps out of version control: folio's working folder (the
+/// contact-form submissions, which hold personal data, and the build lock) and the output.
+pub const GITIGNORED: &[&str] = &[".folio/", "public/"];
+
+/// Writes `.gitignore`, or adds to the one the folder has the lines it lacks.
+fn gitignore(dir: &Path) -> Result<(), Diagnostic> {
+    let path = dir.join(".gitignore");
+    let old = std::fs::read_to_string(&path).unwrap_or_default();
+    let has = |line: &str| old.lines().any(|l| l.trim().trim_start_matches('/') == line || l.trim().trim_start_matches('/') == line.trim_end_matches('/'));
+    let mut text = old.clone();
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
+    for line in GITIGNORED.iter().filter(|l| !has(l)) {
+        text.push_str(line);
+        text.push('\n');
+    }
+    if text == old {
+        return Ok(());
+    }
+    crate::fsx::write(&path, text.as_bytes()).map_err(|e| crate::fsx::io_diag(&path, "write", &e).kind(Kind::Output))
 }

@@ -193,9 +193,9 @@ impl Planned<'_> {
         }
         match self.source {
             Source::Bytes(b) => meta.len() == b.len() as u64 && fs::read(path).is_ok_and(|old| old == b),
-            Source::File(src) => fs::metadata(src).is_ok_and(|s| {
-                s.len() == meta.len() && matches!((s.modified(), meta.modified()), (Ok(new), Ok(old)) if new <= old)
-            }),
+            Source::File(src) => {
+                fs::metadata(src).is_ok_and(|s| s.len() == meta.len() && matches!((s.modified(), meta.modified()), (Ok(new), Ok(old)) if new <= old))
+            }
         }
     }
 
@@ -284,7 +284,7 @@ fn stage(files: &[Planned], old: Option<&Folder>, target: &Path, dir: &Path) -> 
         for d in &old.user_dirs {
             fs::create_dir_all(dir.join(d))?;
         }
-        let linked: Vec<Option<(String, Option<(u64, u64)>)>> = old
+        let linked: Vec<Option<(String, Option<crate::fsx::Id>)>> = old
             .user_files
             .par_iter()
             .filter(|f| !in_site.contains(f.as_str()))

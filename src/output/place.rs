@@ -11,7 +11,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 /// A file's identity ([`fsx::identity`]) when it was placed in the new tree.
-pub type Placed = HashMap<String, Option<(u64, u64)>>;
+pub type Placed = HashMap<String, Option<fsx::Id>>;
 
 /// An output folder and folio's working names beside it.
 pub struct Place {

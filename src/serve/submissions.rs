@@ -1,10 +1,11 @@
-//! Contact-form submissions: appended durably, one JSON line each, to
-//! `<root>/.folio/submissions.jsonl`, and read back by `folio submissions list` and
-//! `folio submissions export --csv` (with spreadsheet formula injection neutralised).
+//! Contact-form submissions: appended durably and whole, one JSON line each, to
+//! `<root>/.folio/submissions.jsonl`; read back by `folio submissions list` and
+//! `folio submissions export --csv` (spreadsheet formulas neutralised, control characters
+//! removed), and thinned by `folio submissions purge --older-than DURATION`.
 
 use serde::{Deserialize, Serialize};
 use std::fs::{File, OpenOptions};
-use std::io::{self, Write};
+use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
@@ -97,17 +98,21 @@ impl Record {
     }
 }
 
-/// Appends records to the submissions file. One lock around each append, the file opened with
-/// O_APPEND and each line written with a single write, then synced to disk before returning:
-/// concurrent posts (even from two servers) never interleave, and an answered post is on disk.
+/// Appends records to the submissions file. Each append opens the file by its path (so a file
+/// deleted, moved or replaced while the server runs is noticed and created anew), takes the
+/// file's lock (so two servers, or a purge, never interleave), writes the line with one call and
+/// syncs it to disk before returning: an answered post is on disk, in the file that
+/// `folio submissions` reads. A write that fails part way (a full disk) is cut back off, so the
+/// file only ever holds whole lines.
 pub struct Store {
     path: PathBuf,
-    file: Mutex<Option<File>>,
+    /// One append at a time within this process (the file lock orders processes).
+    turn: Mutex<()>,
 }
 
 impl Store {
     pub fn new(root: &Path) -> Store {
-        Store { path: root.join(FILE), file: Mutex::new(None) }
+        Store { path: root.join(FILE), turn: Mutex::new(()) }
     }
 
     pub fn path(&self) -> &Path {
@@ -117,21 +122,136 @@ impl Store {
     pub fn append(&self, record: &Record) -> io::Result<()> {
         let mut line = serde_json::to_vec(record).map_err(io::Error::other)?;
         line.push(b'\n');
-        let mut guard = self.file.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if guard.is_none() {
-            if let Some(dir) = self.path.parent() {
-                std::fs::create_dir_all(dir).map_err(|e| named(e, dir))?;
+        let _turn = self.turn.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        // The file can be replaced between opening and locking it, or moved away while the line
+        // is written: then the line goes to the file now at the path.
+        for _ in 0..3 {
+            let (file, created) = open_locked(&self.path, true)?;
+            if !is_at(&file, &self.path) {
+                continue;
             }
-            let mut options = OpenOptions::new();
-            options.create(true).append(true);
-            #[cfg(unix)]
-            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-            *guard = Some(options.open(&self.path).map_err(|e| named(e, &self.path))?);
+            append_whole(&file, &line).map_err(|e| named(e, &self.path))?;
+            if created {
+                if let Some(dir) = self.path.parent() {
+                    crate::fsx::sync_dir(dir).map_err(|e| named(e, dir))?;
+                }
+            }
+            if is_at(&file, &self.path) {
+                return Ok(());
+            }
         }
-        let Some(file) = guard.as_mut() else { return Err(io::ErrorKind::NotFound.into()) };
-        file.write_all(&line).map_err(|e| named(e, &self.path))?;
-        file.sync_data().map_err(|e| named(e, &self.path))
+        Err(named(io::Error::other("the file kept being replaced while a submission was written"), &self.path))
     }
+}
+
+/// Opens the submissions file at `path` for appending (creating it and its folder when
+/// `create`) and waits for its lock. Also says whether the file was created.
+fn open_locked(path: &Path, create: bool) -> io::Result<(File, bool)> {
+    if create {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| named(e, dir))?;
+        }
+    }
+    let existed = path.exists();
+    let mut options = OpenOptions::new();
+    options.read(true).append(true).create(create);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let file = options.open(path).map_err(|e| named(e, path))?;
+    file.lock().map_err(|e| named(e, path))?;
+    Ok((file, create && !existed))
+}
+
+/// Whether `path` still names the open `file` (not deleted, moved or replaced since opening).
+fn is_at(file: &File, path: &Path) -> bool {
+    match (file.metadata(), std::fs::symlink_metadata(path)) {
+        (Ok(open), Ok(named)) => crate::fsx::identity(&open) == crate::fsx::identity(&named),
+        _ => false,
+    }
+}
+
+/// Appends `line` whole or not at all: on any error the file is cut back to its length before.
+/// A file that does not end in a line break (a line cut short by a crash) gets one first, so
+/// the new record starts a line of its own.
+fn append_whole(mut file: &File, line: &[u8]) -> io::Result<()> {
+    let len = file.metadata()?.len();
+    let mut last = [b'\n'];
+    if len > 0 {
+        file.seek(SeekFrom::Start(len - 1))?;
+        file.read_exact(&mut last)?;
+    }
+    let result = (|| {
+        if last[0] != b'\n' {
+            file.write_all(b"\n")?;
+        }
+        file.write_all(line)?;
+        file.sync_data()
+    })();
+    if let Err(e) = result {
+        // Cutting back needs no space; should it fail too, the next append starts a new line.
+        let _ = file.set_len(len).and_then(|()| file.sync_data());
+        return Err(e);
+    }
+    Ok(())
+}
+
+/// What a purge did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Purged {
+    pub removed: usize,
+    pub kept: usize,
+    /// Lines kept because they could not be read as submissions (or their date could not).
+    pub unreadable: usize,
+}
+
+/// Removes the submissions received before `cutoff`. The file is rewritten through a temporary
+/// file and a rename, under its lock, so a running server neither loses a post nor writes to
+/// the old file.
+pub fn purge(root: &Path, cutoff: time::OffsetDateTime) -> io::Result<Purged> {
+    let path = root.join(FILE);
+    let mut purged = Purged::default();
+    let (mut file, _) = match open_locked(&path, false) {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(purged),
+        Err(e) => return Err(e),
+    };
+    let mut text = String::new();
+    file.read_to_string(&mut text).map_err(|e| named(e, &path))?;
+    let mut kept = String::with_capacity(text.len());
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let received = serde_json::from_str::<Record>(line)
+            .ok()
+            .and_then(|r| time::OffsetDateTime::parse(&r.received_at, &time::format_description::well_known::Rfc3339).ok());
+        match received {
+            Some(at) if at < cutoff => purged.removed += 1,
+            Some(_) => purged.kept += 1,
+            None => purged.unreadable += 1,
+        }
+        if received.is_none_or(|at| at >= cutoff) {
+            kept.push_str(line);
+            kept.push('\n');
+        }
+    }
+    if purged.removed == 0 {
+        return Ok(purged);
+    }
+    let tmp = path.with_extension("jsonl.tmp");
+    let mut options = OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let written = options.open(&tmp).and_then(|mut t| {
+        t.write_all(kept.as_bytes())?;
+        t.sync_all()
+    });
+    if let Err(e) = written.and_then(|()| std::fs::rename(&tmp, &path)) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(named(e, &path));
+    }
+    if let Some(dir) = path.parent() {
+        crate::fsx::sync_dir(dir).map_err(|e| named(e, dir))?;
+    }
+    Ok(purged)
 }
 
 fn named(e: io::Error, path: &Path) -> io::Error {
@@ -213,24 +333,29 @@ pub fn table(records: &[Record]) -> String {
     out
 }
 
-/// One CSV cell: text a spreadsheet would run as a formula (starting with `=`, `+`, `-`, `@`,
-/// tab or carriage return) gets a leading `'`, then the cell is quoted if it needs to be.
+/// One CSV cell: control characters other than line breaks and tabs are removed (ESC, BEL and
+/// the like could drive a terminal that shows the file; a carriage return inside a cell is
+/// dropped, so `\r\n` becomes `\n`); then text a spreadsheet would run as a formula (starting
+/// with `=`, `+`, `-`, `@` or tab) gets a leading `'`, and the cell is quoted if it needs to be.
 pub fn csv_cell(value: &str) -> String {
-    let mut v = String::with_capacity(value.len() + 3);
-    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    let clean: String = value.chars().filter(|c| !c.is_control() || matches!(c, '\n' | '\t')).collect();
+    let mut v = String::with_capacity(clean.len() + 3);
+    if clean.starts_with(['=', '+', '-', '@', '\t']) {
         v.push('\'');
     }
-    v.push_str(value);
-    if v.contains([',', '"', '\n', '\r']) || v.starts_with(' ') || v.ends_with(' ') {
+    v.push_str(&clean);
+    if v.contains([',', '"', '\n']) || v.starts_with(' ') || v.ends_with(' ') {
         format!("\"{}\"", v.replace('"', "\"\""))
     } else {
         v
     }
 }
 
-/// The records as CSV (RFC 4180, CRLF line ends), with a header row.
+/// The records as CSV (RFC 4180, CRLF line ends), with a header row. It starts with a UTF-8
+/// byte order mark, without which Excel reads the file in the system's legacy code page and
+/// shows non-ASCII names garbled.
 pub fn csv(records: &[Record]) -> String {
-    let mut out = String::from("id,received_at,name,email,company,plan,message,spam,user_agent\r\n");
+    let mut out = String::from("\u{feff}id,received_at,name,email,company,plan,message,spam,user_agent\r\n");
     for r in records {
         let f = &r.fields;
         let cells =
@@ -274,6 +399,28 @@ pub fn run(root: &Path, output: Output) -> Result<(), u8> {
     })
 }
 
+/// `folio submissions purge --older-than DURATION`.
+pub fn run_purge(root: &Path, older_than: std::time::Duration) -> Result<(), u8> {
+    let now = time::OffsetDateTime::now_utc();
+    let cutoff = time::Duration::try_from(older_than).ok().and_then(|d| now.checked_sub(d)).unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
+    let purged = purge(root, cutoff).map_err(|e| {
+        eprintln!("error: could not purge the submissions: {e}\n  = help: nothing was removed; check that the file is writable and the disk has space");
+        1u8
+    })?;
+    let when = cutoff.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
+    println!(
+        "Removed {} submission{} received before {when} ({} kept) from {}",
+        purged.removed,
+        if purged.removed == 1 { "" } else { "s" },
+        purged.kept + purged.unreadable,
+        root.join(FILE).display()
+    );
+    if purged.unreadable > 0 {
+        eprintln!("warning: {} line(s) could not be read as submissions and were kept; `folio submissions list` names them", purged.unreadable);
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -290,7 +437,10 @@ mod tests {
         assert_eq!(csv_cell("-2"), "'-2");
         assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(csv_cell("\tx"), "'\tx");
-        assert_eq!(csv_cell("\rx"), "\"'\rx\"");
+        assert_eq!(csv_cell("\rx"), "x");
+        assert_eq!(csv_cell("a\r\nb"), "\"a\nb\"");
+        assert_eq!(csv_cell("Ada\u{1b}[31m\u{7}\u{9b}1m"), "Ada[31m1m", "ESC, BEL and C1 controls go");
+        assert_eq!(csv_cell("\u{1b}=cmd"), "'=cmd", "a formula behind a control character is still neutralised");
         assert_eq!(csv_cell(" padded"), "\" padded\"");
         assert_eq!(csv_cell("a=b"), "a=b");
         assert_eq!(csv_cell(""), "");
@@ -311,7 +461,7 @@ mod tests {
         let out = csv(&[record("=cmd|' /C calc'!A0", "hi, \"you\"\nbye")]);
         assert_eq!(
             out,
-            "id,received_at,name,email,company,plan,message,spam,user_agent\r\n\
+            "\u{feff}id,received_at,name,email,company,plan,message,spam,user_agent\r\n\
              id1,2025-01-02T03:04:05.123Z,'=cmd|' /C calc'!A0,a@b.co,,,\"hi, \"\"you\"\"\nbye\",false,\"UA, 1.0\"\r\n"
         );
     }
@@ -344,6 +494,72 @@ mod tests {
         assert!(problems[0].contains(":3:"), "{problems:?}");
         assert_ne!(records[0].id, records[1].id);
         assert!(time::OffsetDateTime::parse(&a.received_at, &time::format_description::well_known::Rfc3339).is_ok());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    fn temp_site(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("folio-store-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        dir
+    }
+
+    fn named_record(name: &str) -> Record {
+        Record::new(Fields { name: name.into(), ..Fields::default() }, false, "ua")
+    }
+
+    fn names(root: &Path) -> Vec<String> {
+        read_all(root).unwrap().0.into_iter().map(|r| r.fields.name).collect()
+    }
+
+    #[test]
+    fn a_store_deleted_or_replaced_while_serving_is_written_anew() {
+        let dir = temp_site("replaced");
+        let store = Store::new(&dir);
+        store.append(&named_record("A")).unwrap();
+        std::fs::remove_file(store.path()).unwrap();
+        store.append(&named_record("B")).unwrap();
+        assert_eq!(names(&dir), ["B"], "written to the new file, not the deleted one");
+        std::fs::rename(store.path(), dir.join("moved.jsonl")).unwrap();
+        std::fs::write(store.path(), "").unwrap();
+        store.append(&named_record("C")).unwrap();
+        assert_eq!(names(&dir), ["C"]);
+        std::fs::remove_dir_all(dir.join(".folio")).unwrap();
+        store.append(&named_record("D")).unwrap();
+        assert_eq!(names(&dir), ["D"]);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_line_cut_short_does_not_swallow_the_next_record() {
+        let dir = temp_site("cut");
+        let store = Store::new(&dir);
+        store.append(&named_record("A")).unwrap();
+        let mut f = OpenOptions::new().append(true).open(store.path()).unwrap();
+        f.write_all(b"{\"id\":\"half").unwrap();
+        store.append(&named_record("B")).unwrap();
+        let (records, problems) = read_all(&dir).unwrap();
+        assert_eq!(records.iter().map(|r| r.fields.name.as_str()).collect::<Vec<_>>(), ["A", "B"]);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn purge_removes_what_is_older_than_the_cutoff_and_keeps_unreadable_lines() {
+        let dir = temp_site("purge");
+        assert_eq!(purge(&dir, time::OffsetDateTime::now_utc()).unwrap(), Purged::default(), "no file, nothing to do");
+        let store = Store::new(&dir);
+        for (name, at) in [("old", "2024-01-01T00:00:00Z"), ("new", "2025-06-01T00:00:00Z")] {
+            store.append(&Record { received_at: at.into(), ..named_record(name) }).unwrap();
+        }
+        let mut f = OpenOptions::new().append(true).open(store.path()).unwrap();
+        f.write_all(b"not json\n").unwrap();
+        let cutoff = time::macros::datetime!(2025-01-01 0:00 UTC);
+        assert_eq!(purge(&dir, cutoff).unwrap(), Purged { removed: 1, kept: 1, unreadable: 1 });
+        assert_eq!(names(&dir), ["new"]);
+        assert_eq!(read_all(&dir).unwrap().1.len(), 1, "the unreadable line is kept");
+        assert_eq!(purge(&dir, cutoff).unwrap().removed, 0);
+        store.append(&named_record("after")).unwrap();
+        assert_eq!(names(&dir), ["new", "after"]);
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -261,9 +261,14 @@ fn rebuilding_over_existing_output_gives_the_same_files() {
     let site = Site::fixture("build/happy");
     site.build().ok();
     let first = site.snapshot();
-    site.write("public/stale.html", "left over from an old build");
     site.build().ok();
     assert_same_tree(&first, &site.snapshot(), "second build");
+    // A page the site no longer has goes; a file folio did not write stays.
+    site.remove("content/about.md");
+    site.write("public/notes.html", "written by hand");
+    site.build().ok();
+    assert!(!site.exists("about/index.html"));
+    assert_eq!(site.read("notes.html"), "written by hand");
 }
 
 #[test]
