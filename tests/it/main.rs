@@ -6,9 +6,11 @@
 
 mod build;
 mod errors;
+mod faults;
 mod html;
 mod incremental;
 mod marketing;
+mod output;
 mod preview;
 mod sample;
 mod serve;

@@ -34,16 +34,15 @@ impl Server {
     }
 
     pub fn start_with(site: Site, args: &[&str]) -> Server {
-        let mut child = Command::new(folio_bin())
-            .arg("serve")
-            .arg("--root")
-            .arg(&site.root)
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start folio serve");
+        let mut command = Command::new(folio_bin());
+        command.arg("serve").arg("--root").arg(&site.root).args(args);
+        Server::spawn(site, command)
+    }
+
+    /// Starts `command` (a `folio serve` for `site`, however it is launched) and waits for the
+    /// line that names its port.
+    pub fn spawn(site: Site, mut command: Command) -> Server {
+        let mut child = command.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("start folio serve");
         let output = Arc::new(Mutex::new(String::new()));
         let (tx, rx) = mpsc::channel();
         let (stdout, stderr) = (child.stdout.take().expect("stdout"), child.stderr.take().expect("stderr"));
@@ -515,7 +514,7 @@ fn slow_and_stalled_clients_do_not_hold_up_others() {
 // ---------------------------------------------------------------------------------------------
 // The contact endpoint stub
 
-fn json_post(s: &Server, from: Option<IpAddr>, body: &str) -> Resp {
+pub fn json_post(s: &Server, from: Option<IpAddr>, body: &str) -> Resp {
     let raw = format!(
         "POST /api/contact HTTP/1.1\r\nHost: {h}\r\nOrigin: http://{h}\r\nSec-Fetch-Site: same-origin\r\nContent-Type: application/json\r\nAccept: application/json\r\nUser-Agent: folio-tests\r\nContent-Length: {}\r\n\r\n{body}",
         body.len(),
