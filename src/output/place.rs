@@ -221,3 +221,93 @@ fn reconcile(old: &Path, target: &Path, placed: Option<&Placed>) -> io::Result<(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fsx::write;
+
+    fn temp(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("folio-place-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        dir
+    }
+
+    fn read(p: &Path) -> Option<String> {
+        fs::read_to_string(p).ok()
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn reconcile_carries_over_what_changed_in_the_old_tree_during_the_build() {
+        let dir = temp("reconcile");
+        let (old, new) = (dir.join("old"), dir.join("new"));
+        write(&old.join(tree::MARKER), tree::manifest(["index.html"]).as_bytes()).unwrap();
+        for f in ["index.html", "replaced", "removed", "unchanged", "both"] {
+            write(&old.join(f), b"before").unwrap();
+        }
+        // The new tree as staged: the user's files linked.
+        write(&new.join("index.html"), b"new page").unwrap();
+        let mut placed = Placed::new();
+        for f in ["replaced", "removed", "unchanged", "both"] {
+            fsx::link_or_copy(&old.join(f), &new.join(f)).unwrap();
+            placed.insert(f.to_string(), fsx::identity_of(&new.join(f)));
+        }
+        // While the build ran, in the old tree: a file replaced (git writes a lock file and
+        // renames it), one created, one removed.
+        for f in ["replaced", "both"] {
+            write(&old.join("tmp"), b"after").unwrap();
+            fs::rename(old.join("tmp"), old.join(f)).unwrap();
+        }
+        write(&old.join("created/deep"), b"created").unwrap();
+        fs::remove_file(old.join("removed")).unwrap();
+        // After the swap, in the new tree: a file replaced again (that copy is the newest).
+        write(&new.join("tmp"), b"newest").unwrap();
+        fs::rename(new.join("tmp"), new.join("both")).unwrap();
+        reconcile(&old, &new, Some(&placed)).unwrap();
+        assert_eq!(read(&new.join("replaced")).as_deref(), Some("after"));
+        assert_eq!(read(&new.join("created/deep")).as_deref(), Some("created"));
+        assert_eq!(read(&new.join("removed")), None);
+        assert_eq!(read(&new.join("unchanged")).as_deref(), Some("before"));
+        assert_eq!(read(&new.join("both")).as_deref(), Some("newest"));
+        assert_eq!(read(&new.join("index.html")).as_deref(), Some("new page"), "folio's files are not the user's");
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn recover_tells_a_swapped_out_old_tree_from_a_half_built_new_one() {
+        let dir = temp("recover");
+        let target = dir.join("public");
+        write(&target.join(tree::MARKER), tree::manifest(["index.html"]).as_bytes()).unwrap();
+        write(&target.join("index.html"), b"old page").unwrap();
+        write(&target.join("CNAME"), b"example.com").unwrap();
+        let place = Place::new(&target).unwrap();
+        // Killed while staging: the half-built tree goes, the output folder stays.
+        let staging = place.staging().unwrap();
+        write(&staging.join("index.html"), b"half").unwrap();
+        place.recover().unwrap();
+        assert!(!exists(&staging));
+        assert_eq!(read(&target.join("index.html")).as_deref(), Some("old page"));
+        // Killed right after the swap: the staging folder holds the old tree, with a file the
+        // user wrote there during the build; it is carried over.
+        let staging = place.staging().unwrap();
+        write(&staging.join(tree::MARKER), tree::manifest(["index.html"]).as_bytes()).unwrap();
+        write(&staging.join("index.html"), b"new page").unwrap();
+        write(&staging.join("CNAME"), b"example.com").unwrap();
+        write(&target.join("written-during-the-build"), b"mine").unwrap();
+        if fsx::exchange(&target, &staging).is_err() {
+            fs::remove_dir_all(&dir).unwrap();
+            return; // no exchange on this system: the two-step case is below
+        }
+        place.recover().unwrap();
+        assert_eq!(read(&target.join("index.html")).as_deref(), Some("new page"));
+        assert_eq!(read(&target.join("written-during-the-build")).as_deref(), Some("mine"));
+        // Killed between the two renames of the fallback: the old tree is put back.
+        fs::rename(&target, place.slot("old")).unwrap();
+        place.recover().unwrap();
+        assert_eq!(read(&target.join("index.html")).as_deref(), Some("new page"));
+        let left: Vec<_> = fs::read_dir(&place.work).unwrap().collect();
+        assert!(left.is_empty(), "{left:?}");
+        fs::remove_dir_all(&dir).unwrap();
+    }
+}
