@@ -347,6 +347,12 @@ fn init_scaffolds_a_site_that_builds_at_once() {
     for f in ["index.html", "articles/index.html", "articles/hello-world/index.html", "about/index.html", "css/site.css", "sitemap.xml"] {
         assert!(out.join(f).is_file(), "missing {f}");
     }
+    let ignored = std::fs::read_to_string(parent.root.join("newsite/.gitignore")).unwrap();
+    assert_eq!(ignored, ".folio/\npublic/\n");
+    // A .gitignore of the user's is added to, not replaced.
+    parent.write("other/.gitignore", "node_modules/\n/public");
+    parent.folio(&["init", "other"]).ok();
+    assert_eq!(std::fs::read_to_string(parent.root.join("other/.gitignore")).unwrap(), "node_modules/\n/public\n.folio/\n");
     // A second init in the same folder refuses to overwrite.
     parent.folio(&["init", "newsite"]).fails().stderr_has("already exists");
 }

@@ -635,11 +635,78 @@ fn submissions_export_as_csv_with_formulas_neutralised() {
     let csv = s.site.folio(&["submissions", "export", "--csv"]);
     csv.ok();
     let out = csv.stdout();
-    assert!(out.starts_with("id,received_at,name,email,company,plan,message,spam,user_agent\r\n"), "{out}");
+    assert!(out.starts_with("\u{feff}id,received_at,name,email,company,plan,message,spam,user_agent\r\n"), "{out}");
     assert_contains(&out, "\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\"");
     assert_contains(&out, "\"line one, \"\"two\"\"\nline three\"");
     let no_format = s.site.folio(&["submissions", "export"]);
     assert_eq!(no_format.code(), 2);
+}
+
+#[test]
+fn csv_export_has_a_byte_order_mark_and_no_control_characters() {
+    let s = Server::start(Site::sample());
+    // Robots' posts (the hidden field filled in) are stored unchecked, control characters and all.
+    let r = json_post(&s, None, r#"{"name":"Zoë \u001b[31mRed\u0007","email":"z@example.com","message":"=1+1\r\nnext\u009b","website":"http://spam.example"}"#);
+    assert_eq!(r.status, 201, "{}", r.text());
+    let csv = s.site.folio(&["submissions", "export", "--csv"]);
+    let bytes = &csv.ok().0.stdout;
+    assert!(bytes.starts_with(b"\xef\xbb\xbfid,"), "no UTF-8 byte order mark: {:?}", &bytes[..bytes.len().min(8)]);
+    let out = csv.stdout();
+    assert!(!out.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r')), "control characters in {out:?}");
+    assert!(!out.contains("\r\nnext") && out.contains("'=1+1\nnext"), "{out:?}");
+    assert_contains(&out, "Zoë [31mRed");
+}
+
+#[test]
+fn a_store_deleted_or_replaced_while_serving_is_recreated_and_every_acknowledged_post_listed() {
+    let s = Server::start(Site::sample());
+    let store = s.site.root.join(".folio/submissions.jsonl");
+    let post = |name: &str| json_post(&s, None, &VALID.replace("Ada Lovelace", name)).status;
+    assert_eq!(post("First Poster"), 201);
+    std::fs::remove_file(&store).unwrap();
+    assert_eq!(post("After Deleting"), 201);
+    std::fs::rename(&store, s.site.root.join(".folio/moved-away.jsonl")).unwrap();
+    std::fs::write(&store, "").unwrap();
+    assert_eq!(post("After Replacing"), 201);
+    std::fs::remove_dir_all(s.site.root.join(".folio")).unwrap();
+    assert_eq!(post("Folder Removed"), 201);
+    let list = s.site.folio(&["submissions", "list"]);
+    list.ok().stdout_has("Folder Removed").stdout_has("1 submission (");
+    std::fs::write(&store, "").unwrap();
+    let acknowledged: Vec<String> = (0..5).map(|i| format!("Poster {i}")).filter(|n| post(n) == 201).collect();
+    assert_eq!(acknowledged.len(), 5);
+    let list = s.site.folio(&["submissions", "list"]);
+    for name in &acknowledged {
+        list.stdout_has(name);
+    }
+    list.stdout_has("5 submissions").stderr_lacks("warning");
+}
+
+#[test]
+fn submissions_purge_removes_old_ones_while_the_server_keeps_storing() {
+    let s = Server::start(Site::sample());
+    assert_eq!(json_post(&s, None, &VALID.replace("Ada Lovelace", "Recent Lead")).status, 201);
+    let store = s.site.root.join(".folio/submissions.jsonl");
+    let recent = std::fs::read_to_string(&store).unwrap();
+    let old = |name: &str, at: &str| {
+        format!(r#"{{"id":"{name}","received_at":"{at}","fields":{{"name":"{name}","email":"o@example.com","message":"old"}},"spam":false}}"#)
+    };
+    std::fs::write(&store, format!("{}\n{}\n{recent}", old("Ancient Lead", "2020-01-01T00:00:00Z"), old("Old Lead", "2024-03-01T12:00:00Z"))).unwrap();
+    s.site.folio(&["submissions", "list"]).ok().stdout_has("3 submissions");
+
+    s.site.folio(&["submissions", "purge", "--older-than", "30d"]).ok().stdout_has("Removed 2 submissions received before").stdout_has("(1 kept)");
+    let list = s.site.folio(&["submissions", "list"]);
+    list.ok().stdout_has("Recent Lead").stdout_has("1 submission (");
+    assert!(!list.stdout().contains("Old Lead") && !list.stdout().contains("Ancient Lead"), "{}", list.stdout());
+    // The server writes to the purged file, not the one it replaced.
+    assert_eq!(json_post(&s, None, &VALID.replace("Ada Lovelace", "Lead After Purge")).status, 201);
+    s.site.folio(&["submissions", "list"]).ok().stdout_has("Lead After Purge").stdout_has("2 submissions");
+    s.site.folio(&["submissions", "purge", "--older-than", "12h"]).ok().stdout_has("Removed 0 submissions");
+
+    let bad = s.site.folio(&["submissions", "purge", "--older-than", "30 parsecs"]);
+    assert_eq!(bad.code(), 2);
+    bad.stderr_has("write a number and a unit, e.g. `30d`");
+    assert_eq!(s.site.folio(&["submissions", "purge"]).code(), 2, "--older-than is required");
 }
 
 #[test]
