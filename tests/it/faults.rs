@@ -272,3 +272,36 @@ fn a_full_disk_never_corrupts_the_submissions_store() {
     assert!(list.stdout().contains(&format!("{} submissions", acknowledged.len())), "{}", list.stdout());
     assert!(server.output().contains("could not store a contact submission"), "{}", server.output());
 }
+
+#[test]
+fn an_output_folder_that_is_a_mount_point_is_updated_in_place() {
+    let Some(disk) = SmallDisk::new("an_output_folder_that_is_a_mount_point_is_updated_in_place", 32) else { return };
+    let (root_in, root_out) = (disk.inside("site"), disk.outside("site"));
+    let root_arg = root_in.to_string_lossy().into_owned();
+    generate_site(&root_out, 20, "Mounted A");
+    // The output folder is a file system of its own (as a Docker volume would be): it can be
+    // neither renamed nor reached by hard links.
+    std::fs::create_dir_all(root_out.join("public")).unwrap();
+    let mounted = Command::new("nsenter")
+        .args(["-t", &disk.holder.id().to_string(), "-m", "--", "mount", "-t", "tmpfs", "-o", "size=8m", "folio-public"])
+        .arg(root_in.join("public"))
+        .status()
+        .unwrap();
+    assert!(mounted.success());
+    let public = root_out.join("public");
+    add_user_files(&public);
+    disk.folio(&["build", "--root", &root_arg]).ok().stdout_has("written");
+    set_title(&root_out, "Mounted B");
+    std::fs::remove_file(root_out.join("content/articles/a0.md")).unwrap();
+    std::fs::write(public.join("articles/.index.html.folio-tmp"), "left by a killed in-place update").unwrap();
+    disk.folio(&["build", "--root", &root_arg]).ok().stdout_has("1 removed");
+    assert!(std::fs::read_to_string(public.join("index.html")).unwrap().contains("Mounted B"));
+    assert!(!public.join("articles/a0").exists(), "a removed page's folder goes");
+    assert!(!public.join("articles/.index.html.folio-tmp").exists());
+    assert_user_files(&public);
+    // Unchanged bytes are not rewritten: a third build with nothing changed writes nothing.
+    let css = std::fs::metadata(public.join("css/site.css")).unwrap().modified().unwrap();
+    disk.folio(&["build", "--root", &root_arg]).ok().stdout_has("(0 written");
+    assert_eq!(std::fs::metadata(public.join("css/site.css")).unwrap().modified().unwrap(), css);
+    assert_no_leftovers(&root_out);
+}
