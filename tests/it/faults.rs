@@ -159,6 +159,13 @@ impl SmallDisk {
         self.dir.join(rel)
     }
 
+    /// Generates a site (see [`generate_site`]) in the folder `site` of the small disk; returns
+    /// its path as folio's `--root` inside the namespace, and as this process reaches it.
+    fn site(&self, pages: usize, title: &str) -> (String, PathBuf) {
+        generate_site(&self.outside("site"), pages, title);
+        (self.inside("site").to_string_lossy().into_owned(), self.outside("site"))
+    }
+
     /// `rel` inside the small disk, as this process reaches it.
     fn outside(&self, rel: &str) -> PathBuf {
         PathBuf::from(format!("/proc/{}/root", self.holder.id())).join(self.dir.strip_prefix("/").unwrap()).join(rel)
@@ -208,9 +215,7 @@ fn tree_bytes(dir: &Path) -> u64 {
 #[test]
 fn a_full_disk_leaves_the_old_site() {
     let Some(disk) = SmallDisk::new("a_full_disk_leaves_the_old_site", 32) else { return };
-    let (root_in, root_out) = (disk.inside("site"), disk.outside("site"));
-    let root_arg = root_in.to_string_lossy().into_owned();
-    generate_site(&root_out, 300, "Roomy");
+    let (root_arg, root_out) = disk.site(300, "Roomy");
     let public = root_out.join("public");
     disk.folio(&["build", "--root", &root_arg]).ok();
     add_user_files(&public);
@@ -234,9 +239,8 @@ fn a_full_disk_leaves_the_old_site() {
 #[test]
 fn a_full_disk_never_corrupts_the_submissions_store() {
     let Some(disk) = SmallDisk::new("a_full_disk_never_corrupts_the_submissions_store", 8) else { return };
-    let (root_in, root_out) = (disk.inside("site"), disk.outside("site"));
-    generate_site(&root_out, 3, "Leads");
-    let command = disk.folio_command(&["serve", "--root", &root_in.to_string_lossy(), "--port", "0"]);
+    let (root_arg, root_out) = disk.site(3, "Leads");
+    let command = disk.folio_command(&["serve", "--root", &root_arg, "--port", "0"]);
     let server = Server::spawn(Site { root: root_out.clone() }, command);
     let post = |name: &str, message: &str| json_post(&server, None, &format!(r#"{{"name":"{name}","email":"a@example.com","message":"{message}"}}"#)).status;
     let mut acknowledged = Vec::new();
@@ -263,7 +267,7 @@ fn a_full_disk_never_corrupts_the_submissions_store() {
     for line in text.lines() {
         serde_json::from_str::<serde_json::Value>(line).unwrap_or_else(|e| panic!("a line of the store is not a whole record ({e}): {line:?}"));
     }
-    let list = disk.folio(&["submissions", "list", "--root", &root_in.to_string_lossy()]);
+    let list = disk.folio(&["submissions", "list", "--root", &root_arg]);
     list.ok().stderr_lacks("warning");
     for name in &acknowledged {
         assert!(list.stdout().contains(name.as_str()), "{name} was acknowledged but is not listed:\n{}", list.stdout());
@@ -276,15 +280,13 @@ fn a_full_disk_never_corrupts_the_submissions_store() {
 #[test]
 fn an_output_folder_that_is_a_mount_point_is_updated_in_place() {
     let Some(disk) = SmallDisk::new("an_output_folder_that_is_a_mount_point_is_updated_in_place", 32) else { return };
-    let (root_in, root_out) = (disk.inside("site"), disk.outside("site"));
-    let root_arg = root_in.to_string_lossy().into_owned();
-    generate_site(&root_out, 20, "Mounted A");
+    let (root_arg, root_out) = disk.site(20, "Mounted A");
     // The output folder is a file system of its own (as a Docker volume would be): it can be
     // neither renamed nor reached by hard links.
     std::fs::create_dir_all(root_out.join("public")).unwrap();
     let mounted = Command::new("nsenter")
         .args(["-t", &disk.holder.id().to_string(), "-m", "--", "mount", "-t", "tmpfs", "-o", "size=8m", "folio-public"])
-        .arg(root_in.join("public"))
+        .arg(disk.inside("site/public"))
         .status()
         .unwrap();
     assert!(mounted.success());
