@@ -49,14 +49,15 @@ fn a_killed_build_leaves_the_old_site_or_the_new_one() {
         set_title(&site.root, versions[next].0);
         let mut child = Command::new(folio_bin()).arg("build").current_dir(&site.root).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
         if i % 2 == 0 {
-            // Kill points spread over a whole build: loading, rendering, writing, swapping.
-            std::thread::sleep(full * (i / 2 + 1) / (KILLS / 2 + 1));
+            // Kill points spread over a whole build and a half (builds run slower while the
+            // test reads trees): loading, rendering, writing, swapping, finished.
+            std::thread::sleep(full * 3 * (i / 2 + 1) / (2 * (KILLS / 2 + 1)));
         } else {
             // Kill points while the new tree is written: a moment after the staging folder appears.
             while !staging_exists(&site.root) && child.try_wait().unwrap().is_none() {
                 std::thread::sleep(Duration::from_millis(1));
             }
-            std::thread::sleep(full * (i / 2 % 8) / 20);
+            std::thread::sleep(full * (i / 2 % 8) / 10);
         }
         let _ = child.kill();
         child.wait().unwrap();
