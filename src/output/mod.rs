@@ -123,11 +123,18 @@ pub fn write(built: &Built, target: &Path, root: &Path) -> Result<Written, Diagn
         })?;
     }
     let in_place = |old: Option<&Folder>| {
-        update_in_place(&files, old, &place.target).map_err(|e| {
+        let mut written = update_in_place(&files, old, &place.target).map_err(|e| {
             Diagnostic::file(target, format!("could not update the output folder: {e}"))
                 .with_help("it cannot be swapped in one step (it is a mount point or in use), so it may now hold part of the new site; fix the problem and build again")
                 .kind(Kind::Output)
-        })
+        })?;
+        written.warnings.push(
+            Diagnostic::file(target, "the output folder cannot be swapped in one step (it is a mount point, on another device, or in use), so it was updated file by file")
+                .with_help("each file is whole, but a build interrupted while writing leaves some pages old and some new; make it an ordinary folder beside `.folio/` for atomic builds")
+                .kind(Kind::Output)
+                .warning(),
+        );
+        Ok(written)
     };
     if place.other_device() {
         return in_place(old.as_ref());

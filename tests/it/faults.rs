@@ -297,7 +297,11 @@ fn an_output_folder_that_is_a_mount_point_is_updated_in_place() {
     set_title(&root_out, "Mounted B");
     std::fs::remove_file(root_out.join("content/articles/a0.md")).unwrap();
     std::fs::write(public.join("articles/.index.html.folio-tmp"), "left by a killed in-place update").unwrap();
-    disk.folio(&["build", "--root", &root_arg]).ok().stdout_has("1 removed");
+    disk.folio(&["build", "--root", &root_arg])
+        .ok()
+        .stdout_has("1 removed")
+        .stderr_has("warning: the output folder cannot be swapped in one step")
+        .stderr_has("updated file by file");
     assert!(std::fs::read_to_string(public.join("index.html")).unwrap().contains("Mounted B"));
     assert!(!public.join("articles/a0").exists(), "a removed page's folder goes");
     assert!(!public.join("articles/.index.html.folio-tmp").exists());
