@@ -130,9 +130,6 @@ pub fn run(cli: Cli) -> Result<(), u8> {
                 eprintln!("{d}");
                 1u8
             })?;
-            for w in &written.warnings {
-                eprintln!("{w}");
-            }
             built.stats.millis = started.elapsed().as_millis();
             println!(
                 "Built {} into {} ({} written, {} unchanged, {} removed)",

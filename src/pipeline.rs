@@ -88,7 +88,7 @@ impl std::fmt::Display for Stats {
 /// A successful build: the model, every rendered file and the assets to copy.
 pub struct Built {
     pub site: Arc<Site>,
-    /// Every rendered file, sorted by path.
+    /// Every rendered file (sorted by path when it comes from [`build`]).
     pub files: Vec<OutFile>,
     pub assets: Vec<Asset>,
     pub stats: Stats,
@@ -158,7 +158,9 @@ impl PhaseTimer {
 
 /// Builds the site in memory. On any error, returns every diagnostic found.
 pub fn build(opts: &BuildOptions) -> Result<Built, Diagnostics> {
-    Engine::new(opts.clone()).run(&ChangeSet::everything())
+    let mut built = Engine::new(opts.clone()).run(&ChangeSet::everything())?;
+    built.files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(built)
 }
 
 /// What changed since the last run, classified once by where it lives.
@@ -341,6 +343,9 @@ struct MarkdownResult {
     errors: Vec<Diagnostic>,
 }
 
+/// Front matter kept under the hash of what it was parsed from, with the file it was read from.
+type KeptMeta = (u64, Result<Meta, Vec<Diagnostic>>, Arc<SourceFile>);
+
 /// A result kept under the hash of what produced it.
 type Kept<T> = Option<(u64, T)>;
 
@@ -349,7 +354,9 @@ type Kept<T> = Option<(u64, T)>;
 struct Memo {
     config: Kept<Result<SiteConfig, Vec<Diagnostic>>>,
     renderer: Kept<Result<Arc<Renderer>, Vec<Diagnostic>>>,
-    front_matter: HashMap<String, (u64, Result<Meta, Vec<Diagnostic>>)>,
+    /// By content key: the hash of what it was parsed from, the result, and the file it was
+    /// read from (while that very file is still loaded, the hash needs no recomputing).
+    front_matter: HashMap<String, KeptMeta>,
     marketing: Option<(u64, Marketing, Vec<Diagnostic>)>,
     /// By content key; FAQ answers by `key#index`.
     markdown: HashMap<String, MarkdownResult>,
@@ -540,13 +547,19 @@ impl Engine {
         }
         let fm_memo = &memo.front_matter;
         let parse_meta = |(f, _): &(&Arc<SourceFile>, u64), is_section: bool| -> (u64, Result<Meta, Vec<Diagnostic>>, bool) {
+            // The same loaded file (not read again since): the same input, no need to hash it.
+            if let Some((k, kept, file)) = fm_memo.get(&f.rel) {
+                if Arc::ptr_eq(file, f) {
+                    return (*k, kept.clone(), false);
+                }
+            }
             // Front matter is parsed from the text before the body alone, so a body edit
             // leaves it (and everything that follows from it) as it was.
             let head = front_matter::body_of(&f.text).map_or(f.text.as_str(), |(body, _)| &f.text[..f.text.len() - body.len()]);
             let input = hash_of(&(head, f.shown.to_str(), is_section));
-            if let Some((k, kept)) = fm_memo.get(&f.rel) {
+            if let Some((k, kept, _)) = fm_memo.get(&f.rel) {
                 if *k == input {
-                    return (input, kept.clone(), false);
+                    return (input, kept.clone(), true);
                 }
             }
             let parsed = front_matter::parse(&f.shown, head, is_section).map(|p| Meta {
@@ -564,11 +577,17 @@ impl Engine {
         let mut broken: Vec<(String, String)> = Vec::new();
         // Files that take part as pages or sections: (is section, file, hash of the front matter's input).
         let mut included: Vec<(bool, &Arc<SourceFile>, u64)> = Vec::with_capacity(page_meta.len() + section_meta.len());
+        // Content key → (file, its text hash, where the body starts, lines before it), for Markdown.
+        let mut bodies: HashMap<&str, (&Arc<SourceFile>, u64, usize, usize)> =
+            HashMap::with_capacity_and_hasher(page_meta.len() + section_meta.len(), Default::default());
         for (is_section, files, metas) in [(false, &page_files, page_meta), (true, &section_files, section_meta)] {
-            for ((f, _), (input, r, fresh)) in files.iter().zip(metas) {
+            for ((f, h), (input, r, fresh)) in files.iter().zip(metas) {
                 match &r {
                     Ok(m) if m.meta.draft && !opts.drafts && !is_section => {}
-                    Ok(_) => included.push((is_section, f, input)),
+                    Ok(m) => {
+                        included.push((is_section, f, input));
+                        bodies.insert(f.rel.as_str(), (f, *h, m.body_start, m.body_line_offset));
+                    }
                     Err(e) => {
                         errors.extend(e.iter().cloned());
                         let url = if is_section { section_url(parent_dir(&f.rel)) } else { page_url(&f.rel, None) };
@@ -576,7 +595,7 @@ impl Engine {
                     }
                 }
                 if fresh {
-                    fresh_meta.push((f.rel.clone(), (input, r)));
+                    fresh_meta.push((f.rel.clone(), (input, r, Arc::clone(f))));
                 }
             }
         }
@@ -615,7 +634,7 @@ impl Engine {
             let mut pages_src = Vec::new();
             let mut sections_src = Vec::new();
             for (is_section, f, input) in &included {
-                let Some((_, Ok(m))) = memo.front_matter.get(&f.rel) else { continue };
+                let Some((_, Ok(m), _)) = memo.front_matter.get(&f.rel) else { continue };
                 if *is_section {
                     sections_src.push(SectionSource { key: f.rel.clone(), shown: f.shown.clone(), meta: Arc::clone(&m.meta), meta_hash: *input });
                 } else {
@@ -636,15 +655,10 @@ impl Engine {
         let skeleton = Arc::clone(skeleton);
         errors.extend(skeleton.errors.iter().cloned());
         let urls = &skeleton.urls;
-        let (mut pages, mut sections) = rayon::join(|| skeleton.pages.clone(), || skeleton.sections.clone());
+        let (mut pages, mut sections): (Vec<Page>, Vec<Section>) = rayon::join(|| skeleton.pages.par_iter().cloned().collect(), || skeleton.sections.clone());
         timer.mark("skeleton");
         // Where each page's Markdown starts in its file.
-        let fm_memo_after = &memo.front_matter;
-        let body_of = |key: &str| -> Option<(&Arc<SourceFile>, u64, usize, usize)> {
-            let Some(ContentEntry::Text(f, h)) = sources.content.get(key) else { return None };
-            let Some((_, Ok(m))) = fm_memo_after.get(key) else { return None };
-            Some((f, *h, m.body_start, m.body_line_offset))
-        };
+        let body_of = |key: &str| bodies.get(key).copied();
         let Some(renderer) = renderer else {
             return Err(errors.sorted());
         };
@@ -712,22 +726,18 @@ impl Engine {
         };
         let page_md: Vec<_> = pages.par_iter().map(|p| render_body(&p.key)).collect();
         let section_md: Vec<_> = sections.par_iter().map(|s| render_body(&s.key)).collect();
-        let keys: Vec<String> = pages.iter().map(|p| p.key.clone()).chain(sections.iter().map(|s| s.key.clone())).collect();
-        let mut all = keys.into_iter().zip(page_md.into_iter().chain(section_md));
-        for page in pages.iter_mut() {
-            let Some((key, (rendered, errs, fresh))) = all.next() else { break };
+        for (page, (rendered, errs, fresh)) in pages.iter_mut().zip(page_md) {
             page.rendered = rendered;
             errors.extend(errs);
             if let Some(f) = fresh {
-                fresh_md.push((key, f));
+                fresh_md.push((page.key.clone(), f));
             }
         }
-        for section in sections.iter_mut() {
-            let Some((key, (rendered, errs, fresh))) = all.next() else { break };
+        for (section, (rendered, errs, fresh)) in sections.iter_mut().zip(section_md) {
             section.rendered = rendered;
             errors.extend(errs);
             if let Some(f) = fresh {
-                fresh_md.push((key, f));
+                fresh_md.push((section.key.clone(), f));
             }
         }
         // Pages whose front matter failed: check their bodies too, so one run shows everything.
@@ -796,7 +806,7 @@ impl Engine {
 
         // Every output file, prepared again only when something it read changed, and rendered
         // again only when what it is made from changed.
-        let hashes = model::reads::ItemHashes::of(&site, config_input, marketing_hash);
+        let hashes = model::reads::ItemHashes::of(&site, &skeleton.statics, config_input, marketing_hash);
         timer.mark("hashes");
         let outcomes = crate::render::site::render_site(&site, &renderer, &hashes, &memo.jobs).map_err(|e| Diagnostics(e).sorted())?;
         timer.mark("render");
@@ -833,7 +843,6 @@ impl Engine {
         changed.sort();
         changed.dedup();
         memo.jobs = jobs;
-        files.sort_by(|a, b| a.path.cmp(&b.path));
         timer.mark("outputs");
         let warnings = site
             .pages
@@ -875,6 +884,9 @@ struct Skeleton {
     taxonomies: Vec<model::Taxonomy>,
     /// Two sources on one URL.
     errors: Vec<Diagnostic>,
+    /// Hashes of the pages, sections and taxonomies above (what render jobs read of them, but
+    /// the Markdown).
+    statics: model::reads::StaticHashes,
 }
 
 /// Claims URLs, links pages into sections in order with previous/next, finds related pages and
@@ -893,7 +905,8 @@ fn skeleton(
     let related = model::related_by_tags(&model::RelatedInput::of(&pages), 3);
     assemble::set_related(&mut pages, &related);
     let taxonomies = model::build_taxonomies(&pages, taxonomies);
-    Skeleton { pages, sections, urls: claimed.urls, taxonomies, errors }
+    let statics = model::reads::StaticHashes::of(&pages, &sections, &taxonomies);
+    Skeleton { pages, sections, urls: claimed.urls, taxonomies, errors, statics }
 }
 
 /// Drops cache entries whose files are gone. A cache never holds more entries than there are

@@ -19,9 +19,13 @@ pub enum Served {
 }
 
 /// An immutable view of the whole built site, keyed by output path (`articles/x/index.html`).
+/// A rebuild that changed a few files shares the map of an earlier build and lists only what
+/// changed on top, so publishing it costs nothing like copying the whole site's map.
 #[derive(Debug, Default)]
 pub struct Snapshot {
-    pub files: HashMap<String, Served>,
+    base: Arc<HashMap<String, Served>>,
+    /// Files changed since `base`: the new file, or `None` for one that is gone.
+    overlay: HashMap<String, Option<Served>>,
     /// Bumped on every successful build.
     pub generation: u64,
     /// The site's pricing tier ids (valid `plan` values for the contact endpoint).
@@ -30,9 +34,31 @@ pub struct Snapshot {
 
 impl Snapshot {
     pub fn get(&self, path: &str) -> Option<&Served> {
-        self.files.get(path)
+        match self.overlay.get(path) {
+            Some(changed) => changed.as_ref(),
+            None => self.base.get(path),
+        }
+    }
+
+    pub fn contains(&self, path: &str) -> bool {
+        self.get(path).is_some()
+    }
+
+    /// Every file, by output path.
+    pub fn files(&self) -> std::collections::BTreeMap<&str, &Served> {
+        let mut all: std::collections::BTreeMap<&str, &Served> = self.base.iter().map(|(k, v)| (k.as_str(), v)).collect();
+        for (k, v) in &self.overlay {
+            match v {
+                Some(v) => all.insert(k.as_str(), v),
+                None => all.remove(k.as_str()),
+            };
+        }
+        all
     }
 }
+
+/// How many changed files a snapshot lists on top of its base before a new base is made.
+const MAX_OVERLAY: usize = 2000;
 
 /// What a (re)build did.
 #[derive(Debug, Clone, Default)]
@@ -51,11 +77,13 @@ pub struct Report {
 pub struct Session {
     engine: Engine,
     snapshot: Arc<Snapshot>,
+    /// The static files of the last snapshot (served from disk, so not in `Built::changed`).
+    assets: Vec<crate::load::Asset>,
 }
 
 impl Session {
     pub fn new(opts: BuildOptions) -> Session {
-        Session { engine: Engine::new(opts), snapshot: Arc::new(Snapshot::default()) }
+        Session { engine: Engine::new(opts), snapshot: Arc::new(Snapshot::default()), assets: Vec::new() }
     }
 
     pub fn root(&self) -> &Path {
@@ -94,17 +122,34 @@ impl Session {
         }
         changed_outputs.sort();
         changed_outputs.dedup();
-        let mut files: HashMap<String, Served> = HashMap::with_capacity(built.files.len() + built.assets.len());
-        for a in &built.assets {
-            files.insert(a.out.clone(), Served::File(a.src.clone()));
-        }
-        for f in &built.files {
-            files.insert(f.path.clone(), Served::Bytes(Arc::clone(&f.bytes)));
-        }
+        let (base, overlay) = if self.snapshot.generation > 0 && built.assets == self.assets && self.snapshot.overlay.len() + built.changed.len() <= MAX_OVERLAY
+        {
+            let mut overlay = self.snapshot.overlay.clone();
+            let changed: std::collections::HashSet<&str> = built.changed.iter().map(String::as_str).collect();
+            for p in &built.changed {
+                // A rendered file that went away uncovers a static file of the same path.
+                let asset = built.assets.iter().find(|a| a.out == *p).map(|a| Served::File(a.src.clone()));
+                overlay.insert(p.clone(), asset);
+            }
+            for f in built.files.iter().filter(|f| changed.contains(f.path.as_str())) {
+                overlay.insert(f.path.clone(), Some(Served::Bytes(Arc::clone(&f.bytes))));
+            }
+            (Arc::clone(&self.snapshot.base), overlay)
+        } else {
+            let mut files: HashMap<String, Served> = HashMap::with_capacity(built.files.len() + built.assets.len());
+            for a in &built.assets {
+                files.insert(a.out.clone(), Served::File(a.src.clone()));
+            }
+            for f in &built.files {
+                files.insert(f.path.clone(), Served::Bytes(Arc::clone(&f.bytes)));
+            }
+            (Arc::new(files), HashMap::new())
+        };
+        self.assets = built.assets.clone();
         let css_only = !changed_outputs.is_empty() && changed_outputs.iter().all(|p| p.ends_with(".css"));
         let generation = self.snapshot.generation + 1;
         let plans = built.site.marketing().groups.iter().flat_map(|g| g.tiers.iter().map(|t| t.id.clone())).collect();
-        self.snapshot = Arc::new(Snapshot { files, generation, plans });
+        self.snapshot = Arc::new(Snapshot { base, overlay, generation, plans });
         Ok(Report { stats: built.stats, changed: changed_outputs, rendered: built.rendered, millis: started.elapsed().as_millis(), css_only })
     }
 }

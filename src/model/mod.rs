@@ -402,6 +402,39 @@ macro_rules! noted_list {
     };
 }
 noted_list!(Pages, Page, Page, AllPages);
+
+/// A page as lists see it: its front-matter facts, not its rendering.
+#[derive(Clone, Copy)]
+pub struct Listed<'a>(&'a Page);
+
+impl<'a> Listed<'a> {
+    pub fn key(&self) -> &'a str {
+        &self.0.key
+    }
+    pub fn url(&self) -> &'a str {
+        &self.0.url
+    }
+    pub fn date(&self) -> Option<OffsetDateTime> {
+        self.0.date
+    }
+    pub fn updated(&self) -> Option<OffsetDateTime> {
+        self.0.updated
+    }
+    pub fn meta(&self) -> &'a FrontMatter {
+        &self.0.meta
+    }
+    pub fn date_rank(&self) -> usize {
+        self.0.date_rank
+    }
+}
+
+impl Pages {
+    /// Every page's facts without its rendering: a body edit does not change what this reads.
+    pub fn listing(&self) -> impl Iterator<Item = (PageId, Listed<'_>)> {
+        reads::note(reads::Item::Listing);
+        self.0.iter().map(Listed).enumerate()
+    }
+}
 noted_list!(Sections, Section, Section, AllSections);
 
 impl Site {
@@ -436,13 +469,13 @@ impl Site {
     }
     /// Pages with a date, newest first (feeds, "latest" lists). Linear: uses the date ranks.
     pub fn dated_pages(&self) -> Vec<PageId> {
-        let pages = self.pages.iter().as_slice();
-        let mut by_rank: Vec<PageId> = vec![usize::MAX; pages.len()];
-        for (id, p) in pages.iter().enumerate() {
-            if let Some(slot) = by_rank.get_mut(p.date_rank) {
+        let listed: Vec<Listed<'_>> = self.pages.listing().map(|(_, p)| p).collect();
+        let mut by_rank: Vec<PageId> = vec![usize::MAX; listed.len()];
+        for (id, p) in listed.iter().enumerate() {
+            if let Some(slot) = by_rank.get_mut(p.date_rank()) {
                 *slot = id;
             }
         }
-        by_rank.into_iter().filter(|&id| id != usize::MAX && pages[id].date.is_some()).collect()
+        by_rank.into_iter().filter(|&id| id != usize::MAX && listed[id].date().is_some()).collect()
     }
 }

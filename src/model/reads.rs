@@ -13,6 +13,8 @@ pub enum Item {
     Section(SectionId),
     /// The list of pages as a whole (iterating, counting).
     AllPages,
+    /// Every page's front-matter facts (URL, dates, flags), but not its rendering.
+    Listing,
     AllSections,
     Taxonomies,
     Config,
@@ -63,6 +65,10 @@ mod tests {
 
 /// The hash of every part of one site that a job can read.
 pub struct ItemHashes {
+    /// Hash of each page's and section's content key.
+    pub page_keys: Vec<u64>,
+    pub section_keys: Vec<u64>,
+    pub listing: u64,
     pub pages: Vec<u64>,
     pub sections: Vec<u64>,
     pub all_pages: u64,
@@ -73,31 +79,39 @@ pub struct ItemHashes {
     pub search: u64,
 }
 
-/// A read, named so that it means the same in the next build (pages and sections by content
-/// key: their positions shift when pages come and go; the position it had is kept as a hint).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// A read, named so that it means the same in the next build: pages and sections by the hash
+/// of their content key (positions shift when pages come and go; the position it had is kept
+/// as a hint). Hashes, not strings, so checking thousands of records stays in the cache.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Named {
-    Page(String, usize),
-    Section(String, usize),
+    Page(u64, usize),
+    Section(u64, usize),
     Other(Item),
 }
 
-impl ItemHashes {
-    /// Hashes every part of `site`. `config` and `marketing` are the hashes of what the
-    /// configuration and the marketing data were made from.
-    pub fn of(site: &super::Site, config: u64, marketing: u64) -> ItemHashes {
+/// The hashes of every part of the site that does not depend on rendering: each page and
+/// section without its Markdown, and the taxonomies. Made once per skeleton (see the engine).
+pub struct StaticHashes {
+    page_keys: Vec<u64>,
+    section_keys: Vec<u64>,
+    pages: Vec<u64>,
+    sections: Vec<u64>,
+    taxonomies: u64,
+    listing: u64,
+}
+
+impl StaticHashes {
+    pub fn of(pages: &[super::Page], sections: &[super::Section], taxonomies: &[super::Taxonomy]) -> StaticHashes {
         use crate::hash::hash_of;
         use rayon::prelude::*;
         use std::hash::{Hash, Hasher};
-        let pages = site.pages.unnoted();
-        let sections = site.sections.unnoted();
         let page_key = |id: &usize| pages[*id].key.as_str();
         let page_hashes: Vec<u64> = pages
             .par_iter()
             .map(|p| {
                 let mut h = crate::hash::StableHasher::new();
                 (&p.key, p.shown.to_str(), p.meta_hash, &p.title, p.date, p.updated, &p.url).hash(&mut h);
-                (p.section.map(|s| &sections[s].key), p.rendered.hash, p.date_rank).hash(&mut h);
+                (p.section.map(|s| &sections[s].key), p.date_rank).hash(&mut h);
                 p.related.iter().for_each(|r| page_key(r).hash(&mut h));
                 (p.previous.as_ref().map(page_key), p.next.as_ref().map(page_key)).hash(&mut h);
                 h.finish()
@@ -107,7 +121,7 @@ impl ItemHashes {
             .iter()
             .map(|s| {
                 hash_of(&(
-                    (&s.key, &s.shown, &s.dir, s.meta_hash, &s.title, &s.url, s.rendered.hash),
+                    (&s.key, &s.shown, &s.dir, s.meta_hash, &s.title, &s.url),
                     s.pages.iter().map(page_key).collect::<Vec<_>>(),
                     s.subsections.iter().map(|&i| &sections[i].key).collect::<Vec<_>>(),
                     s.parent.map(|i| &sections[i].key),
@@ -115,8 +129,7 @@ impl ItemHashes {
             })
             .collect();
         let taxonomies = hash_of(
-            &site
-                .taxonomies
+            &taxonomies
                 .iter()
                 .map(|t| {
                     (
@@ -127,13 +140,41 @@ impl ItemHashes {
                 })
                 .collect::<Vec<_>>(),
         );
+        let listing = hash_of(&page_hashes);
+        let page_keys = pages.iter().map(|p| hash_of(&p.key)).collect();
+        let section_keys = sections.iter().map(|s| hash_of(&s.key)).collect();
+        StaticHashes { page_keys, section_keys, pages: page_hashes, sections: section_hashes, taxonomies, listing }
+    }
+}
+
+impl ItemHashes {
+    /// Hashes every part of `site`: `statics` must be of the same pages, sections and
+    /// taxonomies (it is recomputed here when the counts say otherwise). `config` and
+    /// `marketing` are the hashes of what the configuration and the marketing data were made
+    /// from.
+    pub fn of(site: &super::Site, statics: &StaticHashes, config: u64, marketing: u64) -> ItemHashes {
+        use crate::hash::hash_of;
+        let pages = site.pages.unnoted();
+        let sections = site.sections.unnoted();
+        let fresh;
+        let statics = if statics.pages.len() == pages.len() && statics.sections.len() == sections.len() {
+            statics
+        } else {
+            fresh = StaticHashes::of(pages, sections, &site.taxonomies);
+            &fresh
+        };
+        let page_hashes: Vec<u64> = pages.iter().zip(&statics.pages).map(|(p, s)| hash_of(&(s, p.rendered.hash))).collect();
+        let section_hashes: Vec<u64> = sections.iter().zip(&statics.sections).map(|(p, s)| hash_of(&(s, p.rendered.hash))).collect();
         let search = hash_of(&site.search_entries.iter().map(|e| crate::hash::hash_bytes(e.json.as_bytes())).collect::<Vec<_>>());
         ItemHashes {
+            page_keys: statics.page_keys.clone(),
+            section_keys: statics.section_keys.clone(),
+            listing: statics.listing,
             all_pages: hash_of(&page_hashes),
             all_sections: hash_of(&section_hashes),
             pages: page_hashes,
             sections: section_hashes,
-            taxonomies,
+            taxonomies: statics.taxonomies,
             config,
             marketing,
             search,
@@ -145,6 +186,7 @@ impl ItemHashes {
             Item::Page(i) => self.pages[i],
             Item::Section(i) => self.sections[i],
             Item::AllPages => self.all_pages,
+            Item::Listing => self.listing,
             Item::AllSections => self.all_sections,
             Item::Taxonomies => self.taxonomies,
             Item::Config => self.config,
@@ -154,10 +196,10 @@ impl ItemHashes {
     }
 
     /// `item` named for the next build.
-    pub fn named(site: &super::Site, item: Item) -> Named {
+    pub fn named(&self, item: Item) -> Named {
         match item {
-            Item::Page(i) => Named::Page(site.pages.unnoted()[i].key.clone(), i),
-            Item::Section(i) => Named::Section(site.sections.unnoted()[i].key.clone(), i),
+            Item::Page(i) => Named::Page(self.page_keys[i], i),
+            Item::Section(i) => Named::Section(self.section_keys[i], i),
             other => Named::Other(other),
         }
     }

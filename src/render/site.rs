@@ -169,11 +169,12 @@ pub struct JobRecord {
 }
 
 /// Job records by job name (see [`job_key`]).
-pub type Records = HashMap<String, Arc<JobRecord>, rustc_hash::FxBuildHasher>;
+pub type Records = HashMap<u64, Arc<JobRecord>, rustc_hash::FxBuildHasher>;
 
 /// One job's outcome in a run.
 pub struct Outcome {
-    pub name: String,
+    /// The job's name (see [`job_key`]).
+    pub name: u64,
     pub record: Arc<JobRecord>,
     /// Rendered (or made) in this run rather than taken from the previous record.
     pub rendered: bool,
@@ -184,25 +185,20 @@ pub struct Outcome {
 /// job prepared again whose work has the same key as before is not rendered again. All
 /// template errors come back together.
 pub fn render_site(site: &Site, r: &super::Renderer, hashes: &ItemHashes, previous: &Records) -> Result<Vec<Outcome>, Vec<Diagnostic>> {
-    let pages = site.pages.unnoted();
-    let sections = site.sections.unnoted();
     // Looked up by key only when a page or section moved since the job was recorded.
-    let page_ids: std::sync::OnceLock<HashMap<&str, usize, rustc_hash::FxBuildHasher>> = std::sync::OnceLock::new();
-    let section_ids: std::sync::OnceLock<HashMap<&str, usize, rustc_hash::FxBuildHasher>> = std::sync::OnceLock::new();
+    let page_ids: std::sync::OnceLock<HashMap<u64, usize, rustc_hash::FxBuildHasher>> = std::sync::OnceLock::new();
+    let section_ids: std::sync::OnceLock<HashMap<u64, usize, rustc_hash::FxBuildHasher>> = std::sync::OnceLock::new();
     let current = |named: &Named| -> Option<u64> {
-        match named {
-            Named::Page(key, hint) => match pages.get(*hint) {
-                Some(p) if p.key == *key => Some(hashes.pages[*hint]),
-                _ => page_ids.get_or_init(|| pages.iter().enumerate().map(|(i, p)| (p.key.as_str(), i)).collect()).get(key.as_str()).map(|&i| hashes.pages[i]),
+        match *named {
+            Named::Page(key, hint) => match hashes.page_keys.get(hint) {
+                Some(k) if *k == key => Some(hashes.pages[hint]),
+                _ => page_ids.get_or_init(|| hashes.page_keys.iter().enumerate().map(|(i, k)| (*k, i)).collect()).get(&key).map(|&i| hashes.pages[i]),
             },
-            Named::Section(key, hint) => match sections.get(*hint) {
-                Some(s) if s.key == *key => Some(hashes.sections[*hint]),
-                _ => section_ids
-                    .get_or_init(|| sections.iter().enumerate().map(|(i, s)| (s.key.as_str(), i)).collect())
-                    .get(key.as_str())
-                    .map(|&i| hashes.sections[i]),
+            Named::Section(key, hint) => match hashes.section_keys.get(hint) {
+                Some(k) if *k == key => Some(hashes.sections[hint]),
+                _ => section_ids.get_or_init(|| hashes.section_keys.iter().enumerate().map(|(i, k)| (*k, i)).collect()).get(&key).map(|&i| hashes.sections[i]),
             },
-            Named::Other(item) => Some(hashes.hash(*item)),
+            Named::Other(item) => Some(hashes.hash(item)),
         }
     };
     let jobs = plan(site);
@@ -218,7 +214,7 @@ pub fn render_site(site: &Site, r: &super::Renderer, hashes: &ItemHashes, previo
             }
             let (work, items) = reads::recording(|| prepare(site, job));
             let work_key = work.key(r.key());
-            let reads: Vec<(Named, u64)> = items.into_iter().map(|i| (ItemHashes::named(site, i), hashes.hash(i))).collect();
+            let reads: Vec<(Named, u64)> = items.into_iter().map(|i| (hashes.named(i), hashes.hash(i))).collect();
             let (file, rendered) = match before {
                 Some(rec) if rec.work_key == work_key && rec.file.path == work.path() => (rec.file.clone(), false),
                 _ => (work.produce(r)?, true),
@@ -241,17 +237,17 @@ pub fn render_site(site: &Site, r: &super::Renderer, hashes: &ItemHashes, previo
     }
 }
 
-/// A stable name for a job across builds (page positions shift when pages come and go).
-pub fn job_key(site: &Site, job: &Job) -> String {
+/// A stable name for a job across builds (page positions shift when pages come and go, so
+/// page and section jobs are named by content key): a 64-bit hash, like every key the engine
+/// keeps results under.
+pub fn job_key(site: &Site, job: &Job) -> u64 {
     let pages = site.pages.unnoted();
     let sections = site.sections.unnoted();
     match job {
-        Job::Page(id) => format!("page:{}", pages[*id].key),
-        Job::Section(id, k) => format!("section:{}:{k}", sections[*id].key),
-        Job::TaxonomyList(t) => format!("taxonomy:{t}"),
-        Job::Term(t, k, p) => format!("term:{t}:{k}:{p}"),
-        Job::Alias(id, a) => format!("alias:{}:{a}", pages[*id].key),
-        other => format!("{other:?}"),
+        Job::Page(id) => hash_of(&("page", &pages[*id].key)),
+        Job::Section(id, k) => hash_of(&("section", &sections[*id].key, k)),
+        Job::Alias(id, a) => hash_of(&("alias", &pages[*id].key, a)),
+        other => hash_of(&("job", other)),
     }
 }
 
@@ -403,9 +399,9 @@ pub fn prepare<'a>(site: &'a Site, job: &Job) -> Work<'a> {
             ctx.insert("section", views::section_view(site, s, current));
             let template = if s.is_home() {
                 let featured: Vec<_> = {
-                    let mut ids: Vec<PageId> = (0..site.pages.len()).filter(|&i| site.pages[i].meta.featured).collect();
-                    ids.sort_by_key(|&i| site.pages[i].date_rank);
-                    ids.into_iter().take(6).map(|i| card(site, i)).collect()
+                    let mut ids: Vec<(PageId, usize)> = site.pages.listing().filter(|(_, p)| p.meta().featured).map(|(i, p)| (i, p.date_rank())).collect();
+                    ids.sort_by_key(|&(_, rank)| rank);
+                    ids.into_iter().take(6).map(|(i, _)| card(site, i)).collect()
                 };
                 let latest: Vec<_> = site.dated_pages().into_iter().take(6).map(|i| card(site, i)).collect();
                 ctx.insert("featured", featured);
@@ -487,8 +483,8 @@ pub fn prepare<'a>(site: &'a Site, job: &Job) -> Work<'a> {
 /// Every indexable page with its last modification date.
 fn sitemap_urls(site: &Site) -> Vec<(String, Option<String>)> {
     let mut urls: Vec<(String, Option<String>)> = Vec::new();
-    for p in &site.pages {
-        urls.push((p.url.clone(), p.updated.or(p.date).map(|d| views::iso_date(&d))));
+    for (_, p) in site.pages.listing() {
+        urls.push((p.url().to_string(), p.updated().or(p.date()).map(|d| views::iso_date(&d))));
     }
     for s in &site.sections {
         if !crate::marketing::owns_section(&s.dir) {

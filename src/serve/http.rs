@@ -154,7 +154,7 @@ pub fn handle(shared: &Shared, req: Request) {
     let is_endpoint = path.path == endpoint.trim_matches('/') && !path.path.is_empty();
     if is_endpoint {
         // The form may post to its own page's URL: GET still shows the page if there is one.
-        let page = paths::resolve(&path, |p| snapshot.files.contains_key(p)) != Resolved::NotFound;
+        let page = paths::resolve(&path, |p| snapshot.contains(p)) != Resolved::NotFound;
         match req.method() {
             Method::Post => return contact(shared, req),
             Method::Get | Method::Head if page => {}
@@ -170,13 +170,13 @@ pub fn handle(shared: &Shared, req: Request) {
     if snapshot.generation == 0 {
         return respond(req, bytes_cached(503, "text/html; charset=utf-8", livereload::no_site_page(), "no-store"));
     }
-    match paths::resolve(&path, |p| snapshot.files.contains_key(p)) {
+    match paths::resolve(&path, |p| snapshot.contains(p)) {
         Resolved::File(key) => serve_file(shared, req, &snapshot, &key, 200),
         Resolved::Redirect(location) => {
             let resp = text(308, &format!("308 Permanent Redirect to {location}\n")).with_header(h("Location", &location));
             respond(req, resp)
         }
-        Resolved::NotFound if snapshot.files.contains_key("404.html") => serve_file(shared, req, &snapshot, "404.html", 404),
+        Resolved::NotFound if snapshot.contains("404.html") => serve_file(shared, req, &snapshot, "404.html", 404),
         Resolved::NotFound => respond(req, text(404, "404 Not Found\n")),
     }
 }

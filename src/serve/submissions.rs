@@ -390,8 +390,7 @@ pub fn run(root: &Path, output: Output) -> Result<(), u8> {
         }
         Output::Table => {
             let spam = records.iter().filter(|r| r.spam).count();
-            let n = records.len();
-            format!("{}\n{n} submission{} ({spam} marked as spam) in {}\n", table(&records), if n == 1 { "" } else { "s" }, root.join(FILE).display())
+            format!("{}\n{} submissions ({spam} marked as spam) in {}\n", table(&records), records.len(), root.join(FILE).display())
         }
     };
     stdout.write_all(text.as_bytes()).map_err(|e| {

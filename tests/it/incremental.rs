@@ -4,23 +4,12 @@
 
 use crate::support::*;
 use folio::pipeline::{self, BuildOptions};
-use folio::session::{Served, Session};
+use folio::session::Session;
 use std::collections::BTreeMap;
 
 fn fresh_files(site: &Site) -> BTreeMap<String, Vec<u8>> {
     let built = pipeline::build(&BuildOptions { root: site.root.clone(), ..Default::default() }).unwrap_or_else(|e| panic!("{e}"));
     built.files.iter().map(|f| (f.path.clone(), f.bytes.to_vec())).collect()
-}
-
-fn session_files(session: &Session) -> BTreeMap<String, Vec<u8>> {
-    let snap = session.snapshot();
-    snap.files
-        .iter()
-        .filter_map(|(p, s)| match s {
-            Served::Bytes(b) => Some((p.clone(), b.to_vec())),
-            Served::File(_) => None,
-        })
-        .collect()
 }
 
 #[track_caller]

@@ -5,12 +5,12 @@
 #![allow(clippy::unwrap_used)] // tests fail loudly by design
 
 mod build;
+mod differential;
 mod errors;
-mod faults;
 mod html;
 mod incremental;
 mod marketing;
-mod output;
+mod nothing_lost;
 mod preview;
 mod sample;
 mod serve;

@@ -6,7 +6,7 @@
 use crate::serve::Server;
 use crate::support::*;
 use folio::pipeline::{self, BuildOptions};
-use folio::session::{Served, Session};
+use folio::session::Session;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -26,18 +26,6 @@ fn fresh(site: &Site, drafts: bool) -> Result<BTreeMap<String, Vec<u8>>, Vec<Str
     }
 }
 
-fn served(session: &Session) -> BTreeMap<String, Vec<u8>> {
-    session
-        .snapshot()
-        .files
-        .iter()
-        .filter_map(|(p, s)| match s {
-            Served::Bytes(b) => Some((p.clone(), b.to_vec())),
-            Served::File(_) => None,
-        })
-        .collect()
-}
-
 /// Rebuilds after `changed` and checks the result against a fresh build; returns the files.
 #[track_caller]
 fn step(site: &Site, session: &mut Session, changed: &[&str], what: &str) -> Result<BTreeMap<String, Vec<u8>>, Vec<String>> {
@@ -46,7 +34,7 @@ fn step(site: &Site, session: &mut Session, changed: &[&str], what: &str) -> Res
     let drafts = false;
     match (fresh(site, drafts), result) {
         (Ok(full), Ok(_)) => {
-            let inc = served(session);
+            let inc = session_files(session);
             let only_full: Vec<&String> = full.keys().filter(|k| !inc.contains_key(*k)).collect();
             let only_inc: Vec<&String> = inc.keys().filter(|k| !full.contains_key(*k)).collect();
             assert!(only_full.is_empty() && only_inc.is_empty(), "after {what}: only in a fresh build {only_full:?}, only in serve {only_inc:?}");
@@ -113,7 +101,7 @@ fn a_slug_change_updates_every_page_that_links_to_the_article() {
     assert!(serde_json::to_string(&ld).unwrap().contains("cio-versus-cto"));
 
     site.write(ARTICLE, &original);
-    let _ = step(&site, &mut session, &[ARTICLE], "removing the slug again");
+    step(&site, &mut session, &[ARTICLE], "removing the slug again").unwrap();
 }
 
 #[test]
@@ -181,12 +169,12 @@ fn drafts_show_only_when_asked_for() {
     site.write("content/articles/a-draft.md", "---\ntitle: A draft\ndraft: true\n---\nNot yet.\n");
     let mut without = Session::new(options(&site, false));
     without.build().unwrap_or_else(|e| panic!("{e}"));
-    assert!(!served(&without).contains_key("articles/a-draft/index.html"));
-    assert_eq!(Ok(served(&without)), fresh(&site, false));
+    assert!(!session_files(&without).contains_key("articles/a-draft/index.html"));
+    assert_eq!(Ok(session_files(&without)), fresh(&site, false));
     let mut with = Session::new(options(&site, true));
     with.build().unwrap_or_else(|e| panic!("{e}"));
-    assert!(served(&with).contains_key("articles/a-draft/index.html"));
-    assert_eq!(Ok(served(&with)), fresh(&site, true));
+    assert!(session_files(&with).contains_key("articles/a-draft/index.html"));
+    assert_eq!(Ok(session_files(&with)), fresh(&site, true));
 }
 
 /// The served page without the one script tag serve injects.
@@ -257,4 +245,38 @@ fn real_serve_shows_what_build_writes_through_a_slug_change_and_a_broken_config(
     served_equals_built(&server, "fixing site.yaml");
     let page = server.get(OLD_URL);
     assert!(String::from_utf8_lossy(&page.body).contains("Retitled while broken"), "the edit made while site.yaml was broken is lost");
+}
+
+#[test]
+fn real_serve_clears_a_fixed_files_error_and_rejects_a_missing_banner_image() {
+    let server = Server::start(Site::sample());
+    let site = &server.site;
+    let original = source(site, ARTICLE);
+    let latin1: Vec<u8> = original.replacen("title: \"", "title: \"Caf\u{e9} ", 1).chars().map(|c| u8::try_from(u32::from(c)).unwrap_or(b'?')).collect();
+    // A save can reach the watcher as more than one event; wait for the outcome that must come.
+    let wait_for = |mark: usize, what: &str, prefix: &str| {
+        server.eventually(what, || server.output().lines().skip(mark).find(|l| l.starts_with(prefix)).map(str::to_string));
+    };
+
+    let mark = server.output().lines().count();
+    site.write_bytes(ARTICLE, &latin1);
+    wait_for(mark, "the Latin-1 save", "Build failed after");
+    let status = server.status_json();
+    assert!(status["errors"].to_string().contains("cio-vs-cto.md"), "{status}");
+
+    let mark = server.output().lines().count();
+    site.write(ARTICLE, &original);
+    wait_for(mark, "the UTF-8 save", "Rebuilt after");
+    assert_eq!(server.status_json()["ok"], true);
+    served_equals_built(&server, "saving the article as UTF-8 again");
+
+    let (from, to) = ("static/banners/voxelry-leaderboard.svg", "static/banners/voxelry-leaderboard-2024.svg");
+    let mark = server.output().lines().count();
+    std::fs::rename(site.root.join(from), site.root.join(to)).unwrap();
+    wait_for(mark, "the banner image rename", "Build failed after");
+    assert!(server.status_json()["errors"].to_string().contains("voxelry-leaderboard.svg"));
+    let mark = server.output().lines().count();
+    std::fs::rename(site.root.join(to), site.root.join(from)).unwrap();
+    wait_for(mark, "renaming it back", "Rebuilt after");
+    served_equals_built(&server, "renaming the banner image back");
 }

@@ -376,68 +376,15 @@ pub fn assert_contains(haystack: &str, needle: &str) {
     assert!(haystack.contains(needle), "{needle:?} not found in:\n{}", &haystack[..haystack.len().min(4000)]);
 }
 
-/// Writes a generated site of `pages` articles (plus the home page, the article list pages and
-/// a static file) into `root`, with the default theme: big enough that writing its output takes
-/// a while. `title` goes into site.yaml and so onto every page.
-pub fn generate_site(root: &Path, pages: usize, title: &str) {
-    copy_dir(&repo_root().join("themes"), &root.join("themes"));
-    let write = |rel: &str, text: &str| {
-        let p = root.join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    };
-    set_title(root, title);
-    write("content/_index.md", "---\ntitle: Home\n---\nThe home page.\n");
-    write("content/articles/_index.md", "---\ntitle: Articles\nsort_by: date\n---\n");
-    write("static/files/note.txt", "a static file\n");
-    for i in 0..pages {
-        write(&format!("content/articles/a{i}.md"), &format!("---\ntitle: \"Article {i}\"\ndate: 2025-01-01\n---\nThe body of article {i}.\n"));
-    }
-}
-
-/// Sets the title of a site made by [`generate_site`]: every page changes.
-pub fn set_title(root: &Path, title: &str) {
-    std::fs::write(root.join("site.yaml"), format!("title: \"{title}\"\nbase_url: \"https://generated.example.com\"\n")).unwrap();
-}
-
-/// A folder's files by `/`-separated relative path, each with a hash of its bytes (symbolic
-/// links by their target); folio's marker `.folio-output` is left out.
-pub type Hashes = std::collections::BTreeMap<String, u64>;
-
-pub fn hash_tree(dir: &Path) -> Hashes {
-    use std::hash::{Hash, Hasher};
-    let mut out = Hashes::new();
-    let Ok(_) = std::fs::metadata(dir) else { return out };
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let entry = entry.unwrap();
-            let path = entry.path();
-            let kind = entry.file_type().unwrap();
-            let rel = path.strip_prefix(dir).unwrap().components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-            if kind.is_dir() {
-                stack.push(path);
-                continue;
-            }
-            if rel == ".folio-output" {
-                continue;
-            }
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            if kind.is_symlink() {
-                std::fs::read_link(&path).unwrap().hash(&mut h);
-            } else {
-                std::fs::read(&path).unwrap().hash(&mut h);
-            }
-            out.insert(rel, h.finish());
-        }
-    }
-    out
-}
-
-/// Names what differs between two hash trees, briefly.
-pub fn tree_diff(a: &Hashes, b: &Hashes) -> String {
-    let only_a = a.keys().filter(|k| !b.contains_key(*k)).count();
-    let only_b = b.keys().filter(|k| !a.contains_key(*k)).count();
-    let changed: Vec<&String> = a.iter().filter(|(k, v)| b.get(*k).is_some_and(|w| w != *v)).map(|(k, _)| k).collect();
-    format!("{only_a} files only in the first, {only_b} only in the second, {} differ (e.g. {:?})", changed.len(), changed.iter().take(3).collect::<Vec<_>>())
+/// The rendered files a serve session would answer with (static files are served from disk).
+pub fn session_files(session: &folio::session::Session) -> std::collections::BTreeMap<String, Vec<u8>> {
+    session
+        .snapshot()
+        .files()
+        .into_iter()
+        .filter_map(|(p, s)| match s {
+            folio::session::Served::Bytes(b) => Some((p.to_string(), b.to_vec())),
+            folio::session::Served::File(_) => None,
+        })
+        .collect()
 }

@@ -1,0 +1,428 @@
+//! Writing a build to disk, atomically: after any build — finished, failed, killed at any point
+//! or out of disk — the output folder holds either the previous site or the new one, never a mix.
+//!
+//! - The new site is built in `.<name>.folio-new` beside the output folder. Files whose bytes
+//!   did not change are hard links to the old ones (so they keep their modification times and
+//!   cost no disk space); the rest are written.
+//! - Files folio did not write (`.git`, `CNAME`, `.nojekyll`, `.well-known/`, anything not in the
+//!   manifest kept in the `.folio-output` marker) are the user's: top-level ones are moved into
+//!   the new tree just before the swap (a folder keeps whatever is written into it meanwhile),
+//!   nested ones are linked.
+//! - The swap is one `renameat2(RENAME_EXCHANGE)` on Linux; elsewhere (or where the file system
+//!   cannot exchange) two renames, which the next run completes or undoes if interrupted.
+//! - The next run first cleans up whatever an interrupted run left (and puts back user files
+//!   that were on their way), under a lock file beside the output folder, so two builds never
+//!   write into the same folder at once.
+
+use crate::diag::{Diagnostic, Kind};
+use crate::pipeline::Built;
+use rayon::prelude::*;
+use std::collections::{BTreeSet, HashSet};
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// What a write did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Written {
+    pub written: usize,
+    pub unchanged: usize,
+    pub removed: usize,
+}
+
+/// Marks a folder as folio's output and lists the files folio wrote there (one `/`-separated
+/// path per line after the first line), so a later build replaces only those.
+pub const MARKER: &str = ".folio-output";
+
+const MARKER_HEAD: &str = "This folder is folio's build output; folio replaces the files listed below and leaves everything else alone.";
+
+/// Names a deploy set-up puts in an output folder; a folder holding only these is adopted.
+const USER_NAMES: &[&str] = &[".git", "CNAME", ".nojekyll", ".well-known"];
+
+/// `path` made absolute and free of `..`, even where it does not exist yet.
+fn absolute(path: &Path) -> PathBuf {
+    let abs = if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(path) };
+    // Canonicalise the longest existing prefix, then append the rest.
+    let mut existing = abs.clone();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.file_name().map(|n| n.to_os_string()), existing.parent().map(Path::to_path_buf)) {
+            (Some(name), Some(parent)) => {
+                rest.push(name);
+                existing = parent;
+            }
+            _ => break,
+        }
+    }
+    let mut out = existing.canonicalize().unwrap_or(existing);
+    for part in rest.into_iter().rev() {
+        if part == ".." {
+            out.pop();
+        } else if part != "." {
+            out.push(part);
+        }
+    }
+    out
+}
+
+/// Refuses output folders where writing (and removing stale files) would harm the user's
+/// files: the site folder itself or any folder above it, its sources, or a non-empty folder
+/// that folio did not create.
+pub fn check_target(target: &Path, root: &Path) -> Result<(), Diagnostic> {
+    let t = absolute(target);
+    let r = absolute(root);
+    let refuse = |why: String| {
+        Err(Diagnostic::file(target, why).with_help("choose an output folder of its own, e.g. `--output public` (the default)").kind(Kind::Output))
+    };
+    if r.starts_with(&t) {
+        return refuse("the output folder is the site folder or a folder above it; building there would delete your files".into());
+    }
+    for source in [crate::load::CONTENT_DIR, crate::load::STATIC_DIR, crate::load::TEMPLATES_DIR, crate::load::THEMES_DIR] {
+        if t.starts_with(r.join(source)) {
+            return refuse(format!("the output folder is inside the site's {source}/ folder"));
+        }
+    }
+    let foreign = fs::read_dir(&t).map(|d| d.flatten().any(|e| !USER_NAMES.contains(&e.file_name().to_string_lossy().as_ref()))).unwrap_or(false);
+    if foreign && !t.join(MARKER).exists() {
+        return Err(Diagnostic::file(target, "the output folder is not empty and was not made by folio")
+            .with_help("folio replaces the output folder's contents; delete the folder or choose an empty or new one")
+            .kind(Kind::Output));
+    }
+    Ok(())
+}
+
+/// The paths one output folder uses: the folder, its staging folder, the old folder during a
+/// two-step swap, and the lock.
+struct Places {
+    target: PathBuf,
+    staging: PathBuf,
+    old: PathBuf,
+    lock: PathBuf,
+}
+
+impl Places {
+    fn of(target: &Path) -> Places {
+        let target = absolute(target);
+        let parent = target.parent().map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("/"));
+        let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+        Places {
+            staging: parent.join(format!(".{name}.folio-new")),
+            old: parent.join(format!(".{name}.folio-old")),
+            lock: parent.join(format!(".{name}.folio-lock")),
+            target,
+        }
+    }
+}
+
+pub fn write(built: &Built, target: &Path, root: &Path) -> Result<Written, Diagnostic> {
+    check_target(target, root)?;
+    let places = Places::of(target);
+    let fail = |what: &str, e: io::Error| {
+        Diagnostic::file(target, format!("could not {what}: {e}"))
+            .with_help("check that the output folder is writable and the disk has space; the previous site is unchanged")
+            .kind(Kind::Output)
+    };
+    if let Some(parent) = places.target.parent() {
+        fs::create_dir_all(parent).map_err(|e| fail("create the output folder's parent", e))?;
+    }
+    let _lock = lock(&places).map_err(|e| fail("lock the output folder", e))?;
+    recover(&places).map_err(|e| fail("clean up after an interrupted build", e))?;
+    match build_beside(built, &places) {
+        Ok(written) => Ok(written),
+        Err(e) => {
+            // Put back anything of the user's that was on its way, then drop the half-made tree.
+            let _ = recover(&places);
+            Err(fail("write the site", e))
+        }
+    }
+}
+
+/// Holds the lock file beside the output folder; a second build waits for the first.
+fn lock(places: &Places) -> io::Result<fs::File> {
+    let file = fs::OpenOptions::new().create(true).truncate(false).write(true).open(&places.lock)?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(fs::TryLockError::WouldBlock) => {
+            eprintln!("waiting for another folio build that is writing to {} …", places.target.display());
+            file.lock()?;
+            Ok(file)
+        }
+        Err(fs::TryLockError::Error(e)) => Err(e),
+    }
+}
+
+/// The manifest of an output folder: the files folio wrote there. A marker from before
+/// manifests existed counts every file except the user's deploy files as folio's.
+fn manifest(dir: &Path) -> BTreeSet<String> {
+    let Ok(text) = fs::read_to_string(dir.join(MARKER)) else { return BTreeSet::new() };
+    if text.starts_with(MARKER_HEAD) {
+        return text.lines().skip(1).filter(|l| !l.is_empty()).map(str::to_string).collect();
+    }
+    files_below(dir).into_iter().filter(|p| p != MARKER && !USER_NAMES.contains(&top(p))).collect()
+}
+
+fn top(rel: &str) -> &str {
+    rel.split('/').next().unwrap_or(rel)
+}
+
+/// Every file below `dir`, relative and `/`-separated (symlinks are not followed).
+fn files_below(dir: &Path) -> Vec<String> {
+    walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .into_iter()
+        .flatten()
+        .filter(|e| !e.file_type().is_dir())
+        .filter_map(|e| Some(e.path().strip_prefix(dir).ok()?.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")))
+        .collect()
+}
+
+/// Finishes or undoes what an interrupted run left: an old folder of a two-step swap goes back
+/// if the output folder is missing, user files in a staging folder go back to the output
+/// folder, and the rest of the staging folder is removed.
+fn recover(places: &Places) -> io::Result<()> {
+    if places.old.exists() {
+        if !places.target.exists() {
+            fs::rename(&places.old, &places.target)?;
+        } else {
+            fs::remove_dir_all(&places.old)?;
+        }
+    }
+    if places.staging.exists() {
+        // User files move into the staging folder only after its marker is written, so a
+        // staging folder without one holds nothing of the user's.
+        let ours = manifest(&places.staging);
+        if places.target.is_dir() && places.staging.join(MARKER).exists() {
+            for entry in fs::read_dir(&places.staging)?.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                let folio_made = name == MARKER || ours.contains(&name) || ours.iter().any(|p| p.starts_with(&format!("{name}/")));
+                if !folio_made && !places.target.join(&name).exists() {
+                    fs::rename(entry.path(), places.target.join(&name))?;
+                }
+            }
+        }
+        fs::remove_dir_all(&places.staging)?;
+    }
+    // Staging folders of earlier folio versions.
+    if let (Some(parent), Some(name)) = (places.target.parent(), places.target.file_name()) {
+        let prefix = format!(".{}.staging-", name.to_string_lossy());
+        for entry in fs::read_dir(parent)?.flatten() {
+            if entry.file_name().to_string_lossy().starts_with(&prefix) {
+                let _ = fs::remove_dir_all(entry.path());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A link to `from` at `to`, or a copy where links are impossible.
+fn link_or_copy(from: &Path, to: &Path) -> io::Result<()> {
+    if fs::hard_link(from, to).is_err() {
+        fs::copy(from, to)?;
+    }
+    Ok(())
+}
+
+fn create_parent(path: &Path) -> io::Result<()> {
+    match path.parent() {
+        Some(parent) => fs::create_dir_all(parent),
+        None => Ok(()),
+    }
+}
+
+/// Writes the new site into the staging folder (linking what did not change), moves the user's
+/// files over and swaps it in.
+fn build_beside(built: &Built, places: &Places) -> io::Result<Written> {
+    let target = &places.target;
+    let staging = &places.staging;
+    let exists = target.is_dir();
+    let before = if exists { manifest(target) } else { BTreeSet::new() };
+    fs::create_dir(staging)?;
+    let rendered: HashSet<&str> = built.files.iter().map(|f| f.path.as_str()).collect();
+    let reuse = |rel: &str| exists && before.contains(rel);
+    let files: Vec<bool> = built
+        .files
+        .par_iter()
+        .map(|f| {
+            let dest = staging.join(&f.path);
+            create_parent(&dest)?;
+            let old = target.join(&f.path);
+            if reuse(&f.path) && fs::metadata(&old).is_ok_and(|m| m.len() == f.bytes.len() as u64) && fs::read(&old).is_ok_and(|b| *b == *f.bytes) {
+                link_or_copy(&old, &dest)?;
+                return Ok(false);
+            }
+            fs::write(&dest, &f.bytes)?;
+            Ok(true)
+        })
+        .collect::<io::Result<_>>()?;
+    // A rendered file wins over a static file with the same path.
+    let assets: Vec<bool> = built
+        .assets
+        .par_iter()
+        .filter(|a| !rendered.contains(a.out.as_str()))
+        .map(|a| {
+            let dest = staging.join(&a.out);
+            create_parent(&dest)?;
+            let old = target.join(&a.out);
+            if reuse(&a.out) {
+                if let (Ok(s), Ok(d)) = (fs::metadata(&a.src), fs::metadata(&old)) {
+                    let newer = match (s.modified(), d.modified()) {
+                        (Ok(sm), Ok(dm)) => sm > dm,
+                        _ => true,
+                    };
+                    if s.len() == d.len() && !newer {
+                        link_or_copy(&old, &dest)?;
+                        return Ok(false);
+                    }
+                }
+            }
+            fs::copy(&a.src, &dest)?;
+            Ok(true)
+        })
+        .collect::<io::Result<_>>()?;
+    let after: BTreeSet<String> =
+        built.files.iter().map(|f| f.path.clone()).chain(built.assets.iter().filter(|a| !rendered.contains(a.out.as_str())).map(|a| a.out.clone())).collect();
+    let mut marker = String::from(MARKER_HEAD);
+    marker.push('\n');
+    for p in &after {
+        marker.push_str(p);
+        marker.push('\n');
+    }
+    fs::write(staging.join(MARKER), marker)?;
+    let written = files.iter().chain(&assets).filter(|w| **w).count();
+    let removed = before.iter().filter(|p| !after.contains(*p)).count();
+    let result = Written { written, unchanged: files.len() + assets.len() - written, removed };
+
+    if exists {
+        // The user's files: nested ones are linked, top-level ones moved just before the swap.
+        let mut moving: BTreeSet<String> = BTreeSet::new();
+        for rel in files_below(target) {
+            if rel == MARKER || before.contains(&rel) || after.contains(&rel) {
+                continue;
+            }
+            let name = top(&rel).to_string();
+            let folio_inside = before.iter().chain(&after).any(|p| p.starts_with(&format!("{name}/")) || *p == name);
+            if folio_inside {
+                let dest = staging.join(&rel);
+                create_parent(&dest)?;
+                link_or_copy(&target.join(&rel), &dest)?;
+            } else {
+                moving.insert(name);
+            }
+        }
+        // Empty folders of the user's (a fresh `.well-known/`) are theirs too.
+        for entry in fs::read_dir(target)?.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if entry.file_type().is_ok_and(|t| t.is_dir())
+                && !before.iter().any(|p| p.starts_with(&format!("{name}/")))
+                && !after.iter().any(|p| p.starts_with(&format!("{name}/")))
+            {
+                moving.insert(name);
+            }
+        }
+        let mut moved = Vec::new();
+        let swapped = moving
+            .iter()
+            .filter(|name| !staging.join(name).exists())
+            .try_for_each(|name| {
+                fs::rename(target.join(name), staging.join(name))?;
+                moved.push(name.clone());
+                Ok(())
+            })
+            .and_then(|()| swap(staging, target, &places.old));
+        if let Err(e) = swapped {
+            // The folder cannot be renamed or the staging folder is on another device (a mount
+            // point, a share, a file held open on Windows): put the user's files back and copy
+            // the new site in, file by file.
+            for name in &moved {
+                fs::rename(staging.join(name), target.join(name))?;
+            }
+            eprintln!("warning: could not swap in the new site at once ({e}); updating {} file by file instead", target.display());
+            copy_into(staging, target, &before, &after)?;
+        }
+        fs::remove_dir_all(staging)?;
+    } else {
+        if target.exists() {
+            // An empty folder the user made.
+            fs::remove_dir(target)?;
+        }
+        fs::rename(staging, target)?;
+    }
+    Ok(result)
+}
+
+/// The fallback where folders cannot be renamed: every file of `after` is copied from `new`
+/// into `target` where it differs (each through a temporary file and a rename, so no file is
+/// half-written), and the files of `before` the new site no longer has are removed.
+fn copy_into(new: &Path, target: &Path, before: &BTreeSet<String>, after: &BTreeSet<String>) -> io::Result<()> {
+    for rel in after.iter().chain([&MARKER.to_string()]) {
+        let (from, to) = (new.join(rel), target.join(rel));
+        if fs::read(&from).ok() == fs::read(&to).ok() {
+            continue;
+        }
+        create_parent(&to)?;
+        let tmp = to.with_file_name(format!(".{}.folio-tmp", to.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()));
+        fs::copy(&from, &tmp)?;
+        fs::rename(&tmp, &to)?;
+    }
+    for rel in before.difference(after) {
+        let _ = fs::remove_file(target.join(rel));
+    }
+    Ok(())
+}
+
+/// Exchanges `new` and `target`: afterwards `target` holds the new tree and `new` the old one.
+fn swap(new: &Path, target: &Path, old: &Path) -> io::Result<()> {
+    if exchange(new, target).is_ok() {
+        return Ok(());
+    }
+    // Two steps, completed or undone by `recover` if interrupted between them.
+    fs::rename(target, old)?;
+    if let Err(e) = fs::rename(new, target) {
+        fs::rename(old, target)?;
+        return Err(e);
+    }
+    fs::rename(old, new)
+}
+
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    rustix::fs::renameat_with(rustix::fs::CWD, a, rustix::fs::CWD, b, rustix::fs::RenameFlags::EXCHANGE).map_err(io::Error::from)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> io::Result<()> {
+    Err(io::Error::new(io::ErrorKind::Unsupported, "no atomic exchange on this system"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_harmful_output_folders() {
+        let root = std::env::temp_dir().join(format!("folio-target-{}", std::process::id()));
+        fs::create_dir_all(root.join("content")).unwrap();
+        fs::create_dir_all(root.join("other")).unwrap();
+        fs::write(root.join("other/file.txt"), "x").unwrap();
+        for bad in [root.clone(), root.join(".."), root.join("content"), root.join("content/articles"), root.join("static/x"), root.join("other")] {
+            assert!(check_target(&bad, &root).is_err(), "{}", bad.display());
+        }
+        assert!(check_target(&root.join("public"), &root).is_ok());
+        fs::create_dir_all(root.join("public")).unwrap();
+        fs::write(root.join("public").join(MARKER), "").unwrap();
+        fs::write(root.join("public/index.html"), "").unwrap();
+        assert!(check_target(&root.join("public"), &root).is_ok());
+        fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn adopts_a_folder_with_only_deploy_files() {
+        let root = std::env::temp_dir().join(format!("folio-adopt-{}", std::process::id()));
+        fs::create_dir_all(root.join("public/.git")).unwrap();
+        fs::write(root.join("public/CNAME"), "example.com").unwrap();
+        assert!(check_target(&root.join("public"), &root).is_ok());
+        fs::write(root.join("public/notes.txt"), "mine").unwrap();
+        assert!(check_target(&root.join("public"), &root).is_err());
+        fs::remove_dir_all(&root).unwrap();
+    }
+}

@@ -1,0 +1,319 @@
+//! Nothing lost (issue 9): the output folder is always wholly the previous site or wholly the
+//! new one — after a finished build, a failed one, one killed with SIGKILL at many points, one
+//! that runs out of disk, and two at once — and files folio did not write survive every build.
+
+use crate::support::*;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+/// A site of `n` articles; `version` changes every page (the site's title is on all of them).
+fn generated_site(n: usize) -> Site {
+    let site = Site::fixture("build/happy");
+    for i in 0..n {
+        site.write(
+            &format!("content/articles/gen/post-{i:05}.md"),
+            &format!(
+                "---\ntitle: \"Generated post {i}\"\ndate: 2024-01-{:02}\ntags: [t{}]\n---\nParagraph {i} of a generated site.\n\n## Part two\n\nMore text.\n",
+                1 + i % 28,
+                i % 40
+            ),
+        );
+    }
+    site
+}
+
+/// Version one or two of the generated site: two has another title (on every page) and a page
+/// more (new paths, so a half-made staging folder holds files the old site does not have).
+fn version(site: &Site, v: u8) {
+    if v == 2 {
+        set_title(site, "Version two");
+        site.write("content/articles/gen/extra.md", "---\ntitle: \"Only in version two\"\ndate: 2024-02-01\n---\nNew.\n");
+    } else {
+        set_title(site, "Version one");
+        let _ = std::fs::remove_file(site.root.join("content/articles/gen/extra.md"));
+    }
+}
+
+fn set_title(site: &Site, title: &str) {
+    let config = std::fs::read_to_string(site.root.join("site.yaml")).unwrap();
+    let mut lines: Vec<String> = config.lines().map(str::to_string).collect();
+    for l in &mut lines {
+        if l.starts_with("title:") {
+            *l = format!("title: \"{title}\"");
+        }
+    }
+    site.write("site.yaml", &(lines.join("\n") + "\n"));
+}
+
+/// The output's files without folio's marker (its manifest lists what folio wrote).
+fn site_files(dir: &Path) -> Tree {
+    let mut t = tree(dir);
+    t.remove(".folio-output");
+    t.retain(|k, _| !k.starts_with(".git/") && k != "CNAME");
+    t
+}
+
+fn user_files_present(dir: &Path) -> bool {
+    std::fs::read(dir.join("CNAME")).is_ok_and(|b| b == b"docs.example.com\n")
+        && std::fs::read(dir.join(".git/HEAD")).is_ok_and(|b| b == b"ref: refs/heads/main\n")
+}
+
+fn add_user_files(dir: &Path) {
+    std::fs::create_dir_all(dir.join(".git")).unwrap();
+    std::fs::write(dir.join(".git/HEAD"), "ref: refs/heads/main\n").unwrap();
+    std::fs::write(dir.join("CNAME"), "docs.example.com\n").unwrap();
+}
+
+fn leftovers(site: &Site) -> Vec<String> {
+    std::fs::read_dir(&site.root)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".public.") && !n.ends_with("folio-lock"))
+        .collect()
+}
+
+fn build_cmd(site: &Site) -> Command {
+    let mut c = Command::new(folio_bin());
+    c.arg("build").current_dir(&site.root).env("SOURCE_DATE_EPOCH", "1768478400").stdout(Stdio::null()).stderr(Stdio::null());
+    c
+}
+
+#[test]
+fn a_killed_rebuild_leaves_the_old_site_or_the_new_one_never_a_mix() {
+    let site = generated_site(1500);
+    let public = site.root.join("public");
+    // The new site, for comparison, built elsewhere first.
+    version(&site, 2);
+    assert!(build_cmd(&site).arg("--output").arg("reference-new").status().unwrap().success());
+    let new = site_files(&site.root.join("reference-new"));
+    std::fs::remove_dir_all(site.root.join("reference-new")).unwrap();
+    version(&site, 1);
+    let started = Instant::now();
+    assert!(build_cmd(&site).status().unwrap().success());
+    let full = started.elapsed();
+    add_user_files(&public);
+    let old = site_files(&public);
+    assert_ne!(old, new);
+    version(&site, 2);
+
+    // Kill points spread over a whole build, dense near its end where the swap happens.
+    let fractions = [0.05, 0.2, 0.35, 0.5, 0.65, 0.8, 0.9, 0.95, 0.98, 1.0, 1.02, 1.05, 1.1, 1.2];
+    let (mut saw_old, mut saw_new) = (0, 0);
+    for f in fractions {
+        let mut child = build_cmd(&site).spawn().unwrap();
+        std::thread::sleep(full.mul_f64(f));
+        let _ = child.kill();
+        let _ = child.wait();
+        let now = site_files(&public);
+        assert!(now == old || now == new, "killed at {f} of a build: the output is a mix of the old and the new site");
+        assert!(user_files_present(&public), "killed at {f} of a build: .git or CNAME is gone");
+        if now == old {
+            saw_old += 1;
+        } else {
+            saw_new += 1;
+            // Back to the old site for the next kill: rebuild it and the next build is a full change again.
+            version(&site, 1);
+            assert!(build_cmd(&site).status().unwrap().success());
+            assert!(site_files(&public) == old);
+            version(&site, 2);
+        }
+    }
+    eprintln!("kill points: {saw_old} left the old site, {saw_new} the new one");
+    // The next build cleans up whatever the killed ones left and finishes the job.
+    assert!(build_cmd(&site).status().unwrap().success());
+    assert!(site_files(&public) == new);
+    assert!(user_files_present(&public));
+    assert!(leftovers(&site).is_empty(), "left behind: {:?}", leftovers(&site));
+}
+
+#[test]
+fn a_failed_build_changes_nothing_and_user_files_survive() {
+    let site = Site::fixture("build/happy");
+    site.build().ok();
+    let public = site.root.join("public");
+    add_user_files(&public);
+    std::fs::create_dir_all(public.join(".well-known")).unwrap();
+    std::fs::write(public.join(".well-known/security.txt"), "Contact: mailto:security@example.com\n").unwrap();
+    std::fs::write(public.join(".nojekyll"), "").unwrap();
+    let before = tree(&public);
+    site.write("content/articles/broken.md", "---\ntitle: [unclosed\n---\n");
+    site.build().fails();
+    assert!(tree(&public) == before, "a failed build changed the output folder");
+    site.remove("content/articles/broken.md");
+    site.write("content/about.md", "---\ntitle: About us again\n---\nNew text.\n");
+    site.build().ok();
+    assert!(user_files_present(&public));
+    assert!(public.join(".well-known/security.txt").exists() && public.join(".nojekyll").exists());
+    assert!(site.read("about/index.html").contains("About us again"));
+    assert!(leftovers(&site).is_empty(), "left behind: {:?}", leftovers(&site));
+}
+
+#[test]
+fn a_folder_with_only_deploy_files_is_adopted_and_odd_output_paths_work() {
+    let site = Site::fixture("build/happy");
+    let public = site.root.join("public");
+    add_user_files(&public);
+    std::fs::write(public.join(".nojekyll"), "").unwrap();
+    site.folio(&["build", "--output", "./public/../public"]).ok();
+    assert!(user_files_present(&public) && public.join(".nojekyll").exists());
+    assert!(public.join("index.html").exists());
+    site.folio(&["build", "--output", "./public/../public"]).ok();
+    assert!(leftovers(&site).is_empty(), "left behind: {:?}", leftovers(&site));
+    // A folder with other files is still refused.
+    let other = site.root.join("other");
+    std::fs::create_dir_all(&other).unwrap();
+    std::fs::write(other.join("notes.txt"), "mine").unwrap();
+    site.folio(&["build", "--output", "other"]).fails();
+    assert_eq!(std::fs::read_to_string(other.join("notes.txt")).unwrap(), "mine");
+}
+
+#[test]
+fn two_builds_at_once_give_one_whole_site() {
+    let site = generated_site(300);
+    assert!(build_cmd(&site).status().unwrap().success());
+    add_user_files(&site.root.join("public"));
+    set_title(&site, "Concurrent");
+    let a = build_cmd(&site).spawn().unwrap();
+    let b = build_cmd(&site).spawn().unwrap();
+    // Something written into .git while the builds run is kept.
+    std::fs::write(site.root.join("public/.git/ORIG_HEAD"), "written during the build\n").unwrap();
+    for mut c in [a, b] {
+        assert!(c.wait().unwrap().success());
+    }
+    assert!(build_cmd(&site).arg("--output").arg("reference").status().unwrap().success());
+    assert!(site_files(&site.root.join("public")) == site_files(&site.root.join("reference")));
+    assert!(user_files_present(&site.root.join("public")));
+    assert!(site.root.join("public/.git/ORIG_HEAD").exists(), "a file written into .git during the build was lost");
+}
+
+/// Runs `script` in a private mount namespace (for a small tmpfs or a bind mount) and returns
+/// its stdout and stderr; `None`, with a visible note naming `test`, where that is not allowed
+/// (the script prints `MOUNTED` right after its mount).
+fn in_mount_namespace(test: &str, script: &str) -> Option<(String, String)> {
+    let probe = Command::new("unshare").args(["--mount", "true"]).stderr(Stdio::null()).status();
+    if !probe.is_ok_and(|s| s.success()) {
+        eprintln!("skipped: {test} needs `unshare --mount` (root) to make a small file system");
+        return None;
+    }
+    let out = Command::new("unshare").args(["--mount", "bash", "-euo", "pipefail", "-c", script]).output().ok()?;
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned());
+    // Every script prints MOUNTED once its mount worked.
+    if !stdout.contains("MOUNTED") {
+        eprintln!("skipped: {test}: mounting is not allowed here: {stderr}");
+        return None;
+    }
+    Some((stdout, stderr))
+}
+
+#[test]
+fn a_build_that_runs_out_of_disk_changes_nothing() {
+    let site = Site::fixture("build/happy");
+    let disk = site.root.join("small-disk");
+    std::fs::create_dir_all(&disk).unwrap();
+    let bin = folio_bin();
+    let script = format!(
+        r#"mount -t tmpfs -o size=3m tmpfs '{disk}'
+echo MOUNTED
+cd '{root}'
+export SOURCE_DATE_EPOCH=1768478400
+'{bin}' build --output '{disk}/public' > /dev/null
+mkdir -p '{disk}/public/.git' && echo 'ref: refs/heads/main' > '{disk}/public/.git/HEAD' && echo docs.example.com > '{disk}/public/CNAME'
+sum() {{ (cd '{disk}/public' && find . -type f ! -name .folio-output -print0 | sort -z | xargs -0 sha256sum); }}
+before=$(sum)
+head -c 4000000 /dev/urandom > static/big.bin
+sed -i 's/^title:.*/title: "Bigger"/' site.yaml
+if '{bin}' build --output '{disk}/public' > /dev/null 2> build.err; then echo "BUILD SUCCEEDED"; fi
+grep -q 'disk has space' build.err && echo "SAID WHY"
+after=$(sum)
+[ "$before" = "$after" ] && echo "UNCHANGED"
+ls -a '{disk}' | grep -q folio-new && echo "LEFTOVER" || true
+rm static/big.bin
+'{bin}' build --output '{disk}/public' > /dev/null && echo "RECOVERED"
+cat '{disk}/public/CNAME'
+"#,
+        disk = disk.display(),
+        root = site.root.display(),
+        bin = bin.display()
+    );
+    let Some((stdout, stderr)) = in_mount_namespace("a_build_that_runs_out_of_disk_changes_nothing", &script) else { return };
+    assert!(!stdout.contains("BUILD SUCCEEDED"), "the build should run out of space:\n{stdout}\n{stderr}");
+    assert!(stdout.contains("SAID WHY"), "the error should say what to do:\n{stdout}\n{stderr}");
+    assert!(stdout.contains("UNCHANGED"), "a build that ran out of disk changed the output:\n{stdout}\n{stderr}");
+    assert!(!stdout.contains("LEFTOVER"), "a staging folder was left on the full disk:\n{stdout}");
+    assert!(stdout.contains("RECOVERED") && stdout.contains("docs.example.com"), "{stdout}\n{stderr}");
+}
+
+#[test]
+fn an_output_folder_that_cannot_be_renamed_is_updated_file_by_file() {
+    let site = Site::fixture("build/happy");
+    let bin = folio_bin();
+    // A bind mount cannot be renamed: the swap fails and folio copies the new site in instead.
+    let script = format!(
+        r#"cd '{root}'
+mkdir -p real public
+mount --bind real public
+echo MOUNTED
+'{bin}' build > /dev/null
+echo docs.example.com > public/CNAME
+sed -i 's/^title:.*/title: "Mounted"/' site.yaml
+'{bin}' build > /dev/null 2> build.err && echo "BUILT"
+grep -q 'file by file' build.err && echo "WARNED"
+grep -q 'Mounted' public/index.html && echo "UPDATED"
+cat public/CNAME
+ls -a | grep -q folio-new && echo "LEFTOVER" || true
+"#,
+        root = site.root.display(),
+        bin = bin.display()
+    );
+    let Some((stdout, stderr)) = in_mount_namespace("an_output_folder_that_cannot_be_renamed_is_updated_file_by_file", &script) else { return };
+    for want in ["BUILT", "WARNED", "UPDATED", "docs.example.com"] {
+        assert!(stdout.contains(want), "missing {want}:\n{stdout}\n{stderr}");
+    }
+    assert!(!stdout.contains("LEFTOVER"), "{stdout}");
+}
+
+#[test]
+fn a_full_disk_never_loses_an_acknowledged_lead() {
+    let site = Site::sample();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let bin = folio_bin();
+    let message = "A lead long enough to fill a small disk quickly. ".repeat(20);
+    let script = format!(
+        r#"cd '{root}'
+mkdir -p .folio
+mount -t tmpfs -o size=16k tmpfs .folio
+echo MOUNTED
+'{bin}' serve --port {port} > serve.log 2>&1 &
+pid=$!
+for i in $(seq 1 600); do grep -q 'Serving on' serve.log && break; sleep 0.1; done
+ok=0; refused=0
+for i in $(seq 1 19); do
+  code=$(curl -s -o /dev/null -w '%{{http_code}}' -H 'Origin: http://127.0.0.1:{port}' -H 'Sec-Fetch-Site: same-origin' \
+    -H 'Content-Type: application/json' -H 'Accept: application/json' \
+    --data "{{\"name\":\"Lead $i\",\"email\":\"lead$i@example.com\",\"message\":\"{message}\"}}" http://127.0.0.1:{port}/api/contact)
+  if [ "$code" = 201 ]; then ok=$((ok+1)); echo "ACK Lead $i"; elif [ "${{code:0:1}}" = 5 ]; then refused=$((refused+1)); else echo "ODD $code"; fi
+done
+kill -INT $pid; wait $pid || true
+echo "OK=$ok REFUSED=$refused"
+'{bin}' submissions list > list.txt
+cat list.txt | grep -c 'lead[0-9]*@example.com' | sed 's/^/LISTED=/'
+python3 -c "import json,sys; [json.loads(l) for l in open('.folio/submissions.jsonl')]; print('PARSES')"
+"#,
+        root = site.root.display(),
+        bin = bin.display(),
+    );
+    let Some((stdout, stderr)) = in_mount_namespace("a_full_disk_never_loses_an_acknowledged_lead", &script) else { return };
+    let number = |key: &str| -> usize {
+        stdout
+            .lines()
+            .find_map(|l| l.split_whitespace().find_map(|w| w.strip_prefix(key)).and_then(|v| v.parse().ok()))
+            .unwrap_or_else(|| panic!("no {key} in:\n{stdout}\n{stderr}"))
+    };
+    let (ok, refused, listed) = (number("OK="), number("REFUSED="), number("LISTED="));
+    assert!(ok > 0 && refused > 0, "the disk should fill up part way: {ok} stored, {refused} refused\n{stdout}\n{stderr}");
+    assert_eq!(listed, ok, "every acknowledged lead must be listed, and only those:\n{stdout}");
+    assert!(stdout.contains("PARSES"), "a line of the store is corrupt:\n{stdout}\n{stderr}");
+    assert!(!stdout.contains("ODD"), "{stdout}");
+}
