@@ -108,7 +108,8 @@ impl Places {
         Places {
             staging: parent.join(format!(".{name}.folio-new")),
             old: parent.join(format!(".{name}.folio-old")),
-            lock: parent.join(format!(".{name}.folio-lock")),
+            // In folio's working folder, which `folio init` lists in .gitignore.
+            lock: parent.join(".folio").join(format!("{name}.lock")),
             target,
         }
     }
@@ -127,7 +128,12 @@ pub fn write(built: &Built, target: &Path, root: &Path) -> Result<Written, Diagn
     }
     let _lock = lock(&places).map_err(|e| fail("lock the output folder", e))?;
     recover(&places).map_err(|e| fail("clean up after an interrupted build", e))?;
-    match build_beside(built, &places) {
+    let theirs = users_files_at_site_paths(built, &places.target).map_err(|rel| {
+        Diagnostic::file(target.join(&rel), "folio did not write this file, and the new site has another file there")
+            .with_help("folio never replaces files it did not write: move or delete it, or rename the site's file")
+            .kind(Kind::Output)
+    })?;
+    match build_beside(built, &places, &theirs) {
         Ok(written) => Ok(written),
         Err(e) => {
             // Put back anything of the user's that was on its way, then drop the half-made tree.
@@ -137,8 +143,52 @@ pub fn write(built: &Built, target: &Path, root: &Path) -> Result<Written, Diagn
     }
 }
 
-/// Holds the lock file beside the output folder; a second build waits for the first.
+/// The user's files (not in the manifest) at paths where the new site has a file with the same
+/// bytes: they stay the user's (not listed in the manifest, so never removed). `Err` names the
+/// first one the site would overwrite with other bytes, or a file of the user's where the site
+/// needs a folder.
+fn users_files_at_site_paths(built: &Built, target: &Path) -> Result<BTreeSet<String>, String> {
+    if !target.is_dir() {
+        return Ok(BTreeSet::new());
+    }
+    let before = manifest(target);
+    let users: HashSet<String> = files_below(target).into_iter().filter(|p| p != MARKER && !before.contains(p)).collect();
+    let rendered: HashSet<&str> = built.files.iter().map(|f| f.path.as_str()).collect();
+    // Each site file with its bytes, or the static file to read them from.
+    let site = built
+        .files
+        .iter()
+        .map(|f| (f.path.as_str(), Ok(&f.bytes[..])))
+        .chain(built.assets.iter().filter(|a| !rendered.contains(a.out.as_str())).map(|a| (a.out.as_str(), Err(a.src.as_path()))));
+    let mut same = BTreeSet::new();
+    for (rel, source) in site {
+        let mut parent = rel;
+        while let Some((up, _)) = parent.rsplit_once('/') {
+            if users.contains(up) {
+                return Err(up.to_string());
+            }
+            parent = up;
+        }
+        if users.contains(rel) {
+            let ours = match source {
+                Ok(bytes) => Some(bytes.to_vec()),
+                Err(src) => fs::read(src).ok(),
+            };
+            if ours.is_none() || ours != fs::read(target.join(rel)).ok() {
+                return Err(rel.to_string());
+            }
+            same.insert(rel.to_string());
+        }
+    }
+    Ok(same)
+}
+
+/// Holds the lock file in `.folio/` beside the output folder; a second build waits for the
+/// first.
 fn lock(places: &Places) -> io::Result<fs::File> {
+    if let Some(dir) = places.lock.parent() {
+        fs::create_dir_all(dir)?;
+    }
     let file = fs::OpenOptions::new().create(true).truncate(false).write(true).open(&places.lock)?;
     match file.try_lock() {
         Ok(()) => Ok(file),
@@ -231,7 +281,7 @@ fn create_parent(path: &Path) -> io::Result<()> {
 
 /// Writes the new site into the staging folder (linking what did not change), moves the user's
 /// files over and swaps it in.
-fn build_beside(built: &Built, places: &Places) -> io::Result<Written> {
+fn build_beside(built: &Built, places: &Places, theirs: &BTreeSet<String>) -> io::Result<Written> {
     let target = &places.target;
     let staging = &places.staging;
     let exists = target.is_dir();
@@ -283,7 +333,7 @@ fn build_beside(built: &Built, places: &Places) -> io::Result<Written> {
         built.files.iter().map(|f| f.path.clone()).chain(built.assets.iter().filter(|a| !rendered.contains(a.out.as_str())).map(|a| a.out.clone())).collect();
     let mut marker = String::from(MARKER_HEAD);
     marker.push('\n');
-    for p in &after {
+    for p in after.difference(theirs) {
         marker.push_str(p);
         marker.push('\n');
     }
@@ -365,7 +415,14 @@ fn copy_into(new: &Path, target: &Path, before: &BTreeSet<String>, after: &BTree
         fs::rename(&tmp, &to)?;
     }
     for rel in before.difference(after) {
-        let _ = fs::remove_file(target.join(rel));
+        let path = target.join(rel);
+        let _ = fs::remove_file(&path);
+        // Folders left empty go too; `remove_dir` refuses one that still holds anything.
+        for dir in path.ancestors().skip(1).take_while(|d| *d != target) {
+            if fs::remove_dir(dir).is_err() {
+                break;
+            }
+        }
     }
     Ok(())
 }

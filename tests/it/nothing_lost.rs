@@ -258,7 +258,9 @@ echo MOUNTED
 '{bin}' build > /dev/null
 echo docs.example.com > public/CNAME
 sed -i 's/^title:.*/title: "Mounted"/' site.yaml
+rm content/about.md
 '{bin}' build > /dev/null 2> build.err && echo "BUILT"
+[ -e public/about ] && echo "STALE FOLDER" || true
 grep -q 'file by file' build.err && echo "WARNED"
 grep -q 'Mounted' public/index.html && echo "UPDATED"
 cat public/CNAME
@@ -272,6 +274,7 @@ ls -a | grep -q folio-new && echo "LEFTOVER" || true
         assert!(stdout.contains(want), "missing {want}:\n{stdout}\n{stderr}");
     }
     assert!(!stdout.contains("LEFTOVER"), "{stdout}");
+    assert!(!stdout.contains("STALE FOLDER"), "the removed page's folder is still there:\n{stdout}");
 }
 
 #[test]
@@ -342,4 +345,65 @@ cp .folio/submissions.jsonl store-copy.jsonl
         assert!(export.contains(&email), "{name} is not in `folio submissions export`:\n{export}");
     }
     assert_eq!(export.lines().count(), acked.len() + 1, "{export}");
+}
+
+#[test]
+fn a_file_of_the_users_where_the_site_has_one_is_never_overwritten() {
+    let site = Site::fixture("build/happy");
+    site.write("public/CNAME", "docs.example.com\n");
+    site.write("static/CNAME", "other.example.com\n");
+    site.build().fails().stderr_has("public/CNAME").stderr_has("folio did not write this file").no_panic();
+    assert!(!site.exists("index.html"), "nothing written");
+    assert_eq!(site.read("CNAME"), "docs.example.com\n");
+    // The same bytes: the file stays the user's, and stays when the site no longer has it.
+    site.write("static/CNAME", "docs.example.com\n");
+    site.build().ok();
+    assert!(!site.read(".folio-output").lines().any(|l| l == "CNAME"), "folio claims the user's CNAME");
+    site.remove("static/CNAME");
+    site.build().ok();
+    assert_eq!(site.read("CNAME"), "docs.example.com\n");
+    // A file of the user's where the site needs a folder.
+    site.write("public/downloads", "a file of the user's");
+    site.write("static/downloads/guide.txt", "the site's");
+    site.build().fails().stderr_has("public/downloads").no_panic();
+    assert_eq!(site.read("downloads"), "a file of the user's");
+}
+
+#[test]
+fn a_second_build_waits_for_the_lock_and_writes_nothing_meanwhile() {
+    let site = Site::fixture("build/happy");
+    site.build().ok();
+    let before = site_files(&site.root.join("public"));
+    site.write("content/about.md", "---\ntitle: \"About, changed\"\n---\nNew text.\n");
+    // The test holds the lock, as a running build would. It lives in .folio/ (which `folio
+    // init` lists in .gitignore), not beside the output folder where git would show it.
+    assert!(leftovers(&site).is_empty() && !site.root.join(".public.folio-lock").exists());
+    let lock = std::fs::OpenOptions::new().write(true).open(site.root.join(".folio/public.lock")).unwrap();
+    lock.lock().unwrap();
+    let mut child = Command::new(folio_bin()).arg("build").current_dir(&site.root).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(child.stderr.take().unwrap()), &mut line).unwrap();
+    assert!(line.contains("waiting for another folio build"), "{line}");
+    assert!(site_files(&site.root.join("public")) == before, "the waiting build wrote something");
+    drop(lock);
+    assert!(child.wait().unwrap().success());
+    assert_contains(&site.read("about/index.html"), "About, changed");
+}
+
+#[test]
+fn unchanged_files_keep_their_modification_time_and_identity() {
+    let site = Site::fixture("build/happy");
+    site.build().ok();
+    let meta = |rel: &str| std::fs::metadata(site.public(rel)).unwrap();
+    let (page, css) = (meta("about/index.html"), meta("css/site.css"));
+    let first = site.read("articles/first/index.html");
+    let text = std::fs::read_to_string(site.root.join("content/articles/first.md")).unwrap();
+    site.write("content/articles/first.md", &text.replace("summary", "summary, edited"));
+    site.build().ok();
+    assert_ne!(site.read("articles/first/index.html"), first);
+    for (rel, before) in [("about/index.html", page), ("css/site.css", css)] {
+        assert_eq!(meta(rel).modified().unwrap(), before.modified().unwrap(), "{rel} was rewritten");
+        #[cfg(unix)]
+        assert_eq!(std::os::unix::fs::MetadataExt::ino(&meta(rel)), std::os::unix::fs::MetadataExt::ino(&before), "{rel} is a new file");
+    }
 }
