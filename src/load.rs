@@ -1,5 +1,5 @@
 //! Loading: walks `content/`, the theme and `static/` into memory. The only stage of a build
-//! that reads the file system; everything after it works on the [`SourceTree`].
+//! that reads the file system; everything after it works on what it read.
 
 use crate::diag::{relative, Diagnostic, Kind};
 use crate::fsx;
@@ -23,17 +23,6 @@ pub struct Asset {
     pub src: PathBuf,
     /// Output path relative to the output folder, `/`-separated.
     pub out: String,
-}
-
-#[derive(Debug, Default)]
-pub struct SourceTree {
-    pub root: PathBuf,
-    /// `.md` and `.yaml` files under `content/`.
-    pub content: Vec<SourceFile>,
-    /// Theme templates first, then site templates (which override by name).
-    pub templates: Vec<SourceFile>,
-    /// Theme static files, then `static/`, then non-Markdown files under `content/`.
-    pub assets: Vec<Asset>,
 }
 
 pub const CONTENT_DIR: &str = "content";
@@ -221,25 +210,6 @@ pub fn merge_assets(assets: Vec<Asset>) -> Vec<Asset> {
     let mut deduped: Vec<Asset> = assets.into_iter().rev().filter(|a| seen.insert(a.out.clone())).collect();
     deduped.sort_by(|a, b| a.out.cmp(&b.out));
     deduped
-}
-
-/// Loads everything a build needs except `site.yaml` (read first, by the pipeline).
-pub fn load(root: &Path, theme: &str) -> (SourceTree, Vec<Diagnostic>) {
-    let mut errors: Vec<Diagnostic> = theme_problem(root, theme).into_iter().collect();
-    let mut content = Vec::new();
-    let (mut assets, static_errors) = static_assets(root, theme);
-    for (_, entry) in content_entries(root, &root.join(CONTENT_DIR)) {
-        match entry {
-            ContentEntry::Text(f, _) => content.push(std::sync::Arc::unwrap_or_clone(f)),
-            ContentEntry::Asset(a) => assets.push(a),
-            ContentEntry::Problem(d) => errors.push(d),
-        }
-    }
-    content.sort_by(|a, b| a.rel.cmp(&b.rel));
-    let (templates, template_errors) = templates(root, theme);
-    errors.extend(template_errors);
-    errors.extend(static_errors);
-    (SourceTree { root: root.to_path_buf(), content, templates, assets: merge_assets(assets) }, errors)
 }
 
 #[cfg(test)]
