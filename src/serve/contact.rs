@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::net::IpAddr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
+use unicode_normalization::UnicodeNormalization;
 
 /// Largest body accepted, in bytes (larger gets 413).
 pub const MAX_BODY: usize = 32 * 1024;
@@ -20,20 +21,25 @@ pub const RATE_WINDOW: Duration = Duration::from_secs(60);
 pub const THANKS: &str = "/contact/thanks/";
 
 /// Whether a post may come from where it says it comes from. `host_ok` is the server's Host
-/// check, applied to the authority of `Origin`. Browsers send `Origin` on every POST, and
-/// `Sec-Fetch-Site` when they know it; a request without either is not from a web page.
-pub fn origin_allowed(origin: Option<&str>, sec_fetch_site: Option<&str>, host_ok: impl Fn(&str) -> bool) -> bool {
-    if let Some(site) = sec_fetch_site {
-        if !matches!(site.trim().to_ascii_lowercase().as_str(), "same-origin" | "none") {
-            return false;
-        }
+/// check, applied to the authority of an `Origin` or `Referer`. The first of these a request
+/// carries decides: `Origin` (browsers send it on every POST), then `Sec-Fetch-Site`, then
+/// `Referer` (older browsers, and privacy settings that strip `Origin`). A request with none of
+/// them is not from a web page (curl, a test script) and is allowed.
+pub fn origin_allowed(origin: Option<&str>, sec_fetch_site: Option<&str>, referer: Option<&str>, host_ok: impl Fn(&str) -> bool) -> bool {
+    let same_origin = |url: &str, whole: bool| {
+        let Some(rest) = url.trim().strip_prefix("http://") else { return false };
+        let authority = if whole { rest } else { rest.split(['/', '?', '#']).next().unwrap_or_default() };
+        !authority.is_empty() && !authority.contains(['/', '?', '#', '@']) && host_ok(authority)
+    };
+    if let Some(o) = origin {
+        return same_origin(o, true);
     }
-    match origin {
+    if let Some(site) = sec_fetch_site {
+        return matches!(site.trim().to_ascii_lowercase().as_str(), "same-origin" | "none");
+    }
+    match referer {
+        Some(r) => same_origin(r, false),
         None => true,
-        Some(o) => match o.trim().strip_prefix("http://") {
-            Some(authority) => !authority.is_empty() && !authority.contains(['/', '?', '#', '@']) && host_ok(authority),
-            None => false,
-        },
     }
 }
 
@@ -54,16 +60,50 @@ pub fn body_kind(content_type: Option<&str>) -> Option<BodyKind> {
     }
 }
 
-/// The fields of an urlencoded form body; unknown names are ignored, the first value wins.
-pub fn parse_form(body: &[u8]) -> Fields {
-    let mut f = Fields::default();
-    let mut seen = std::collections::HashSet::new();
-    for (k, v) in form_urlencoded::parse(body) {
-        if seen.insert(k.clone()) {
-            f.set(&k, v.into_owned());
+/// Decodes one `application/x-www-form-urlencoded` name or value strictly: `+` is a space, `%`
+/// must be followed by two hex digits, and the bytes must be UTF-8. (`form_urlencoded` keeps
+/// `%ZZ` as it is and replaces bad UTF-8 with U+FFFD, which would store something the visitor
+/// never typed.)
+pub fn decode_component(raw: &[u8]) -> Option<String> {
+    let mut out = Vec::with_capacity(raw.len());
+    let mut bytes = raw.iter();
+    while let Some(&b) = bytes.next() {
+        match b {
+            b'+' => out.push(b' '),
+            b'%' => {
+                let hex = |c: Option<&u8>| c.and_then(|c| (*c as char).to_digit(16));
+                let (hi, lo) = (hex(bytes.next())?, hex(bytes.next())?);
+                out.push((hi * 16 + lo) as u8);
+            }
+            b => out.push(b),
         }
     }
-    f
+    String::from_utf8(out).ok()
+}
+
+/// The fields of an urlencoded form body; unknown names are ignored, the first value wins. A
+/// known field whose value is not valid percent-encoding or UTF-8 is an error for that field.
+pub fn parse_form(body: &[u8]) -> (Fields, BTreeMap<&'static str, String>) {
+    let mut f = Fields::default();
+    let mut errors = BTreeMap::new();
+    let mut seen = std::collections::HashSet::new();
+    for pair in body.split(|b| *b == b'&').filter(|p| !p.is_empty()) {
+        let (name, value) = match pair.iter().position(|b| *b == b'=') {
+            Some(i) => (&pair[..i], &pair[i + 1..]),
+            None => (pair, &[][..]),
+        };
+        let Some(field) = decode_component(name).and_then(|n| Fields::NAMES.iter().copied().find(|k| *k == n)) else { continue };
+        if !seen.insert(field) {
+            continue;
+        }
+        match decode_component(value) {
+            Some(v) => f.set(field, v),
+            None => {
+                errors.insert(field, "This field's text arrived garbled (its encoding is invalid), so nothing was saved. Please type it again.".to_string());
+            }
+        }
+    }
+    (f, errors)
 }
 
 /// The fields of a JSON object body. Non-string values are an error for their field.
@@ -112,21 +152,51 @@ fn plausible_plan(plan: &str) -> bool {
     plan.len() <= 64 && plan.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
-fn single_line(s: &str) -> bool {
-    !s.chars().any(char::is_control)
+/// Invisible characters that change how the text around them is shown: bidirectional marks,
+/// embeddings, overrides and isolates (a name that reads backwards in the leads list), zero-width
+/// spaces, word joiners and byte-order marks. ZWJ and ZWNJ stay: Persian and Indic names and
+/// emoji sequences need them.
+fn is_invisible_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200B}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
 }
 
-/// Validates and trims the fields; returns one message per invalid field.
+/// A one-line field as stored: line breaks and tabs become one space, other control and
+/// invisible characters are removed, the ends trimmed, the text in Unicode NFC (so `é` typed on
+/// a Mac and on Windows is one name).
+pub fn clean_line(s: &str) -> String {
+    let mut kept = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '\t' | '\n' | '\r') {
+            if !kept.ends_with(' ') {
+                kept.push(' ');
+            }
+        } else if !c.is_control() && !is_invisible_control(c) {
+            kept.push(c);
+        }
+    }
+    kept.trim().nfc().collect()
+}
+
+/// The message as stored: line breaks become `\n`, tabs stay, other control and invisible
+/// characters are removed, the ends trimmed, the text in NFC.
+pub fn clean_text(s: &str) -> String {
+    let unified = s.replace("\r\n", "\n").replace('\r', "\n");
+    let kept: String = unified.chars().filter(|&c| matches!(c, '\n' | '\t') || (!c.is_control() && !is_invisible_control(c))).collect();
+    kept.trim().nfc().collect()
+}
+
+/// Cleans the fields (see [`clean_line`], [`clean_text`]) and validates them; returns one message per invalid field.
 pub fn validate(f: &mut Fields, plans: Option<&[String]>) -> BTreeMap<&'static str, String> {
-    f.trim();
+    for field in [&mut f.name, &mut f.email, &mut f.company, &mut f.plan] {
+        *field = clean_line(field);
+    }
+    f.message = clean_text(&f.message);
     let mut errors = BTreeMap::new();
     let chars = |s: &str| s.chars().count();
     if f.name.is_empty() {
         errors.insert("name", "Please enter your name.".to_string());
     } else if chars(&f.name) > 100 {
         errors.insert("name", "Please keep your name to 100 characters or fewer.".to_string());
-    } else if !single_line(&f.name) {
-        errors.insert("name", "Please write your name on one line.".to_string());
     }
     if f.email.is_empty() {
         errors.insert("email", "Please enter your email address.".to_string());
@@ -137,8 +207,6 @@ pub fn validate(f: &mut Fields, plans: Option<&[String]>) -> BTreeMap<&'static s
     }
     if chars(&f.company) > 100 {
         errors.insert("company", "Please keep the company name to 100 characters or fewer.".to_string());
-    } else if !single_line(&f.company) {
-        errors.insert("company", "Please write the company name on one line.".to_string());
     }
     if !f.plan.is_empty() {
         let known = match plans {
@@ -153,8 +221,6 @@ pub fn validate(f: &mut Fields, plans: Option<&[String]>) -> BTreeMap<&'static s
         errors.insert("message", "Please write a message.".to_string());
     } else if chars(&f.message) > 5000 {
         errors.insert("message", "Please keep the message to 5000 characters or fewer.".to_string());
-    } else if f.message.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
-        errors.insert("message", "The message contains control characters; please remove them.".to_string());
     }
     errors
 }
@@ -194,6 +260,7 @@ pub struct Post<'a> {
     pub accept: Option<&'a str>,
     pub origin: Option<&'a str>,
     pub sec_fetch_site: Option<&'a str>,
+    pub referer: Option<&'a str>,
     pub user_agent: Option<&'a str>,
     pub body: &'a [u8],
     /// The body was longer than [`MAX_BODY`].
@@ -279,7 +346,7 @@ impl Endpoint {
     pub fn handle(&self, post: &Post<'_>, host_ok: impl Fn(&str) -> bool, plans: Option<&[String]>) -> Answer {
         let kind = body_kind(post.content_type);
         let json_wanted = kind == Some(BodyKind::Json) || post.accept.is_some_and(|a| a.contains("application/json"));
-        if !origin_allowed(post.origin, post.sec_fetch_site, host_ok) {
+        if !origin_allowed(post.origin, post.sec_fetch_site, post.referer, host_ok) {
             return error_answer(json_wanted, 403, "Posts from other sites are refused.");
         }
         if let Err(wait) = self.limiter.check(post.ip, Instant::now()) {
@@ -290,7 +357,7 @@ impl Endpoint {
             return error_answer(json_wanted, 413, "The message is too large (32 KiB at most).");
         }
         let (mut fields, mut errors) = match kind {
-            Some(BodyKind::Form) => (parse_form(post.body), BTreeMap::new()),
+            Some(BodyKind::Form) => parse_form(post.body),
             Some(BodyKind::Json) => match parse_json(post.body) {
                 Ok(x) => x,
                 Err(e) => return error_answer(true, 400, &e),
@@ -337,30 +404,66 @@ mod tests {
 
     #[test]
     fn origin_checks() {
-        assert!(origin_allowed(None, None, host_ok));
-        assert!(origin_allowed(Some("http://127.0.0.1:1111"), Some("same-origin"), host_ok));
-        assert!(origin_allowed(Some("http://localhost:1111"), None, host_ok));
-        assert!(origin_allowed(None, Some("none"), host_ok));
-        assert!(!origin_allowed(Some("http://evil.example"), None, host_ok));
-        assert!(!origin_allowed(Some("http://127.0.0.1:1112"), None, host_ok));
-        assert!(!origin_allowed(Some("https://127.0.0.1:1111"), None, host_ok));
-        assert!(!origin_allowed(Some("null"), None, host_ok));
-        assert!(!origin_allowed(Some("http://user@127.0.0.1:1111"), None, host_ok));
-        assert!(!origin_allowed(Some("http://127.0.0.1:1111/x"), None, host_ok));
-        assert!(!origin_allowed(Some("http://127.0.0.1:1111"), Some("cross-site"), host_ok));
-        assert!(!origin_allowed(None, Some("same-site"), host_ok));
+        let allowed = |o, s, r| origin_allowed(o, s, r, host_ok);
+        assert!(allowed(None, None, None), "no browser headers: not a web page");
+        assert!(allowed(Some("http://127.0.0.1:1111"), Some("same-origin"), None));
+        assert!(allowed(Some("http://localhost:1111"), None, None));
+        assert!(allowed(None, Some("none"), None));
+        assert!(!allowed(Some("http://evil.example"), None, None));
+        assert!(!allowed(Some("http://127.0.0.1:1112"), None, None));
+        assert!(!allowed(Some("https://127.0.0.1:1111"), None, None));
+        assert!(!allowed(Some("null"), None, None));
+        assert!(!allowed(Some("http://user@127.0.0.1:1111"), None, None));
+        assert!(!allowed(Some("http://127.0.0.1:1111/x"), None, None));
+        assert!(!allowed(None, Some("same-site"), None));
+        // Origin decides first, then Sec-Fetch-Site, then Referer.
+        assert!(allowed(Some("http://127.0.0.1:1111"), Some("cross-site"), Some("http://evil.example/")));
+        assert!(!allowed(Some("http://evil.example"), Some("same-origin"), Some("http://127.0.0.1:1111/contact/")));
+        assert!(!allowed(None, Some("cross-site"), Some("http://127.0.0.1:1111/contact/")));
+        assert!(allowed(None, Some("same-origin"), Some("http://evil.example/")));
+        // Referer alone.
+        assert!(allowed(None, None, Some("http://127.0.0.1:1111/contact/?a=1")));
+        assert!(allowed(None, None, Some("http://localhost:1111")));
+        assert!(!allowed(None, None, Some("http://evil.example/contact/")));
+        assert!(!allowed(None, None, Some("http://127.0.0.1:1111.evil.example/")));
+        assert!(!allowed(None, None, Some("http://a@127.0.0.1:1111/")));
+        assert!(!allowed(None, None, Some("https://127.0.0.1:1111/")));
+        assert!(!allowed(None, None, Some("")));
     }
 
     #[test]
     fn urlencoded_bodies() {
-        let f = parse_form(b"name=Ada+Lovelace&email=ada%40example.com&message=Hi%0D%0Athere&plan=&website=&x=1&name=Evil");
+        let (f, errors) = parse_form(b"name=Ada+Lovelace&email=ada%40example.com&message=Hi%0D%0Athere&plan=&website=&x=1&name=Evil");
+        assert!(errors.is_empty());
         assert_eq!(f.name, "Ada Lovelace");
         assert_eq!(f.email, "ada@example.com");
         assert_eq!(f.message, "Hi\r\nthere");
         assert_eq!(f.website, "");
-        let f = parse_form(b"name=%E2%82%AC%zz&&=&message");
-        assert_eq!(f.name, "\u{20ac}%zz");
-        assert_eq!(f.message, "");
+        let (f, errors) = parse_form(b"name=%E2%82%AC&&=&message&x=%zz");
+        assert_eq!((f.name.as_str(), f.message.as_str()), ("\u{20ac}", ""));
+        assert!(errors.is_empty(), "a garbled unknown field is ignored");
+    }
+
+    #[test]
+    fn garbled_fields_are_errors_naming_them() {
+        for body in [&b"name=Bob%ZZ&message=hi"[..], b"name=Bob%E2%82(&message=hi", b"name=Bob%&message=hi", b"name=Bob%4&message=hi", b"name=%FF"] {
+            let (f, errors) = parse_form(body);
+            assert_eq!(errors.keys().copied().collect::<Vec<_>>(), ["name"], "{}", String::from_utf8_lossy(body));
+            assert_eq!(f.name, "");
+        }
+        assert_eq!(decode_component(b"a+b%20c%2B"), Some("a b c+".to_string()));
+        assert_eq!(decode_component(b"%c3%A9"), Some("\u{e9}".to_string()));
+    }
+
+    #[test]
+    fn cleaning_removes_controls_and_normalises() {
+        assert_eq!(clean_line("  Ada\r\nBcc: x\t "), "Ada Bcc: x");
+        assert_eq!(clean_line("Bob\u{202E}evil\u{202C}\u{200B}\u{2066}x\u{2069}\u{FEFF}\u{7}"), "Bobevilx");
+        assert_eq!(clean_line("Cafe\u{301}"), "Caf\u{e9}", "NFC");
+        assert_eq!(clean_line("\u{645}\u{200C}\u{6CC}"), "\u{645}\u{200C}\u{6CC}", "ZWNJ stays");
+        assert_eq!(clean_line("\u{1F469}\u{200D}\u{1F4BB}"), "\u{1F469}\u{200D}\u{1F4BB}", "ZWJ stays");
+        assert_eq!(clean_text(" line one\r\nline\ttwo\rthree\u{0}\u{202E} "), "line one\nline\ttwo\nthree");
+        assert_eq!(clean_text("re\u{301}sume\u{301}"), "r\u{e9}sum\u{e9}");
     }
 
     #[test]
@@ -421,8 +524,9 @@ mod tests {
         let mut f = fields(&"\u{e9}".repeat(100), "a@b.co", &"\u{e9}".repeat(5000));
         assert!(validate(&mut f, None).is_empty(), "limits count characters, not bytes");
 
-        let mut f = fields("Ada\r\nBcc: x", "a@b.co", "m");
-        assert!(validate(&mut f, None).contains_key("name"));
+        let mut f = fields("Ada\r\nBcc: x", "a@b.co", "m\u{0}");
+        assert!(validate(&mut f, None).is_empty());
+        assert_eq!((f.name.as_str(), f.message.as_str()), ("Ada Bcc: x", "m"), "controls are removed, not stored");
     }
 
     #[test]
@@ -479,6 +583,7 @@ mod tests {
                 accept: None,
                 origin: None,
                 sec_fetch_site: None,
+                referer: None,
                 user_agent: None,
                 body,
                 too_large: false,

@@ -261,6 +261,7 @@ fn contact(shared: &Shared, mut req: Request) {
         accept: header(&req, "Accept"),
         origin: header(&req, "Origin"),
         sec_fetch_site: header(&req, "Sec-Fetch-Site"),
+        referer: header(&req, "Referer"),
         user_agent: header(&req, "User-Agent"),
         body: &body,
         too_large,

@@ -42,15 +42,6 @@ impl Fields {
             _ => {}
         }
     }
-
-    pub fn trim(&mut self) {
-        for s in [&mut self.name, &mut self.email, &mut self.company, &mut self.plan, &mut self.message] {
-            let t = s.trim();
-            if t.len() != s.len() {
-                *s = t.to_string();
-            }
-        }
-    }
 }
 
 /// One stored submission (one line of the file).

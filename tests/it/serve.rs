@@ -606,6 +606,50 @@ fn contact_posts_are_validated_stored_and_answered() {
 }
 
 #[test]
+fn cross_site_and_garbled_posts_are_refused_and_text_is_stored_clean() {
+    let s = Server::start(Site::sample());
+    let h = s.host();
+    // The first of Origin, Sec-Fetch-Site and Referer decides.
+    for headers in [
+        "Referer: http://evil.example/contact/\r\n".to_string(),
+        format!("Referer: http://{h}.evil.example/\r\n"),
+        format!("Origin: http://evil.example\r\nReferer: http://{h}/contact/\r\n"),
+        format!("Sec-Fetch-Site: cross-site\r\nReferer: http://{h}/contact/\r\n"),
+    ] {
+        let r = form_post(&s, &headers, "name=X&email=x%40example.com&message=hi");
+        assert_eq!(r.status, 403, "{headers:?}: {}", r.text());
+    }
+    let r = form_post(&s, &format!("Referer: http://{h}/contact/\r\n"), "name=Ref&email=r%40example.com&message=hi");
+    assert_eq!(r.status, 303, "a same-origin Referer alone is enough: {}", r.text());
+
+    // Invalid percent-encoding or UTF-8: 422 naming the field, nothing stored.
+    let origin = format!("Origin: http://{h}\r\n");
+    for body in
+        ["name=Bob%ZZ&email=b%40example.com&message=hi", "name=Bob%E2%82(&email=b%40example.com&message=hi", "name=Bob&email=b%40example.com&message=hi%FF"]
+    {
+        let r = form_post(&s, &format!("{origin}Accept: application/json\r\n"), body);
+        assert_eq!(r.status, 422, "{body}: {}", r.text());
+        let errors = &serde_json::from_slice::<serde_json::Value>(&r.body).unwrap()["errors"];
+        let field = if body.contains("message=hi%FF") { "message" } else { "name" };
+        assert!(errors[field].as_str().is_some_and(|m| m.contains("garbled")), "{body}: {errors}");
+    }
+    assert_eq!(stored(&s).len(), 1, "garbled posts are not stored");
+
+    // Bidi and zero-width controls are removed; text is stored in NFC.
+    let r = form_post(
+        &s,
+        &origin,
+        "name=Jos%C3%A9+Cafe%CC%81%E2%80%AE%E2%80%8B&company=Acme%E2%81%A6%0D%0AInc&email=j%40example.com&message=Ligne+1%0D%0Are%CC%81sume%CC%81%E2%80%AE",
+    );
+    assert_eq!(r.status, 303, "{}", r.text());
+    let lines = stored(&s);
+    let fields = &lines.last().unwrap()["fields"];
+    assert_eq!(fields["name"], "Jos\u{e9} Caf\u{e9}");
+    assert_eq!(fields["company"], "Acme Inc");
+    assert_eq!(fields["message"], "Ligne 1\nr\u{e9}sum\u{e9}");
+}
+
+#[test]
 fn a_form_posting_to_its_own_page_url_keeps_the_page() {
     let site = Site::sample();
     edit(&site, "site.yaml", |t| t.replace("endpoint: \"/api/contact\"", "endpoint: \"/contact/\""));
