@@ -21,26 +21,20 @@ pub const RATE_WINDOW: Duration = Duration::from_secs(60);
 pub const THANKS: &str = "/contact/thanks/";
 
 /// Whether a post may come from where it says it comes from. `host_ok` is the server's Host
-/// check, applied to the authority of an `Origin` or `Referer`. The first of these a request
-/// carries decides: `Origin` (browsers send it on every POST), then `Sec-Fetch-Site`, then
-/// `Referer` (older browsers, and privacy settings that strip `Origin`). A request with none of
-/// them is not from a web page (curl, a test script) and is allowed.
+/// check, applied to the authority of an `Origin` or `Referer`. Each of `Origin` (browsers send
+/// it on every POST), `Sec-Fetch-Site` (when they know it) and `Referer` (older browsers, and
+/// privacy settings that strip `Origin`) is checked in that order, and any one of them that
+/// names another site refuses the post. A request with none of them is not from a web page
+/// (curl, a test script) and is allowed.
 pub fn origin_allowed(origin: Option<&str>, sec_fetch_site: Option<&str>, referer: Option<&str>, host_ok: impl Fn(&str) -> bool) -> bool {
     let same_origin = |url: &str, whole: bool| {
         let Some(rest) = url.trim().strip_prefix("http://") else { return false };
         let authority = if whole { rest } else { rest.split(['/', '?', '#']).next().unwrap_or_default() };
         !authority.is_empty() && !authority.contains(['/', '?', '#', '@']) && host_ok(authority)
     };
-    if let Some(o) = origin {
-        return same_origin(o, true);
-    }
-    if let Some(site) = sec_fetch_site {
-        return matches!(site.trim().to_ascii_lowercase().as_str(), "same-origin" | "none");
-    }
-    match referer {
-        Some(r) => same_origin(r, false),
-        None => true,
-    }
+    origin.is_none_or(|o| same_origin(o, true))
+        && sec_fetch_site.is_none_or(|site| matches!(site.trim().to_ascii_lowercase().as_str(), "same-origin" | "none"))
+        && referer.is_none_or(|r| same_origin(r, false))
 }
 
 /// How the body is encoded.
@@ -416,11 +410,13 @@ mod tests {
         assert!(!allowed(Some("http://user@127.0.0.1:1111"), None, None));
         assert!(!allowed(Some("http://127.0.0.1:1111/x"), None, None));
         assert!(!allowed(None, Some("same-site"), None));
-        // Origin decides first, then Sec-Fetch-Site, then Referer.
-        assert!(allowed(Some("http://127.0.0.1:1111"), Some("cross-site"), Some("http://evil.example/")));
+        // Any of Origin, Sec-Fetch-Site and Referer naming another site refuses the post.
+        assert!(!allowed(Some("http://127.0.0.1:1111"), Some("cross-site"), None));
+        assert!(!allowed(Some("http://127.0.0.1:1111"), Some("same-origin"), Some("http://evil.example/")));
         assert!(!allowed(Some("http://evil.example"), Some("same-origin"), Some("http://127.0.0.1:1111/contact/")));
         assert!(!allowed(None, Some("cross-site"), Some("http://127.0.0.1:1111/contact/")));
-        assert!(allowed(None, Some("same-origin"), Some("http://evil.example/")));
+        assert!(!allowed(None, Some("same-origin"), Some("http://evil.example/")));
+        assert!(allowed(Some("http://127.0.0.1:1111"), Some("same-origin"), Some("http://127.0.0.1:1111/contact/")));
         // Referer alone.
         assert!(allowed(None, None, Some("http://127.0.0.1:1111/contact/?a=1")));
         assert!(allowed(None, None, Some("http://localhost:1111")));

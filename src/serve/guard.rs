@@ -3,15 +3,24 @@
 //! never faces a browser directly: this module accepts the TCP connections, reads each request
 //! with every size and time bounded (head, header count, body, idle and total time, connections),
 //! refuses ambiguous framing, and only then hands tiny_http one clean, de-chunked request over a
-//! private Unix socket, relaying the answer back. One request per connection (`Connection:
+//! loopback connection, relaying the answer back. One request per connection (`Connection:
 //! close`): on loopback a new connection costs nothing, and it keeps the relay trivially correct.
+//!
+//! The inner hop is a loopback TCP port (portable: Windows has no Unix sockets in std). Every web
+//! page the user visits can reach a loopback port, so each request carries [`SECRET_HEADER`], a
+//! per-run secret the router demands before anything else; a client's own copy is dropped.
+//!
+//! Slow clients cannot hold up others: a thread per connection (small stack), deadlines on the
+//! head and the body, answers read from tiny_http in full at once (so a client that stalls while
+//! downloading holds no request worker), and when every connection slot is taken the one that
+//! has been sending its request longest is evicted (then the slowest download) rather than
+//! refusing the newcomer. Live-reload streams are handed to [`Streams`] and released the moment
+//! their client closes.
 
 use std::collections::HashMap;
 use std::io::{self, Read, Write};
 use std::net::{IpAddr, Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::os::unix::net::UnixStream;
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
@@ -30,8 +39,12 @@ pub struct Limits {
     pub request: Duration,
     /// Longest wait for a client to take the bytes we send it.
     pub write: Duration,
-    /// Open client connections at once; more get 503 at once.
+    /// Open client connections at once; past it the longest-reading one is evicted (or, if
+    /// none is reading, the slowest download), and only if neither exists does a newcomer get 503.
     pub connections: usize,
+    /// Answer bytes held for slow clients, across all connections. Past it an answer is relayed
+    /// as it comes (holding its request worker until the client takes it).
+    pub buffered: usize,
 }
 
 impl Default for Limits {
@@ -44,12 +57,28 @@ impl Default for Limits {
             request: Duration::from_secs(30),
             write: Duration::from_secs(30),
             connections: 256,
+            buffered: 512 * 1024 * 1024,
         }
     }
 }
 
 /// The header carrying the client's address to the router. Any copy a client sends is dropped.
 pub const PEER_HEADER: &str = "X-Folio-Peer";
+/// The header carrying the per-run secret to the router. Any copy a client sends is dropped.
+pub const SECRET_HEADER: &str = "X-Folio-Secret";
+/// The router's answer header that asks the front door to keep the connection as a live-reload
+/// stream (handed to [`Streams::join`]). Never sent to the client.
+pub const STREAM_HEADER: &str = "X-Folio-Stream";
+
+/// Where the front door hands live-reload streams: their clients are held here, not in a request
+/// worker, and released at once when they close.
+pub trait Streams: Send + Sync {
+    /// Takes a client's connection for a stream: writes the response head and the first event
+    /// and returns the stream's id, or `None` (having written nothing) when there is no room.
+    fn join(&self, client: TcpStream) -> Option<u64>;
+    /// The client closed (or the server is stopping): forget the stream.
+    fn leave(&self, id: u64);
+}
 
 /// A request refused before it reaches the router.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -341,9 +370,20 @@ pub fn parse_chunk_size(line: &[u8]) -> Result<usize, Reject> {
 
 /// The request as tiny_http will see it: hop-by-hop and framing headers replaced, the body
 /// de-chunked with an exact Content-Length, the client's address in [`PEER_HEADER`].
-pub fn upstream_request(head: &Head, body: &[u8], peer: IpAddr) -> Vec<u8> {
-    const DROP: [&str; 10] =
-        ["connection", "keep-alive", "proxy-connection", "transfer-encoding", "content-length", "expect", "upgrade", "te", "trailer", "x-folio-peer"];
+pub fn upstream_request(head: &Head, body: &[u8], peer: IpAddr, secret: &str) -> Vec<u8> {
+    const DROP: [&str; 11] = [
+        "connection",
+        "keep-alive",
+        "proxy-connection",
+        "transfer-encoding",
+        "content-length",
+        "expect",
+        "upgrade",
+        "te",
+        "trailer",
+        "x-folio-peer",
+        "x-folio-secret",
+    ];
     let mut out = Vec::with_capacity(512 + body.len());
     out.extend_from_slice(format!("{} {} {}\r\n", head.method, head.target, head.version).as_bytes());
     for (name, value) in &head.headers {
@@ -351,7 +391,7 @@ pub fn upstream_request(head: &Head, body: &[u8], peer: IpAddr) -> Vec<u8> {
             out.extend_from_slice(format!("{name}: {value}\r\n").as_bytes());
         }
     }
-    out.extend_from_slice(format!("Connection: close\r\n{PEER_HEADER}: {peer}\r\n").as_bytes());
+    out.extend_from_slice(format!("Connection: close\r\n{PEER_HEADER}: {peer}\r\n{SECRET_HEADER}: {secret}\r\n").as_bytes());
     if !body.is_empty() || head.method == "POST" || head.method == "PUT" {
         out.extend_from_slice(format!("Content-Length: {}\r\n", body.len()).as_bytes());
     }
@@ -403,38 +443,89 @@ pub struct Guard {
     conns: Arc<Conns>,
 }
 
-/// A socket the front door can shut down from outside the thread using it.
-enum Closer {
-    Tcp(TcpStream),
-    Unix(UnixStream),
+/// Where requests go and what they carry there.
+struct Door {
+    /// tiny_http's loopback address.
+    upstream: SocketAddr,
+    secret: String,
+    limits: Limits,
+    streams: Arc<dyn Streams>,
+    conns: Arc<Conns>,
 }
 
-impl Closer {
-    fn shutdown(&self) {
-        let _ = match self {
-            Closer::Tcp(s) => s.shutdown(Shutdown::Both),
-            Closer::Unix(s) => s.shutdown(Shutdown::Both),
-        };
-    }
+/// What a connection is doing, for choosing whom to evict when every slot is taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    /// Receiving the request: evicted first (the longest at it first).
+    Reading,
+    /// Waiting for tiny_http's answer (moments on loopback).
+    Working,
+    /// Sending the answer: evicted next (the longest at it first).
+    Writing,
+    /// A live-reload stream (bounded by the stream limit, never evicted).
+    Streaming,
+}
+
+struct Conn {
+    socket: TcpStream,
+    phase: Phase,
+    since: Instant,
 }
 
 #[derive(Default)]
 struct Conns {
-    /// Per connection: the client socket and, once connected, the upstream one.
-    open: Mutex<HashMap<u64, Vec<Closer>>>,
+    open: Mutex<HashMap<u64, Conn>>,
     threads: Mutex<Vec<JoinHandle<()>>>,
     next: AtomicU64,
+    /// Answer bytes held for clients right now (see [`Limits::buffered`]).
+    buffered: AtomicUsize,
 }
 
+impl Conns {
+    fn set_phase(&self, id: u64, phase: Phase) {
+        if let Some(conn) = lock(&self.open).get_mut(&id) {
+            conn.phase = phase;
+            conn.since = Instant::now();
+        }
+    }
+
+    /// Takes a new connection if a slot is free or one can be freed; `false` when every slot is
+    /// busy with a request being answered or a live-reload stream.
+    fn admit(&self, id: u64, socket: TcpStream, limit: usize) -> bool {
+        let mut open = lock(&self.open);
+        if open.len() >= limit {
+            let oldest = |phase: Phase| open.iter().filter(|(_, c)| c.phase == phase).min_by_key(|(_, c)| c.since).map(|(id, _)| *id);
+            let Some(victim) = oldest(Phase::Reading).or_else(|| oldest(Phase::Writing)) else {
+                return false;
+            };
+            // Its thread sees the socket fail and ends; the slot is free now.
+            if let Some(conn) = open.remove(&victim) {
+                let _ = conn.socket.shutdown(Shutdown::Both);
+            }
+        }
+        open.insert(id, Conn { socket, phase: Phase::Reading, since: Instant::now() });
+        true
+    }
+}
+
+/// Stack of a connection thread: its buffers live on the heap.
+const CONNECTION_STACK: usize = 256 * 1024;
+/// How long a live-reload client may take to accept an event before its stream is dropped.
+const STREAM_WRITE: Duration = Duration::from_secs(2);
+/// How long tiny_http may take to answer (it answers from memory in moments).
+const UPSTREAM_WAIT: Duration = Duration::from_secs(60);
+
 impl Guard {
-    /// Starts accepting on `listener`, forwarding to the tiny_http socket at `upstream`.
-    pub fn start(listener: TcpListener, upstream: PathBuf, limits: Limits) -> io::Result<Guard> {
+    /// Starts accepting on `listener`, forwarding to tiny_http at `upstream` with `secret`,
+    /// handing live-reload streams to `streams`.
+    pub fn start(listener: TcpListener, upstream: SocketAddr, secret: String, limits: Limits, streams: Arc<dyn Streams>) -> io::Result<Guard> {
         let local = listener.local_addr()?;
         let stop = Arc::new(AtomicBool::new(false));
         let conns = Arc::new(Conns::default());
+        let door = Arc::new(Door { upstream, secret, limits, streams, conns: Arc::clone(&conns) });
         let accept = {
-            let (stop, conns) = (Arc::clone(&stop), Arc::clone(&conns));
-            thread::Builder::new().name("folio-accept".into()).spawn(move || accept_loop(&listener, &upstream, &limits, &stop, &conns))?
+            let stop = Arc::clone(&stop);
+            thread::Builder::new().name("folio-accept".into()).spawn(move || accept_loop(&listener, &door, &stop))?
         };
         Ok(Guard { accept: Some(accept), local, stop, conns })
     }
@@ -454,11 +545,12 @@ impl Guard {
     pub fn finish(mut self, grace: Duration) {
         self.stop_accepting();
         let until = Instant::now() + grace;
-        while Instant::now() < until && !lock(&self.conns.open).is_empty() {
+        let busy = |open: &HashMap<u64, Conn>| open.values().any(|c| c.phase != Phase::Streaming);
+        while Instant::now() < until && busy(&lock(&self.conns.open)) {
             thread::sleep(Duration::from_millis(20));
         }
-        for closers in lock(&self.conns.open).values() {
-            closers.iter().for_each(Closer::shutdown);
+        for conn in lock(&self.conns.open).values() {
+            let _ = conn.socket.shutdown(Shutdown::Both);
         }
         let threads = std::mem::take(&mut *lock(&self.conns.threads));
         for h in threads {
@@ -480,7 +572,8 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-fn accept_loop(listener: &TcpListener, upstream: &Path, limits: &Limits, stop: &AtomicBool, conns: &Arc<Conns>) {
+fn accept_loop(listener: &TcpListener, door: &Arc<Door>, stop: &AtomicBool) {
+    let conns = &door.conns;
     loop {
         let accepted = listener.accept();
         if stop.load(Ordering::SeqCst) {
@@ -496,25 +589,18 @@ fn accept_loop(listener: &TcpListener, upstream: &Path, limits: &Limits, stop: &
             }
         };
         lock(&conns.threads).retain(|h| !h.is_finished());
-        let _ = stream.set_write_timeout(Some(limits.write));
-        if lock(&conns.open).len() >= limits.connections {
+        let _ = stream.set_write_timeout(Some(door.limits.write));
+        let id = conns.next.fetch_add(1, Ordering::Relaxed);
+        let admitted = stream.try_clone().is_ok_and(|clone| conns.admit(id, clone, door.limits.connections));
+        if !admitted {
             let _ = (&stream).write_all(&simple_response(503, "too many connections"));
             let _ = stream.shutdown(Shutdown::Both);
             continue;
         }
-        let id = conns.next.fetch_add(1, Ordering::Relaxed);
-        if let Ok(clone) = stream.try_clone() {
-            lock(&conns.open).insert(id, vec![Closer::Tcp(clone)]);
-        }
-        let (upstream, limits, conns2) = (upstream.to_path_buf(), limits.clone(), Arc::clone(conns));
-        let spawned = thread::Builder::new().name("folio-conn".into()).spawn(move || {
-            let register = |up: &UnixStream| {
-                if let (Ok(clone), Some(closers)) = (up.try_clone(), lock(&conns2.open).get_mut(&id)) {
-                    closers.push(Closer::Unix(clone));
-                }
-            };
-            serve_connection(&stream, peer.ip(), &upstream, &limits, register);
-            lock(&conns2.open).remove(&id);
+        let door2 = Arc::clone(door);
+        let spawned = thread::Builder::new().name("folio-conn".into()).stack_size(CONNECTION_STACK).spawn(move || {
+            serve_connection(&stream, peer.ip(), id, &door2);
+            lock(&door2.conns.open).remove(&id);
         });
         match spawned {
             Ok(h) => lock(&conns.threads).push(h),
@@ -525,10 +611,11 @@ fn accept_loop(listener: &TcpListener, upstream: &Path, limits: &Limits, stop: &
     }
 }
 
-fn serve_connection(client: &TcpStream, peer: IpAddr, upstream: &Path, limits: &Limits, register: impl FnOnce(&UnixStream)) {
+fn serve_connection(client: &TcpStream, peer: IpAddr, id: u64, door: &Door) {
+    let limits = &door.limits;
     let _ = client.set_nodelay(true);
     let mut input = Input { stream: client, buf: Vec::new(), pos: 0, deadline: Instant::now() + limits.request, idle: limits.idle };
-    let request = read_request(&mut input, client, limits, peer);
+    let request = read_request(&mut input, client, limits, peer, &door.secret);
     let bytes = match request {
         Ok(bytes) => bytes,
         Err(ReadFail::Closed) => return,
@@ -541,17 +628,21 @@ fn serve_connection(client: &TcpStream, peer: IpAddr, upstream: &Path, limits: &
             return;
         }
     };
-    let Ok(up) = UnixStream::connect(upstream) else {
+    door.conns.set_phase(id, Phase::Working);
+    let Ok(up) = TcpStream::connect_timeout(&door.upstream, Duration::from_secs(5)) else {
         answer_and_close(client, &simple_response(503, "the server is stopping"));
         return;
     };
-    register(&up);
-    let _ = relay(client, &bytes, up);
-    let _ = client.shutdown(Shutdown::Write);
-    drain(client);
+    match relay(client, &bytes, up, id, door) {
+        Ok(Relayed::Stream) => hold_stream(client, id, door),
+        Ok(Relayed::Answered) | Err(_) => {
+            let _ = client.shutdown(Shutdown::Write);
+            drain(client);
+        }
+    }
 }
 
-fn read_request(input: &mut Input<'_>, client: &TcpStream, limits: &Limits, peer: IpAddr) -> Result<Vec<u8>, ReadFail> {
+fn read_request(input: &mut Input<'_>, client: &TcpStream, limits: &Limits, peer: IpAddr, secret: &str) -> Result<Vec<u8>, ReadFail> {
     let raw = input.read_head(limits.head)?;
     let head = parse_head(&raw, limits.headers)?;
     let framing = framing(&head, limits.body)?;
@@ -574,22 +665,59 @@ fn read_request(input: &mut Input<'_>, client: &TcpStream, limits: &Limits, peer
         }
         Framing::Chunked => read_chunked(input, limits.body, 4096)?,
     };
-    Ok(upstream_request(&head, &body, peer))
+    Ok(upstream_request(&head, &body, peer, secret))
 }
 
-/// Sends the request to tiny_http and copies its answer back, adding `Connection: close`.
-fn relay(client: &TcpStream, request: &[u8], mut up: UnixStream) -> io::Result<()> {
+/// How a relayed request ended.
+enum Relayed {
+    /// The answer was sent.
+    Answered,
+    /// The router asked for a live-reload stream: nothing was sent yet.
+    Stream,
+}
+
+/// Whether a response head (from our own router) has the header `name`.
+fn has_header(head: &[u8], name: &str) -> bool {
+    head.split(|b| *b == b'\n')
+        .skip(1)
+        .any(|line| line.len() > name.len() && line[..name.len()].eq_ignore_ascii_case(name.as_bytes()) && line[name.len()] == b':')
+}
+
+/// Answer bytes counted against [`Limits::buffered`] until dropped.
+struct Held<'a> {
+    total: &'a AtomicUsize,
+    bytes: usize,
+}
+
+impl Held<'_> {
+    fn add(&mut self, n: usize) {
+        self.total.fetch_add(n, Ordering::SeqCst);
+        self.bytes += n;
+    }
+}
+
+impl Drop for Held<'_> {
+    fn drop(&mut self) {
+        self.total.fetch_sub(self.bytes, Ordering::SeqCst);
+    }
+}
+
+/// Sends the request to tiny_http and its answer back, adding `Connection: close`. The answer is
+/// read in full first (within [`Limits::buffered`]), so the request worker is free at once
+/// however slowly the client takes it.
+fn relay(client: &TcpStream, request: &[u8], mut up: TcpStream, id: u64, door: &Door) -> io::Result<Relayed> {
+    let _ = up.set_read_timeout(Some(UPSTREAM_WAIT));
     up.write_all(request)?;
     let _ = up.shutdown(Shutdown::Write);
     // The response head comes from our own server; bound it anyway.
     let mut head = Vec::with_capacity(1024);
-    let mut byte = [0u8; 4096];
+    let mut chunk = vec![0u8; 64 * 1024];
     let body_start = loop {
-        let n = up.read(&mut byte)?;
+        let n = up.read(&mut chunk)?;
         if n == 0 {
             return Err(io::ErrorKind::UnexpectedEof.into());
         }
-        head.extend_from_slice(&byte[..n]);
+        head.extend_from_slice(&chunk[..n]);
         if let Some(i) = head.windows(4).position(|w| w == b"\r\n\r\n") {
             break i;
         }
@@ -597,21 +725,73 @@ fn relay(client: &TcpStream, request: &[u8], mut up: UnixStream) -> io::Result<(
             return Err(io::ErrorKind::InvalidData.into());
         }
     };
+    if has_header(&head[..body_start], STREAM_HEADER) {
+        return Ok(Relayed::Stream);
+    }
     let mut out = close_response_head(&head[..body_start]);
     out.extend_from_slice(&head[body_start + 4..]);
-    (&*client).write_all(&out)?;
+    let mut held = Held { total: &door.conns.buffered, bytes: 0 };
+    held.add(out.len());
+    let mut finished = false;
+    while door.conns.buffered.load(Ordering::SeqCst) <= door.limits.buffered {
+        match up.read(&mut chunk) {
+            Ok(0) => {
+                finished = true;
+                break;
+            }
+            Ok(n) => {
+                out.extend_from_slice(&chunk[..n]);
+                held.add(n);
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    if finished {
+        // tiny_http's side is done: let it go before the client takes its time.
+        let _ = up.shutdown(Shutdown::Both);
+    }
+    door.conns.set_phase(id, Phase::Writing);
     let mut client_w = client;
-    // Server-sent events stream through here too: copy as it comes.
+    client_w.write_all(&out)?;
+    drop(out);
+    drop(held);
+    if finished {
+        return Ok(Relayed::Answered);
+    }
+    // Over the budget: the rest goes through as it comes.
     loop {
-        let n = match up.read(&mut byte) {
-            Ok(0) => return Ok(()),
+        let n = match up.read(&mut chunk) {
+            Ok(0) => return Ok(Relayed::Answered),
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(e),
         };
-        client_w.write_all(&byte[..n])?;
-        client_w.flush()?;
+        client_w.write_all(&chunk[..n])?;
     }
+}
+
+/// Keeps a live-reload client: hands it to [`Streams`], then waits for it to close (a page never
+/// sends anything on its stream) and releases it at once.
+fn hold_stream(client: &TcpStream, id: u64, door: &Door) {
+    let Ok(clone) = client.try_clone() else { return };
+    let _ = client.set_write_timeout(Some(STREAM_WRITE));
+    let Some(stream) = door.streams.join(clone) else {
+        answer_and_close(client, &simple_response(503, "too many live-reload connections"));
+        return;
+    };
+    door.conns.set_phase(id, Phase::Streaming);
+    let _ = client.set_read_timeout(None);
+    let mut sink = [0u8; 512];
+    loop {
+        match (&*client).read(&mut sink) {
+            Ok(0) => break,
+            Ok(_) => {}
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) => break,
+        }
+    }
+    door.streams.leave(stream);
 }
 
 /// Answers, then closes gently: a client still sending its body would otherwise get a reset
@@ -722,13 +902,13 @@ mod tests {
     #[test]
     fn upstream_requests_are_normalised() {
         let h = head(
-            "POST /api/contact HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\nConnection: keep-alive\r\nX-Folio-Peer: 6.6.6.6\r\nExpect: 100-continue\r\nAccept: */*",
+            "POST /api/contact HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\nConnection: keep-alive\r\nX-Folio-Peer: 6.6.6.6\r\nX-Folio-Secret: guess\r\nExpect: 100-continue\r\nAccept: */*",
         )
         .unwrap();
-        let out = String::from_utf8(upstream_request(&h, b"abc", "127.0.0.1".parse().unwrap())).unwrap();
+        let out = String::from_utf8(upstream_request(&h, b"abc", "127.0.0.1".parse().unwrap(), "s3cret")).unwrap();
         assert_eq!(
             out,
-            "POST /api/contact HTTP/1.1\r\nHost: localhost\r\nAccept: */*\r\nConnection: close\r\nX-Folio-Peer: 127.0.0.1\r\nContent-Length: 3\r\n\r\nabc"
+            "POST /api/contact HTTP/1.1\r\nHost: localhost\r\nAccept: */*\r\nConnection: close\r\nX-Folio-Peer: 127.0.0.1\r\nX-Folio-Secret: s3cret\r\nContent-Length: 3\r\n\r\nabc"
         );
     }
 

@@ -4,11 +4,11 @@
 //! endpoints under `/__folio/`. No answer carries CORS headers.
 
 use super::contact::{self, Endpoint, Post};
-use super::guard::PEER_HEADER;
+use super::guard::{self, PEER_HEADER, SECRET_HEADER, STREAM_HEADER};
 use super::livereload::{self, Hub, Status};
 use super::paths::{self, Refused, Resolved, SitePath};
 use crate::session::{Served, Snapshot};
-use std::io::{Cursor, Read, Write};
+use std::io::{Cursor, Read};
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -75,6 +75,35 @@ pub struct Shared {
     pub hosts: HostRule,
     /// The site root, canonical: static files must resolve inside it.
     pub root: PathBuf,
+    /// The per-run secret the front door adds to every request it forwards.
+    pub secret: String,
+}
+
+/// Live-reload streams: the front door hands each page's connection over here.
+impl guard::Streams for Shared {
+    fn join(&self, client: std::net::TcpStream) -> Option<u64> {
+        // Joined under the status lock, which a rebuild holds while it broadcasts: a page hears
+        // either the old status and then the rebuild, or the new status.
+        let status = self.status.read().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let first = format!("{}{}", livereload::STREAM_HEAD, livereload::event("hello", &status.to_json()));
+        self.hub.join(client, first)
+    }
+
+    fn leave(&self, id: u64) {
+        self.hub.leave(id);
+    }
+}
+
+/// A random secret for this run, from the operating system's randomness (std seeds `RandomState`
+/// from it), 128 bits as hex.
+pub fn new_secret() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let word = || {
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0));
+        h.finish()
+    };
+    format!("{:016x}{:016x}", word(), word())
 }
 
 fn read<T: Clone>(lock: &RwLock<T>) -> T {
@@ -140,6 +169,10 @@ fn method_not_allowed(req: Request, allow: &str) {
 
 /// Answers one request.
 pub fn handle(shared: &Shared, req: Request) {
+    // Only the front door knows the secret: a page that finds the inner port gets nothing.
+    if header(&req, SECRET_HEADER) != Some(shared.secret.as_str()) {
+        return respond(req, text(403, "403 Forbidden\n"));
+    }
     if !header(&req, "Host").is_some_and(|host| host_allowed(host, &shared.hosts)) {
         let msg = "403 Forbidden: this development server only answers requests for localhost or its own address.\n";
         return respond(req, text(403, msg));
@@ -227,19 +260,8 @@ fn own_endpoint(shared: &Shared, req: Request, path: &SitePath) {
         if *req.method() == Method::Head {
             return respond(req, bytes(200, "text/event-stream; charset=utf-8", Vec::new()));
         }
-        if !shared.hub.has_room() {
-            return respond(req, text(503, "503 Service Unavailable: too many live-reload connections\n"));
-        }
-        // The stream goes to the live-reload thread; this worker is free at once.
-        let status = shared.status.read().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let hello = livereload::event("hello", &status.to_json());
-        let mut stream = req.into_writer();
-        let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-store\r\n\
-X-Content-Type-Options: nosniff\r\n\r\nretry: 1000\n\n";
-        if stream.write_all(head.as_bytes()).and_then(|()| stream.flush()).is_ok() {
-            shared.hub.join(stream, hello);
-        }
-        return;
+        // The front door keeps the connection and hands it to the live-reload thread.
+        return respond(req, text(200, "").with_header(h(STREAM_HEADER, "events")));
     }
     respond(req, text(404, "404 Not Found\n"))
 }

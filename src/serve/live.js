@@ -88,33 +88,50 @@
   }
 
   if (!window.EventSource) return;
-  var source = new EventSource("/__folio/events");
+  var source;
+  var retryDelay = 1000;
 
-  source.addEventListener("error", function () { state.connected = false; });
+  function handlers() {
+    // The browser retries a dropped stream by itself, but gives up for good on an answer it
+    // does not like (a 503 when too many pages are open): try again later, more slowly each time.
+    source.addEventListener("error", function () {
+      state.connected = false;
+      if (source.readyState === EventSource.CLOSED) {
+        setTimeout(connect, retryDelay);
+        retryDelay = Math.min(retryDelay * 2, 30000);
+      }
+    });
+    source.addEventListener("hello", function (ev) {
+      var s = parse(ev);
+      if (!s) return;
+      state.connected = true;
+      retryDelay = 1000;
+      if (s.errors && s.errors.length) { showOverlay(s.errors); return; }
+      // A rebuild happened between this page's load and now (or the server restarted).
+      if (s.generation !== pageGeneration) location.reload();
+    });
 
-  source.addEventListener("hello", function (ev) {
-    var s = parse(ev);
-    if (!s) return;
-    state.connected = true;
-    if (s.errors && s.errors.length) { showOverlay(s.errors); return; }
-    // A rebuild happened between this page's load and now (or the server restarted).
-    if (s.generation !== pageGeneration) location.reload();
-  });
+    source.addEventListener("reload", function (ev) {
+      var s = parse(ev);
+      if (!s) return;
+      var hadOverlay = !!document.getElementById(OVERLAY_ID);
+      if (s.css_only && !hadOverlay && pageGeneration > 0) {
+        swapStylesheets(s.generation);
+        pageGeneration = state.generation = s.generation;
+      } else {
+        location.reload();
+      }
+    });
 
-  source.addEventListener("reload", function (ev) {
-    var s = parse(ev);
-    if (!s) return;
-    var hadOverlay = !!document.getElementById(OVERLAY_ID);
-    if (s.css_only && !hadOverlay && pageGeneration > 0) {
-      swapStylesheets(s.generation);
-      pageGeneration = state.generation = s.generation;
-    } else {
-      location.reload();
-    }
-  });
+    source.addEventListener("errors", function (ev) {
+      var s = parse(ev);
+      if (s && s.errors) showOverlay(s.errors);
+    });
+  }
 
-  source.addEventListener("errors", function (ev) {
-    var s = parse(ev);
-    if (s && s.errors) showOverlay(s.errors);
-  });
+  function connect() {
+    source = new EventSource("/__folio/events");
+    handlers();
+  }
+  connect();
 })();

@@ -1,13 +1,17 @@
 //! Live reload: one thread holds every open page's server-sent-events stream and writes each
 //! rebuild's outcome to all of them (so a waiting page never ties up a request worker), the
-//! script that pages load to listen, and its injection into HTML in serve mode only.
+//! script that pages load to listen, and its injection into HTML in serve mode only. The front
+//! door hands each stream over and takes it back the moment its page closes, so the count of
+//! streams is always the count of open pages.
 
 use crate::diag::Diagnostic;
 use serde_json::json;
+use std::collections::HashSet;
 use std::io::Write;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::net::{Shutdown, TcpStream};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
@@ -20,13 +24,18 @@ pub const SCRIPT_PATH: &str = "__folio/live.js";
 /// The current build status as JSON (also what a page loaded while broken asks for).
 pub const STATUS_PATH: &str = "__folio/status";
 
-/// Open event streams at most; more get 503 (a browser only opens a few per tab anyway).
+/// Open event streams at most (one per open page); more get 503, and the script tries again.
 pub const MAX_CLIENTS: usize = 64;
+
+/// The start of every stream: the response head and the reconnection delay.
+pub const STREAM_HEAD: &str = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\nCache-Control: no-store\r\n\
+X-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\nretry: 1000\n\n";
 
 /// The script, served at [`SCRIPT_PATH`].
 pub const SCRIPT: &str = include_str!("live.js");
 
-/// How often an idle stream gets a comment line, so dead connections are noticed.
+/// How often an idle stream gets a comment line (for anything between the page and the server
+/// that closes quiet connections).
 const KEEPALIVE: Duration = Duration::from_secs(15);
 
 /// The site's build state as pages see it.
@@ -104,7 +113,8 @@ reloads by itself.</p></main></body></html>\n";
 }
 
 enum Msg {
-    Join(Box<dyn Write + Send>, String),
+    Join(u64, TcpStream, String),
+    Leave(u64),
     Broadcast(String),
     Stop,
 }
@@ -112,51 +122,79 @@ enum Msg {
 /// The thread that owns every event stream.
 pub struct Hub {
     tx: Mutex<Sender<Msg>>,
-    clients: Arc<AtomicUsize>,
+    /// The streams open now; a slot is taken when a stream joins and freed when it leaves or
+    /// fails, so the limit counts live pages only.
+    live: Arc<Mutex<HashSet<u64>>>,
+    next: AtomicU64,
     thread: Mutex<Option<JoinHandle<()>>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl Hub {
     pub fn start() -> std::io::Result<Hub> {
         let (tx, rx) = mpsc::channel::<Msg>();
-        let clients = Arc::new(AtomicUsize::new(0));
-        let count = Arc::clone(&clients);
+        let live = Arc::new(Mutex::new(HashSet::new()));
+        let live2 = Arc::clone(&live);
         let thread = thread::Builder::new().name("folio-livereload".into()).spawn(move || {
-            let mut streams: Vec<Box<dyn Write + Send>> = Vec::new();
+            let mut streams: Vec<(u64, TcpStream)> = Vec::new();
             loop {
                 let msg = rx.recv_timeout(KEEPALIVE);
                 match msg {
-                    Ok(Msg::Join(mut w, hello)) => {
-                        if w.write_all(hello.as_bytes()).and_then(|()| w.flush()).is_ok() {
-                            streams.push(w);
+                    Ok(Msg::Join(id, mut stream, first)) => {
+                        // A page that already left (or cannot take the first bytes) is dropped.
+                        if lock(&live2).contains(&id) && write_event(&mut stream, &first) {
+                            streams.push((id, stream));
+                        } else {
+                            let _ = stream.shutdown(Shutdown::Both);
+                            lock(&live2).remove(&id);
                         }
                     }
-                    Ok(Msg::Broadcast(text)) => send_all(&mut streams, &text),
-                    Err(RecvTimeoutError::Timeout) => send_all(&mut streams, ": keep-alive\n\n"),
+                    Ok(Msg::Leave(id)) => streams.retain(|(s, _)| *s != id),
+                    Ok(Msg::Broadcast(text)) => send_all(&mut streams, &text, &live2),
+                    Err(RecvTimeoutError::Timeout) => send_all(&mut streams, ": keep-alive\n\n", &live2),
                     Ok(Msg::Stop) | Err(RecvTimeoutError::Disconnected) => break,
                 }
-                count.store(streams.len(), Ordering::SeqCst);
             }
-            count.store(0, Ordering::SeqCst);
-            // Dropping the streams ends every page's connection.
+            for (_, stream) in &streams {
+                let _ = stream.shutdown(Shutdown::Both);
+            }
+            lock(&live2).clear();
         })?;
-        Ok(Hub { tx: Mutex::new(tx), clients, thread: Mutex::new(Some(thread)) })
+        Ok(Hub { tx: Mutex::new(tx), live, next: AtomicU64::new(1), thread: Mutex::new(Some(thread)) })
     }
 
     fn send(&self, msg: Msg) {
-        let tx = self.tx.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let _ = tx.send(msg);
+        let _ = lock(&self.tx).send(msg);
     }
 
-    /// Whether another stream may join.
-    pub fn has_room(&self) -> bool {
-        self.clients.load(Ordering::SeqCst) < MAX_CLIENTS
+    /// How many streams are open.
+    pub fn streams(&self) -> usize {
+        lock(&self.live).len()
     }
 
-    /// Adds a page's stream (its response head already written); `hello` is sent first.
-    pub fn join(&self, stream: Box<dyn Write + Send>, hello: String) {
-        self.clients.fetch_add(1, Ordering::SeqCst);
-        self.send(Msg::Join(stream, hello));
+    /// Takes a page's connection as a stream: `first` ([`STREAM_HEAD`] and the hello event) is
+    /// written first. `None` when [`MAX_CLIENTS`] streams are open.
+    pub fn join(&self, stream: TcpStream, first: String) -> Option<u64> {
+        let id = {
+            let mut live = lock(&self.live);
+            if live.len() >= MAX_CLIENTS {
+                return None;
+            }
+            let id = self.next.fetch_add(1, Ordering::Relaxed);
+            live.insert(id);
+            id
+        };
+        self.send(Msg::Join(id, stream, first));
+        Some(id)
+    }
+
+    /// The page closed its stream: its slot is free at once.
+    pub fn leave(&self, id: u64) {
+        lock(&self.live).remove(&id);
+        self.send(Msg::Leave(id));
     }
 
     pub fn broadcast(&self, text: String) {
@@ -166,15 +204,28 @@ impl Hub {
     /// Closes every stream and joins the thread.
     pub fn stop(&self) {
         self.send(Msg::Stop);
-        let handle = self.thread.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take();
+        let handle = lock(&self.thread).take();
         if let Some(h) = handle {
             let _ = h.join();
         }
     }
 }
 
-fn send_all(streams: &mut Vec<Box<dyn Write + Send>>, text: &str) {
-    streams.retain_mut(|w| w.write_all(text.as_bytes()).and_then(|()| w.flush()).is_ok());
+fn write_event(stream: &mut TcpStream, text: &str) -> bool {
+    stream.write_all(text.as_bytes()).and_then(|()| stream.flush()).is_ok()
+}
+
+/// Writes `text` to each stream; one that fails (or stalls past its write timeout) is closed,
+/// which also ends the front door's wait on it, and its slot freed.
+fn send_all(streams: &mut Vec<(u64, TcpStream)>, text: &str, live: &Mutex<HashSet<u64>>) {
+    streams.retain_mut(|(id, stream)| {
+        let ok = write_event(stream, text);
+        if !ok {
+            let _ = stream.shutdown(Shutdown::Both);
+            lock(live).remove(id);
+        }
+        ok
+    });
 }
 
 #[cfg(test)]

@@ -3,8 +3,9 @@
 //! contact endpoint. This module wires the parts together and owns start-up and shutdown:
 //!
 //! ```text
-//! browser ─TCP─▶ guard (bounds, one request per connection) ─unix socket─▶ tiny_http
-//!                                                  workers ──▶ http::handle ─▶ snapshot / contact
+//! browser ─TCP─▶ guard (bounds, one request per connection) ─loopback TCP + secret─▶ tiny_http
+//!            ▲                                     workers ──▶ http::handle ─▶ snapshot / contact
+//!            └── live-reload streams: guard ─▶ livereload::Hub (released when the page closes)
 //! notify ─▶ watch::classify ─▶ rebuild thread (owns the Session) ─▶ snapshot + livereload hub
 //! ```
 
@@ -86,13 +87,14 @@ pub fn run(opts: ServeOptions) -> Result<(), u8> {
         endpoint: RwLock::new(contact_endpoint(&root)),
         hosts: HostRule { bound: local.ip(), port: local.port() },
         root: root.clone(),
+        secret: http::new_secret(),
     });
 
-    let socket_dir = private_dir().map_err(|e| fail("cannot create a private socket folder", &e))?;
-    let socket = socket_dir.join("http.sock");
-    let upstream = std::os::unix::net::UnixListener::bind(&socket).map_err(|e| fail(&format!("cannot create {}", socket.display()), &e))?;
-    let server =
-        Arc::new(tiny_http::Server::from_listener(upstream, None).map_err(|e| fail("cannot start the HTTP server", &io::Error::other(e.to_string())))?);
+    // tiny_http listens on a loopback port of its own; only the front door knows the secret
+    // every request there must carry.
+    let inner = TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, 0)).map_err(|e| fail("cannot open the internal port", &e))?;
+    let upstream = inner.local_addr().map_err(|e| fail("cannot open the internal port", &e))?;
+    let server = Arc::new(tiny_http::Server::from_listener(inner, None).map_err(|e| fail("cannot start the HTTP server", &io::Error::other(e.to_string())))?);
 
     let stop = Arc::new(AtomicBool::new(false));
     let mut workers = Vec::new();
@@ -107,7 +109,9 @@ pub fn run(opts: ServeOptions) -> Result<(), u8> {
 
     let rebuilder = start_watching(&root, session, Arc::clone(&shared), Arc::clone(&stop)).map_err(|e| fail("cannot watch the site's files", &e))?;
 
-    let mut guard = guard::Guard::start(listener, socket.clone(), guard::Limits::default()).map_err(|e| fail("cannot start accepting connections", &e))?;
+    let streams: Arc<dyn guard::Streams> = Arc::clone(&shared) as Arc<dyn guard::Streams>;
+    let mut guard = guard::Guard::start(listener, upstream, shared.secret.clone(), guard::Limits::default(), streams)
+        .map_err(|e| fail("cannot start accepting connections", &e))?;
 
     let (signal_tx, signal_rx) = mpsc::channel::<()>();
     if let Err(e) = ctrlc::set_handler(move || {
@@ -150,7 +154,6 @@ this machine by IP address or localhost",
     shared.hub.stop();
     guard.finish(Duration::from_secs(2));
     drop(server);
-    let _ = std::fs::remove_dir_all(&socket_dir);
     println!("Stopped.");
     Ok(())
 }
@@ -194,15 +197,6 @@ pub fn origin_of(addr: SocketAddr) -> String {
 /// The contact endpoint path from site.yaml (the default when it cannot be read).
 fn contact_endpoint(root: &Path) -> String {
     crate::pipeline::read_config(root, None).map(|c| c.contact.endpoint).unwrap_or_else(|_| "/api/contact".to_string())
-}
-
-/// A fresh folder only this user can enter, for the internal socket.
-fn private_dir() -> io::Result<PathBuf> {
-    use std::os::unix::fs::DirBuilderExt;
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
-    let dir = std::env::temp_dir().join(format!("folio-serve-{}-{nanos:x}", std::process::id()));
-    std::fs::DirBuilder::new().mode(0o700).create(&dir)?;
-    Ok(dir)
 }
 
 fn open_browser(url: &str) {

@@ -512,6 +512,113 @@ fn slow_and_stalled_clients_do_not_hold_up_others() {
     assert_eq!(s.get("/").status, 200);
 }
 
+/// A GET that must be answered well before any slow client could have been timed out (the
+/// server gives a client 10 s of silence): a bound on waiting, not a timing measurement.
+fn get_promptly(s: &Server, path: &str) -> Resp {
+    let mut c = TcpStream::connect(s.addr()).expect("connect");
+    c.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    c.write_all(format!("GET {path} HTTP/1.1\r\nHost: {}\r\n\r\n", s.host()).as_bytes()).unwrap();
+    let mut out = Vec::new();
+    if let Err(e) = c.read_to_end(&mut out) {
+        panic!("GET {path} was not answered while slow clients were connected: {e} (got {} bytes)", out.len());
+    }
+    Resp::parse(&out)
+}
+
+#[test]
+fn three_hundred_slow_clients_do_not_delay_a_normal_request() {
+    let s = Server::start(Site::sample());
+    let host = s.host();
+    // More slow clients than the server has connection slots (256): each sends part of a head.
+    let mut slow: Vec<TcpStream> = (0..300)
+        .map(|i| {
+            let mut c = connect(s.addr(), None);
+            c.write_all(format!("GET /?slow={i} HTTP/1.1\r\nHost: {host}\r\nX-Slow: ").as_bytes()).unwrap();
+            c
+        })
+        .collect();
+    for round in 0..10 {
+        // They keep trickling, so none of them is idle.
+        for c in &mut slow {
+            let _ = c.write_all(b"z");
+        }
+        let r = get_promptly(&s, "/");
+        assert_eq!(r.status, 200, "round {round}: {}", r.text());
+    }
+    drop(slow);
+    assert_eq!(get_promptly(&s, "/").status, 200);
+}
+
+#[test]
+fn clients_stalled_mid_download_hold_no_worker() {
+    let site = Site::sample();
+    // A large static file: more than the socket buffers hold, so a client that stops reading
+    // leaves the rest of it with the server.
+    let big: Vec<u8> = (0..24 * 1024 * 1024u32).map(|i| (i % 251) as u8).collect();
+    std::fs::write(site.root.join("static/big.bin"), &big).unwrap();
+    let s = Server::start(site);
+    let host = s.host();
+    // Twice as many stalled downloads as request workers; they never read a byte.
+    let stalled: Vec<TcpStream> = (0..16)
+        .map(|_| {
+            let mut c = connect(s.addr(), None);
+            c.write_all(format!("GET /big.bin HTTP/1.1\r\nHost: {host}\r\n\r\n").as_bytes()).unwrap();
+            c
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    for _ in 0..20 {
+        assert_eq!(get_promptly(&s, "/").status, 200);
+    }
+    // A patient client still gets the whole file.
+    let r = s.get("/big.bin");
+    assert_eq!(r.status, 200);
+    assert!(r.body == big, "the file arrived changed ({} bytes)", r.body.len());
+    drop(stalled);
+}
+
+#[cfg(target_os = "linux")]
+fn listening_ports(pid: u32) -> Vec<u16> {
+    let inodes: Vec<String> = std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .unwrap()
+        .filter_map(|e| std::fs::read_link(e.ok()?.path()).ok())
+        .filter_map(|l| l.to_str()?.strip_prefix("socket:[")?.strip_suffix(']').map(str::to_string))
+        .collect();
+    let table = std::fs::read_to_string(format!("/proc/{pid}/net/tcp")).unwrap();
+    table
+        .lines()
+        .skip(1)
+        .filter_map(|line| {
+            let cols: Vec<&str> = line.split_whitespace().collect();
+            // Column 3 is the state (0A: listening), column 9 the socket's inode.
+            (cols.get(3) == Some(&"0A") && inodes.iter().any(|i| Some(&i.as_str()) == cols.get(9)))
+                .then(|| u16::from_str_radix(cols[1].rsplit(':').next()?, 16).ok())
+                .flatten()
+        })
+        .collect()
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn the_internal_port_answers_nothing_without_the_secret() {
+    let s = Server::start(Site::sample());
+    let ports = listening_ports(s.pid());
+    assert_eq!(ports.len(), 2, "the front door and tiny_http's own port: {ports:?}");
+    let inner = ports.into_iter().find(|p| *p != s.port).unwrap();
+    let addr: SocketAddr = format!("127.0.0.1:{inner}").parse().unwrap();
+    for secret in ["", "X-Folio-Secret: guess\r\n", "X-Folio-Secret: \r\n"] {
+        for (method, path) in [("GET", "/"), ("GET", "/__folio/status"), ("GET", "/__folio/events"), ("POST", "/api/contact")] {
+            let raw = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{inner}\r\n{secret}Content-Length: 0\r\nConnection: close\r\n\r\n");
+            let r = exchange(connect(addr, None), raw.as_bytes());
+            assert_eq!(r.status, 403, "{method} {path} with {secret:?}: {}", r.text());
+        }
+    }
+    // A secret a client sends to the front door is dropped, not passed on.
+    let r = s.send(format!("GET / HTTP/1.1\r\nHost: {}\r\nX-Folio-Secret: guess\r\n\r\n", s.host()).as_bytes());
+    assert_eq!(r.status, 200);
+    assert!(stored(&s).is_empty());
+}
+
 // ---------------------------------------------------------------------------------------------
 // The contact endpoint stub
 
@@ -609,12 +716,13 @@ fn contact_posts_are_validated_stored_and_answered() {
 fn cross_site_and_garbled_posts_are_refused_and_text_is_stored_clean() {
     let s = Server::start(Site::sample());
     let h = s.host();
-    // The first of Origin, Sec-Fetch-Site and Referer decides.
+    // Any of Origin, Sec-Fetch-Site and Referer naming another site refuses the post.
     for headers in [
         "Referer: http://evil.example/contact/\r\n".to_string(),
         format!("Referer: http://{h}.evil.example/\r\n"),
         format!("Origin: http://evil.example\r\nReferer: http://{h}/contact/\r\n"),
         format!("Sec-Fetch-Site: cross-site\r\nReferer: http://{h}/contact/\r\n"),
+        format!("Origin: http://{h}\r\nReferer: http://evil.example/\r\n"),
     ] {
         let r = form_post(&s, &headers, "name=X&email=x%40example.com&message=hi");
         assert_eq!(r.status, 403, "{headers:?}: {}", r.text());
@@ -816,14 +924,21 @@ fn next_event(reader: &mut BufReader<TcpStream>, name: &str) -> serde_json::Valu
     panic!("no {name} event");
 }
 
-fn open_events(s: &Server) -> BufReader<TcpStream> {
+fn try_open_events(s: &Server) -> Result<BufReader<TcpStream>, String> {
     let mut c = connect(s.addr(), None);
     c.write_all(format!("GET /__folio/events HTTP/1.1\r\nHost: {}\r\nAccept: text/event-stream\r\n\r\n", s.host()).as_bytes()).unwrap();
     let mut reader = BufReader::new(c);
     let mut status = String::new();
     reader.read_line(&mut status).unwrap();
-    assert!(status.starts_with("HTTP/1.1 200"), "{status}");
-    reader
+    if status.starts_with("HTTP/1.1 200") {
+        Ok(reader)
+    } else {
+        Err(status)
+    }
+}
+
+fn open_events(s: &Server) -> BufReader<TcpStream> {
+    try_open_events(s).unwrap_or_else(|status| panic!("{status}"))
 }
 
 #[test]
@@ -861,6 +976,29 @@ fn live_reload_streams_never_starve_other_requests() {
         assert_eq!(s.get("/").status, 200);
     }
     drop(streams);
+}
+
+#[test]
+fn closed_live_reload_streams_are_released_at_once() {
+    let s = Server::start(Site::sample());
+    // Far more streams than may be open at once (64), each closed as a page would on reload.
+    for i in 0..500 {
+        let mut events = open_events(&s);
+        assert_eq!(next_event(&mut events, "hello")["ok"], true, "stream {i}");
+        drop(events);
+    }
+    // The next page still gets a working stream, and hears about a rebuild.
+    let mut events = open_events(&s);
+    next_event(&mut events, "hello");
+    edit(&s.site, ARTICLE, |t| format!("{t}\nAnother paragraph.\n"));
+    next_event(&mut events, "reload");
+    // And the stream limit is real: 64 open at once, then 503 until one closes.
+    let mut open: Vec<_> = (1..64).map(|_| open_events(&s)).collect();
+    let r = s.get("/__folio/events");
+    assert_eq!(r.status, 503, "{}", r.text());
+    open.pop();
+    let mut again = s.eventually("the closed stream's slot", || try_open_events(&s).ok());
+    next_event(&mut again, "hello");
 }
 
 // ---------------------------------------------------------------------------------------------
