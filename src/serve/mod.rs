@@ -85,7 +85,6 @@ pub fn run(opts: ServeOptions) -> Result<(), u8> {
         contact: contact::Endpoint::new(submissions::Store::new(&root)),
         endpoint: RwLock::new(contact_endpoint(&root)),
         hosts: HostRule { bound: local.ip(), port: local.port() },
-        root: root.clone(),
     });
 
     let socket_dir = private_dir().map_err(|e| fail("cannot create a private socket folder", &e))?;
