@@ -367,3 +367,17 @@ fn rebuilds_through_links_equal_a_fresh_build() {
     same(&session, &outcome, "removing the second link and restoring the file");
     assert!(outcome.is_ok());
 }
+
+/// A folder reachable through a link under a second path: an edit must still update the page
+/// (the watcher reports it where the file is, and folio reads again what links lead to).
+#[test]
+fn serve_updates_a_page_whose_folder_is_also_linked_from_static() {
+    let site = Site::sample();
+    site.write("content/docs/setup.md", "---\ntitle: Setup\n---\nFirst version.\n");
+    link(&site, "../content/docs", "static/docs");
+    let s = Server::start(site);
+    s.eventually("the page is served", || s.get("/docs/setup/").text().contains("First version.").then_some(()));
+    s.site.write("content/docs/setup.md", "---\ntitle: Setup\n---\nSecond version.\n");
+    s.eventually("the edit is served", || s.get("/docs/setup/").text().contains("Second version.").then_some(()));
+    assert_contains(&s.get("/docs/setup.md").text(), "Second version.");
+}
