@@ -15,11 +15,12 @@
 //!   write into the same folder at once.
 
 use crate::diag::{Diagnostic, Kind};
+use crate::load::Asset;
 use crate::pipeline::Built;
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashSet};
 use std::fs;
-use std::io;
+use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 /// What a write did.
@@ -159,7 +160,7 @@ fn users_files_at_site_paths(built: &Built, target: &Path) -> Result<BTreeSet<St
         .files
         .iter()
         .map(|f| (f.path.as_str(), Ok(&f.bytes[..])))
-        .chain(built.assets.iter().filter(|a| !rendered.contains(a.out.as_str())).map(|a| (a.out.as_str(), Err(a.src.as_path()))));
+        .chain(built.assets.iter().filter(|a| !rendered.contains(a.out.as_str())).map(|a| (a.out.as_str(), Err(a))));
     let mut same = BTreeSet::new();
     for (rel, source) in site {
         let mut parent = rel;
@@ -172,7 +173,7 @@ fn users_files_at_site_paths(built: &Built, target: &Path) -> Result<BTreeSet<St
         if users.contains(rel) {
             let ours = match source {
                 Ok(bytes) => Some(bytes.to_vec()),
-                Err(src) => fs::read(src).ok(),
+                Err(asset) => read_asset(asset).ok(),
             };
             if ours.is_none() || ours != fs::read(target.join(rel)).ok() {
                 return Err(rel.to_string());
@@ -264,6 +265,27 @@ fn recover(places: &Places) -> io::Result<()> {
     Ok(())
 }
 
+/// Opens a static file the build checked, or says why not (naming it) if it changed since.
+fn open_asset(a: &Asset) -> io::Result<(fs::File, fs::Metadata)> {
+    crate::load::open_asset(&a.file)
+        .map_err(|why| io::Error::other(format!("{} is no longer the file the build checked ({why}); build again", a.src.display())))
+}
+
+fn read_asset(a: &Asset) -> io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    open_asset(a)?.0.read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// Copies a static file to `dest` (with its permissions, as `fs::copy` would), reading only the
+/// regular file the build checked.
+fn copy_asset(a: &Asset, dest: &Path) -> io::Result<()> {
+    let (mut from, meta) = open_asset(a)?;
+    let mut to = fs::File::create(dest)?;
+    io::copy(&mut from, &mut to)?;
+    to.set_permissions(meta.permissions())
+}
+
 /// A link to `from` at `to`, or a copy where links are impossible.
 fn link_or_copy(from: &Path, to: &Path) -> io::Result<()> {
     if fs::hard_link(from, to).is_err() {
@@ -314,7 +336,7 @@ fn build_beside(built: &Built, places: &Places, theirs: &BTreeSet<String>) -> io
             create_parent(&dest)?;
             let old = target.join(&a.out);
             if reuse(&a.out) {
-                if let (Ok(s), Ok(d)) = (fs::metadata(&a.src), fs::metadata(&old)) {
+                if let (Ok(s), Ok(d)) = (fs::symlink_metadata(&a.file), fs::metadata(&old)) {
                     let newer = match (s.modified(), d.modified()) {
                         (Ok(sm), Ok(dm)) => sm > dm,
                         _ => true,
@@ -325,7 +347,7 @@ fn build_beside(built: &Built, places: &Places, theirs: &BTreeSet<String>) -> io
                     }
                 }
             }
-            fs::copy(&a.src, &dest)?;
+            copy_asset(a, &dest)?;
             Ok(true)
         })
         .collect::<io::Result<_>>()?;

@@ -22,8 +22,8 @@ use crate::render::search::SearchInput;
 use crate::render::Renderer;
 use crate::url::{page_url, parent_dir, section_url};
 use rayon::prelude::*;
-use std::collections::BTreeMap;
 use std::collections::HashMap as StdHashMap;
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -106,13 +106,13 @@ pub fn read_config(root: &Path, base_url: Option<&str>) -> Result<SiteConfig, Ve
 }
 
 fn read_config_text(root: &Path) -> Result<String, Vec<Diagnostic>> {
-    let path = root.join(CONFIG_FILE);
-    if !path.is_file() {
-        return Err(vec![Diagnostic::file(CONFIG_FILE, format!("no {CONFIG_FILE} in {}", root.display()))
+    match load::config_text(root, CONFIG_FILE) {
+        Ok(Some(text)) => Ok(text),
+        Ok(None) => Err(vec![Diagnostic::file(CONFIG_FILE, format!("no {CONFIG_FILE} in {}", root.display()))
             .with_help("run folio in the site's folder, pass --root DIR, or create a new site with `folio init DIR`")
-            .kind(Kind::Config)]);
+            .kind(Kind::Config)]),
+        Err(d) => Err(vec![d]),
     }
-    crate::fsx::read_text(&path, root).map_err(|d| vec![d])
 }
 
 /// Parses and validates the text of `site.yaml`.
@@ -237,10 +237,23 @@ struct Sources {
     /// The theme whose templates and static files are loaded.
     theme: Option<String>,
     content: BTreeMap<String, ContentEntry>,
+    /// Text files of `content/` reached through a symbolic link: key → (the file read, the
+    /// key of the link).
+    content_linked: BTreeMap<String, (PathBuf, String)>,
+    /// Keys of the symbolic links in `content/`. Where a link leads can change with any file,
+    /// so what is behind them is read again on every change.
+    content_links: BTreeSet<String>,
+    /// `content/`, resolved.
+    content_folder: Option<PathBuf>,
+    /// Text files reached twice (their second keys, left out of the site) and the problems
+    /// saying so: a pure function of the entries above, so a rebuild finds what a build does.
+    twice: (HashSet<String>, Vec<Diagnostic>),
     templates: Vec<SourceFile>,
-    theme_problems: Vec<Diagnostic>,
     statics: Vec<Asset>,
-    static_problems: Vec<Diagnostic>,
+    /// Problems of the templates, static files and theme.
+    theme_problems: Vec<Diagnostic>,
+    /// Whether a symbolic link was met among the templates and static files.
+    theme_links: bool,
 }
 
 impl Sources {
@@ -249,31 +262,89 @@ impl Sources {
             self.config_text = Some(read_config_text(root));
         }
         if changes.everything {
-            self.content.clear();
             self.reload_content(root, "");
         } else {
             for rel in &changes.content {
                 self.reload_content(root, rel);
+            }
+            // Where a link leads can change with any file (or come to exist): read again what
+            // links lead to, as a build would.
+            if !changes.is_empty() {
+                for rel in self.outermost_links() {
+                    self.reload_content(root, &rel);
+                }
+                if self.theme_links {
+                    self.theme = None;
+                }
             }
         }
         if changes.everything || changes.theme || changes.statics {
             // Read again for the current theme when the build asks for it.
             self.theme = None;
         }
+        self.twice = self.reached_twice();
     }
 
-    /// Replaces the entries at or below `rel` (a file or folder under `content/`).
+    /// The links of `content/` that are not behind another link.
+    fn outermost_links(&self) -> Vec<String> {
+        let mut outer: Vec<String> = Vec::new();
+        for link in &self.content_links {
+            if !outer.iter().any(|o| link.starts_with(&format!("{o}/"))) {
+                outer.push(link.clone());
+            }
+        }
+        outer
+    }
+
+    /// Replaces the entries at or below `rel` (a file or folder under `content/`); a path behind
+    /// a link is read again from the link on.
     fn reload_content(&mut self, root: &Path, rel: &str) {
-        if rel.is_empty() {
-            self.content.clear();
-        } else {
-            let below = format!("{rel}/");
-            self.content.retain(|k, _| k != rel && !k.starts_with(&below));
+        let rel = self.content_links.iter().find(|l| rel.starts_with(&format!("{l}/"))).map_or(rel, String::as_str).to_string();
+        let below = format!("{rel}/");
+        let gone = |k: &String| rel.is_empty() || *k == rel || k.starts_with(&below);
+        self.content.retain(|k, _| !gone(k));
+        self.content_linked.retain(|k, _| !gone(k));
+        self.content_links.retain(|k| !gone(k));
+        let path = if rel.is_empty() { root.join(load::CONTENT_DIR) } else { root.join(load::CONTENT_DIR).join(&rel) };
+        let walked = load::content_entries(root, &path);
+        self.content.extend(walked.entries);
+        self.content_linked.extend(walked.linked.into_iter().map(|(k, file, via)| (k, (file, via))));
+        self.content_links.extend(walked.links);
+        self.content_folder = walked.folder;
+    }
+
+    /// Text files reached more than once (through links): the first key (a file reached
+    /// without a link before one reached through a link, then by key) stays; the others are
+    /// problems and left out.
+    fn reached_twice(&self) -> (HashSet<String>, Vec<Diagnostic>) {
+        let mut skip = HashSet::new();
+        let mut problems: Vec<Diagnostic> = Vec::new();
+        let mut by_file: BTreeMap<&Path, Vec<(bool, String)>> = BTreeMap::new();
+        for (key, (file, _)) in &self.content_linked {
+            if matches!(self.content.get(key), Some(ContentEntry::Text(..))) {
+                by_file.entry(file.as_path()).or_default().push((true, key.clone()));
+            }
         }
-        let path = if rel.is_empty() { root.join(load::CONTENT_DIR) } else { root.join(load::CONTENT_DIR).join(rel) };
-        if path.symlink_metadata().is_ok() {
-            self.content.extend(load::content_entries(root, &path));
+        for (file, keys) in &mut by_file {
+            let direct = self.content_folder.as_ref().and_then(|f| file.strip_prefix(f).ok());
+            let direct = direct.map(|d| d.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"));
+            if let Some(d) = direct.filter(|d| !self.content_linked.contains_key(d) && matches!(self.content.get(d), Some(ContentEntry::Text(..)))) {
+                keys.push((false, d));
+            }
+            keys.sort();
         }
+        // One problem per link, however many files are behind it.
+        let mut by_link: BTreeMap<&str, Vec<(&str, &str)>> = BTreeMap::new();
+        for keys in by_file.values() {
+            let Some(((_, original), others)) = keys.split_first() else { continue };
+            for (_, key) in others {
+                let via = self.content_linked.get(key).map_or("", |(_, via)| via.as_str());
+                by_link.entry(via).or_default().push((key, original));
+                skip.insert(key.clone());
+            }
+        }
+        problems.extend(by_link.into_iter().map(|(via, twice)| load::reached_twice(via, &twice)));
+        (skip, problems)
     }
 
     /// Loads templates and static files for `theme` unless they are loaded already.
@@ -281,19 +352,17 @@ impl Sources {
         if self.theme.as_deref() == Some(theme) {
             return;
         }
-        let (templates, mut problems) = load::templates(root, theme);
-        problems.splice(0..0, load::theme_problem(root, theme));
-        let (statics, static_problems) = load::static_assets(root, theme);
-        self.templates = templates;
-        self.theme_problems = problems;
-        self.statics = statics;
-        self.static_problems = static_problems;
+        let files = load::theme_files(root, theme);
+        self.templates = files.templates;
+        self.statics = files.statics;
+        self.theme_problems = files.problems;
+        self.theme_links = files.links;
         self.theme = Some(theme.to_string());
     }
 
     fn texts(&self) -> impl Iterator<Item = (&Arc<SourceFile>, u64)> {
-        self.content.values().filter_map(|e| match e {
-            ContentEntry::Text(f, h) => Some((f, *h)),
+        self.content.iter().filter_map(|(key, e)| match e {
+            ContentEntry::Text(f, h) if !self.twice.0.contains(key) => Some((f, *h)),
             _ => None,
         })
     }
@@ -312,7 +381,7 @@ impl Sources {
             ContentEntry::Problem(d) => Some(d),
             _ => None,
         });
-        self.theme_problems.iter().chain(&self.static_problems).chain(content)
+        self.theme_problems.iter().chain(content).chain(&self.twice.1)
     }
 }
 

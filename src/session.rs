@@ -14,7 +14,8 @@ use std::time::Instant;
 pub enum Served {
     /// Rendered in memory.
     Bytes(Arc<[u8]>),
-    /// A static file, read from this path inside the site folder.
+    /// A static file: its resolved path (an [`crate::load::Asset`]'s `file`), opened with
+    /// [`crate::load::open_asset`] on every request.
     File(PathBuf),
 }
 
@@ -113,11 +114,18 @@ impl Session {
         let started = Instant::now();
         let built = self.engine.run(&ChangeSet::classify(self.root(), changed))?;
         let mut changed_outputs = built.changed.clone();
-        // Static files are served from disk: the paths the change names are what changed.
-        let asset_by_src: HashMap<&Path, &str> = built.assets.iter().map(|a| (a.src.as_path(), a.out.as_str())).collect();
+        // Static files are served from disk: the paths the change names are what changed (a
+        // file reached through a link changes with the file it leads to).
+        let mut asset_by_path: HashMap<&Path, Vec<&str>> = HashMap::new();
+        for a in &built.assets {
+            asset_by_path.entry(a.src.as_path()).or_default().push(a.out.as_str());
+            if a.file != a.src {
+                asset_by_path.entry(a.file.as_path()).or_default().push(a.out.as_str());
+            }
+        }
         for p in changed {
-            if let Some(out) = asset_by_src.get(p.as_path()).or_else(|| asset_by_src.get(self.root().join(p).as_path())) {
-                changed_outputs.push(out.to_string());
+            if let Some(outs) = asset_by_path.get(p.as_path()).or_else(|| asset_by_path.get(self.root().join(p).as_path())) {
+                changed_outputs.extend(outs.iter().map(|o| o.to_string()));
             }
         }
         changed_outputs.sort();
@@ -128,7 +136,7 @@ impl Session {
             let changed: std::collections::HashSet<&str> = built.changed.iter().map(String::as_str).collect();
             for p in &built.changed {
                 // A rendered file that went away uncovers a static file of the same path.
-                let asset = built.assets.iter().find(|a| a.out == *p).map(|a| Served::File(a.src.clone()));
+                let asset = built.assets.iter().find(|a| a.out == *p).map(|a| Served::File(a.file.clone()));
                 overlay.insert(p.clone(), asset);
             }
             for f in built.files.iter().filter(|f| changed.contains(f.path.as_str())) {
@@ -138,7 +146,7 @@ impl Session {
         } else {
             let mut files: HashMap<String, Served> = HashMap::with_capacity(built.files.len() + built.assets.len());
             for a in &built.assets {
-                files.insert(a.out.clone(), Served::File(a.src.clone()));
+                files.insert(a.out.clone(), Served::File(a.file.clone()));
             }
             for f in &built.files {
                 files.insert(f.path.clone(), Served::Bytes(Arc::clone(&f.bytes)));

@@ -233,7 +233,7 @@ mod tests {
     }
 
     fn assets() -> Vec<Asset> {
-        vec![Asset { src: PathBuf::from("static/b.svg"), out: "b.svg".into() }]
+        vec![Asset { src: PathBuf::from("static/b.svg"), file: PathBuf::from("/site/static/b.svg"), out: "b.svg".into() }]
     }
 
     fn file(text: &str) -> SourceFile {

@@ -10,7 +10,6 @@ use super::paths::{self, Refused, Resolved, SitePath};
 use crate::session::{Served, Snapshot};
 use std::io::{Cursor, Read};
 use std::net::{IpAddr, Ipv4Addr};
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
@@ -73,8 +72,6 @@ pub struct Shared {
     /// The path the contact form posts to (`contact.endpoint` in site.yaml).
     pub endpoint: RwLock<String>,
     pub hosts: HostRule,
-    /// The site root, canonical: static files must resolve inside it.
-    pub root: PathBuf,
     /// The per-run secret the front door adds to every request it forwards.
     pub secret: String,
 }
@@ -204,17 +201,17 @@ pub fn handle(shared: &Shared, req: Request) {
         return respond(req, bytes_cached(503, "text/html; charset=utf-8", livereload::no_site_page(), "no-store"));
     }
     match paths::resolve(&path, |p| snapshot.contains(p)) {
-        Resolved::File(key) => serve_file(shared, req, &snapshot, &key, 200),
+        Resolved::File(key) => serve_file(req, &snapshot, &key, 200),
         Resolved::Redirect(location) => {
             let resp = text(308, &format!("308 Permanent Redirect to {location}\n")).with_header(h("Location", &location));
             respond(req, resp)
         }
-        Resolved::NotFound if snapshot.contains("404.html") => serve_file(shared, req, &snapshot, "404.html", 404),
+        Resolved::NotFound if snapshot.contains("404.html") => serve_file(req, &snapshot, "404.html", 404),
         Resolved::NotFound => respond(req, text(404, "404 Not Found\n")),
     }
 }
 
-fn serve_file(shared: &Shared, req: Request, snapshot: &Snapshot, key: &str, status: u16) {
+fn serve_file(req: Request, snapshot: &Snapshot, key: &str, status: u16) {
     let content_type = paths::content_type(key);
     let is_html = content_type.starts_with("text/html");
     match snapshot.get(key) {
@@ -225,12 +222,10 @@ fn serve_file(shared: &Shared, req: Request, snapshot: &Snapshot, key: &str, sta
             let resp = Response::new(StatusCode(status), headers, Cursor::new(Arc::clone(data)), Some(len), None);
             respond(req, resp)
         }
-        Some(Served::File(src)) => {
-            // The loader refuses links out of the site; check again now, since a file can be
-            // swapped for a symlink after the build.
-            let inside = src.canonicalize().ok().filter(|c| c.starts_with(&shared.root));
-            let file = inside.and_then(|c| std::fs::File::open(c).ok());
-            let Some(mut file) = file else {
+        Some(Served::File(file)) => {
+            // The file the build checked, if it still is that file: a path swapped for a link
+            // (or a named pipe) since is refused as the next build would refuse it.
+            let Ok((mut file, meta)) = crate::load::open_asset(file) else {
                 return respond(req, text(404, "404 Not Found\n"));
             };
             if is_html {
@@ -240,8 +235,8 @@ fn serve_file(shared: &Shared, req: Request, snapshot: &Snapshot, key: &str, sta
                 }
                 return respond(req, bytes(status, content_type, livereload::inject(&html, snapshot.generation)));
             }
-            let len = file.metadata().ok().and_then(|m| usize::try_from(m.len()).ok());
-            respond(req, Response::new(StatusCode(status), base_headers(content_type, "no-cache"), file, len, None))
+            let len = usize::try_from(meta.len()).ok();
+            respond(req, Response::new(StatusCode(status), base_headers(content_type, "no-cache"), file.take(meta.len()), len, None))
         }
         None => respond(req, text(404, "404 Not Found\n")),
     }

@@ -86,7 +86,6 @@ pub fn run(opts: ServeOptions) -> Result<(), u8> {
         contact: contact::Endpoint::new(submissions::Store::new(&root)),
         endpoint: RwLock::new(contact_endpoint(&root)),
         hosts: HostRule { bound: local.ip(), port: local.port() },
-        root: root.clone(),
         secret: http::new_secret(),
     });
 
@@ -221,9 +220,17 @@ type Events = Receiver<notify::Result<notify::Event>>;
 /// Starts the watcher and the thread that rebuilds after each burst of changes.
 fn start_watching(root: &Path, session: Session, shared: Arc<Shared>, stop: Arc<AtomicBool>) -> io::Result<JoinHandle<()>> {
     let (tx, rx) = mpsc::channel();
-    let mut watcher = notify::recommended_watcher(move |event| {
-        let _ = tx.send(event);
-    })
+    // Linked folders are not followed: a folder reachable through a link too would be watched
+    // under one of its two paths only, and an edit reported under the other one. Where links
+    // may lead is inside the watched folders, and the engine reads again what links lead to
+    // on every change.
+    let config = notify::Config::default().with_follow_symlinks(false);
+    let mut watcher = RecommendedWatcher::new(
+        move |event| {
+            let _ = tx.send(event);
+        },
+        config,
+    )
     .map_err(io::Error::other)?;
     // The root itself only for site.yaml (and folders appearing); the rest recursively.
     watcher.watch(root, RecursiveMode::NonRecursive).map_err(io::Error::other)?;
@@ -233,8 +240,18 @@ fn start_watching(root: &Path, session: Session, shared: Arc<Shared>, stop: Arc<
             watcher.watch(&dir, RecursiveMode::Recursive).map_err(io::Error::other)?;
         }
     }
+    // A theme that is a link to a shared folder is watched where it is linked.
+    for theme in linked_folders(&root.join(crate::load::THEMES_DIR)) {
+        watcher.watch(&theme, RecursiveMode::Recursive).map_err(io::Error::other)?;
+    }
     let root = root.to_path_buf();
     thread::Builder::new().name("folio-rebuild".into()).spawn(move || rebuild_loop(&root, session, &shared, &rx, watcher, &stop))
+}
+
+/// The entries of `dir` that are symbolic links to folders.
+fn linked_folders(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    entries.flatten().filter(|e| e.file_type().is_ok_and(|t| t.is_symlink()) && e.path().is_dir()).map(|e| e.path()).collect()
 }
 
 /// Waits for a burst of changes to go quiet, so an editor's save is one rebuild.

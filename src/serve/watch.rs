@@ -2,7 +2,7 @@
 //! few kinds of change folio cares about (ignoring editor leftovers, `public/` and `.folio/`),
 //! and a save burst is collected into one batch before a rebuild.
 
-use crate::load::is_ignored_name;
+use crate::load::{is_ignored_name, is_skipped};
 use notify::event::{AccessKind, AccessMode, ModifyKind};
 use notify::{Event, EventKind};
 use std::collections::BTreeSet;
@@ -67,7 +67,9 @@ pub fn classify_path(root: &Path, path: &Path) -> Option<Change> {
     }
     let first = *names.first()?;
     let area = Area::of(first, names.len() == 1)?;
-    if names.iter().any(|n| is_ignored_name(n)) {
+    // The same names a build skips: static files publish a few dot-files (`.well-known/`).
+    let statics = matches!(area, Area::Static | Area::Themes);
+    if names.iter().any(|n| if statics { is_skipped(n, true) } else { is_ignored_name(n) }) {
         return None;
     }
     Some(Change::Source { area, path: path.to_path_buf() })
@@ -221,8 +223,19 @@ mod tests {
             "content/a.md.tmp",
             "content/.git/index",
             ".site.yaml.swp",
+            "static/.env",
+            "static/.secret",
+            "static/.well-known/.security.txt.swp",
+            "content/.well-known/x.md",
         ] {
             assert!(classify(&root(), &ev(WRITE, &[p])).is_empty(), "{p}");
+        }
+    }
+
+    #[test]
+    fn published_dot_files_are_watched() {
+        for p in ["static/.well-known/security.txt", "static/.nojekyll", "static/.htaccess", "themes/default/static/.well-known/x"] {
+            assert_eq!(classify(&root(), &ev(WRITE, &[p])).len(), 1, "{p}");
         }
     }
 

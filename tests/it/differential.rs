@@ -999,7 +999,7 @@ fn compare(opts: &BuildOptions, session: &Session, outcome: &Result<Report, Diag
                 }
             }
             let fresh_bytes: BTreeMap<&str, &[u8]> = built.files.iter().map(|f| (f.path.as_str(), &f.bytes[..])).collect();
-            let fresh_static: BTreeMap<&str, &Path> = built.assets.iter().map(|a| (a.out.as_str(), a.src.as_path())).collect();
+            let fresh_static: BTreeMap<&str, &Path> = built.assets.iter().map(|a| (a.out.as_str(), a.file.as_path())).collect();
             let mut differing = Vec::new();
             let mut first = None;
             for k in fresh_bytes.keys().chain(ours_bytes.keys()).copied().collect::<BTreeSet<&str>>() {

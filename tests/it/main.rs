@@ -7,6 +7,7 @@
 mod build;
 mod differential;
 mod errors;
+mod files;
 mod html;
 mod incremental;
 mod marketing;
