@@ -125,9 +125,9 @@ impl Diagnostic {
         self.severity == Severity::Error
     }
 
-    /// `path:line:col` as editors and terminals understand it.
+    /// `path:line:col` as editors and terminals understand it (with `/` on every system).
     pub fn location(&self) -> String {
-        let path = self.path.display();
+        let path = slashed(&self.path);
         match (self.line, self.col) {
             (Some(l), Some(c)) => format!("{path}:{l}:{c}"),
             (Some(l), None) => format!("{path}:{l}"),
@@ -233,6 +233,17 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 }
 
 /// `path` relative to `root` for display, or unchanged when it is elsewhere.
+/// A path as messages show it: `/` between folders on every system (Windows accepts it too), so
+/// a message, a test and the overlay read the same everywhere.
+pub fn slashed(path: &Path) -> String {
+    let text = path.to_string_lossy();
+    if cfg!(windows) {
+        text.replace('\\', "/")
+    } else {
+        text.into_owned()
+    }
+}
+
 pub fn relative(path: &Path, root: &Path) -> PathBuf {
     path.strip_prefix(root).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
 }

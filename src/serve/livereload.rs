@@ -49,7 +49,7 @@ pub struct Status {
 
 fn diagnostic_json(d: &Diagnostic) -> serde_json::Value {
     json!({
-        "path": d.path.to_string_lossy().replace('\\', "/"),
+        "path": crate::diag::slashed(&d.path),
         "line": d.line,
         "col": d.col,
         "message": d.message,

@@ -124,7 +124,7 @@ impl Batch {
     pub fn describe(&self, root: &Path) -> String {
         let paths = self.paths();
         let Some(first) = paths.first() else { return "files (the watcher lost track)".into() };
-        let shown = crate::diag::relative(first, root).to_string_lossy().replace('\\', "/");
+        let shown = crate::diag::slashed(&crate::diag::relative(first, root));
         match paths.len() {
             1 => shown,
             n => format!("{shown} and {} more", n - 1),
