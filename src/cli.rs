@@ -64,6 +64,10 @@ pub enum Command {
         /// Include pages marked `draft: true`.
         #[arg(long)]
         drafts: bool,
+        /// Look for changed files every 500 ms instead of relying on the system's change
+        /// notifications (network drives, folders shared into a VM, container or WSL, Wine).
+        #[arg(long)]
+        poll: bool,
     },
     /// Read the contact-form submissions the dev server stored (default: list them).
     Submissions {
@@ -174,7 +178,7 @@ pub fn run(cli: Cli) -> Result<(), u8> {
             };
             match result {
                 Ok(path) => {
-                    println!("Created {}", path.display());
+                    println!("Created {}", crate::diag::slashed(path.strip_prefix(&root).unwrap_or(&path)));
                     Ok(())
                 }
                 Err(d) => {
@@ -183,7 +187,9 @@ pub fn run(cli: Cli) -> Result<(), u8> {
                 }
             }
         }
-        Command::Serve { root, bind, port, open, drafts } => crate::serve::run(crate::serve::ServeOptions { root, bind, port, open, drafts }),
+        Command::Serve { root, bind, port, open, drafts, poll } => {
+            crate::serve::run(crate::serve::ServeOptions { root, bind, port, open, drafts, poll: poll.then_some(std::time::Duration::from_millis(500)) })
+        }
         Command::Submissions { action, root } => {
             use crate::serve::submissions::{self, Output};
             match action {

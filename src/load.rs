@@ -193,7 +193,7 @@ fn folder_diag(shown: &Path, e: &io::Error) -> Diagnostic {
 /// A link that could not be resolved: it leads nowhere, into a loop, or through something
 /// unreadable.
 fn unfollowable_link(shown: &Path, path: &Path, e: &io::Error) -> Diagnostic {
-    let points_to = fs::read_link(path).map(|t| t.display().to_string()).unwrap_or_else(|_| "?".into());
+    let points_to = fs::read_link(path).map(|t| crate::diag::slashed(&t)).unwrap_or_else(|_| "?".into());
     let (message, help) = if fsx::is_link_loop(e) {
         (format!("symbolic link to `{points_to}`, which leads round in a loop of links"), "point the link at a file or folder, or delete it")
     } else if e.kind() == io::ErrorKind::NotFound {

@@ -144,7 +144,7 @@ pub fn shown_from(root: &Path, path: &Path) -> String {
     match path.strip_prefix(root) {
         Ok(rel) if rel.as_os_str().is_empty() => "the site folder".into(),
         Ok(rel) => rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"),
-        Err(_) => path.display().to_string(),
+        Err(_) => crate::diag::slashed(path),
     }
 }
 

@@ -69,7 +69,7 @@ pub fn load(files: &[&SourceFile], config: &SiteConfig, assets: &[Asset], today:
                         path: g.shown.clone(),
                         line: Some(*line),
                         col: Some(*col),
-                        message: format!("tier id `{id}` is also used in {}", first.display()),
+                        message: format!("tier id `{id}` is also used in {}", crate::diag::slashed(first)),
                         help: None,
                         snippet: Some(source_line.clone()),
                         kind: Kind::Marketing,

@@ -59,7 +59,7 @@ pub fn claim_urls(
     let mut claim = |url: &str, shown: &Path, errors: &mut Vec<Diagnostic>| {
         if let Some(first) = owners.get(url) {
             errors.push(
-                Diagnostic::file(shown, format!("two pages have the URL {url}: this file and {}", first.display()))
+                Diagnostic::file(shown, format!("two pages have the URL {url}: this file and {}", crate::diag::slashed(first)))
                     .with_help("give one of them a different `slug:` in its front matter, or rename the file")
                     .kind(Kind::Url),
             );

@@ -235,7 +235,7 @@ impl RenderError {
     pub fn on_page(self, page: &Path) -> Diagnostic {
         match self {
             RenderError::Missing { template, help } => Diagnostic::file(page, format!("template `{template}` not found")).with_help(help).kind(Kind::Template),
-            RenderError::Failed(f) => f.on_pages(&[page.display().to_string()]),
+            RenderError::Failed(f) => f.on_pages(&[crate::diag::slashed(page)]),
         }
     }
 }
@@ -248,7 +248,7 @@ pub fn group_failures(failures: impl IntoIterator<Item = (PathBuf, RenderError)>
     let mut groups: HashMap<TemplateFailure, Vec<String>> = HashMap::new();
     for (page, error) in failures {
         match error {
-            RenderError::Failed(f) => groups.entry(f).or_default().push(page.display().to_string()),
+            RenderError::Failed(f) => groups.entry(f).or_default().push(crate::diag::slashed(&page)),
             missing @ RenderError::Missing { .. } => out.push(missing.on_page(&page)),
         }
     }
@@ -348,7 +348,7 @@ mod tests {
             (PathBuf::from("content/d.md"), r.render("gone.html", &r.context()).unwrap_err()),
             (PathBuf::from("content/e.md"), r.render("gone.html", &r.context()).unwrap_err()),
         ];
-        let mut messages: Vec<String> = group_failures(failures).into_iter().map(|d| format!("{}: {}", d.path.display(), d.message)).collect();
+        let mut messages: Vec<String> = group_failures(failures).into_iter().map(|d| format!("{}: {}", crate::diag::slashed(&d.path), d.message)).collect();
         messages.sort();
         assert_eq!(messages.len(), 4, "{messages:#?}");
         assert!(messages[0].starts_with("content/d.md: template `gone.html` not found"), "{messages:#?}");

@@ -21,7 +21,7 @@ use crate::pipeline::BuildOptions;
 use crate::session::{Report, Session};
 use http::{HostRule, Shared};
 use livereload::{Hub, Status};
-use notify::{RecommendedWatcher, RecursiveMode, Watcher};
+use notify::{RecursiveMode, Watcher};
 use std::io;
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
@@ -40,6 +40,9 @@ pub struct ServeOptions {
     pub port: u16,
     pub open: bool,
     pub drafts: bool,
+    /// Look for changes every so often instead of being told by the system (network drives,
+    /// folders shared into a VM or container, Wine), with this interval.
+    pub poll: Option<Duration>,
 }
 
 /// How many ports after a busy one are tried.
@@ -106,7 +109,7 @@ pub fn run(opts: ServeOptions) -> Result<(), u8> {
         workers.push(spawned);
     }
 
-    let rebuilder = start_watching(&root, session, Arc::clone(&shared), Arc::clone(&stop)).map_err(|e| fail("cannot watch the site's files", &e))?;
+    let rebuilder = start_watching(&root, opts.poll, session, Arc::clone(&shared), Arc::clone(&stop)).map_err(|e| fail("cannot watch the site's files", &e))?;
 
     let streams: Arc<dyn guard::Streams> = Arc::clone(&shared) as Arc<dyn guard::Streams>;
     let mut guard = guard::Guard::start(listener, upstream, shared.secret.clone(), guard::Limits::default(), streams)
@@ -218,20 +221,21 @@ fn open_browser(url: &str) {
 type Events = Receiver<notify::Result<notify::Event>>;
 
 /// Starts the watcher and the thread that rebuilds after each burst of changes.
-fn start_watching(root: &Path, session: Session, shared: Arc<Shared>, stop: Arc<AtomicBool>) -> io::Result<JoinHandle<()>> {
+fn start_watching(root: &Path, poll: Option<Duration>, session: Session, shared: Arc<Shared>, stop: Arc<AtomicBool>) -> io::Result<JoinHandle<()>> {
     let (tx, rx) = mpsc::channel();
     // Linked folders are not followed: a folder reachable through a link too would be watched
     // under one of its two paths only, and an edit reported under the other one. Where links
     // may lead is inside the watched folders, and the engine reads again what links lead to
     // on every change.
     let config = notify::Config::default().with_follow_symlinks(false);
-    let mut watcher = RecommendedWatcher::new(
-        move |event| {
-            let _ = tx.send(event);
-        },
-        config,
-    )
-    .map_err(io::Error::other)?;
+    let handler = move |event| {
+        let _ = tx.send(event);
+    };
+    let mut watcher: Box<dyn Watcher + Send> = match poll {
+        None => Box::new(notify::RecommendedWatcher::new(handler, config).map_err(io::Error::other)?),
+        // Contents compared, not only times: coarse timestamps (FAT, some shares) miss quick edits.
+        Some(every) => Box::new(notify::PollWatcher::new(handler, config.with_poll_interval(every).with_compare_contents(true)).map_err(io::Error::other)?),
+    };
     // The root itself only for site.yaml (and folders appearing); the rest recursively.
     watcher.watch(root, RecursiveMode::NonRecursive).map_err(io::Error::other)?;
     for (name, _) in Area::FOLDERS {
@@ -291,7 +295,7 @@ fn add_event(root: &Path, batch: &mut Batch, event: notify::Result<notify::Event
     }
 }
 
-fn rebuild_loop(root: &Path, mut session: Session, shared: &Shared, rx: &Events, mut watcher: RecommendedWatcher, stop: &AtomicBool) {
+fn rebuild_loop(root: &Path, mut session: Session, shared: &Shared, rx: &Events, mut watcher: Box<dyn Watcher + Send>, stop: &AtomicBool) {
     while let Some(batch) = next_batch(root, rx, stop) {
         // A watched folder that appeared (say, templates/) is watched from now on.
         for change in &batch.changes {

@@ -124,7 +124,7 @@ impl Store {
         // The file can also be moved away while the line is written: then the line goes to the
         // file now at the path (the moved file keeps its copy, which is harmless).
         for _ in 0..3 {
-            let (file, created) = open_current(&self.path, true)?;
+            let (Locked { file, _lock }, created) = open_current(&self.path, true)?;
             append_whole(&file, &line).map_err(|e| named(e, &self.path))?;
             if created {
                 if let Some(dir) = self.path.parent() {
@@ -143,32 +143,52 @@ impl Store {
 /// waits for its lock and makes sure it is still the file at `path`: one deleted, moved or
 /// replaced while this waited (by a purge, a person, another server) is let go and the path
 /// opened again. Also says whether the file was created.
-fn open_current(path: &Path, create: bool) -> io::Result<(File, bool)> {
+fn open_current(path: &Path, create: bool) -> io::Result<(Locked, bool)> {
     for _ in 0..10 {
-        let (file, created) = open_locked(path, create)?;
-        if still_at(&file, path) {
-            return Ok((file, created));
+        let (locked, created) = open_locked(path, create)?;
+        if still_at(&locked.file, path) {
+            return Ok((locked, created));
         }
     }
     Err(named(io::Error::other("the file kept being replaced while it was opened"), path))
 }
 
+/// The store open, with its lock held. The lock is taken on a file beside the store
+/// (`submissions.jsonl.lock`), not on the store itself: Windows refuses to replace a file that is
+/// open, and a purge replaces the store while it holds the lock.
+struct Locked {
+    file: File,
+    _lock: File,
+}
+
 /// Opens the submissions file at `path` for appending (creating it and its folder when
-/// `create`) and waits for its lock. Also says whether the file was created.
-fn open_locked(path: &Path, create: bool) -> io::Result<(File, bool)> {
+/// `create`) after waiting for its lock. Also says whether the file was created.
+fn open_locked(path: &Path, create: bool) -> io::Result<(Locked, bool)> {
     if create {
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| named(e, dir))?;
         }
     }
+    let private = |options: &mut OpenOptions| {
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(options, 0o600);
+        let _ = options;
+    };
+    if !create && !path.exists() {
+        return Err(named(io::ErrorKind::NotFound.into(), path));
+    }
+    let lock_path = path.with_extension("jsonl.lock");
+    let mut lock_options = OpenOptions::new();
+    lock_options.read(true).write(true).create(true).truncate(false);
+    private(&mut lock_options);
+    let lock = lock_options.open(&lock_path).map_err(|e| named(e, &lock_path))?;
+    lock.lock().map_err(|e| named(e, &lock_path))?;
     let existed = path.exists();
     let mut options = OpenOptions::new();
     options.read(true).append(true).create(create);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    private(&mut options);
     let file = options.open(path).map_err(|e| named(e, path))?;
-    file.lock().map_err(|e| named(e, path))?;
-    Ok((file, create && !existed))
+    Ok((Locked { file, _lock: lock }, create && !existed))
 }
 
 /// Whether `path` still names the open `file`: on Unix the handle's device and inode against
@@ -246,7 +266,7 @@ pub struct Purged {
 pub fn purge(root: &Path, cutoff: time::OffsetDateTime) -> io::Result<Purged> {
     let path = root.join(FILE);
     let mut purged = Purged::default();
-    let (mut file, _) = match open_current(&path, false) {
+    let (Locked { mut file, _lock }, _) = match open_current(&path, false) {
         Ok(f) => f,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(purged),
         Err(e) => return Err(e),
@@ -273,6 +293,8 @@ pub fn purge(root: &Path, cutoff: time::OffsetDateTime) -> io::Result<Purged> {
     if purged.removed == 0 {
         return Ok(purged);
     }
+    // Closed before it is replaced (Windows refuses otherwise); the lock stays held.
+    drop(file);
     let tmp = target.with_extension("jsonl.purge-tmp");
     // A leftover of a purge that was killed: created anew, so it is private.
     let _ = std::fs::remove_file(&tmp);
@@ -629,16 +651,17 @@ mod tests {
         std::fs::read_dir("/proc/self/fd").unwrap().filter_map(|e| std::fs::read_link(e.ok()?.path()).ok()).filter(|l| *l == path).count()
     }
 
-    /// Holds the store's lock while `work` runs in a thread; once that thread has the store
+    /// Holds the store's lock while `work` runs in a thread; once that thread has the lock file
     /// open (and so waits for the lock), a new file holding a record "N" replaces the store,
     /// and the lock is let go. Returns what `work` returned.
     #[cfg(target_os = "linux")]
     fn replaced_while_waiting<T: Send + 'static>(dir: &Path, work: impl FnOnce() -> T + Send + 'static) -> T {
         let path = dir.join(FILE);
-        let held = OpenOptions::new().read(true).append(true).open(&path).unwrap();
+        let lock_path = path.with_extension("jsonl.lock");
+        let held = OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&lock_path).unwrap();
         held.lock().unwrap();
         let thread = std::thread::spawn(work);
-        while opened(&path) < 2 {
+        while opened(&lock_path) < 2 {
             std::thread::yield_now();
         }
         let new = dir.join(".folio/new.jsonl");
