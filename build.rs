@@ -1,4 +1,5 @@
-//! Embeds the default theme (themes/default) into the binary for `folio init`.
+//! Embeds the default theme (themes/default) into the binary for `folio init`, and the commit the
+//! binary is built from (for `folio --version`).
 
 use std::fmt::Write;
 use std::path::Path;
@@ -16,7 +17,36 @@ fn walk(dir: &Path, base: &Path, out: &mut Vec<String>) {
     }
 }
 
+fn git(args: &[&str]) -> Option<String> {
+    let out = std::process::Command::new("git").args(args).output().ok()?;
+    let text = String::from_utf8(out.stdout).ok()?.trim().to_string();
+    (out.status.success() && !text.is_empty()).then_some(text)
+}
+
+/// `FOLIO_COMMIT` from the environment (a release built from a source archive), else git's.
+fn commit() -> String {
+    println!("cargo:rerun-if-env-changed=FOLIO_COMMIT");
+    if let Ok(c) = std::env::var("FOLIO_COMMIT") {
+        return c;
+    }
+    // Rebuild when HEAD moves: HEAD itself, the branch it names, and packed refs.
+    for path in [
+        git(&["rev-parse", "--git-path", "HEAD"]),
+        git(&["rev-parse", "--symbolic-full-name", "HEAD"]).and_then(|r| git(&["rev-parse", "--git-path", &r])),
+        git(&["rev-parse", "--git-path", "packed-refs"]),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        if Path::new(&path).exists() {
+            println!("cargo:rerun-if-changed={path}");
+        }
+    }
+    git(&["rev-parse", "--short=12", "HEAD"]).map_or_else(|| "unknown commit".to_string(), |hash| format!("commit {hash}"))
+}
+
 fn main() {
+    println!("cargo:rustc-env=FOLIO_COMMIT={}", commit());
     let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
     let theme = Path::new(&manifest).join("themes/default");
     println!("cargo:rerun-if-changed=themes/default");

@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
-#[command(name = "folio", version, about = "A fast static-site generator for marketing and knowledge-base sites")]
+#[command(name = "folio", version = concat!(env!("CARGO_PKG_VERSION"), " (", env!("FOLIO_COMMIT"), ")"), about = "A fast static-site generator for marketing and knowledge-base sites")]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

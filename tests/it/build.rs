@@ -425,3 +425,11 @@ fn bad_command_line_use_exits_2() {
     site.folio(&["--help"]).ok().stdout_has("build");
     site.folio(&["--version"]).ok();
 }
+
+#[test]
+fn version_names_the_commit() {
+    let out = std::process::Command::new(crate::support::folio_bin()).arg("--version").output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with(&format!("folio {} (", env!("CARGO_PKG_VERSION"))), "{text}");
+    assert!(text.contains("commit"), "{text}");
+}
