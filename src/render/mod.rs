@@ -3,6 +3,7 @@
 //! line that Zola ships, its API is settled, and nothing outside this module names it, so moving
 //! to 2.x later touches this module only.
 
+pub mod cycles;
 pub mod feeds;
 pub mod marketing;
 pub mod search;
@@ -15,7 +16,7 @@ use crate::config::SiteConfig;
 use crate::diag::{Diagnostic, Kind};
 use crate::load::SourceFile;
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 /// Compiled templates plus where each came from (for error messages).
@@ -59,8 +60,45 @@ fn parse_summary(msg: &str) -> String {
         .unwrap_or_else(|| msg.lines().next().unwrap_or("").to_string())
 }
 
+/// The syntax errors of each template, compiled on its own.
+fn syntax_errors(raw: &[(&str, &str)], by_name: &HashMap<String, &SourceFile>) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    for (name, text) in raw {
+        let mut scratch = tera::Tera::default();
+        if let Err(e) = scratch.add_raw_template(name, text) {
+            let chain = error_chain(&e);
+            if chain.contains("Failed to parse") {
+                let file = &by_name[*name];
+                let (line, col) = parse_position(&chain).unwrap_or((1, 1));
+                errors.push(
+                    Diagnostic::at(&file.shown, &file.text, line, col, format!("template syntax error: {}", parse_summary(&chain)))
+                        .with_help("check the `{{ }}` and `{% %}` tags near this position; every `{% if %}`/`{% for %}`/`{% block %}` needs its `{% end… %}`")
+                        .kind(Kind::Template),
+                );
+            }
+        }
+    }
+    errors
+}
+
+/// Templates that include, import or extend each other in a loop, one error per loop, naming
+/// every hop (file:line).
+fn template_loops(by_name: &HashMap<String, &SourceFile>) -> Vec<Diagnostic> {
+    let refs: BTreeMap<String, Vec<cycles::Reference>> = by_name.iter().map(|(n, f)| (n.clone(), cycles::references(&f.text))).collect();
+    let shown = |name: &str| by_name.get(name).map(|f| crate::diag::slashed(&f.shown)).unwrap_or_default();
+    cycles::find(&refs)
+        .into_iter()
+        .filter_map(|hops| {
+            let first = hops.first()?;
+            let file = by_name.get(&first.from)?;
+            let (message, help) = cycles::describe(&hops, shown);
+            Some(Diagnostic::at(&file.shown, &file.text, first.line, first.col, message).with_help(help).kind(Kind::Template))
+        })
+        .collect()
+}
+
 impl Renderer {
-    /// Compiles every template. All syntax errors are reported together.
+    /// Compiles every template. All syntax errors are reported together. All syntax errors are reported together.
     pub fn new(templates: &[SourceFile], config: &SiteConfig) -> Result<Renderer, Vec<Diagnostic>> {
         // Later files override earlier ones with the same name (site over theme).
         let mut by_name: HashMap<String, &SourceFile> = HashMap::new();
@@ -75,25 +113,13 @@ impl Renderer {
         // the `default` filter, ends up double-escaped. Escaping `& < > " '` is what HTML needs.
         tera.set_escape_fn(escape_fn);
         let raw: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), by_name[*n].text.as_str())).collect();
+        // Loops first: Tera would recurse on them without end while compiling.
+        let loops = template_loops(&by_name);
+        if !loops.is_empty() {
+            return Err(loops.into_iter().chain(syntax_errors(&raw, &by_name)).collect());
+        }
         if let Err(e) = tera.add_raw_templates(raw.clone()) {
-            let mut errors = Vec::new();
-            for (name, text) in &raw {
-                let mut scratch = tera::Tera::default();
-                if let Err(e) = scratch.add_raw_template(name, text) {
-                    let chain = error_chain(&e);
-                    if chain.contains("Failed to parse") {
-                        let file = &by_name[*name];
-                        let (line, col) = parse_position(&chain).unwrap_or((1, 1));
-                        errors.push(
-                            Diagnostic::at(&file.shown, &file.text, line, col, format!("template syntax error: {}", parse_summary(&chain)))
-                                .with_help(
-                                    "check the `{{ }}` and `{% %}` tags near this position; every `{% if %}`/`{% for %}`/`{% block %}` needs its `{% end… %}`",
-                                )
-                                .kind(Kind::Template),
-                        );
-                    }
-                }
-            }
+            let mut errors = syntax_errors(&raw, &by_name);
             if errors.is_empty() {
                 let chain = error_chain(&e);
                 let culprit =
