@@ -18,6 +18,7 @@ use crate::load::SourceFile;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 /// Compiled templates plus where each came from (for error messages).
 pub struct Renderer {
@@ -199,6 +200,9 @@ impl Renderer {
     /// in the template to point at a line.
     fn runtime_error(&self, template: &str, e: &tera::Error) -> TemplateFailure {
         let chain = error_chain(e);
+        if let Some(failure) = self.nesting_error(&chain) {
+            return failure;
+        }
         let culprit_template = chain.split('\'').skip(1).step_by(2).filter(|n| self.sources.contains_key(*n)).last().unwrap_or(template);
         let (shown, text) = &self.sources[culprit_template];
         let variable = chain.split('`').nth(1).filter(|_| chain.contains("not found in context"));
@@ -215,6 +219,69 @@ impl Renderer {
         };
         TemplateFailure { diagnostic: diagnostic.with_help(help).kind(Kind::Template), template: culprit_template.to_string(), detail }
     }
+}
+
+/// How deep macro calls and includes may nest while rendering (a nested menu needs a few
+/// levels); deeper is an error. The vendored Tera counts them (`vendor/tera`).
+pub const MAX_NESTING: usize = tera::MAX_NESTING;
+
+/// Stack of a rendering thread: room for [`MAX_NESTING`] levels with much to spare. Measured:
+/// a level (a macro calling itself inside `{% if %}` and `{% for %}`) takes about 4 KiB of
+/// stack in an optimised build, so 100 levels take under 1 MiB; 64 MiB leaves room for templates
+/// with many tags nested between two calls. Address space only: pages are used as touched.
+pub const RENDER_STACK: usize = 64 << 20;
+
+/// Runs `f` (a whole build, whose parallel work then runs on the same threads) on the
+/// rendering threads, whose stacks hold [`MAX_NESTING`] levels of templates: Tera recurses on
+/// the stack, and an overflow aborts the process.
+pub fn on_render_threads<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
+    let pool = POOL.get_or_init(|| rayon::ThreadPoolBuilder::new().stack_size(RENDER_STACK).thread_name(|i| format!("folio-render-{i}")).build().ok());
+    match pool {
+        Some(pool) => pool.install(f),
+        None => f(),
+    }
+}
+
+impl Renderer {
+    /// A template nested more than [`MAX_NESTING`] deep, as Tera reports it ("templates nested
+    /// more than 100 deep: macro `ns::name` of `file`" or "…: include of `file`"), pointing at
+    /// the macro's definition or the included template.
+    fn nesting_error(&self, chain: &str) -> Option<TemplateFailure> {
+        let rest = &chain[chain.find("templates nested more than ")?..];
+        let quoted: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
+        let (template, detail, offset) = if rest.contains(": macro `") {
+            let (called, template) = (*quoted.first()?, *quoted.get(1)?);
+            let name = called.rsplit("::").next().unwrap_or(called);
+            let (_, text) = self.sources.get(template)?;
+            let detail =
+                format!("macro `{name}` calls itself (directly or through other macros and includes) more than {MAX_NESTING} levels deep, or without end");
+            (template, detail, macro_definition(text, name))
+        } else {
+            let template = *quoted.first()?;
+            (template, format!("`{template}` is included inside itself (through macros) more than {MAX_NESTING} levels deep, or without end"), None)
+        };
+        let (shown, text) = self.sources.get(template)?;
+        let message = format!("template `{template}` failed: {detail}");
+        let diagnostic = match offset {
+            Some(off) => Diagnostic::at_offset(shown, text, off, message),
+            None => Diagnostic::file(shown, message),
+        };
+        let help = format!(
+            "a macro that calls itself needs a condition that stops it, such as `{{% if item.children %}}`; templates may nest at most {MAX_NESTING} levels deep"
+        );
+        Some(TemplateFailure { diagnostic: diagnostic.with_help(help).kind(Kind::Template), template: template.to_string(), detail })
+    }
+}
+
+/// Where `{% macro name(` starts in a template text.
+fn macro_definition(text: &str, name: &str) -> Option<usize> {
+    text.match_indices("macro").find_map(|(i, _)| {
+        let after = text[i + "macro".len()..].trim_start();
+        let opens = after.strip_prefix(name).is_some_and(|r| r.trim_start().starts_with('('));
+        let tag = text[..i].trim_end().trim_end_matches('-').ends_with("{%");
+        (opens && tag).then(|| text[..i].rfind("{%").unwrap_or(i))
+    })
 }
 
 /// Why a template could not be rendered, without the page it was rendered for.
