@@ -3,9 +3,9 @@
 //! line that Zola ships, its API is settled, and nothing outside this module names it, so moving
 //! to 2.x later touches this module only.
 
-pub mod cycles;
 pub mod feeds;
 pub mod marketing;
+pub mod precheck;
 pub mod search;
 pub mod seo;
 pub mod shortcodes;
@@ -82,17 +82,28 @@ fn syntax_errors(raw: &[(&str, &str)], by_name: &HashMap<String, &SourceFile>) -
     errors
 }
 
+/// Templates nested deeper than Tera can parse and render on a bounded stack, one error each.
+fn too_deep<'n>(by_name: &'n HashMap<String, &SourceFile>) -> Vec<(&'n str, Diagnostic)> {
+    by_name
+        .iter()
+        .filter_map(|(name, f)| {
+            let e = precheck::too_deep(&f.text)?;
+            Some((name.as_str(), Diagnostic::at(&f.shown, &f.text, e.line, e.col, e.message).with_help(e.help).kind(Kind::Template)))
+        })
+        .collect()
+}
+
 /// Templates that include, import or extend each other in a loop, one error per loop, naming
 /// every hop (file:line).
 fn template_loops(by_name: &HashMap<String, &SourceFile>) -> Vec<Diagnostic> {
-    let refs: BTreeMap<String, Vec<cycles::Reference>> = by_name.iter().map(|(n, f)| (n.clone(), cycles::references(&f.text))).collect();
+    let refs: BTreeMap<String, Vec<precheck::Reference>> = by_name.iter().map(|(n, f)| (n.clone(), precheck::references(&f.text))).collect();
     let shown = |name: &str| by_name.get(name).map(|f| crate::diag::slashed(&f.shown)).unwrap_or_default();
-    cycles::find(&refs)
+    precheck::find(&refs)
         .into_iter()
         .filter_map(|hops| {
             let first = hops.first()?;
             let file = by_name.get(&first.from)?;
-            let (message, help) = cycles::describe(&hops, shown);
+            let (message, help) = precheck::describe(&hops, shown);
             Some(Diagnostic::at(&file.shown, &file.text, first.line, first.col, message).with_help(help).kind(Kind::Template))
         })
         .collect()
@@ -114,10 +125,13 @@ impl Renderer {
         // the `default` filter, ends up double-escaped. Escaping `& < > " '` is what HTML needs.
         tera.set_escape_fn(escape_fn);
         let raw: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), by_name[*n].text.as_str())).collect();
-        // Loops first: Tera would recurse on them without end while compiling.
+        // Deep nesting and loops first: Tera would recurse past any stack, or without end, on
+        // them while compiling. A template nested too deep is not compiled even on its own.
+        let deep = too_deep(&by_name);
         let loops = template_loops(&by_name);
-        if !loops.is_empty() {
-            return Err(loops.into_iter().chain(syntax_errors(&raw, &by_name)).collect());
+        if !deep.is_empty() || !loops.is_empty() {
+            let others: Vec<(&str, &str)> = raw.iter().filter(|(n, _)| !deep.iter().any(|(d, _)| d == n)).copied().collect();
+            return Err(deep.into_iter().map(|(_, d)| d).chain(loops).chain(syntax_errors(&others, &by_name)).collect());
         }
         if let Err(e) = tera.add_raw_templates(raw.clone()) {
             let mut errors = syntax_errors(&raw, &by_name);
@@ -225,10 +239,11 @@ impl Renderer {
 /// levels); deeper is an error. The vendored Tera counts them (`vendor/tera`).
 pub const MAX_NESTING: usize = tera::MAX_NESTING;
 
-/// Stack of a rendering thread: room for [`MAX_NESTING`] levels with much to spare. Measured:
-/// a level (a macro calling itself inside `{% if %}` and `{% for %}`) takes about 4 KiB of
-/// stack in an optimised build, so 100 levels take under 1 MiB; 64 MiB leaves room for templates
-/// with many tags nested between two calls. Address space only: pages are used as touched.
+/// Stack of a rendering thread. The static checks (`precheck`: at most 40 nested block tags,
+/// 40 nested brackets and 200 operators per expression) and [`MAX_NESTING`] bound how deep
+/// Tera recurses. Measured on the worst such template (100 levels of a macro, each inside 38
+/// nested `{% for %}` with a 150-operator expression), rendering needs less than 4 MiB; 64 MiB
+/// leaves a wide margin. Address space only: pages are used as touched.
 pub const RENDER_STACK: usize = 64 << 20;
 
 /// Runs `f` (a whole build, whose parallel work then runs on the same threads) on the

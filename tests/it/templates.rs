@@ -115,6 +115,23 @@ fn every_loop_and_syntax_error_comes_in_one_run() {
 }
 
 #[test]
+fn templates_nested_past_what_tera_can_parse_are_refused() {
+    // Each of these overflowed the stack while Tera parsed or dropped the template.
+    let deep = 100_000;
+    let (_site, run) = build_with(&[
+        ("templates/brackets.html", &format!("{{{{ {}1{} }}}}", "(".repeat(deep), ")".repeat(deep))),
+        ("templates/tags.html", &format!("x\n{}{}", "{% if true %}".repeat(deep / 10), "{% endif %}".repeat(deep / 10))),
+        ("templates/chain.html", &format!("{{{{ 1{} }}}}", " + 1".repeat(deep))),
+    ]);
+    fails_cleanly(&run);
+    run.stderr_has("error: brackets nested more than 40 deep in one expression\n  --> templates/brackets.html:1:1")
+        .stderr_has("error: `{% if %}` tags nested more than 40 deep\n  --> templates/tags.html:2:521")
+        .stderr_has("error: more than 200 operators in one expression\n  --> templates/chain.html:1:1")
+        .stderr_has("= help: move the inner part into a macro or a partial template");
+    assert_eq!(run.error_count(), 3, "{}", run.stderr());
+}
+
+#[test]
 fn a_macro_recursing_forever_is_stopped() {
     let (_site, run) = build_with(&[("templates/recursion.html", FOREVER), ("templates/page.html", &page_calling("r::forever(n=0)"))]);
     fails_cleanly(&run);

@@ -1,5 +1,6 @@
-//! The static check run before any template is compiled: templates that include, import or
-//! extend each other in a loop. Tera would recurse without end on each of them (extends loops
+//! The static checks run before any template is compiled: templates nested too deep to parse
+//! and render on a bounded stack, and templates that include, import or extend each other in a
+//! loop. Tera would recurse without end on each of them (extends loops
 //! while compiling, import loops while loading macros, include loops while rendering), and a
 //! stack overflow aborts the process, so they must be found here, in the template texts.
 //!
@@ -48,60 +49,195 @@ pub struct Reference {
     pub col: usize,
 }
 
-/// The include, import and extends tags of a template text, in order. Comments, `{% raw %}`
-/// blocks and quoted text are skipped; a tag this scanner cannot read is left to Tera's parser,
-/// which reports it.
-pub fn references(text: &str) -> Vec<Reference> {
+/// A `{{ … }}` or `{% … %}` tag: where it starts, whether it is a statement (`{%`), and its
+/// inside without the whitespace-control dashes.
+struct Tag<'t> {
+    start: usize,
+    statement: bool,
+    inner: &'t str,
+}
+
+/// The tags of a template text, in order. Comments, the inside of `{% raw %}` blocks and quoted
+/// text are skipped; a tag this scanner cannot read is left to Tera's parser, which reports it.
+fn tags(text: &str) -> Vec<Tag<'_>> {
     let mut out = Vec::new();
     let mut pos = 0;
     let mut in_raw = false;
-    // Line and column counted on from the previous tag, so a long template is read once.
-    let (mut counted, mut line, mut line_start) = (0, 1, 0);
     while let Some(found) = text[pos..].find('{') {
         let start = pos + found;
         let rest = &text[start..];
         pos = start + 1;
-        if rest.starts_with("{#") {
-            if in_raw {
+        let (close, statement) = match rest.as_bytes().get(1) {
+            Some(b'#') if !in_raw => {
+                pos = text[start..].find("#}").map_or(text.len(), |e| start + e + 2);
                 continue;
             }
-            pos = text[start..].find("#}").map_or(text.len(), |e| start + e + 2);
-        } else if rest.starts_with("{{") {
-            if in_raw {
-                continue;
-            }
-            pos = tag_end(text, start + 2, "}}").map_or(text.len(), |(_, e)| e);
-        } else if rest.starts_with("{%") {
-            let Some((inner_end, end)) = tag_end(text, start + 2, "%}") else { break };
-            let inner = text[start + 2..inner_end].trim_start_matches('-').trim_end_matches('-').trim();
-            let (word, args) = inner.split_once(char::is_whitespace).unwrap_or((inner, ""));
-            if in_raw {
-                in_raw = word != "endraw";
-                pos = end;
-                continue;
-            }
-            pos = end;
-            let kind = match word {
-                "raw" => {
-                    in_raw = true;
-                    continue;
-                }
-                "include" => RefKind::Include,
-                "import" => RefKind::Import,
-                "extends" => RefKind::Extends,
-                _ => continue,
-            };
-            let names = quoted(args, kind == RefKind::Include);
-            if !names.is_empty() {
-                let before = &text[counted..start];
-                line += before.matches('\n').count();
-                line_start = before.rfind('\n').map_or(line_start, |i| counted + i + 1);
-                counted = start;
-                out.push(Reference { kind, names, line, col: text[line_start..start].chars().count() + 1 });
-            }
+            Some(b'{') if !in_raw => ("}}", false),
+            Some(b'%') => ("%}", true),
+            _ => continue,
+        };
+        let Some((inner_end, end)) = tag_end(text, start + 2, close) else { break };
+        let inner = text[start + 2..inner_end].trim_start_matches('-').trim_end_matches('-').trim();
+        let word = inner.split(char::is_whitespace).next().unwrap_or("");
+        if in_raw {
+            in_raw = word != "endraw";
+            pos = if in_raw { start + 2 } else { end };
+            continue;
+        }
+        pos = end;
+        in_raw = statement && word == "raw";
+        out.push(Tag { start, statement, inner });
+    }
+    out
+}
+
+/// 1-based lines and columns of increasing offsets, counted on from the previous one so a long
+/// template is read once.
+struct Positions<'t> {
+    text: &'t str,
+    counted: usize,
+    line: usize,
+    line_start: usize,
+}
+
+impl<'t> Positions<'t> {
+    fn new(text: &'t str) -> Self {
+        Positions { text, counted: 0, line: 1, line_start: 0 }
+    }
+
+    fn of(&mut self, offset: usize) -> (usize, usize) {
+        let before = &self.text[self.counted..offset];
+        self.line += before.matches('\n').count();
+        self.line_start = before.rfind('\n').map_or(self.line_start, |i| self.counted + i + 1);
+        self.counted = offset;
+        (self.line, self.text[self.line_start..offset].chars().count() + 1)
+    }
+}
+
+/// The include, import and extends tags of a template text, in order.
+pub fn references(text: &str) -> Vec<Reference> {
+    let mut positions = Positions::new(text);
+    let mut out = Vec::new();
+    for tag in tags(text).into_iter().filter(|t| t.statement) {
+        let (word, args) = tag.inner.split_once(char::is_whitespace).unwrap_or((tag.inner, ""));
+        let kind = match word {
+            "include" => RefKind::Include,
+            "import" => RefKind::Import,
+            "extends" => RefKind::Extends,
+            _ => continue,
+        };
+        let names = quoted(args, kind == RefKind::Include);
+        if !names.is_empty() {
+            let (line, col) = positions.of(tag.start);
+            out.push(Reference { kind, names, line, col });
         }
     }
     out
+}
+
+/// How deep `{% if %}`, `{% for %}` and the other block tags may nest in one template, and
+/// brackets in one expression. Tera parses and renders them by recursion on the stack, so
+/// without a limit a template could exhaust any stack; with these and `tera::MAX_NESTING`,
+/// rendering needs a bounded stack (`super::RENDER_STACK`). Real templates nest a few levels.
+pub const MAX_TAG_NESTING: usize = 40;
+
+/// How many operators one expression may have: Tera builds `a + b + c …` as a chain nested as
+/// deep as it is long, and walks (and frees) it by recursion.
+pub const MAX_OPERATORS: usize = 200;
+
+/// A template nested deeper than the limits allow: where, and in plain words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TooDeep {
+    pub line: usize,
+    pub col: usize,
+    pub message: String,
+    pub help: &'static str,
+}
+
+/// The first place in `text` where block tags or an expression's brackets nest deeper than
+/// [`MAX_TAG_NESTING`].
+pub fn too_deep(text: &str) -> Option<TooDeep> {
+    let mut depth = 0usize;
+    for tag in tags(text) {
+        let word = tag.inner.split(char::is_whitespace).next().unwrap_or("");
+        let found = if operators(tag.inner) > MAX_OPERATORS {
+            Some((
+                format!("more than {MAX_OPERATORS} operators in one expression"),
+                "compute parts of it first with `{% set part = … %}` and use `part` in this expression",
+            ))
+        } else if brackets_depth(tag.inner) > MAX_TAG_NESTING {
+            Some((
+                format!("brackets nested more than {MAX_TAG_NESTING} deep in one expression"),
+                "compute the inner parts first with `{% set part = … %}` and use `part` in this expression",
+            ))
+        } else if !tag.statement {
+            None
+        } else if matches!(word, "if" | "for" | "block" | "macro" | "filter") {
+            depth += 1;
+            (depth > MAX_TAG_NESTING).then(|| {
+                (
+                    format!("`{{% {word} %}}` tags nested more than {MAX_TAG_NESTING} deep"),
+                    "move the inner part into a macro or a partial template (`{% include %}`)",
+                )
+            })
+        } else {
+            if word.starts_with("end") {
+                depth = depth.saturating_sub(1);
+            }
+            None
+        };
+        if let Some((message, help)) = found {
+            let (line, col) = Positions::new(text).of(tag.start);
+            return Some(TooDeep { line, col, message, help });
+        }
+    }
+    None
+}
+
+/// How many operators (`+`, `==`, `and`, `not`, `in`, …) a tag has outside quotes: each run of
+/// operator signs counts once, and so does each operator word.
+fn operators(inner: &str) -> usize {
+    let (mut count, mut quote, mut in_sign, mut word) = (0, None, false, String::new());
+    for c in inner.chars().chain([' ']) {
+        if let Some(q) = quote {
+            quote = (c != q).then_some(q);
+            continue;
+        }
+        let sign = "+-*/%~<>=!".contains(c);
+        count += usize::from(sign && !in_sign);
+        in_sign = sign;
+        if c.is_alphanumeric() || c == '_' {
+            word.push(c);
+        } else {
+            count += usize::from(matches!(word.as_str(), "and" | "or" | "not" | "in" | "is"));
+            word.clear();
+        }
+        if matches!(c, '"' | '\'' | '`') {
+            quote = Some(c);
+        }
+    }
+    count
+}
+
+/// The deepest nesting of `(` and `[` outside quotes.
+fn brackets_depth(inner: &str) -> usize {
+    let (mut depth, mut deepest, mut quote) = (0usize, 0, None);
+    for c in inner.chars() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None => match c {
+                '"' | '\'' | '`' => quote = Some(c),
+                '(' | '[' => {
+                    depth += 1;
+                    deepest = deepest.max(depth);
+                }
+                ')' | ']' => depth = depth.saturating_sub(1),
+                _ => {}
+            },
+        }
+    }
+    deepest
 }
 
 /// Where a tag opened before `from` closes with `close`, quotes respected: the end of its
@@ -282,6 +418,31 @@ mod tests {
                     {{ \"{% include 'c.html' %}\" }}{% set x = \"%}\" %}{% include \"d.html\" %}";
         let names: Vec<String> = references(text).into_iter().flat_map(|r| r.names).collect();
         assert_eq!(names, vec!["d.html"]);
+    }
+
+    #[test]
+    fn nesting_within_the_limits_passes() {
+        let ok = format!("{}x{}{{{{ {}1{} }}}}", "{% if a %}".repeat(40), "{% endif %}".repeat(40), "(".repeat(40), ")".repeat(40));
+        assert_eq!(too_deep(&ok), None);
+        // Ends close what opened: 41 tags in a row, never more than one open.
+        assert_eq!(too_deep(&"{% for i in x %}{% endfor %}".repeat(41)), None);
+        // Brackets in strings and in raw blocks do not count.
+        let quoted = format!("{{{{ \"{}\" }}}}{{% raw %}}{}{{% endraw %}}", "((+".repeat(100), "{% if a %}".repeat(100));
+        assert_eq!(too_deep(&quoted), None);
+    }
+
+    #[test]
+    fn nesting_past_the_limits_is_found_where_it_happens() {
+        let tags = format!("a\n{}\n  {{% if deep %}}x", "{% if a %}{% for b in c %}".repeat(20));
+        let e = too_deep(&tags).unwrap();
+        assert_eq!((e.line, e.col), (3, 3));
+        assert_eq!(e.message, "`{% if %}` tags nested more than 40 deep");
+        let chain = format!("{{{{ 1{} }}}}\n{{% if {} %}}", " + 1".repeat(200), "a and not b or ".repeat(67) + "c");
+        let e = too_deep(&chain).unwrap();
+        assert_eq!((e.line, e.col, e.message.as_str()), (2, 1, "more than 200 operators in one expression"));
+        let brackets = format!("{{{{ {}1{} }}}}", "(".repeat(41), ")".repeat(41));
+        let e = too_deep(&brackets).unwrap();
+        assert_eq!((e.line, e.col, e.message.as_str()), (1, 1, "brackets nested more than 40 deep in one expression"));
     }
 
     #[test]
