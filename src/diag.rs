@@ -43,6 +43,9 @@ pub enum Kind {
     /// Writing files: the output folder (refused or not writable), files `folio new` and
     /// `folio init` create.
     Output,
+    /// A bug in folio met while working on a file (a panic caught and reported instead of
+    /// stopping the process).
+    Internal,
     /// Not classified: what the constructors give until [`Diagnostic::kind`] sets a kind.
     /// Every diagnostic folio reports sets one.
     #[default]
@@ -161,6 +164,17 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// Runs `f`; a panic in it (a bug in folio) becomes an error about `path`, the file being worked
+/// on, instead of ending the process. `doing` says what was being done ("rendering it").
+pub fn catch_panic<T>(path: &Path, doing: &str, f: impl FnOnce() -> T) -> Result<T, Diagnostic> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|payload| {
+        let why = payload.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| payload.downcast_ref::<String>().cloned()).unwrap_or_default();
+        Diagnostic::file(path, format!("folio stopped with an internal error while {doing}: {why}"))
+            .with_help("this is a bug in folio, not a mistake in the file: please report it with this message (and the file, if you can share it)")
+            .kind(Kind::Internal)
+    })
+}
+
 /// 1-based line and column (in characters) of byte `offset` in `text`.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let mut offset = offset.min(text.len());
@@ -251,6 +265,17 @@ pub fn relative(path: &Path, root: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_panic_becomes_an_error_naming_the_file() {
+        assert_eq!(catch_panic(Path::new("content/a.md"), "rendering it", || 7).ok(), Some(7));
+        let d = catch_panic(Path::new("content/a.md"), "rendering it", || -> u8 { panic!("index out of bounds") }).unwrap_err();
+        assert_eq!((d.path.as_path(), d.kind, d.severity), (Path::new("content/a.md"), Kind::Internal, Severity::Error));
+        assert_eq!(d.message, "folio stopped with an internal error while rendering it: index out of bounds");
+        assert!(d.help.unwrap().contains("bug in folio"));
+        let d = catch_panic(Path::new("b.md"), "x", || -> u8 { panic!("{} apples", 3) }).unwrap_err();
+        assert!(d.message.ends_with(": 3 apples"), "{}", d.message);
+    }
 
     #[test]
     fn renders_location_snippet_caret_and_help() {

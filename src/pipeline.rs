@@ -508,10 +508,19 @@ fn markdown_of(
         }
     }
     let recording = Recording { inner: resolver, reads: Mutex::new(Vec::new()) };
-    let (rendered, errors) = markdown::render(info, &recording);
+    let (rendered, errors) = match render_markdown(info, &recording) {
+        Ok(done) => done,
+        // Not kept: the next run tries again.
+        Err(bug) => return (Arc::default(), vec![bug], None),
+    };
     let rendered = Arc::new(rendered);
     let reads = recording.reads.into_inner().unwrap_or_default();
     (Arc::clone(&rendered), errors.clone(), Some(MarkdownResult { input, env: resolver.env, reads, rendered, errors }))
+}
+
+/// Markdown to HTML; a panic (a bug in folio) becomes an error naming the file.
+fn render_markdown(info: &SourceInfo<'_>, resolver: &dyn Resolver) -> Result<(Rendered, Vec<Diagnostic>), Diagnostic> {
+    crate::diag::catch_panic(info.path, "turning its Markdown into HTML", || markdown::render(info, resolver))
 }
 
 /// How a content file takes part in the site.
@@ -557,7 +566,17 @@ impl Engine {
         let started = Instant::now();
         let root = self.opts.root.clone();
         self.sources.apply(&root, changes);
-        let mut built = self.build_all()?;
+        // Each page's work already turns a panic into an error naming the page; this catches one
+        // anywhere else, and drops what was kept, which the panic may have left half-updated.
+        let run =
+            crate::render::on_render_threads(|| crate::diag::catch_panic(Path::new(crate::config::CONFIG_FILE), "building the site", || self.build_all()));
+        let mut built = match run {
+            Ok(result) => result?,
+            Err(bug) => {
+                self.memo = Memo::default();
+                return Err(Diagnostics(vec![bug]));
+            }
+        };
         built.stats.millis = started.elapsed().as_millis();
         Ok(built)
     }
@@ -819,7 +838,10 @@ impl Engine {
             };
             if let Some((body, body_line_offset)) = front_matter::body_of(&f.text) {
                 let info = SourceInfo { path: &f.shown, file_text: &f.text, body, body_line_offset, page_key: &f.rel };
-                errors.extend(markdown::render(&info, &resolver).1);
+                match render_markdown(&info, &resolver) {
+                    Ok((_, errs)) => errors.extend(errs),
+                    Err(bug) => errors.push(bug),
+                }
             }
         }
         let live_md = pages.len() + sections.len() + marketing_data.faq_count();

@@ -5,6 +5,7 @@
 
 pub mod feeds;
 pub mod marketing;
+pub mod precheck;
 pub mod search;
 pub mod seo;
 pub mod shortcodes;
@@ -15,8 +16,9 @@ use crate::config::SiteConfig;
 use crate::diag::{Diagnostic, Kind};
 use crate::load::SourceFile;
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 /// Compiled templates plus where each came from (for error messages).
 pub struct Renderer {
@@ -59,8 +61,56 @@ fn parse_summary(msg: &str) -> String {
         .unwrap_or_else(|| msg.lines().next().unwrap_or("").to_string())
 }
 
+/// The syntax errors of each template, compiled on its own.
+fn syntax_errors(raw: &[(&str, &str)], by_name: &HashMap<String, &SourceFile>) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    for (name, text) in raw {
+        let mut scratch = tera::Tera::default();
+        if let Err(e) = scratch.add_raw_template(name, text) {
+            let chain = error_chain(&e);
+            if chain.contains("Failed to parse") {
+                let file = &by_name[*name];
+                let (line, col) = parse_position(&chain).unwrap_or((1, 1));
+                errors.push(
+                    Diagnostic::at(&file.shown, &file.text, line, col, format!("template syntax error: {}", parse_summary(&chain)))
+                        .with_help("check the `{{ }}` and `{% %}` tags near this position; every `{% if %}`/`{% for %}`/`{% block %}` needs its `{% end… %}`")
+                        .kind(Kind::Template),
+                );
+            }
+        }
+    }
+    errors
+}
+
+/// Templates nested deeper than Tera can parse and render on a bounded stack, one error each.
+fn too_deep<'n>(by_name: &'n HashMap<String, &SourceFile>) -> Vec<(&'n str, Diagnostic)> {
+    by_name
+        .iter()
+        .filter_map(|(name, f)| {
+            let e = precheck::too_deep(&f.text)?;
+            Some((name.as_str(), Diagnostic::at(&f.shown, &f.text, e.line, e.col, e.message).with_help(e.help).kind(Kind::Template)))
+        })
+        .collect()
+}
+
+/// Templates that include, import or extend each other in a loop, one error per loop, naming
+/// every hop (file:line).
+fn template_loops(by_name: &HashMap<String, &SourceFile>) -> Vec<Diagnostic> {
+    let refs: BTreeMap<String, Vec<precheck::Reference>> = by_name.iter().map(|(n, f)| (n.clone(), precheck::references(&f.text))).collect();
+    let shown = |name: &str| by_name.get(name).map(|f| crate::diag::slashed(&f.shown)).unwrap_or_default();
+    precheck::find(&refs)
+        .into_iter()
+        .filter_map(|hops| {
+            let first = hops.first()?;
+            let file = by_name.get(&first.from)?;
+            let (message, help) = precheck::describe(&hops, shown);
+            Some(Diagnostic::at(&file.shown, &file.text, first.line, first.col, message).with_help(help).kind(Kind::Template))
+        })
+        .collect()
+}
+
 impl Renderer {
-    /// Compiles every template. All syntax errors are reported together.
+    /// Compiles every template. All syntax errors are reported together. All syntax errors are reported together.
     pub fn new(templates: &[SourceFile], config: &SiteConfig) -> Result<Renderer, Vec<Diagnostic>> {
         // Later files override earlier ones with the same name (site over theme).
         let mut by_name: HashMap<String, &SourceFile> = HashMap::new();
@@ -75,25 +125,16 @@ impl Renderer {
         // the `default` filter, ends up double-escaped. Escaping `& < > " '` is what HTML needs.
         tera.set_escape_fn(escape_fn);
         let raw: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), by_name[*n].text.as_str())).collect();
+        // Deep nesting and loops first: Tera would recurse past any stack, or without end, on
+        // them while compiling. A template nested too deep is not compiled even on its own.
+        let deep = too_deep(&by_name);
+        let loops = template_loops(&by_name);
+        if !deep.is_empty() || !loops.is_empty() {
+            let others: Vec<(&str, &str)> = raw.iter().filter(|(n, _)| !deep.iter().any(|(d, _)| d == n)).copied().collect();
+            return Err(deep.into_iter().map(|(_, d)| d).chain(loops).chain(syntax_errors(&others, &by_name)).collect());
+        }
         if let Err(e) = tera.add_raw_templates(raw.clone()) {
-            let mut errors = Vec::new();
-            for (name, text) in &raw {
-                let mut scratch = tera::Tera::default();
-                if let Err(e) = scratch.add_raw_template(name, text) {
-                    let chain = error_chain(&e);
-                    if chain.contains("Failed to parse") {
-                        let file = &by_name[*name];
-                        let (line, col) = parse_position(&chain).unwrap_or((1, 1));
-                        errors.push(
-                            Diagnostic::at(&file.shown, &file.text, line, col, format!("template syntax error: {}", parse_summary(&chain)))
-                                .with_help(
-                                    "check the `{{ }}` and `{% %}` tags near this position; every `{% if %}`/`{% for %}`/`{% block %}` needs its `{% end… %}`",
-                                )
-                                .kind(Kind::Template),
-                        );
-                    }
-                }
-            }
+            let mut errors = syntax_errors(&raw, &by_name);
             if errors.is_empty() {
                 let chain = error_chain(&e);
                 let culprit =
@@ -173,6 +214,9 @@ impl Renderer {
     /// in the template to point at a line.
     fn runtime_error(&self, template: &str, e: &tera::Error) -> TemplateFailure {
         let chain = error_chain(e);
+        if let Some(failure) = self.nesting_error(&chain) {
+            return failure;
+        }
         let culprit_template = chain.split('\'').skip(1).step_by(2).filter(|n| self.sources.contains_key(*n)).last().unwrap_or(template);
         let (shown, text) = &self.sources[culprit_template];
         let variable = chain.split('`').nth(1).filter(|_| chain.contains("not found in context"));
@@ -189,6 +233,70 @@ impl Renderer {
         };
         TemplateFailure { diagnostic: diagnostic.with_help(help).kind(Kind::Template), template: culprit_template.to_string(), detail }
     }
+}
+
+/// How deep macro calls and includes may nest while rendering (a nested menu needs a few
+/// levels); deeper is an error. The vendored Tera counts them (`vendor/tera`).
+pub const MAX_NESTING: usize = tera::MAX_NESTING;
+
+/// Stack of a rendering thread. The static checks (`precheck`: at most 40 nested block tags,
+/// 40 nested brackets and 200 operators per expression) and [`MAX_NESTING`] bound how deep
+/// Tera recurses. Measured on the worst such template (100 levels of a macro, each inside 38
+/// nested `{% for %}` with a 150-operator expression), rendering needs less than 4 MiB; 64 MiB
+/// leaves a wide margin. Address space only: pages are used as touched.
+pub const RENDER_STACK: usize = 64 << 20;
+
+/// Runs `f` (a whole build, whose parallel work then runs on the same threads) on the
+/// rendering threads, whose stacks hold [`MAX_NESTING`] levels of templates: Tera recurses on
+/// the stack, and an overflow aborts the process.
+pub fn on_render_threads<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
+    let pool = POOL.get_or_init(|| rayon::ThreadPoolBuilder::new().stack_size(RENDER_STACK).thread_name(|i| format!("folio-render-{i}")).build().ok());
+    match pool {
+        Some(pool) => pool.install(f),
+        None => f(),
+    }
+}
+
+impl Renderer {
+    /// A template nested more than [`MAX_NESTING`] deep, as Tera reports it ("templates nested
+    /// more than 100 deep: macro `ns::name` of `file`" or "…: include of `file`"), pointing at
+    /// the macro's definition or the included template.
+    fn nesting_error(&self, chain: &str) -> Option<TemplateFailure> {
+        let rest = &chain[chain.find("templates nested more than ")?..];
+        let quoted: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
+        let (template, detail, offset) = if rest.contains(": macro `") {
+            let (called, template) = (*quoted.first()?, *quoted.get(1)?);
+            let name = called.rsplit("::").next().unwrap_or(called);
+            let (_, text) = self.sources.get(template)?;
+            let detail =
+                format!("macro `{name}` calls itself (directly or through other macros and includes) more than {MAX_NESTING} levels deep, or without end");
+            (template, detail, macro_definition(text, name))
+        } else {
+            let template = *quoted.first()?;
+            (template, format!("`{template}` is included inside itself (through macros) more than {MAX_NESTING} levels deep, or without end"), None)
+        };
+        let (shown, text) = self.sources.get(template)?;
+        let message = format!("template `{template}` failed: {detail}");
+        let diagnostic = match offset {
+            Some(off) => Diagnostic::at_offset(shown, text, off, message),
+            None => Diagnostic::file(shown, message),
+        };
+        let help = format!(
+            "a macro that calls itself needs a condition that stops it, such as `{{% if item.children %}}`; templates may nest at most {MAX_NESTING} levels deep"
+        );
+        Some(TemplateFailure { diagnostic: diagnostic.with_help(help).kind(Kind::Template), template: template.to_string(), detail })
+    }
+}
+
+/// Where `{% macro name(` starts in a template text.
+fn macro_definition(text: &str, name: &str) -> Option<usize> {
+    text.match_indices("macro").find_map(|(i, _)| {
+        let after = text[i + "macro".len()..].trim_start();
+        let opens = after.strip_prefix(name).is_some_and(|r| r.trim_start().starts_with('('));
+        let tag = text[..i].trim_end().trim_end_matches('-').ends_with("{%");
+        (opens && tag).then(|| text[..i].rfind("{%").unwrap_or(i))
+    })
 }
 
 /// Why a template could not be rendered, without the page it was rendered for.

@@ -6,7 +6,7 @@
 use super::feeds;
 use super::seo::{self, crumb, Crumb};
 use super::views::{self, card, title_case};
-use crate::diag::Diagnostic;
+use crate::diag::{catch_panic, Diagnostic};
 use crate::hash::{hash_bytes, hash_of, hash_serialized};
 use crate::model::reads::{self, ItemHashes, Named};
 use crate::model::{pager, pager_count, PageId, SectionId, Site};
@@ -150,11 +150,39 @@ impl<'a> Work<'a> {
     }
 
     /// The file, or why its template failed and for which source file.
-    fn produce(self, r: &super::Renderer) -> Result<OutFile, (PathBuf, super::RenderError)> {
+    fn produce(self, r: &super::Renderer) -> Result<OutFile, Failure> {
         match self {
-            Work::Template { template, source, path, vars } => Ok(html(path, r.render_vars(template, &vars).map_err(|e| (source, e))?)),
+            Work::Template { template, source, path, vars } => {
+                match catch_panic(&source, &format!("rendering it with template `{template}`"), || r.render_vars(template, &vars)) {
+                    Ok(Ok(text)) => Ok(html(path, text)),
+                    Ok(Err(e)) => Err(Failure::Template(source, e)),
+                    Err(bug) => Err(Failure::Bug(bug)),
+                }
+            }
             Work::Made { path, text } => Ok(html(path, text)),
         }
+    }
+}
+
+/// Why a job made no file.
+enum Failure {
+    /// Its template failed, rendered for this source file.
+    Template(PathBuf, super::RenderError),
+    /// folio panicked while preparing or rendering it.
+    Bug(Diagnostic),
+}
+
+/// The file a job is made for, named when folio fails on it: the page or section, the FAQ
+/// topic, or `site.yaml` for what the whole site makes (feeds, lists, the search index).
+fn job_source(site: &Site, job: &Job) -> PathBuf {
+    let config = || PathBuf::from(crate::config::CONFIG_FILE);
+    match job {
+        Job::Page(id) | Job::Alias(id, _) => site.pages.unnoted().get(*id).map_or_else(config, |p| p.shown.clone()),
+        Job::Section(id, _) => site.sections.unnoted().get(*id).map_or_else(config, |s| s.shown.clone()),
+        Job::Marketing(super::marketing::Job::FaqTopic(t)) => site.marketing().topics.get(*t).map_or_else(config, |t| t.shown.clone()),
+        Job::NotFound => PathBuf::from("templates/404.html"),
+        Job::SearchPage => PathBuf::from("templates/search.html"),
+        _ => config(),
     }
 }
 
@@ -202,7 +230,7 @@ pub fn render_site(site: &Site, r: &super::Renderer, hashes: &ItemHashes, previo
         }
     };
     let jobs = plan(site);
-    let results: Vec<Result<Outcome, (PathBuf, super::RenderError)>> = jobs
+    let results: Vec<Result<Outcome, Failure>> = jobs
         .par_iter()
         .map(|job| {
             let name = job_key(site, job);
@@ -212,7 +240,8 @@ pub fn render_site(site: &Site, r: &super::Renderer, hashes: &ItemHashes, previo
                     return Ok(Outcome { name, record: Arc::clone(rec), rendered: false });
                 }
             }
-            let (work, items) = reads::recording(|| prepare(site, job));
+            let (work, items) = reads::recording(|| catch_panic(&job_source(site, job), "preparing its page", || prepare(site, job)));
+            let work = work.map_err(Failure::Bug)?;
             let work_key = work.key(r.key());
             let reads: Vec<(Named, u64)> = items.into_iter().map(|i| (hashes.named(i), hashes.hash(i))).collect();
             let (file, rendered) = match before {
@@ -223,17 +252,18 @@ pub fn render_site(site: &Site, r: &super::Renderer, hashes: &ItemHashes, previo
         })
         .collect();
     let mut outcomes = Vec::with_capacity(results.len());
-    let mut errors = Vec::new();
+    let (mut failed, mut bugs) = (Vec::new(), Vec::new());
     for res in results {
         match res {
             Ok(o) => outcomes.push(o),
-            Err(e) => errors.push(e),
+            Err(Failure::Template(source, e)) => failed.push((source, e)),
+            Err(Failure::Bug(d)) => bugs.push(d),
         }
     }
-    if errors.is_empty() {
+    if failed.is_empty() && bugs.is_empty() {
         Ok(outcomes)
     } else {
-        Err(super::group_failures(errors))
+        Err(super::group_failures(failed).into_iter().chain(bugs).collect())
     }
 }
 

@@ -16,4 +16,5 @@ mod preview;
 mod sample;
 mod serve;
 mod support;
+mod templates;
 mod tidy;

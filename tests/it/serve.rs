@@ -127,6 +127,11 @@ impl Server {
         panic!("folio serve did not exit after SIGINT:\n{}", self.output());
     }
 
+    /// The process has not ended (by exit or signal).
+    pub fn is_running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
     pub fn pid(&self) -> u32 {
         self.child.id()
     }
