@@ -131,7 +131,7 @@ impl Diagnostic {
         match (self.line, self.col) {
             (Some(l), Some(c)) => format!("{path}:{l}:{c}"),
             (Some(l), None) => format!("{path}:{l}"),
-            _ => format!("{path}"),
+            _ => path.to_string(),
         }
     }
 }
