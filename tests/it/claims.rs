@@ -113,7 +113,7 @@ fn serve_reports_a_collision_and_recovers() {
     let mut session = Session::new(opts);
     session.build().unwrap_or_else(|e| panic!("{e}"));
     add_front_matter(&site, "aliases: [\"/pricing/\"]");
-    let errors = session.rebuild(&[site.root.join(ARTICLE)]).err().expect("the collision stops the rebuild");
+    let Err(errors) = session.rebuild(&[site.root.join(ARTICLE)]) else { panic!("the collision stops the rebuild") };
     assert!(errors.0.iter().any(|e| e.message.contains("`/pricing/`") && e.line == Some(2)), "{errors}");
     // The last good site is still served, with the pricing page.
     assert!(session.snapshot().files().into_iter().any(|(p, _)| p == "pricing/index.html"));
