@@ -29,6 +29,9 @@ pub enum Command {
         /// Include pages marked `draft: true`.
         #[arg(long)]
         drafts: bool,
+        /// Include pages dated after today (or SOURCE_DATE_EPOCH).
+        #[arg(long)]
+        future: bool,
     },
     /// Check the site without writing anything: front matter, links, anchors, images, banners.
     Check {
@@ -37,6 +40,9 @@ pub enum Command {
         /// Include pages marked `draft: true`.
         #[arg(long)]
         drafts: bool,
+        /// Include pages dated after today (or SOURCE_DATE_EPOCH).
+        #[arg(long)]
+        future: bool,
     },
     /// Create a new content file with its front matter filled in.
     New {
@@ -68,6 +74,9 @@ pub enum Command {
         /// notifications (network drives, folders shared into a VM, container or WSL, Wine).
         #[arg(long)]
         poll: bool,
+        /// Include pages dated after today (or SOURCE_DATE_EPOCH).
+        #[arg(long)]
+        future: bool,
     },
     /// Read the contact-form submissions the dev server stored (default: list them).
     Submissions {
@@ -118,12 +127,19 @@ fn print_diagnostics(d: &crate::diag::Diagnostics) {
     eprintln!("{d}");
 }
 
+/// The note on pages the build left out (drafts, dated later), on stderr.
+fn print_note(built: &pipeline::Built) {
+    if let Some(note) = &built.note {
+        eprintln!("note: {note}");
+    }
+}
+
 pub fn run(cli: Cli) -> Result<(), u8> {
     match cli.command {
-        Command::Build { root, output, base_url, drafts } => {
+        Command::Build { root, output, base_url, drafts, future } => {
             let started = std::time::Instant::now();
             let output = output.unwrap_or_else(|| root.join("public"));
-            let opts = BuildOptions { root: root.clone(), base_url, drafts, ..BuildOptions::default() };
+            let opts = BuildOptions { root: root.clone(), base_url, drafts, future, ..BuildOptions::default() };
             let mut built = pipeline::build(&opts).map_err(|d| {
                 print_diagnostics(&d);
                 1u8
@@ -131,6 +147,7 @@ pub fn run(cli: Cli) -> Result<(), u8> {
             if !built.warnings.is_empty() {
                 print_diagnostics(&crate::diag::Diagnostics(built.warnings.clone()).sorted());
             }
+            print_note(&built);
             let written = crate::output::write(&built, &output, &root).map_err(|d| {
                 eprintln!("{d}");
                 1u8
@@ -146,10 +163,11 @@ pub fn run(cli: Cli) -> Result<(), u8> {
             );
             Ok(())
         }
-        Command::Check { root, drafts } => {
-            let opts = BuildOptions { root, base_url: None, drafts, ..BuildOptions::default() };
+        Command::Check { root, drafts, future } => {
+            let opts = BuildOptions { root, base_url: None, drafts, future, ..BuildOptions::default() };
             match pipeline::build(&opts) {
                 Ok(built) => {
+                    print_note(&built);
                     let problems = crate::check::check(&built);
                     if problems.is_empty() {
                         println!("No problems found: {}", built.stats);
@@ -187,9 +205,15 @@ pub fn run(cli: Cli) -> Result<(), u8> {
                 }
             }
         }
-        Command::Serve { root, bind, port, open, drafts, poll } => {
-            crate::serve::run(crate::serve::ServeOptions { root, bind, port, open, drafts, poll: poll.then_some(std::time::Duration::from_millis(500)) })
-        }
+        Command::Serve { root, bind, port, open, drafts, future, poll } => crate::serve::run(crate::serve::ServeOptions {
+            root,
+            bind,
+            port,
+            open,
+            drafts,
+            future,
+            poll: poll.then_some(std::time::Duration::from_millis(500)),
+        }),
         Command::Submissions { action, root } => {
             use crate::serve::submissions::{self, Output};
             match action {

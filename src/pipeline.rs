@@ -14,6 +14,8 @@ use crate::hash::hash_of;
 use crate::load::{self, Asset, ContentEntry, SourceFile};
 use crate::marketing::{self, Marketing};
 use crate::model::assemble::{self, PageSource, SectionSource};
+use crate::model::claims::{self, Claim, Claimant};
+use crate::model::window::{Held, LeftOut, Schedule, Window};
 use crate::model::{self, Page, Section, Site};
 use crate::parse::front_matter::{self, FrontMatter};
 use crate::parse::markdown::{self, Rendered, Resolver, SourceInfo};
@@ -42,13 +44,22 @@ pub struct BuildOptions {
     /// Overrides `base_url` from site.yaml.
     pub base_url: Option<String>,
     pub drafts: bool,
-    /// The day the site is built for (banner schedules): [`today`] unless set.
+    /// Include pages dated after the build date.
+    pub future: bool,
+    /// The day the site is built for (banner schedules, pages dated later): [`today`] unless set.
     pub build_date: time::Date,
 }
 
 impl Default for BuildOptions {
     fn default() -> Self {
-        BuildOptions { root: PathBuf::from("."), base_url: None, drafts: false, build_date: today() }
+        BuildOptions { root: PathBuf::from("."), base_url: None, drafts: false, future: false, build_date: today() }
+    }
+}
+
+impl BuildOptions {
+    /// Which pages this build publishes (drafts, dates after the build date).
+    pub fn window(&self) -> Window {
+        Window { drafts: self.drafts, future: self.future, build_date: self.build_date }
     }
 }
 
@@ -98,6 +109,8 @@ pub struct Built {
     pub rendered: usize,
     /// Output paths whose bytes differ from the previous build's (added, changed or gone).
     pub changed: Vec<String>,
+    /// How many pages were left out (drafts, dated later) and how to include them.
+    pub note: Option<String>,
 }
 
 /// Reads and validates `site.yaml` under `root`.
@@ -399,6 +412,7 @@ struct Meta {
 #[derive(Debug, Clone)]
 enum Read {
     Url { content_path: String, answer: Option<String> },
+    LeftOut { content_path: String, answer: Option<(String, String)> },
     Shortcode { call: Call, page_key: String, answer: Result<String, (String, String)> },
 }
 
@@ -430,6 +444,8 @@ struct Memo {
     /// By content key; FAQ answers by `key#index`.
     markdown: HashMap<String, MarkdownResult>,
     skeleton: Kept<Arc<Skeleton>>,
+    /// Output files claimed twice (`model::claims`).
+    claims: Kept<Vec<Diagnostic>>,
     search: HashMap<String, (u64, Arc<str>)>,
     /// By job name: what made each output file, and the file.
     jobs: crate::render::site::Records,
@@ -447,6 +463,8 @@ pub struct Engine {
 /// Markdown gets URLs and shortcodes through this.
 struct SiteResolver<'a> {
     urls: &'a HashMap<String, String>,
+    /// Pages left out of this build and why (an `@/` link to one says so).
+    held: &'a HashMap<String, Held>,
     renderer: &'a Renderer,
     marketing: &'a Marketing,
     /// A hash of what `urls`, `renderer` and `marketing` were made from: the resolver is a
@@ -457,6 +475,9 @@ struct SiteResolver<'a> {
 impl Resolver for SiteResolver<'_> {
     fn url_for(&self, content_path: &str) -> Option<String> {
         self.urls.get(content_path.trim_start_matches('/')).cloned()
+    }
+    fn left_out(&self, content_path: &str) -> Option<(String, String)> {
+        self.held.get(content_path.trim_start_matches('/')).map(Held::link_message)
     }
     fn shortcode(&self, call: &Call, page_key: &str) -> Result<String, (String, String)> {
         crate::render::shortcodes::render_call(self.renderer, self.marketing, call, page_key)
@@ -477,6 +498,13 @@ impl Resolver for Recording<'_> {
         }
         answer
     }
+    fn left_out(&self, content_path: &str) -> Option<(String, String)> {
+        let answer = self.inner.left_out(content_path);
+        if let Ok(mut reads) = self.reads.lock() {
+            reads.push(Read::LeftOut { content_path: content_path.to_string(), answer: answer.clone() });
+        }
+        answer
+    }
     fn shortcode(&self, call: &Call, page_key: &str) -> Result<String, (String, String)> {
         let answer = self.inner.shortcode(call, page_key);
         if let Ok(mut reads) = self.reads.lock() {
@@ -490,6 +518,7 @@ impl Resolver for Recording<'_> {
 fn reads_still_hold(reads: &[Read], resolver: &SiteResolver<'_>) -> bool {
     reads.iter().all(|r| match r {
         Read::Url { content_path, answer } => resolver.urls.get(content_path.trim_start_matches('/')) == answer.as_ref(),
+        Read::LeftOut { content_path, answer } => resolver.left_out(content_path) == *answer,
         Read::Shortcode { call, page_key, answer } => resolver.shortcode(call, page_key) == *answer,
     })
 }
@@ -663,6 +692,10 @@ impl Engine {
         let section_meta: Vec<_> = section_files.par_iter().map(|f| parse_meta(f, true)).collect();
         let mut fresh_meta = Vec::new();
         let mut broken: Vec<(String, String)> = Vec::new();
+        // Pages this build leaves out (see `model::window`), by content key.
+        let window = opts.window();
+        let mut held: Vec<(String, Held)> = Vec::new();
+        let mut left_out = LeftOut::default();
         // Files that take part as pages or sections: (is section, file, hash of the front matter's input).
         let mut included: Vec<(bool, &Arc<SourceFile>, u64)> = Vec::with_capacity(page_meta.len() + section_meta.len());
         // Content key → (file, its text hash, where the body starts, lines before it), for Markdown.
@@ -670,13 +703,20 @@ impl Engine {
             HashMap::with_capacity_and_hasher(page_meta.len() + section_meta.len(), Default::default());
         for (is_section, files, metas) in [(false, &page_files, page_meta), (true, &section_files, section_meta)] {
             for ((f, h), (input, r, fresh)) in files.iter().zip(metas) {
-                match &r {
-                    Ok(m) if m.meta.draft && !opts.drafts && !is_section => {}
-                    Ok(m) => {
+                let withheld = match &r {
+                    Ok(m) if !is_section => window.held(&Schedule { draft: m.meta.draft, date: m.date, ..Schedule::default() }),
+                    _ => None,
+                };
+                match (&r, withheld) {
+                    (Ok(_), Some(h)) => {
+                        left_out.count(h);
+                        held.push((f.rel.clone(), h));
+                    }
+                    (Ok(m), None) => {
                         included.push((is_section, f, input));
                         bodies.insert(f.rel.as_str(), (f, *h, m.body_start, m.body_line_offset));
                     }
-                    Err(e) => {
+                    (Err(e), _) => {
                         errors.extend(e.iter().cloned());
                         let url = if is_section { section_url(parent_dir(&f.rel)) } else { page_url(&f.rel, None) };
                         broken.push((f.rel.clone(), url));
@@ -715,6 +755,7 @@ impl Engine {
         let skeleton_input = hash_of(&(
             included.iter().map(|(is_section, f, input)| (*is_section, &f.rel, *input)).collect::<Vec<_>>(),
             &broken,
+            &held,
             &marketing_urls,
             &config.taxonomies,
         ));
@@ -741,8 +782,26 @@ impl Engine {
         }
         let Some((_, skeleton)) = memo.skeleton.as_ref() else { return Err(errors.sorted()) };
         let skeleton = Arc::clone(skeleton);
-        errors.extend(skeleton.errors.iter().cloned());
         let urls = &skeleton.urls;
+        let held: HashMap<String, Held> = held.into_iter().collect();
+
+        // Every output file claimed once (`model::claims`): the claims follow from the plan of
+        // jobs and the static files, so they are kept under what those are made from.
+        let claims_input = hash_of(&(skeleton_input, config_input, marketing_input, assets.iter().map(|a| (&a.out, &a.src)).collect::<Vec<_>>()));
+        if memo.claims.as_ref().is_none_or(|(k, _)| *k != claims_input) {
+            let probe =
+                Site::new(config.clone(), skeleton.pages.clone(), skeleton.sections.clone(), skeleton.taxonomies.clone(), loaded_marketing.clone(), Vec::new());
+            let mut all = crate::render::site::claims(&probe);
+            all.extend(assets.iter().map(|a| Claim {
+                file: a.out.clone(),
+                by: Claimant::Static { shown: a.src.strip_prefix(root).map_or_else(|_| a.src.clone(), Path::to_path_buf) },
+            }));
+            let found = claims::collisions(&all, |key| body_of_text(&bodies, key));
+            memo.claims = Some((claims_input, found));
+        }
+        if let Some((_, found)) = &memo.claims {
+            errors.extend(found.iter().cloned());
+        }
         let (mut pages, mut sections): (Vec<Page>, Vec<Section>) = rayon::join(|| skeleton.pages.par_iter().cloned().collect(), || skeleton.sections.clone());
         timer.mark("skeleton");
         // Where each page's Markdown starts in its file.
@@ -767,7 +826,13 @@ impl Engine {
         let md_memo = &memo.markdown;
         let mut fresh_md: Vec<(String, MarkdownResult)> = Vec::new();
         {
-            let pre = SiteResolver { urls, renderer: &renderer, marketing: loaded_marketing, env: hash_of(&(skeleton_input, renderer.key(), marketing_input)) };
+            let pre = SiteResolver {
+                urls,
+                held: &held,
+                renderer: &renderer,
+                marketing: loaded_marketing,
+                env: hash_of(&(skeleton_input, renderer.key(), marketing_input)),
+            };
             let answers: Vec<(usize, usize, String)> = marketing_data
                 .topics
                 .iter()
@@ -805,7 +870,13 @@ impl Engine {
             marketing_input,
             marketing_data.topics.iter().flat_map(|t| t.questions.iter().map(|q| crate::hash::hash_bytes(q.answer.as_bytes()))).collect::<Vec<_>>(),
         ));
-        let resolver = SiteResolver { urls, renderer: &renderer, marketing: &marketing_data, env: hash_of(&(skeleton_input, renderer.key(), marketing_hash)) };
+        let resolver = SiteResolver {
+            urls,
+            held: &held,
+            renderer: &renderer,
+            marketing: &marketing_data,
+            env: hash_of(&(skeleton_input, renderer.key(), marketing_hash)),
+        };
         let render_body = |key: &str| -> (Arc<Rendered>, Vec<Diagnostic>, Option<MarkdownResult>) {
             let Some((f, h, body_start, body_line_offset)) = body_of(key) else { return (Arc::default(), Vec::new(), None) };
             let info = SourceInfo { path: &f.shown, file_text: &f.text, body: &f.text[body_start..], body_line_offset, page_key: &f.rel };
@@ -935,7 +1006,7 @@ impl Engine {
         changed.dedup();
         memo.jobs = jobs;
         timer.mark("outputs");
-        let warnings = site
+        let mut warnings: Vec<Diagnostic> = site
             .pages
             .iter()
             .flat_map(|p| {
@@ -951,6 +1022,7 @@ impl Engine {
                 })
             })
             .collect();
+        warnings.extend(skeleton.spellings.iter().map(|s| claims::spelling_warning(s, &skeleton.pages, |key| body_of_text(&bodies, key))));
         let stats = Stats {
             pages: site.pages.len(),
             sections: site.sections.len(),
@@ -962,7 +1034,8 @@ impl Engine {
             millis: 0,
         };
         timer.report();
-        Ok(Built { site, files, assets, stats, warnings, rendered, changed })
+        let note = left_out.note(opts.build_date);
+        Ok(Built { site, files, assets, stats, warnings, rendered, changed, note })
     }
 }
 
@@ -973,14 +1046,14 @@ struct Skeleton {
     sections: Vec<Section>,
     urls: HashMap<String, String>,
     taxonomies: Vec<model::Taxonomy>,
-    /// Two sources on one URL.
-    errors: Vec<Diagnostic>,
+    /// Term spellings merged into one term because they share its address.
+    spellings: Vec<model::Spellings>,
     /// Hashes of the pages, sections and taxonomies above (what render jobs read of them, but
     /// the Markdown).
     statics: model::reads::StaticHashes,
 }
 
-/// Claims URLs, links pages into sections in order with previous/next, finds related pages and
+/// Gives pages and sections their URLs, links pages into sections in order with previous/next, finds related pages and
 /// builds the taxonomies. A pure function of its arguments.
 fn skeleton(
     pages: Vec<PageSource>,
@@ -989,15 +1062,19 @@ fn skeleton(
     broken: Vec<(String, String)>,
     taxonomies: &[String],
 ) -> Skeleton {
-    let mut errors = Vec::new();
-    let claimed = assemble::claim_urls(pages, sections, marketing::owns_section, marketing_urls, broken, &mut errors);
+    let claimed = assemble::assign_urls(pages, sections, marketing_urls, broken);
     let (mut pages, mut sections) = (claimed.pages, claimed.sections);
     assemble::link_pages(&mut pages, &mut sections);
     let related = model::related_by_tags(&model::RelatedInput::of(&pages), 3);
     assemble::set_related(&mut pages, &related);
-    let taxonomies = model::build_taxonomies(&pages, taxonomies);
+    let (taxonomies, spellings) = model::build_taxonomies(&pages, taxonomies);
     let statics = model::reads::StaticHashes::of(&pages, &sections, &taxonomies);
-    Skeleton { pages, sections, urls: claimed.urls, taxonomies, errors, statics }
+    Skeleton { pages, sections, urls: claimed.urls, taxonomies, spellings, statics }
+}
+
+/// The text of the content file `key` (for positions in messages).
+fn body_of_text<'a>(bodies: &HashMap<&str, (&'a Arc<SourceFile>, u64, usize, usize)>, key: &str) -> Option<&'a str> {
+    bodies.get(key).map(|(f, ..)| f.text.as_str())
 }
 
 /// Drops cache entries whose files are gone. A cache never holds more entries than there are

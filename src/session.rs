@@ -73,6 +73,10 @@ pub struct Report {
     pub millis: u128,
     /// Only stylesheets changed: the browser can swap CSS without reloading.
     pub css_only: bool,
+    /// How many pages were left out (drafts, dated later) and how to include them.
+    pub note: Option<String>,
+    /// Problems that do not stop the build (tag spellings merged, images without alt text).
+    pub warnings: Vec<crate::diag::Diagnostic>,
 }
 
 pub struct Session {
@@ -158,6 +162,14 @@ impl Session {
         let generation = self.snapshot.generation + 1;
         let plans = built.site.marketing().groups.iter().flat_map(|g| g.tiers.iter().map(|t| t.id.clone())).collect();
         self.snapshot = Arc::new(Snapshot { base, overlay, generation, plans });
-        Ok(Report { stats: built.stats, changed: changed_outputs, rendered: built.rendered, millis: started.elapsed().as_millis(), css_only })
+        Ok(Report {
+            stats: built.stats,
+            changed: changed_outputs,
+            rendered: built.rendered,
+            millis: started.elapsed().as_millis(),
+            css_only,
+            note: built.note,
+            warnings: built.warnings,
+        })
     }
 }

@@ -52,6 +52,14 @@ pub fn url_to_file(url: &str) -> String {
     }
 }
 
+/// The address an output file is served at (`a/index.html` → `/a/`): [`url_to_file`] reversed.
+pub fn file_to_url(file: &str) -> String {
+    match file.strip_suffix("index.html") {
+        Some(dir) if dir.is_empty() || dir.ends_with('/') => format!("/{dir}"),
+        _ => format!("/{file}"),
+    }
+}
+
 /// URL of page `n` of a list at `base` (`/articles/` → `/articles/page/2/`).
 pub fn pager_url(base: &str, n: usize) -> String {
     if n <= 1 {
@@ -99,5 +107,9 @@ mod tests {
         assert_eq!(alias_url("/old"), "/old/");
         assert_eq!(alias_url("/old.html"), "/old.html");
         assert_eq!(pager_url("/a/", 2), "/a/page/2/");
+        for url in ["/", "/a/b/", "/404.html", "/atom.xml", "/old.html"] {
+            assert_eq!(file_to_url(&url_to_file(url)), url);
+        }
+        assert_eq!(file_to_url("myindex.html"), "/myindex.html");
     }
 }

@@ -1,14 +1,14 @@
-//! Assembling the site model from parsed sources: every page and section claims its URL (two
-//! sources on one URL is an error naming both), sections form a tree, pages join their nearest
+//! Assembling the site model from parsed sources: every page and section gets its URL (whether
+//! two things claim one output file is decided by [`super::claims`] over every output file),
+//! sections form a tree, pages join their nearest
 //! section, and once rendered, pages get date ranks, section order and previous/next. Pure: no
 //! I/O, no templates.
 
 use super::{assign_date_ranks, sort_pages, Page, PageId, Section, SectionId};
-use crate::diag::{Diagnostic, Kind};
 use crate::parse::front_matter::FrontMatter;
-use crate::url::{alias_url, parent_dir, section_url};
+use crate::url::{parent_dir, section_url};
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use time::OffsetDateTime;
 
@@ -40,33 +40,12 @@ pub struct Claimed {
     pub urls: HashMap<String, String, rustc_hash::FxBuildHasher>,
 }
 
-/// Gives every source its URL and checks that no two claim the same one.
-/// `owned_by_marketing` tells which section folders another module renders (`faq`, `pricing`);
-/// `extra_urls` are (key, URL) pairs of those modules' pages; `broken` are keys and URLs of
-/// files whose front matter failed, which keep their address so links to them do not add
-/// misleading errors.
-pub fn claim_urls(
-    pages_src: Vec<PageSource>,
-    sections_src: Vec<SectionSource>,
-    owned_by_marketing: impl Fn(&str) -> bool,
-    extra_urls: Vec<(String, String)>,
-    broken: Vec<(String, String)>,
-    errors: &mut Vec<Diagnostic>,
-) -> Claimed {
+/// Gives every source its URL. `extra_urls` are (key, URL) pairs of the marketing pages;
+/// `broken` are keys and URLs of files whose front matter failed, which keep their address so
+/// links to them do not add misleading errors.
+pub fn assign_urls(pages_src: Vec<PageSource>, sections_src: Vec<SectionSource>, extra_urls: Vec<(String, String)>, broken: Vec<(String, String)>) -> Claimed {
     let capacity = pages_src.len() + sections_src.len();
     let mut urls: HashMap<String, String, rustc_hash::FxBuildHasher> = HashMap::with_capacity_and_hasher(capacity, Default::default());
-    let mut owners: HashMap<String, PathBuf, rustc_hash::FxBuildHasher> = HashMap::with_capacity_and_hasher(capacity, Default::default());
-    let mut claim = |url: &str, shown: &Path, errors: &mut Vec<Diagnostic>| {
-        if let Some(first) = owners.get(url) {
-            errors.push(
-                Diagnostic::file(shown, format!("two pages have the URL {url}: this file and {}", crate::diag::slashed(first)))
-                    .with_help("give one of them a different `slug:` in its front matter, or rename the file")
-                    .kind(Kind::Url),
-            );
-        } else {
-            owners.insert(url.to_string(), shown.to_path_buf());
-        }
-    };
     let mut sections: Vec<Section> = sections_src
         .into_iter()
         .map(|s| {
@@ -88,9 +67,6 @@ pub fn claim_urls(
         .collect();
     sections.sort_by(|a, b| a.dir.cmp(&b.dir));
     for s in &sections {
-        if !owned_by_marketing(&s.dir) {
-            claim(&s.url, &s.shown, errors);
-        }
         urls.insert(s.key.clone(), s.url.clone());
     }
     let section_by_dir: HashMap<&str, SectionId> = sections.iter().enumerate().map(|(i, s)| (s.dir.as_str(), i)).collect();
@@ -108,10 +84,6 @@ pub fn claim_urls(
     let parents: Vec<Option<SectionId>> = sections.iter().map(|s| if s.dir.is_empty() { None } else { nearest_section(parent_dir(&s.dir)) }).collect();
     let mut pages: Vec<Page> = Vec::with_capacity(pages_src.len());
     for p in pages_src {
-        claim(&p.url, &p.shown, errors);
-        for alias in &p.meta.aliases {
-            claim(&alias_url(alias), &p.shown, errors);
-        }
         urls.insert(p.key.clone(), p.url.clone());
         let section = nearest_section(parent_dir(&p.key));
         pages.push(Page {
@@ -138,7 +110,6 @@ pub fn claim_urls(
         }
     }
     for (key, url) in extra_urls {
-        claim(&url, &PathBuf::from(format!("content/{key}")), errors);
         urls.insert(key, url);
     }
     for (key, url) in broken {

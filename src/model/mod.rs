@@ -2,7 +2,9 @@
 //! related articles, previous/next). Plain data and pure functions; no I/O, no templates.
 
 pub mod assemble;
+pub mod claims;
 pub mod reads;
+pub mod window;
 
 use crate::parse::front_matter::{FrontMatter, SortBy};
 use crate::parse::markdown::Rendered;
@@ -90,6 +92,14 @@ pub struct Taxonomy {
     pub terms: Vec<Term>,
 }
 
+/// One of a taxonomy's terms in words: `tags` → `tag`, `categories` → `category`.
+pub fn singular(taxonomy: &str) -> &str {
+    match taxonomy {
+        "categories" => "category",
+        other => other.strip_suffix('s').unwrap_or(other),
+    }
+}
+
 /// Newest first; undated last; ties by title then key, so order is always stable.
 fn compare_dates(pa: &Page, pb: &Page) -> std::cmp::Ordering {
     pb.date.cmp(&pa.date).then_with(|| pa.title.cmp(&pb.title)).then_with(|| pa.key.cmp(&pb.key))
@@ -124,16 +134,37 @@ pub fn sort_pages(pages: &[Page], ids: &mut [PageId], sort_by: SortBy) {
     }
 }
 
+/// Spellings of one taxonomy's terms that slugify alike (`a b` and `a-b`, `C++` and `c`,
+/// `Rust` and `rust`): they share one address, so they are merged into one term (named by the
+/// first spelling in page order) and reported as a warning.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Spellings {
+    /// `tags` or `categories`.
+    pub taxonomy: String,
+    /// The term's address.
+    pub url: String,
+    /// Each spelling, first-seen first, with the first few pages that use it (by page order).
+    pub spellings: Vec<(String, Vec<PageId>)>,
+}
+
+/// How many pages a [`Spellings`] warning names per spelling.
+pub const SPELLING_PAGES_SHOWN: usize = 3;
+
 /// Builds taxonomies from pages' `tags` and `categories`. Linear in the number of (page, term)
 /// pairs: each distinct spelling is slugified once. Terms whose names slugify alike (`Rust`,
-/// `rust`) are merged; the first-seen spelling (by page order) names the term.
-pub fn build_taxonomies(pages: &[Page], names: &[String]) -> Vec<Taxonomy> {
-    names
+/// `rust`) are merged; the first-seen spelling (by page order) names the term, and every term
+/// with more than one spelling is returned as [`Spellings`].
+pub fn build_taxonomies(pages: &[Page], names: &[String]) -> (Vec<Taxonomy>, Vec<Spellings>) {
+    let mut clashes = Vec::new();
+    let taxonomies = names
         .iter()
         .map(|name| {
-            let mut by_spelling: HashMap<&str, Option<usize>> = HashMap::new();
+            // Spelling → (term, index of the spelling among the term's).
+            let mut by_spelling: HashMap<&str, Option<(usize, usize)>> = HashMap::new();
             let mut by_slug: HashMap<String, usize> = HashMap::new();
             let mut terms: Vec<Term> = Vec::new();
+            // Per term: its spellings and the first pages using each.
+            let mut spellings: Vec<Vec<(String, Vec<PageId>)>> = Vec::new();
             for (id, page) in pages.iter().enumerate() {
                 let values = match name.as_str() {
                     "tags" => &page.meta.tags,
@@ -146,17 +177,29 @@ pub fn build_taxonomies(pages: &[Page], names: &[String]) -> Vec<Taxonomy> {
                         if slug.is_empty() {
                             return None;
                         }
-                        Some(*by_slug.entry(slug.clone()).or_insert_with(|| {
+                        let t = *by_slug.entry(slug.clone()).or_insert_with(|| {
                             terms.push(Term { name: v.clone(), url: crate::url::term_url(name, &slug), slug, pages: Vec::new() });
+                            spellings.push(Vec::new());
                             terms.len() - 1
-                        }))
+                        });
+                        spellings[t].push((v.clone(), Vec::new()));
+                        Some((t, spellings[t].len() - 1))
                     });
-                    if let Some(t) = term {
+                    if let Some((t, k)) = term {
                         let list = &mut terms[t].pages;
                         if list.last() != Some(&id) {
                             list.push(id);
                         }
+                        let users = &mut spellings[t][k].1;
+                        if users.len() < SPELLING_PAGES_SHOWN && users.last() != Some(&id) {
+                            users.push(id);
+                        }
                     }
+                }
+            }
+            for (t, s) in spellings.into_iter().enumerate() {
+                if s.len() > 1 {
+                    clashes.push(Spellings { taxonomy: name.clone(), url: terms[t].url.clone(), spellings: s });
                 }
             }
             terms.sort_by(|a, b| a.slug.cmp(&b.slug));
@@ -166,7 +209,9 @@ pub fn build_taxonomies(pages: &[Page], names: &[String]) -> Vec<Taxonomy> {
             }
             Taxonomy { name: name.clone(), url: crate::url::taxonomy_url(name), terms }
         })
-        .collect()
+        .collect();
+    clashes.sort_by(|a, b| (&a.taxonomy, &a.url).cmp(&(&b.taxonomy, &b.url)));
+    (taxonomies, clashes)
 }
 
 /// How many of a tag's newest pages are considered when looking for related pages. Bounds the
@@ -319,10 +364,31 @@ mod tests {
     #[test]
     fn taxonomies_merge_case_and_sort_newest_first() {
         let pages = ranked(vec![page("a", "2025-01-01", &["Rust", "web"]), page("b", "2025-02-01", &["rust"])]);
-        let tax = build_taxonomies(&pages, &["tags".into()]);
+        let (tax, clashes) = build_taxonomies(&pages, &["tags".into()]);
         assert_eq!(tax[0].terms.len(), 2);
         assert_eq!(tax[0].terms[0].slug, "rust");
         assert_eq!(tax[0].terms[0].pages, vec![1, 0]);
+        assert_eq!(
+            clashes,
+            vec![Spellings { taxonomy: "tags".into(), url: "/tags/rust/".into(), spellings: vec![("Rust".into(), vec![0]), ("rust".into(), vec![1])] }]
+        );
+    }
+
+    #[test]
+    fn spellings_that_share_an_address_are_reported_once_per_term() {
+        let pages = ranked(vec![
+            page("a", "2025-01-01", &["a b", "c++", "solo"]),
+            page("b", "2025-02-01", &["a-b", "c"]),
+            page("c", "2025-03-01", &["a b", "a-b", "c++"]),
+        ]);
+        let (tax, clashes) = build_taxonomies(&pages, &["tags".into()]);
+        let names: Vec<&str> = tax[0].terms.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, vec!["a b", "c++", "solo"], "the first spelling names the merged term");
+        assert_eq!(clashes.len(), 2);
+        assert_eq!(clashes[0].url, "/tags/a-b/");
+        assert_eq!(clashes[0].spellings, vec![("a b".into(), vec![0, 2]), ("a-b".into(), vec![1, 2])]);
+        assert_eq!(clashes[1].url, "/tags/c/");
+        assert_eq!(clashes[1].spellings, vec![("c++".into(), vec![0, 2]), ("c".into(), vec![1])]);
     }
 
     #[test]

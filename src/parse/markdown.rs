@@ -16,6 +16,11 @@ use std::path::Path;
 pub trait Resolver: Sync {
     /// URL of the content file at `path` (relative to `content/`), if there is one.
     fn url_for(&self, content_path: &str) -> Option<String>;
+    /// When the content file at `path` exists but this build leaves it out (a draft, a page
+    /// dated later): why, and what to do, as (message, help).
+    fn left_out(&self, _content_path: &str) -> Option<(String, String)> {
+        None
+    }
     /// HTML for a shortcode call, or (message, help) when the call is wrong.
     fn shortcode(&self, call: &Call, page_key: &str) -> Result<String, (String, String)>;
 }
@@ -231,9 +236,12 @@ pub fn render(src: &SourceInfo<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<D
                         }
                     }
                     None => {
-                        errors.push(diag_at(orig, format!("link to `{path}`: no such content file"), Kind::Link).with_help(
-                            "internal links name a file under content/, e.g. `@/articles/what-is-a-cto.md`; check the spelling and that the file exists",
-                        ));
+                        errors.push(match resolver.left_out(target) {
+                            Some((why, help)) => diag_at(orig, format!("link to `{path}`: {why}"), Kind::Link).with_help(help),
+                            None => diag_at(orig, format!("link to `{path}`: no such content file"), Kind::Link).with_help(
+                                "internal links name a file under content/, e.g. `@/articles/what-is-a-cto.md`; check the spelling and that the file exists",
+                            ),
+                        });
                         "#".to_string()
                     }
                 };

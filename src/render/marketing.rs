@@ -5,6 +5,7 @@ use super::seo::crumb;
 use super::site::{base_vars, redirect_page, Common, Work};
 use crate::config::SiteConfig;
 use crate::marketing::{banners, faq, pricing, Banner, FaqTopic, Marketing, PricingGroup};
+use crate::model::claims::Claimant;
 use crate::model::Site;
 use crate::parse::shortcodes::{ArgValue, Call};
 use serde::Serialize;
@@ -44,6 +45,27 @@ pub fn sitemap_urls(site: &Site) -> Vec<String> {
             Job::Go(_) => None,
         })
         .collect()
+}
+
+/// The file a marketing job writes and who claims it (see [`super::site::claim`]).
+pub fn claim(site: &Site, job: &Job) -> (String, Claimant) {
+    let m = site.marketing();
+    let shown = |dir: &str| section(site, dir).map(|s| s.shown.clone());
+    match job {
+        Job::FaqHub => ("faq/index.html".into(), Claimant::Generated { what: "the FAQ page".into(), source: shown("faq") }),
+        Job::FaqTopic(i) => {
+            let t = &m.topics[*i];
+            (crate::url::url_to_file(&t.url), Claimant::Generated { what: format!("the FAQ topic `{}`", t.title), source: Some(t.shown.clone()) })
+        }
+        Job::Pricing => ("pricing/index.html".into(), Claimant::Generated { what: "the pricing page".into(), source: shown("pricing") }),
+        Job::Go(i) => {
+            let b = &m.banners[*i];
+            (
+                format!("go/{}/index.html", b.id),
+                Claimant::Generated { what: format!("the partner link of banner `{}`", b.id), source: Some("content/banners.yaml".into()) },
+            )
+        }
+    }
 }
 
 fn section<'a>(site: &'a Site, dir: &str) -> Option<&'a crate::model::Section> {

@@ -8,9 +8,10 @@ use super::seo::{self, crumb, Crumb};
 use super::views::{self, card, title_case};
 use crate::diag::{catch_panic, Diagnostic};
 use crate::hash::{hash_bytes, hash_of, hash_serialized};
+use crate::model::claims::{Claim, Claimant};
 use crate::model::reads::{self, ItemHashes, Named};
 use crate::model::{pager, pager_count, PageId, SectionId, Site};
-use crate::url::{alias_url, url_to_file};
+use crate::url::{alias_url, pager_url, url_to_file};
 use rayon::prelude::*;
 use serde::ser::SerializeMap;
 use serde::Serialize;
@@ -46,11 +47,6 @@ pub enum Job {
     Marketing(super::marketing::Job),
 }
 
-/// The search page is built unless a page already claims `/search/`.
-fn r_has_search(site: &Site) -> bool {
-    !site.pages.iter().any(|p| p.url == "/search/")
-}
-
 /// Every job of the site, in a stable order.
 pub fn plan(site: &Site) -> Vec<Job> {
     let mut jobs = Vec::new();
@@ -78,15 +74,64 @@ pub fn plan(site: &Site) -> Vec<Job> {
             }
         }
     }
-    jobs.extend([Job::NotFound, Job::Sitemap, Job::Robots, Job::SyntaxCss]);
-    if r_has_search(site) {
-        jobs.extend([Job::SearchPage, Job::SearchIndex]);
-    }
+    jobs.extend([Job::NotFound, Job::Sitemap, Job::Robots, Job::SyntaxCss, Job::SearchPage, Job::SearchIndex]);
     if site.config().feed.enabled {
         jobs.push(Job::Feed);
     }
     jobs.extend(super::marketing::jobs(site).into_iter().map(Job::Marketing));
     jobs
+}
+
+/// The output file of every job, claimed by what makes it (see [`crate::model::claims`]).
+/// Derived from [`plan`], so every file the site is rendered into is claimed; the rendering
+/// checks (in debug builds) that each job writes the file it claimed.
+pub fn claims(site: &Site) -> Vec<Claim> {
+    plan(site).iter().map(|job| claim(site, job)).collect()
+}
+
+/// The file `job` writes and who claims it, without preparing its work.
+pub fn claim(site: &Site, job: &Job) -> Claim {
+    let cfg = site.config();
+    let made = |what: &str| Claimant::Generated { what: what.to_string(), source: None };
+    let (file, by) = match job {
+        Job::Page(id) => {
+            let p = &site.pages[*id];
+            (url_to_file(&p.url), Claimant::Page { key: p.key.clone(), shown: p.shown.clone() })
+        }
+        Job::Alias(id, a) => {
+            let p = &site.pages[*id];
+            let alias = &p.meta.aliases[*a];
+            (url_to_file(&alias_url(alias)), Claimant::Alias { key: p.key.clone(), shown: p.shown.clone(), alias: alias.clone() })
+        }
+        Job::Section(id, k) => {
+            let s = &site.sections[*id];
+            let by = if *k == 0 {
+                Claimant::Page { key: s.key.clone(), shown: s.shown.clone() }
+            } else {
+                Claimant::Generated { what: format!("page {} of the list {}", k + 1, s.url), source: Some(s.shown.clone()) }
+            };
+            (url_to_file(&pager_url(&s.url, k + 1)), by)
+        }
+        Job::TaxonomyList(t) => {
+            let tax = &site.taxonomies()[*t];
+            (url_to_file(&tax.url), made(&format!("the list of all {}", tax.name)))
+        }
+        Job::Term(t, k, pi) => {
+            let tax = &site.taxonomies()[*t];
+            let term = &tax.terms[*k];
+            let page = if *pi == 0 { String::new() } else { format!(" (page {})", pi + 1) };
+            (url_to_file(&pager_url(&term.url, pi + 1)), made(&format!("the page of the {} `{}`{page}", crate::model::singular(&tax.name), term.name)))
+        }
+        Job::NotFound => ("404.html".into(), made("the page-not-found page")),
+        Job::Feed => (cfg.feed.filename.clone(), Claimant::Generated { what: "the feed".into(), source: Some(crate::config::CONFIG_FILE.into()) }),
+        Job::Sitemap => ("sitemap.xml".into(), made("the sitemap")),
+        Job::Robots => ("robots.txt".into(), made("the robots.txt folio writes")),
+        Job::SyntaxCss => ("css/syntax.css".into(), made("the code highlighting stylesheet")),
+        Job::SearchPage => ("search/index.html".into(), made("the search page")),
+        Job::SearchIndex => (super::search::INDEX_FILE.into(), made("the search index")),
+        Job::Marketing(m) => super::marketing::claim(site, m),
+    };
+    Claim { file, by }
 }
 
 fn per_page(site: &Site, section: SectionId) -> usize {
@@ -242,6 +287,7 @@ pub fn render_site(site: &Site, r: &super::Renderer, hashes: &ItemHashes, previo
             }
             let (work, items) = reads::recording(|| catch_panic(&job_source(site, job), "preparing its page", || prepare(site, job)));
             let work = work.map_err(Failure::Bug)?;
+            debug_assert_eq!(work.path(), claim(site, job).file, "{job:?} writes a file it did not claim");
             let work_key = work.key(r.key());
             let reads: Vec<(Named, u64)> = items.into_iter().map(|i| (hashes.named(i), hashes.hash(i))).collect();
             let (file, rendered) = match before {

@@ -43,6 +43,7 @@ pub struct ServeOptions {
     /// Look for changes every so often instead of being told by the system (network drives,
     /// folders shared into a VM or container, Wine), with this interval.
     pub poll: Option<Duration>,
+    pub future: bool,
 }
 
 /// How many ports after a busy one are tried.
@@ -68,11 +69,12 @@ pub fn run(opts: ServeOptions) -> Result<(), u8> {
     let origin = origin_of(local);
 
     // Links in the served pages point at this server, as `folio build --base-url` would.
-    let build_opts = BuildOptions { root: root.clone(), base_url: Some(origin.clone()), drafts: opts.drafts, ..BuildOptions::default() };
+    let build_opts = BuildOptions { root: root.clone(), base_url: Some(origin.clone()), drafts: opts.drafts, future: opts.future, ..BuildOptions::default() };
     let mut session = Session::new(build_opts);
     let status = match session.build() {
         Ok(report) => {
             println!("Built {}", report.stats);
+            print_findings(&report);
             Status { generation: session.snapshot().generation, errors: Vec::new() }
         }
         Err(d) => {
@@ -316,6 +318,7 @@ fn rebuild_loop(root: &Path, mut session: Session, shared: &Shared, rx: &Events,
                 *shared.snapshot.write().unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::clone(&snapshot);
                 *status = Status { generation: snapshot.generation, errors: Vec::new() };
                 println!("{}", rebuilt_line(&what, &report, was_broken));
+                print_findings(&report);
                 if !report.changed.is_empty() || was_broken {
                     let css_only = report.css_only && !was_broken;
                     shared.hub.broadcast(livereload::reload_event(snapshot.generation, css_only, &report.changed, report.rendered, report.millis));
@@ -333,6 +336,16 @@ fn rebuild_loop(root: &Path, mut session: Session, shared: &Shared, rx: &Events,
         }
     }
     drop(watcher);
+}
+
+/// A build's warnings and its note on pages left out, on stderr.
+fn print_findings(report: &Report) {
+    if !report.warnings.is_empty() {
+        eprintln!("{}", crate::diag::Diagnostics(report.warnings.clone()).sorted());
+    }
+    if let Some(note) = &report.note {
+        eprintln!("note: {note}");
+    }
 }
 
 /// The one line printed after a successful rebuild.

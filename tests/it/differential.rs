@@ -35,6 +35,12 @@ const DATES: &[&str] = &["2025-03-01", "2023-07-04", "2025-12-31", "2026-02-14T0
 const TAGS: &[&str] = &["cto", "leadership", "security", "new-tag", "Über Tag"];
 const CATEGORIES: &[&str] = &["Leadership", "Business", "New Category"];
 const ALIASES: &[&str] = &["/old/page/", "/legacy/", "/articles/alpha/", "/2019/post.html"];
+/// Addresses something else already claims: generated pages, the feed, a tag page, a static file.
+const COLLIDING_ALIASES: &[&str] = &["/pricing/", "/faq/", "/search/", "/tags/cto/", "/atom.xml", "/sitemap.xml", "/legacy/", "/", "/files/readme.txt"];
+/// Dates after any build date the test runs with.
+const FUTURE_DATES: &[&str] = &["2099-01-01", "2098-06-30T12:00:00Z"];
+/// Spellings of `TAGS` that share their address.
+const TAG_SPELLINGS: &[&str] = &["CTO", "Leader-Ship", "new tag", "NEW-TAG", "über-tag"];
 const SECTIONS: &[&str] = &["articles", "guides", ""];
 const QUESTIONS: &[&str] = &["What is new?", "How do I pay?", "Is there a trial?", "Wer zahlt? Ünïcode"];
 const ANSWERS: &[&str] = &["Yes.", "By **card**, see [alpha](@/articles/alpha.md).", "No; write to us.", "Use the [setup guide](@/guides/setup.md#configure)."];
@@ -103,6 +109,21 @@ enum Edit {
     },
     ToggleDraft {
         page: u8,
+    },
+    /// An alias onto an address something else claims (`COLLIDING_ALIASES`).
+    CollidingAlias {
+        page: u8,
+        alias: &'static str,
+    },
+    /// A date after the build date: the page is left out unless `--future`.
+    FutureDate {
+        page: u8,
+        date: &'static str,
+    },
+    /// A tag spelled another way than the same tag on other pages (one address, a warning).
+    TagSpelling {
+        page: u8,
+        tags: Vec<&'static str>,
     },
     ToggleFeatured {
         page: u8,
@@ -259,6 +280,9 @@ fn edit() -> impl Strategy<Value = Edit> {
         1 => idx().prop_map(|page| Edit::ToggleDraft { page }),
         1 => idx().prop_map(|page| Edit::ToggleFeatured { page }),
         1 => (idx(), pick(ALIASES)).prop_map(|(page, alias)| Edit::AddAlias { page, alias }),
+        1 => (idx(), pick(COLLIDING_ALIASES)).prop_map(|(page, alias)| Edit::CollidingAlias { page, alias }),
+        1 => (idx(), pick(FUTURE_DATES)).prop_map(|(page, date)| Edit::FutureDate { page, date }),
+        1 => (idx(), prop::sample::subsequence(TAG_SPELLINGS, 1..=2)).prop_map(|(page, tags)| Edit::TagSpelling { page, tags }),
         2 => (idx(), idx(), anchor).prop_map(|(from, to, anchor)| Edit::AddLink { from, to, anchor }),
         2 => (idx(), pick(TITLES), pick(DATES), prop::sample::subsequence(TAGS, 0..=2), prop::bool::weighted(0.2))
             .prop_map(|(section, title, date, tags, draft)| Edit::AddPage { section, title, date, tags, draft }),
@@ -301,6 +325,7 @@ fn undo_percent(edit: &Edit) -> u32 {
     match edit {
         Edit::BreakConfig { .. } | Edit::BreakEncoding { .. } | Edit::BreakFrontMatter { .. } | Edit::BreakTemplate { .. } | Edit::BreakData { .. } => 80,
         Edit::DeletePage { .. } | Edit::RenamePage { .. } | Edit::RemoveTopic { .. } | Edit::ToggleDraft { .. } => 60,
+        Edit::CollidingAlias { .. } | Edit::FutureDate { .. } => 60,
         Edit::RemoveTier { .. }
         | Edit::RemoveStatic { .. }
         | Edit::RenameStatic { .. }
@@ -340,12 +365,17 @@ impl std::fmt::Debug for Step {
 #[derive(Debug, Clone)]
 struct Case {
     drafts: bool,
+    future: bool,
     script: Vec<Step>,
 }
 
 fn case() -> impl Strategy<Value = Case> {
     let step = (edit(), any::<u8>(), 0..3u8).prop_map(|(edit, undo_roll, delay)| Step { edit, undo_roll, delay });
-    (prop::bool::weighted(0.2), prop::collection::vec(step, 1..=8)).prop_map(|(drafts, script)| Case { drafts, script })
+    (prop::bool::weighted(0.2), prop::bool::weighted(0.2), prop::collection::vec(step, 1..=8)).prop_map(|(drafts, future, script)| Case {
+        drafts,
+        future,
+        script,
+    })
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -630,6 +660,9 @@ impl Files {
                 })?;
                 one(format!("{key} of {rel} := {now}"), &rel)
             }
+            Edit::CollidingAlias { page, alias } => self.apply(&Edit::AddAlias { page: *page, alias }),
+            Edit::FutureDate { page, date } => self.apply(&Edit::Date { page: *page, date: Some(date) }),
+            Edit::TagSpelling { page, tags } => self.apply(&Edit::Tags { page: *page, tags: tags.clone() }),
             Edit::AddAlias { page, alias } => {
                 let rel = nth(&self.readable_pages(), *page)?;
                 self.edit(&rel, |t| {
@@ -984,7 +1017,7 @@ fn compare(opts: &BuildOptions, session: &Session, outcome: &Result<Report, Diag
         }
         (Err(fresh), Ok(_)) => Err(format!("the session accepted a site a fresh build rejects:\n{}", indent(&rendered(&fresh).iter().collect::<Vec<_>>()))),
         (Ok(_), Err(ours)) => Err(format!("the session failed where a fresh build succeeds:\n{}", indent(&rendered(ours).iter().collect::<Vec<_>>()))),
-        (Ok(built), Ok(_)) => {
+        (Ok(built), Ok(report)) => {
             let snap = session.snapshot();
             let mut ours_bytes: BTreeMap<&str, &[u8]> = BTreeMap::new();
             let mut ours_static: BTreeMap<&str, &Path> = BTreeMap::new();
@@ -1018,6 +1051,23 @@ fn compare(opts: &BuildOptions, session: &Session, outcome: &Result<Report, Diag
                 problems.push(format!("{} rendered file(s) differ: {}", differing.len(), differing.join(", ")));
             }
             problems.extend(first);
+            // Warnings (tag spellings merged, images without alt text) and the note on pages
+            // left out are results too.
+            let (fw, sw) = (rendered(&Diagnostics(built.warnings.clone())), rendered(&Diagnostics(report.warnings.clone())));
+            if fw != sw {
+                problems.push(format!(
+                    "the warnings differ:
+  fresh:
+{}
+  session:
+{}",
+                    indent(&fw.iter().collect::<Vec<_>>()),
+                    indent(&sw.iter().collect::<Vec<_>>())
+                ));
+            }
+            if built.note != report.note {
+                problems.push(format!("the note differs: fresh {:?}, session {:?}", built.note, report.note));
+            }
             if fresh_static != ours_static {
                 let show = |a: &BTreeMap<&str, &Path>, b: &BTreeMap<&str, &Path>| -> Vec<String> {
                     a.iter().filter(|(k, v)| b.get(*k) != Some(*v)).map(|(k, v)| format!("{k} ← {}", v.display())).collect()
@@ -1085,9 +1135,9 @@ impl Undo {
 /// step so far. With `control`, every step uses a new session: that checks the harness (it must always pass).
 fn run_case(case: &Case, control: bool, skip: &[String]) -> Result<(), String> {
     let site = Site::fixture("differential");
-    let opts = BuildOptions { root: site.root.clone(), drafts: case.drafts, ..Default::default() };
+    let opts = BuildOptions { root: site.root.clone(), drafts: case.drafts, future: case.future, ..Default::default() };
     let mut files = Files { root: site.root.clone(), next: 0, broken: BTreeMap::new() };
-    let mut log = format!("  options: drafts = {}\n", case.drafts);
+    let mut log = format!("  options: drafts = {}, future = {}\n", case.drafts, case.future);
     let mut session = Session::new(opts.clone());
     let first = session.build();
     compare(&opts, &session, &first).map_err(|e| format!("{log}after the first build: {e}"))?;

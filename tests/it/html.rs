@@ -24,7 +24,8 @@ fn nu_check(sites: &[&Site]) -> Option<(bool, String)> {
     let out = Command::new(repo_root().join("tests/vnu/check.sh"))
         .args(&roots)
         .env("FOLIO", folio_bin())
-        .env("SOURCE_DATE_EPOCH", "1768478400")
+        // 2026-10-01: every article of the sample site is published (links to a later one are errors).
+        .env("SOURCE_DATE_EPOCH", "1790812800")
         .output()
         .expect("run tests/vnu/check.sh");
     let mut text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));

@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)] // tests fail loudly by design
 
 mod build;
+mod claims;
 mod differential;
 mod errors;
 mod files;

@@ -116,7 +116,7 @@ fn edits_made_while_site_yaml_is_broken_are_not_lost() {
     let original = source(&site, ARTICLE);
     site.write(ARTICLE, &original.replacen("title: \"", "title: \"Retitled while broken: ", 1));
     step(&site, &mut session, &[ARTICLE], "retitling an article while site.yaml is broken").unwrap_err();
-    site.write("content/articles/added-while-broken.md", "---\ntitle: Added while broken\ndate: 2030-01-01\n---\nA new page.\n");
+    site.write("content/articles/added-while-broken.md", "---\ntitle: Added while broken\ndate: 2026-01-01\n---\nA new page.\n");
     step(&site, &mut session, &["content/articles/added-while-broken.md"], "adding a page while site.yaml is broken").unwrap_err();
 
     site.write("site.yaml", &config);
