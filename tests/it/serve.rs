@@ -39,10 +39,6 @@ impl Server {
             .arg("--root")
             .arg(&site.root)
             .args(args)
-            // Wine reports some writes made by Windows programs (these tests' own edits) to no
-            // directory watcher, so under Wine serve polls; on Windows itself and everywhere
-            // else the system's notifications are used (and `--poll` is tested on its own).
-            .args(if cfg!(windows) { &["--poll"][..] } else { &[][..] })
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
