@@ -222,7 +222,9 @@ pub fn render(src: &SourceInfo<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<D
                     Some((p, a)) => (p, Some(a)),
                     None => (dest_url.as_ref(), None),
                 };
-                let target = &path[2..];
+                // `@/articles\x.md` is `@/articles/x.md`, as on Windows.
+                let target = crate::url::forward_slashes(&path[2..]).into_owned();
+                let target = target.as_str();
                 let orig = extracted.original_offset(range.start);
                 let found = resolver.url_for(target);
                 let resolved = match found {
