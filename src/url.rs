@@ -32,6 +32,11 @@ pub fn nfc(s: &str) -> String {
     s.nfc().collect()
 }
 
+/// `s` in NFC and in NFD, where they differ from `s` (to find a file saved in either form).
+pub fn normalised_forms(s: &str) -> impl Iterator<Item = String> + '_ {
+    [nfc(s), s.nfd().collect()].into_iter().filter(move |t| t != s)
+}
+
 /// Whether Windows reserves `name` for a device: `con`, `prn`, `aux`, `nul`, `com1`–`com9`,
 /// `lpt1`–`lpt9`, in any case, with any extension (`con.txt`, `Nul.tar.gz`).
 pub fn is_reserved_name(name: &str) -> bool {
@@ -222,6 +227,9 @@ mod tests {
         assert_ne!(fold_key("a/index.html"), fold_key("b/index.html"));
         assert_eq!(page_url("caf\u{e9}.md", None), page_url("cafe\u{301}.md", None));
         assert_eq!(page_url("x.md", Some("caf\u{e9}")), page_url("cafe\u{301}.md", None));
+        assert_eq!(normalised_forms("cafe\u{301}.md").collect::<Vec<_>>(), ["caf\u{e9}.md"]);
+        assert_eq!(normalised_forms("caf\u{e9}.md").collect::<Vec<_>>(), ["cafe\u{301}.md"]);
+        assert_eq!(normalised_forms("plain.md").count(), 0);
     }
 
     #[test]

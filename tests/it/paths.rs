@@ -207,3 +207,12 @@ fn a_slug_longer_than_255_bytes_is_an_error_naming_the_page() {
     page(&site, "long.md", &format!("slug: \"{}\"", "word-".repeat(60)));
     fails_with(&site, &["content/long.md", "this page's address", "299 bytes", "at most 255 bytes", "shorter `slug:`"]);
 }
+
+#[test]
+fn an_nfc_link_finds_a_file_saved_with_an_nfd_name() {
+    let site = site();
+    page(&site, "articles/cafe\u{301}-menu.md", "");
+    site.write("content/links.md", "---\ntitle: Links\n---\nSee [the menu](@/articles/caf\u{e9}-menu.md).\n");
+    site.build().ok();
+    assert!(hrefs(&site.read("links/index.html")).iter().any(|h| h.ends_with("/articles/cafe-menu/")));
+}
