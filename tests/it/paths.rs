@@ -216,3 +216,31 @@ fn an_nfc_link_finds_a_file_saved_with_an_nfd_name() {
     site.build().ok();
     assert!(hrefs(&site.read("links/index.html")).iter().any(|h| h.ends_with("/articles/cafe-menu/")));
 }
+
+#[test]
+fn a_site_saved_with_crlf_everywhere_builds_the_same_pages() {
+    const EPOCH: [(&str, &str); 1] = [("SOURCE_DATE_EPOCH", "1768478400")];
+    let lf = Site::fixture("marketing/site");
+    let crlf = Site::fixture("marketing/site");
+    let sources = tree(&crlf.root);
+    let mut converted = 0;
+    for (rel, bytes) in &sources {
+        if [".md", ".yaml", ".yml"].iter().any(|e| rel.ends_with(e)) && !rel.starts_with("themes/") {
+            converted += 1;
+            let text = String::from_utf8(bytes.clone()).unwrap();
+            crlf.write(rel, &text.replace("\r\n", "\n").replace('\n', "\r\n"));
+        }
+    }
+    assert!(converted >= 10, "site.yaml, pages and YAML data: {converted}");
+    lf.folio_env(&["build"], &EPOCH).ok();
+    crlf.folio_env(&["build"], &EPOCH).ok();
+    let (a, b) = (tree(&lf.root.join("public")), tree(&crlf.root.join("public")));
+    assert!(a.len() > 20, "{}", a.len());
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>(), "the same files");
+    for (rel, bytes) in &a {
+        if rel.ends_with(".html") {
+            let text = |b: &[u8]| String::from_utf8_lossy(b).replace("\r\n", "\n");
+            assert_eq!(text(bytes), text(&b[rel]), "{rel}");
+        }
+    }
+}
