@@ -244,3 +244,17 @@ fn a_site_saved_with_crlf_everywhere_builds_the_same_pages() {
         }
     }
 }
+
+/// Linux and macOS allow `\` in a file name; Windows reads it as a folder separator, and so does
+/// folio everywhere.
+#[cfg(not(windows))]
+#[test]
+fn a_backslash_in_a_content_or_static_file_name_is_a_folder_separator() {
+    let site = site();
+    page(&site, "articles\\extra.md", "");
+    site.write("static/img\\dot.svg", "<svg/>");
+    site.build().ok();
+    assert!(site.exists("articles/extra/index.html"));
+    assert!(site.exists("img/dot.svg"));
+    assert_contains(&site.read("articles/index.html"), "/articles/extra/");
+}
