@@ -124,7 +124,9 @@ fn unportable<'t>(file: &str, name: &str, problem: crate::url::NameProblem, by: 
         (Claimant::Page { key, .. }, _) if key.ends_with("_index.md") => "rename the folder (shorter, or without the reserved name)",
         (Claimant::Page { .. }, NameProblem::TooLong(_)) => "give the page a shorter `slug:` in its front matter, or rename the file",
         (Claimant::Page { .. }, _) => "give the page a different `slug:` in its front matter, or rename the file",
-        (Claimant::Generated { .. }, _) => "rename it in site.yaml or the file it is made from",
+        (Claimant::Generated { .. }, _) => {
+            "shorten or rename it where it is written: a tag or category in the pages' front matter, or in site.yaml or the file it is made from"
+        }
     };
     place(by, message, text_of).with_help(help).kind(Kind::Url)
 }

@@ -258,3 +258,12 @@ fn a_backslash_in_a_content_or_static_file_name_is_a_folder_separator() {
     assert!(site.exists("img/dot.svg"));
     assert_contains(&site.read("articles/index.html"), "/articles/extra/");
 }
+
+#[test]
+fn a_tag_longer_than_255_bytes_is_an_error_naming_it() {
+    let site = site();
+    let tag = "long ".repeat(60);
+    page(&site, "tagged.md", &format!("tags: [\"{tag}\"]"));
+    let r = site.build();
+    r.fails().stderr_has("the page of the tag `long long").stderr_has("at most 255 bytes").stderr_has("a tag or category").stderr_lacks("os error");
+}
