@@ -141,6 +141,8 @@ impl Walker<'_> {
             if is_skipped(&name_text, self.statics) {
                 continue;
             }
+            // A `\` in a name is a folder separator, as on Windows (`articles\x.md` is `articles/x.md`).
+            let name_text = crate::url::forward_slashes(&name_text);
             let child_rel = if rel.is_empty() { name_text.into_owned() } else { format!("{rel}/{name_text}") };
             self.visit(&path.join(&name), &file.join(&name), &child_rel, FileKind::of(file_type), via);
         }
@@ -285,9 +287,11 @@ fn theme_areas(root: &Path, root_resolved: &Path, theme: &str) -> Areas {
     )
 }
 
-/// The `/`-separated path of `path` relative to `base`.
+/// The `/`-separated path of `path` relative to `base`. A `\` in a name (Linux and macOS allow
+/// one) is a folder separator, as it is on Windows: `articles\x.md` is `articles/x.md`.
 fn rel_of(base: &Path, path: &Path) -> String {
-    path.strip_prefix(base).unwrap_or(path).components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+    let rel = path.strip_prefix(base).unwrap_or(path).components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+    crate::url::forward_slashes(&rel).into_owned()
 }
 
 /// Walks `start`, the source folder `base` (resolved: `base_file`) or a path below it whose

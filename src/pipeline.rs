@@ -239,7 +239,8 @@ fn relative_to_root(path: &Path, root: &Path) -> Option<String> {
             canon.strip_prefix(&canon_root).ok()?.to_path_buf()
         }
     };
-    Some(rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"))
+    // A `\` in a name is a folder separator, as in the keys `load` makes.
+    Some(crate::url::forward_slashes(&rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")).into_owned())
 }
 
 /// The site's input files as last read. Every entry carries its own problem, so reading a path
@@ -340,7 +341,8 @@ impl Sources {
         }
         for (file, keys) in &mut by_file {
             let direct = self.content_folder.as_ref().and_then(|f| file.strip_prefix(f).ok());
-            let direct = direct.map(|d| d.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/"));
+            let direct = direct
+                .map(|d| crate::url::forward_slashes(&d.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")).into_owned());
             if let Some(d) = direct.filter(|d| !self.content_linked.contains_key(d) && matches!(self.content.get(d), Some(ContentEntry::Text(..)))) {
                 keys.push((false, d));
             }

@@ -1,13 +1,107 @@
 //! URL rules in one place: the address of a page, a section, a taxonomy term, an alias or a
 //! list page, and the output file an address is written to. Ground floor: only `text` below it.
+//!
+//! Also the rules that keep a site portable (README, "Paths on every system"): `\` reads as `/`,
+//! output files are compared by [`fold_key`] (case and Unicode normalisation folded, as Windows
+//! and macOS do), names Windows reserves are escaped in slugs folio makes ([`escape_reserved`])
+//! and reported elsewhere ([`component_problem`]), and no name is longer than [`MAX_NAME_BYTES`].
+
+use unicode_normalization::UnicodeNormalization;
+
+/// The longest file or folder name (one path component) file systems accept, in bytes.
+pub const MAX_NAME_BYTES: usize = 255;
+
+/// `\` written as a folder separator (`articles\x.md`) read as `/`, as Windows does.
+pub fn forward_slashes(p: &str) -> std::borrow::Cow<'_, str> {
+    if p.contains('\\') {
+        std::borrow::Cow::Owned(p.replace('\\', "/"))
+    } else {
+        std::borrow::Cow::Borrowed(p)
+    }
+}
+
+/// The key under which Windows and macOS see an output file: Unicode NFC, lower case. Two
+/// files with one key are one file there (`About/index.html` and `about/index.html`, an NFD and
+/// an NFC `café.png`).
+pub fn fold_key(file: &str) -> String {
+    forward_slashes(file).nfc().collect::<String>().to_lowercase()
+}
+
+/// `s` in Unicode NFC (macOS saves file names in NFD; both spellings are one URL).
+pub fn nfc(s: &str) -> String {
+    s.nfc().collect()
+}
+
+/// `s` in NFC and in NFD, where they differ from `s` (to find a file saved in either form).
+pub fn normalised_forms(s: &str) -> impl Iterator<Item = String> + '_ {
+    [nfc(s), s.nfd().collect()].into_iter().filter(move |t| t != s)
+}
+
+/// Whether Windows reserves `name` for a device: `con`, `prn`, `aux`, `nul`, `com1`–`com9`,
+/// `lpt1`–`lpt9`, in any case, with any extension (`con.txt`, `Nul.tar.gz`).
+pub fn is_reserved_name(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or(name).trim_end_matches(' ').to_ascii_lowercase();
+    match stem.as_str() {
+        "con" | "prn" | "aux" | "nul" => true,
+        _ => {
+            let (head, digit) = stem.split_at(stem.len().min(3));
+            matches!(head, "com" | "lpt") && digit.len() == 1 && matches!(digit.as_bytes()[0], b'1'..=b'9')
+        }
+    }
+}
+
+/// A slug component folio made, escaped if Windows reserves it: `con` → `con-`. Slugs are
+/// lowercase letters, digits and `-`, so a reserved name is the only thing to escape.
+pub fn escape_reserved(slug: &str) -> String {
+    if is_reserved_name(slug) {
+        format!("{slug}-")
+    } else {
+        slug.to_string()
+    }
+}
+
+/// Why a file or folder name cannot be written on every system.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameProblem {
+    /// A device name on Windows ([`is_reserved_name`]).
+    Reserved,
+    /// Ends in `.` or ` `, which Windows drops.
+    TrailingDotOrSpace,
+    /// Longer than [`MAX_NAME_BYTES`]; the length in bytes.
+    TooLong(usize),
+}
+
+/// What is wrong with one path component, if anything.
+pub fn component_problem(name: &str) -> Option<NameProblem> {
+    if name.len() > MAX_NAME_BYTES {
+        Some(NameProblem::TooLong(name.len()))
+    } else if is_reserved_name(name) {
+        Some(NameProblem::Reserved)
+    } else if name.ends_with('.') || name.ends_with(' ') {
+        Some(NameProblem::TrailingDotOrSpace)
+    } else {
+        None
+    }
+}
+
+/// The first component of an output file (`/`-separated) that cannot be written everywhere.
+pub fn file_problem(file: &str) -> Option<(&str, NameProblem)> {
+    file.split('/').filter(|c| !c.is_empty()).find_map(|c| component_problem(c).map(|p| (c, p)))
+}
 
 /// Folder of a content key (`articles/x.md` → `articles`, `x.md` → ``).
 pub fn parent_dir(key: &str) -> &str {
     key.rfind('/').map_or("", |i| &key[..i])
 }
 
+/// A slug made from a name: [`crate::text::slugify`], then [`escape_reserved`].
+pub fn slug(name: &str) -> String {
+    escape_reserved(&crate::text::slugify(name))
+}
+
+/// Each folder of `p` (`/`- or `\`-separated) made a [`slug`].
 pub fn slugify_path(p: &str) -> String {
-    p.split('/').filter(|s| !s.is_empty()).map(crate::text::slugify).filter(|s| !s.is_empty()).collect::<Vec<_>>().join("/")
+    forward_slashes(p).split('/').map(slug).filter(|s| !s.is_empty()).collect::<Vec<_>>().join("/")
 }
 
 /// URL of a page from its key and optional `slug:`.
@@ -22,7 +116,7 @@ pub fn page_url(key: &str, slug: Option<&str>) -> String {
     }
     let slug = match slug {
         Some(s) => slugify_path(s),
-        None => crate::text::slugify(stem),
+        None => self::slug(stem),
     };
     let slug = if slug.is_empty() { "page".to_string() } else { slug };
     let dir = slugify_path(dir);
@@ -71,8 +165,9 @@ pub fn pager_url(base: &str, n: usize) -> String {
 
 /// The address an `aliases:` entry claims: a folder URL unless it names a file (`old.html`).
 pub fn alias_url(alias: &str) -> String {
+    let alias = nfc(&forward_slashes(alias));
     if alias.ends_with('/') || alias.contains('.') {
-        alias.to_string()
+        alias
     } else {
         format!("{alias}/")
     }
@@ -85,7 +180,7 @@ pub fn taxonomy_url(taxonomy: &str) -> String {
 
 /// `/tags/rust/` for a term's slug.
 pub fn term_url(taxonomy: &str, slug: &str) -> String {
-    format!("/{taxonomy}/{slug}/")
+    format!("/{taxonomy}/{}/", escape_reserved(slug))
 }
 
 #[cfg(test)]
@@ -111,5 +206,63 @@ mod tests {
             assert_eq!(file_to_url(&url_to_file(url)), url);
         }
         assert_eq!(file_to_url("myindex.html"), "/myindex.html");
+    }
+
+    #[test]
+    fn backslashes_are_folder_separators() {
+        assert_eq!(forward_slashes("articles\\x.md"), "articles/x.md");
+        assert_eq!(page_url("a.md", Some("contact\\thanks")), "/contact/thanks/");
+        assert_eq!(section_url("docs\\guide"), "/docs/guide/");
+        assert_eq!(alias_url("\\old\\home"), "/old/home/");
+    }
+
+    #[test]
+    fn case_and_normalisation_fold_to_one_key() {
+        let nfd = "cafe\u{301}.png";
+        let nfc = "caf\u{e9}.png";
+        assert_ne!(nfd, nfc);
+        assert_eq!(fold_key(nfd), fold_key(nfc));
+        assert_eq!(fold_key("Logo.PNG"), fold_key("logo.png"));
+        assert_eq!(fold_key("About/index.html"), "about/index.html");
+        assert_ne!(fold_key("a/index.html"), fold_key("b/index.html"));
+        assert_eq!(page_url("caf\u{e9}.md", None), page_url("cafe\u{301}.md", None));
+        assert_eq!(page_url("x.md", Some("caf\u{e9}")), page_url("cafe\u{301}.md", None));
+        assert_eq!(normalised_forms("cafe\u{301}.md").collect::<Vec<_>>(), ["caf\u{e9}.md"]);
+        assert_eq!(normalised_forms("caf\u{e9}.md").collect::<Vec<_>>(), ["cafe\u{301}.md"]);
+        assert_eq!(normalised_forms("plain.md").count(), 0);
+    }
+
+    #[test]
+    fn reserved_names_in_any_case_with_any_extension() {
+        for n in ["con", "CON", "Nul.txt", "aux.tar.gz", "prn", "com1", "COM9.log", "lpt5", "lpt9.html"] {
+            assert!(is_reserved_name(n), "{n}");
+        }
+        for n in ["cons", "icon", "com", "com0", "com10", "lpt", "nul-", "con-", "page", "contact"] {
+            assert!(!is_reserved_name(n), "{n}");
+        }
+    }
+
+    #[test]
+    fn slugs_folio_makes_are_escaped() {
+        assert_eq!(page_url("con.md", None), "/con-/");
+        assert_eq!(page_url("a.md", Some("Nul")), "/nul-/");
+        assert_eq!(page_url("aux/x.md", None), "/aux-/x/");
+        assert_eq!(section_url("COM1"), "/com1-/");
+        assert_eq!(term_url("tags", "lpt1"), "/tags/lpt1-/");
+        assert_eq!(term_url("tags", "rust"), "/tags/rust/");
+        assert_eq!(escape_reserved("contact"), "contact");
+    }
+
+    #[test]
+    fn names_that_cannot_be_written_everywhere() {
+        assert_eq!(component_problem("logo.png"), None);
+        assert_eq!(component_problem("con.png"), Some(NameProblem::Reserved));
+        assert_eq!(component_problem("notes."), Some(NameProblem::TrailingDotOrSpace));
+        assert_eq!(component_problem("notes "), Some(NameProblem::TrailingDotOrSpace));
+        assert_eq!(component_problem(&"a".repeat(255)), None);
+        assert_eq!(component_problem(&"a".repeat(256)), Some(NameProblem::TooLong(256)));
+        assert_eq!(component_problem(&"\u{e9}".repeat(128)), Some(NameProblem::TooLong(256)));
+        assert_eq!(file_problem("old/aux/index.html"), Some(("aux", NameProblem::Reserved)));
+        assert_eq!(file_problem("a/b/index.html"), None);
     }
 }

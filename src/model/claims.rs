@@ -53,37 +53,107 @@ impl Claimant {
     }
 }
 
-/// Every output file claimed more than once: one error per extra claimant, put at that
-/// claimant (the `aliases:` entry of an alias, found in its file's text through `text_of`)
-/// and naming the one that keeps the file.
+/// Every output file claimed more than once, where files whose names differ only in case or in
+/// Unicode normalisation count as one ([`crate::url::fold_key`]: Windows and macOS store them as
+/// one file): one error per extra claimant, put at that claimant (the `aliases:` entry of an
+/// alias, found in its file's text through `text_of`) and naming the one that keeps the file.
+/// Then every file with a name no system can hold everywhere ([`crate::url::file_problem`]).
 pub fn collisions<'t>(claims: &[Claim], text_of: impl Fn(&str) -> Option<&'t str>) -> Vec<Diagnostic> {
-    let mut by_file: HashMap<&str, Vec<&Claimant>> = HashMap::with_capacity(claims.len());
+    let mut by_file: HashMap<String, Vec<&Claim>> = HashMap::with_capacity(claims.len());
     for c in claims {
-        by_file.entry(c.file.as_str()).or_default().push(&c.by);
+        by_file.entry(crate::url::fold_key(&c.file)).or_default().push(c);
     }
     let mut errors = Vec::new();
-    for (file, mut claimants) in by_file.into_iter().filter(|(_, c)| c.len() > 1) {
-        claimants.sort_by_key(|c| c.rank());
+    for (_, mut claimants) in by_file.into_iter().filter(|(_, c)| c.len() > 1) {
+        claimants.sort_by(|a, b| (a.by.rank(), &a.file, a.by.describe()).cmp(&(b.by.rank(), &b.file, b.by.describe())));
         let keeper = claimants[0];
         for other in &claimants[1..] {
-            errors.push(collision(file, other, keeper, &text_of));
+            errors.push(collision(&other.file, &other.by, &keeper.file, &keeper.by, &text_of));
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    for c in claims {
+        if let Some((name, problem)) = crate::url::file_problem(&c.file) {
+            if seen.insert((&c.file, &c.by)) {
+                errors.push(unportable(&c.file, name, problem, &c.by, &text_of));
+            }
         }
     }
     errors.sort_by(|a, b| (&a.path, a.line, &a.message).cmp(&(&b.path, b.line, &b.message)));
+    errors.dedup();
     errors
 }
 
-fn collision<'t>(file: &str, by: &Claimant, keeper: &Claimant, text_of: &impl Fn(&str) -> Option<&'t str>) -> Diagnostic {
+/// Where an error about `by` goes: the alias's entry in `aliases:` when it can be found.
+fn place<'t>(by: &Claimant, message: String, text_of: &impl Fn(&str) -> Option<&'t str>) -> Diagnostic {
+    match by {
+        Claimant::Alias { key, shown, alias } => match text_of(key).and_then(|t| alias_position(t, alias).map(|(l, c)| (t, l, c))) {
+            Some((text, line, col)) => Diagnostic::at(shown, text, line, col, message),
+            None => Diagnostic::file(shown, message),
+        },
+        Claimant::Page { shown, .. } | Claimant::Static { shown } => Diagnostic::file(shown, message),
+        Claimant::Generated { source, .. } => Diagnostic::file(source.clone().unwrap_or_else(|| PathBuf::from(crate::config::CONFIG_FILE)), message),
+    }
+}
+
+/// The error for an output file whose name cannot be written on every system.
+fn unportable<'t>(file: &str, name: &str, problem: crate::url::NameProblem, by: &Claimant, text_of: &impl Fn(&str) -> Option<&'t str>) -> Diagnostic {
+    use crate::url::NameProblem;
+    let url = crate::url::file_to_url(file);
+    let what = match by {
+        Claimant::Alias { alias, .. } => format!("the alias `{alias}` (the address {url})"),
+        Claimant::Page { .. } => format!("this page's address {url}"),
+        Claimant::Static { .. } => format!("this static file (published at {url})"),
+        Claimant::Generated { what, .. } => format!("{what} (written at {url})"),
+    };
+    let message = match problem {
+        NameProblem::Reserved => format!(
+            "{what} has the name `{name}` in it, which Windows keeps for a device (CON, PRN, AUX, NUL, COM1 to COM9, LPT1 to LPT9, with any extension): the site could not be built or copied there"
+        ),
+        NameProblem::TrailingDotOrSpace => {
+            format!("{what} has the name `{name}` in it, which ends in a dot or a space; Windows drops those, so the file would get another name there")
+        }
+        NameProblem::TooLong(n) => {
+            let short: String = name.chars().take(40).collect();
+            format!("{what} has a name of {n} bytes in it (`{short}…`); file systems allow at most {} bytes for one file or folder name", crate::url::MAX_NAME_BYTES)
+        }
+    };
+    let help = match (by, problem) {
+        (Claimant::Alias { .. }, _) => "change this entry of `aliases:` (for example add a `-` to the name, or shorten it)",
+        (Claimant::Static { .. }, _) => "rename the file or its folder (for example add a `-` to the name, or shorten it)",
+        (Claimant::Page { key, .. }, _) if key.ends_with("_index.md") => "rename the folder (shorter, or without the reserved name)",
+        (Claimant::Page { .. }, NameProblem::TooLong(_)) => "give the page a shorter `slug:` in its front matter, or rename the file",
+        (Claimant::Page { .. }, _) => "give the page a different `slug:` in its front matter, or rename the file",
+        (Claimant::Generated { .. }, _) => {
+            "shorten or rename it where it is written: a tag or category in the pages' front matter, or in site.yaml or the file it is made from"
+        }
+    };
+    place(by, message, text_of).with_help(help).kind(Kind::Url)
+}
+
+fn collision<'t>(file: &str, by: &Claimant, kept: &str, keeper: &Claimant, text_of: &impl Fn(&str) -> Option<&'t str>) -> Diagnostic {
     let url = crate::url::file_to_url(file);
     let other = keeper.describe();
+    if file != kept {
+        // Not one name, but one file on Windows and macOS.
+        let twin = format!(
+            "{url}, which differs only in upper and lower case or in how accents are encoded from {}, the address of {other}; Windows and macOS keep the two as one file",
+            crate::url::file_to_url(kept)
+        );
+        let (message, help) = match by {
+            Claimant::Alias { alias, .. } => (format!("the alias `{alias}` is the address {twin}"), "change or remove this entry of `aliases:`"),
+            Claimant::Page { .. } => (format!("this page's URL is {twin}"), "give one of them a different `slug:` in its front matter, or rename the file"),
+            Claimant::Static { .. } => {
+                (format!("this static file would be published at {twin}"), "rename one of the two files so their names differ in more than case or accents")
+            }
+            Claimant::Generated { what, .. } => (format!("{what} would be written at {twin}"), "rename one of them so each address holds one page"),
+        };
+        return place(by, message, text_of).with_help(help).kind(Kind::Url);
+    }
     let d = match by {
-        Claimant::Alias { key, shown, alias } => {
+        Claimant::Alias { alias, .. } => {
             let message = format!("the alias `{alias}` is the address {url} of {other}; a redirect there would replace it");
-            let d = match text_of(key).and_then(|t| alias_position(t, alias).map(|(l, c)| (t, l, c))) {
-                Some((text, line, col)) => Diagnostic::at(shown, text, line, col, message),
-                None => Diagnostic::file(shown, message),
-            };
-            d.with_help("remove this entry from `aliases:`, or give the other page a different address; an address holds one page")
+            place(by, message, text_of).with_help("remove this entry from `aliases:`, or give the other page a different address; an address holds one page")
         }
         Claimant::Page { key, shown } => match keeper {
             Claimant::Page { .. } => Diagnostic::file(shown, format!("two pages have the URL {url}: this file and {}", other.trim_start_matches("the page "))),
@@ -220,6 +290,43 @@ mod tests {
         assert!(errors.iter().any(|e| e.message == "two pages have the URL /x/: this file and content/x.md"), "{errors:?}");
         let alias = errors.iter().find(|e| e.path == Path::new("content/z.md")).expect("alias error");
         assert_eq!((alias.line, alias.col), (Some(2), Some(12)));
+    }
+
+    #[test]
+    fn names_differing_only_in_case_or_accent_encoding_are_one_file() {
+        let claims = vec![
+            claim("Logo.png", Claimant::Static { shown: "static/Logo.png".into() }),
+            claim("logo.png", Claimant::Static { shown: "static/logo.png".into() }),
+            claim("cafe\u{301}.png", Claimant::Static { shown: "static/cafe\u{301}.png".into() }),
+            claim("caf\u{e9}.png", Claimant::Static { shown: "static/caf\u{e9}.png".into() }),
+        ];
+        let errors = collisions(&claims, |_| None);
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        let e = errors.iter().find(|e| e.path == Path::new("static/logo.png")).expect("logo");
+        assert!(e.message.contains("/logo.png") && e.message.contains("static/Logo.png") && e.message.contains("upper and lower case"), "{}", e.message);
+        let e = errors.iter().find(|e| e.path == Path::new("static/caf\u{e9}.png")).expect("café");
+        assert!(e.message.contains("static/cafe\u{301}.png"), "{}", e.message);
+    }
+
+    #[test]
+    fn unportable_names_are_errors_at_their_claimant() {
+        let text = "---\naliases:\n  - /old/con/\n---\n";
+        let long = format!("{}/index.html", "a".repeat(300));
+        let claims = vec![
+            claim("old/con/index.html", Claimant::Alias { key: "a.md".into(), shown: "content/a.md".into(), alias: "/old/con/".into() }),
+            claim("notes./x.txt", Claimant::Static { shown: "static/notes./x.txt".into() }),
+            claim(&long, page("b.md")),
+            claim("fine/index.html", page("c.md")),
+        ];
+        let errors = collisions(&claims, |k| (k == "a.md").then_some(text));
+        assert_eq!(errors.len(), 3, "{errors:?}");
+        let alias = errors.iter().find(|e| e.path == Path::new("content/a.md")).expect("alias");
+        assert_eq!((alias.line, alias.col), (Some(3), Some(5)));
+        assert!(alias.message.contains("`con`") && alias.message.contains("Windows"), "{}", alias.message);
+        let page = errors.iter().find(|e| e.path == Path::new("content/b.md")).expect("page");
+        assert!(page.message.contains("300 bytes") && page.message.contains("255"), "{}", page.message);
+        assert!(page.help.as_deref().is_some_and(|h| h.contains("slug:")));
+        assert!(errors.iter().any(|e| e.path == Path::new("static/notes./x.txt") && e.message.contains("ends in a dot")));
     }
 
     #[test]

@@ -222,9 +222,12 @@ pub fn render(src: &SourceInfo<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<D
                     Some((p, a)) => (p, Some(a)),
                     None => (dest_url.as_ref(), None),
                 };
-                let target = &path[2..];
+                // `@/articles\x.md` is `@/articles/x.md`, as on Windows.
+                let target = crate::url::forward_slashes(&path[2..]).into_owned();
+                let target = target.as_str();
                 let orig = extracted.original_offset(range.start);
-                let found = resolver.url_for(target);
+                // A file saved on macOS has an NFD name, a link typed elsewhere is NFC: either finds it.
+                let found = resolver.url_for(target).or_else(|| crate::url::normalised_forms(target).find_map(|t| resolver.url_for(&t)));
                 let resolved = match found {
                     Some(url) => {
                         if let Some(a) = anchor {

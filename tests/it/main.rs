@@ -13,6 +13,7 @@ mod html;
 mod incremental;
 mod marketing;
 mod nothing_lost;
+mod paths;
 mod preview;
 mod sample;
 mod serve;
