@@ -69,6 +69,8 @@ pub enum NameProblem {
     TrailingDotOrSpace,
     /// Longer than [`MAX_NAME_BYTES`]; the length in bytes.
     TooLong(usize),
+    /// Has a character Windows forbids in names (`< > : " | ? *` or a control character).
+    Forbidden(char),
 }
 
 /// What is wrong with one path component, if anything.
@@ -80,7 +82,7 @@ pub fn component_problem(name: &str) -> Option<NameProblem> {
     } else if name.ends_with('.') || name.ends_with(' ') {
         Some(NameProblem::TrailingDotOrSpace)
     } else {
-        None
+        name.chars().find(|c| matches!(c, '<' | '>' | ':' | '"' | '|' | '?' | '*') || c.is_control()).map(NameProblem::Forbidden)
     }
 }
 
@@ -264,5 +266,10 @@ mod tests {
         assert_eq!(component_problem(&"\u{e9}".repeat(128)), Some(NameProblem::TooLong(256)));
         assert_eq!(file_problem("old/aux/index.html"), Some(("aux", NameProblem::Reserved)));
         assert_eq!(file_problem("a/b/index.html"), None);
+        assert_eq!(component_problem("old.php?id=3"), Some(NameProblem::Forbidden('?')));
+        assert_eq!(component_problem("a:b"), Some(NameProblem::Forbidden(':')));
+        assert_eq!(component_problem("say \"hi\""), Some(NameProblem::Forbidden('"')));
+        assert_eq!(component_problem("tab\there"), Some(NameProblem::Forbidden('\t')));
+        assert_eq!(component_problem("caf\u{e9} & co (1)"), None);
     }
 }

@@ -113,12 +113,20 @@ fn unportable<'t>(file: &str, name: &str, problem: crate::url::NameProblem, by: 
         NameProblem::TrailingDotOrSpace => {
             format!("{what} has the name `{name}` in it, which ends in a dot or a space; Windows drops those, so the file would get another name there")
         }
+        NameProblem::Forbidden(c) => {
+            let shown = if c.is_control() { format!("U+{:04X}", u32::from(c)) } else { c.to_string() };
+            format!("{what} has the name `{}` in it, with the character {shown}, which Windows does not allow in file names (< > : \" | ? * and control characters)", name.escape_debug())
+        }
         NameProblem::TooLong(n) => {
             let short: String = name.chars().take(40).collect();
             format!("{what} has a name of {n} bytes in it (`{short}…`); file systems allow at most {} bytes for one file or folder name", crate::url::MAX_NAME_BYTES)
         }
     };
     let help = match (by, problem) {
+        (Claimant::Alias { .. }, NameProblem::Forbidden(_)) => {
+            "remove the character from this entry of `aliases:` (a static host cannot redirect a query string anyway)"
+        }
+        (Claimant::Static { .. }, NameProblem::Forbidden(_)) => "rename the file or its folder: remove the character from the name",
         (Claimant::Alias { .. }, _) => "change this entry of `aliases:` (for example add a `-` to the name, or shorten it)",
         (Claimant::Static { .. }, _) => "rename the file or its folder (for example add a `-` to the name, or shorten it)",
         (Claimant::Page { key, .. }, _) if key.ends_with("_index.md") => "rename the folder (shorter, or without the reserved name)",

@@ -166,6 +166,32 @@ fn reserved_names_and_trailing_dots_in_aliases_are_errors_at_their_line() {
     );
 }
 
+#[test]
+fn characters_windows_forbids_in_aliases_are_errors_at_their_line() {
+    let site = site();
+    page(&site, "moved.md", "aliases:\n  - \"/old.php?id=3\"\n  - \"/a:b/\"");
+    fails_with(
+        &site,
+        &[
+            "the alias `/old.php?id=3`",
+            "with the character ?",
+            "--> content/moved.md:5:",
+            "the alias `/a:b/`",
+            "with the character :",
+            "--> content/moved.md:6:",
+        ],
+    );
+}
+
+// Windows cannot hold such a file at all.
+#[cfg(not(windows))]
+#[test]
+fn a_static_file_with_a_character_windows_forbids_is_an_error_naming_it() {
+    let site = site();
+    site.write("static/files/report|2024.pdf", "pdf");
+    fails_with(&site, &["static/files/report|2024.pdf", "with the character |", "Windows does not allow", "remove the character"]);
+}
+
 #[cfg(not(windows))]
 #[test]
 fn a_static_file_with_a_reserved_name_is_an_error_naming_it() {
