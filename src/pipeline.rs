@@ -933,7 +933,7 @@ impl Engine {
         // Anchor problems are found after rendering; add the source line they point at.
         for d in errors.0.iter_mut().skip(before) {
             if let (Some(line), None) = (d.line, &d.snippet) {
-                let rel = d.path.strip_prefix(load::CONTENT_DIR).ok().map(|p| p.to_string_lossy().replace('\\', "/"));
+                let rel = d.path.strip_prefix(load::CONTENT_DIR).ok().map(|p| crate::url::forward_slashes(&p.to_string_lossy()).into_owned());
                 if let Some((f, ..)) = rel.and_then(|r| body_of(&r)) {
                     d.snippet = f.text.lines().nth(line - 1).map(str::to_string);
                 }

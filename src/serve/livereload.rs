@@ -170,11 +170,6 @@ impl Hub {
         let _ = lock(&self.tx).send(msg);
     }
 
-    /// How many streams are open.
-    pub fn streams(&self) -> usize {
-        lock(&self.live).len()
-    }
-
     /// Takes a page's connection as a stream: `first` ([`STREAM_HEAD`] and the hello event) is
     /// written first. `None` when [`MAX_CLIENTS`] streams are open.
     pub fn join(&self, stream: TcpStream, first: String) -> Option<u64> {
