@@ -3,7 +3,7 @@
 //! and a save burst is collected into one batch before a rebuild.
 
 use crate::load::{is_ignored_name, is_skipped};
-use notify::event::{AccessKind, AccessMode, ModifyKind};
+use notify::event::{AccessKind, AccessMode, MetadataKind, ModifyKind};
 use notify::{Event, EventKind};
 use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
@@ -44,10 +44,12 @@ pub enum Change {
 
 /// Whether a kind of event can change what a build produces. Opening, reading and
 /// metadata-only changes (chmod, atime) cannot; a close after writing can (it is how `touch`
-/// and some editors' saves show up).
+/// and some editors' saves show up). A new modification time can too: it is how the polling
+/// watcher (`serve --poll`) reports every save whose time moved on.
 fn relevant(kind: &EventKind) -> bool {
     match kind {
         EventKind::Create(_) | EventKind::Remove(_) | EventKind::Any => true,
+        EventKind::Modify(ModifyKind::Metadata(MetadataKind::WriteTime)) => true,
         EventKind::Modify(ModifyKind::Metadata(_)) => false,
         EventKind::Modify(_) => true,
         EventKind::Access(AccessKind::Close(AccessMode::Write)) => true,
@@ -143,7 +145,7 @@ pub const MAX_BURST: Duration = Duration::from_millis(600);
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-    use notify::event::{CreateKind, DataChange, Flag, MetadataKind, RemoveKind, RenameMode};
+    use notify::event::{CreateKind, DataChange, Flag, RemoveKind, RenameMode};
 
     fn root() -> PathBuf {
         PathBuf::from("/site")
@@ -176,6 +178,8 @@ mod tests {
             EventKind::Remove(RemoveKind::File),
             EventKind::Access(AccessKind::Close(AccessMode::Write)),
             EventKind::Modify(ModifyKind::Any),
+            // How the polling watcher reports a save (its only event when the time moved on).
+            EventKind::Modify(ModifyKind::Metadata(MetadataKind::WriteTime)),
         ] {
             assert_eq!(classify(&root(), &ev(kind, &["content/a.md"])), [source(Area::Content, "content/a.md")], "{kind:?}");
         }

@@ -178,7 +178,7 @@ fn no_panic_on_garbage_input() {
     let cases: Vec<(&str, Vec<u8>)> = vec![
         ("content/articles/binary.md", noise.clone()),
         ("content/articles/empty.md", Vec::new()),
-        ("content/articles/nul.md", b"\0\0\0---\0".to_vec()),
+        ("content/articles/nul-bytes.md", b"\0\0\0---\0".to_vec()),
         ("content/articles/dashes.md", b"---\n".to_vec()),
         ("content/articles/empty-front-matter.md", b"---\n---\n".to_vec()),
         ("content/articles/list-front-matter.md", b"---\n- a\n- b\n---\n".to_vec()),

@@ -5,11 +5,16 @@
 //! allow-list of dot-files. Every build here runs the real binary with a time limit, so a
 //! regression that hangs fails the test instead of hanging CI.
 
-#![cfg(unix)]
+//!
+//! Symbolic links, named pipes and folder permissions are Unix tests (`cfg(unix)`): on Windows a
+//! link needs administrator rights or developer mode, and there are no pipes in the file tree.
+//! The size limit and the dot-file allow-list run on every system.
 
 use crate::serve::Server;
 use crate::support::*;
+#[cfg(unix)]
 use std::os::unix::fs::symlink;
+#[cfg(unix)]
 use std::path::Path;
 use std::time::Duration;
 
@@ -29,12 +34,14 @@ fn site() -> Site {
     site
 }
 
+#[cfg(unix)]
 fn link(site: &Site, target: &str, at: &str) {
     let at = site.root.join(at);
     std::fs::create_dir_all(at.parent().unwrap()).unwrap();
     symlink(target, at).unwrap();
 }
 
+#[cfg(unix)]
 fn mkfifo(path: &Path) {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     let status = std::process::Command::new("mkfifo").arg(path).status().expect("run mkfifo");
@@ -58,6 +65,7 @@ fn refused(site: &Site) -> Run {
 }
 
 #[test]
+#[cfg(unix)]
 fn a_static_link_to_the_leads_store_is_refused() {
     let site = site();
     link(&site, "../.folio/submissions.jsonl", "static/leads.jsonl");
@@ -73,6 +81,7 @@ fn a_static_link_to_the_leads_store_is_refused() {
 }
 
 #[test]
+#[cfg(unix)]
 fn a_static_link_to_a_dot_env_file_is_refused() {
     let site = site();
     link(&site, "../.env", "static/config.txt");
@@ -80,6 +89,7 @@ fn a_static_link_to_a_dot_env_file_is_refused() {
 }
 
 #[test]
+#[cfg(unix)]
 fn a_static_link_to_a_project_file_outside_static_is_refused() {
     let site = site();
     link(&site, "../site.yaml", "static/settings.yaml");
@@ -90,6 +100,7 @@ fn a_static_link_to_a_project_file_outside_static_is_refused() {
 }
 
 #[test]
+#[cfg(unix)]
 fn a_static_link_out_of_the_project_is_refused() {
     let site = site();
     let outside = Site::empty("outside");
@@ -101,6 +112,7 @@ fn a_static_link_out_of_the_project_is_refused() {
 }
 
 #[test]
+#[cfg(unix)]
 fn links_inside_static_and_content_are_followed() {
     let site = site();
     site.write("static/images/logo.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n");
@@ -112,6 +124,7 @@ fn links_inside_static_and_content_are_followed() {
 }
 
 #[test]
+#[cfg(unix)]
 fn a_linked_folder_in_content_is_walked_and_its_pages_appear() {
     let site = site();
     // A handbook kept beside the static files it uses; content/ links to it.
@@ -122,6 +135,7 @@ fn a_linked_folder_in_content_is_walked_and_its_pages_appear() {
 }
 
 #[test]
+#[cfg(unix)]
 fn a_page_reached_twice_through_a_link_is_an_error_not_two_pages() {
     let site = site();
     link(&site, "articles", "content/guides");
@@ -142,6 +156,7 @@ fn a_page_reached_twice_through_a_link_is_an_error_not_two_pages() {
 }
 
 #[test]
+#[cfg(unix)]
 fn a_linked_folder_leading_out_of_content_is_refused() {
     let site = site();
     site.write("docs/setup.md", "---\ntitle: Setup\n---\nSteps.\n");
@@ -150,6 +165,7 @@ fn a_linked_folder_leading_out_of_content_is_refused() {
 }
 
 #[test]
+#[cfg(unix)]
 fn link_loops_are_errors_naming_the_link() {
     let site = site();
     link(&site, "b.txt", "static/a.txt");
@@ -164,6 +180,7 @@ fn link_loops_are_errors_naming_the_link() {
 }
 
 #[test]
+#[cfg(unix)]
 fn a_dangling_link_points_at_nothing() {
     let site = site();
     link(&site, "images/gone.png", "static/logo.png");
@@ -174,6 +191,7 @@ fn a_dangling_link_points_at_nothing() {
 }
 
 #[test]
+#[cfg(unix)]
 fn named_pipes_are_errors_not_hangs() {
     let site = site();
     mkfifo(&site.root.join("content/articles/pipe.md"));
@@ -193,6 +211,7 @@ fn named_pipes_are_errors_not_hangs() {
 }
 
 #[test]
+#[cfg(unix)]
 fn site_yaml_as_a_named_pipe_is_an_error_not_a_hang() {
     let site = site();
     std::fs::remove_file(site.root.join("site.yaml")).unwrap();
@@ -201,6 +220,7 @@ fn site_yaml_as_a_named_pipe_is_an_error_not_a_hang() {
 }
 
 #[test]
+#[cfg(unix)]
 fn site_yaml_linked_to_dev_zero_is_an_error_not_endless_memory() {
     let site = site();
     std::fs::remove_file(site.root.join("site.yaml")).unwrap();
@@ -226,6 +246,7 @@ fn a_file_over_the_size_limit_is_an_error_naming_it() {
 }
 
 #[test]
+#[cfg(unix)]
 fn an_unreadable_folder_is_an_error_naming_it() {
     use std::os::unix::fs::PermissionsExt;
     let site = site();
@@ -266,6 +287,7 @@ fn static_publishes_the_allowed_dot_files_only() {
 /// serve answers static files from disk: a file swapped for a link to the leads store after
 /// the build must never be answered, neither before the rebuild notices nor after.
 #[test]
+#[cfg(unix)]
 fn serve_never_answers_a_static_file_swapped_for_a_link_to_the_leads() {
     let site = Site::sample();
     site.write(".folio/submissions.jsonl", &format!("{{\"email\":\"{LEAD}\"}}\n"));
@@ -305,6 +327,7 @@ fn serve_answers_the_allowed_dot_files_only() {
 /// What a link leads to can change without the link changing: a kept session (as serve keeps
 /// it) must still give exactly what a fresh build gives, files and errors.
 #[test]
+#[cfg(unix)]
 fn rebuilds_through_links_equal_a_fresh_build() {
     use folio::pipeline::{self, BuildOptions};
     use folio::session::Session;
@@ -371,6 +394,7 @@ fn rebuilds_through_links_equal_a_fresh_build() {
 /// A folder reachable through a link under a second path: an edit must still update the page
 /// (the watcher reports it where the file is, and folio reads again what links lead to).
 #[test]
+#[cfg(unix)]
 fn serve_updates_a_page_whose_folder_is_also_linked_from_static() {
     let site = Site::sample();
     site.write("content/docs/setup.md", "---\ntitle: Setup\n---\nFirst version.\n");

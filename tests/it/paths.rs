@@ -2,8 +2,9 @@
 //! that builds on Linux builds on Windows and macOS too. One test per rule: backslashes, CRLF,
 //! names differing only in case, names Windows reserves, Unicode NFC, names over 255 bytes.
 //! Tests that need two files a case-insensitive or normalising file system cannot hold side by
-//! side are compiled out on Windows and skipped, with the reason printed, where the file system
-//! folds them (macOS).
+//! side are skipped, with the reason printed, where the file system folds them (Windows, macOS);
+//! names Windows cannot hold at all (reserved names, forbidden characters, `\` in a name) are
+//! compiled out there.
 
 use crate::support::*;
 
@@ -18,7 +19,6 @@ fn page(site: &Site, rel: &str, front: &str) {
 
 /// Whether the file system keeps `a` and `b` (two spellings of one name) as two files; if not,
 /// says why the calling test is skipped.
-#[cfg(not(windows))]
 fn holds_both(site: &Site, a: &str, b: &str) -> bool {
     let dir = site.root.join("twin-probe");
     std::fs::create_dir_all(&dir).unwrap();
@@ -97,7 +97,6 @@ fn an_alias_differing_from_a_page_only_in_case_is_an_error() {
     );
 }
 
-#[cfg(not(windows))]
 #[test]
 fn page_files_differing_only_in_case_are_an_error_naming_both() {
     let site = site();
@@ -110,7 +109,6 @@ fn page_files_differing_only_in_case_are_an_error_naming_both() {
 
 /// Two static files `a` and `b` (where the file system holds both) fail the build with `needle`,
 /// naming both.
-#[cfg(not(windows))]
 fn static_twins_fail(a: &str, b: &str, needle: &str) {
     let site = site();
     if !holds_both(&site, a, b) {
@@ -121,7 +119,6 @@ fn static_twins_fail(a: &str, b: &str, needle: &str) {
     fails_with(&site, &[needle, &format!("static/{a}"), &format!("static/{b}")]);
 }
 
-#[cfg(not(windows))]
 #[test]
 fn static_files_differing_only_in_case_are_an_error_naming_both() {
     static_twins_fail("Logo.png", "logo.png", "upper and lower case");
@@ -200,7 +197,6 @@ fn a_static_file_with_a_reserved_name_is_an_error_naming_it() {
     fails_with(&site, &["static/downloads/Aux.pdf", "`Aux.pdf`", "Windows keeps for a device", "rename the file"]);
 }
 
-#[cfg(not(windows))]
 #[test]
 fn nfd_and_nfc_page_files_are_one_address_naming_both() {
     let site = site();
@@ -221,7 +217,6 @@ fn an_nfc_slug_and_an_nfd_file_name_are_one_address() {
     fails_with(&site, &["two pages have the URL /cafe/", "content/cafe\u{301}.md", "content/menu.md"]);
 }
 
-#[cfg(not(windows))]
 #[test]
 fn nfd_and_nfc_static_files_are_an_error_naming_both() {
     static_twins_fail("cafe\u{301}.png", "caf\u{e9}.png", "how accents are encoded");

@@ -9,7 +9,7 @@
 #[path = "../browser/browser.rs"]
 mod browser;
 
-use crate::support::{assert_contains, folio_bin, Site};
+use crate::support::{assert_contains, folio_bin, under_wine, Site};
 use serde_json::json;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{IpAddr, Shutdown, SocketAddr, TcpStream};
@@ -39,6 +39,7 @@ impl Server {
             .arg("--root")
             .arg(&site.root)
             .args(args)
+            .args(if under_wine() && !args.contains(&"--poll") { &["--poll"][..] } else { &[] })
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -883,6 +884,11 @@ fn with_poll_edits_new_and_deleted_files_are_seen() {
     let s = Server::start_with(Site::sample(), &["--port", "0", "--poll"]);
     edit(&s.site, ARTICLE, |t| format!("{t}\nPolled paragraph.\n"));
     s.eventually("the edit is served", || s.get(ARTICLE_URL).text().contains("Polled paragraph").then_some(()));
+    // A later save moves the file's time on (the watcher then reports only the new time).
+    edit(&s.site, ARTICLE, |t| format!("{t}\nA later polled paragraph.\n"));
+    let later = std::time::SystemTime::now() + Duration::from_secs(5);
+    std::fs::File::options().write(true).open(s.site.root.join(ARTICLE)).unwrap().set_modified(later).unwrap();
+    s.eventually("the later edit is served", || s.get(ARTICLE_URL).text().contains("A later polled paragraph").then_some(()));
     s.site.write("content/articles/polled.md", "---\ntitle: \"Polled\"\ndate: 2025-01-01\n---\nNew words.\n");
     s.eventually("the new page is served", || (s.get("/articles/polled/").status == 200).then_some(()));
     s.site.remove("content/articles/polled.md");

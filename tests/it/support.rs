@@ -11,6 +11,13 @@ pub fn folio_bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_folio"))
 }
 
+/// Whether the tests run under Wine (set by `.ci/wine/runner`). Wine's directory watching
+/// (ReadDirectoryChangesW) drops changes when several Wine programs watch at once, so servers
+/// started by the tests watch by polling there (`serve --poll`, the same code on every system).
+pub fn under_wine() -> bool {
+    std::env::var_os("FOLIO_TESTS_UNDER_WINE").is_some()
+}
+
 pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
