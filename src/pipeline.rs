@@ -48,11 +48,14 @@ pub struct BuildOptions {
     pub future: bool,
     /// The day the site is built for (banner schedules, pages dated later): [`today`] unless set.
     pub build_date: time::Date,
+    /// A preview for `folio serve`: what only matters once the site is published (a contact
+    /// form with no provider) is a warning, not an error.
+    pub preview: bool,
 }
 
 impl Default for BuildOptions {
     fn default() -> Self {
-        BuildOptions { root: PathBuf::from("."), base_url: None, drafts: false, future: false, build_date: today() }
+        BuildOptions { root: PathBuf::from("."), base_url: None, drafts: false, future: false, build_date: today(), preview: false }
     }
 }
 
@@ -1025,6 +1028,15 @@ impl Engine {
             })
             .collect();
         warnings.extend(skeleton.spellings.iter().map(|s| claims::spelling_warning(s, &skeleton.pages, |key| body_of_text(&bodies, key))));
+        let config_text = sources.config_text.as_ref().and_then(|t| t.as_ref().ok()).map_or("", String::as_str);
+        if let Some(problem) = stub_form_problem(config_text, &site, &files) {
+            // A preview may post to the stub; a site to publish may not (SPEC, "Publishing").
+            if opts.preview {
+                warnings.push(problem.warning());
+            } else {
+                return Err(Diagnostics(vec![problem]));
+            }
+        }
         let stats = Stats {
             pages: site.pages.len(),
             sections: site.sections.len(),
@@ -1039,6 +1051,33 @@ impl Engine {
         let note = left_out.note(opts.build_date);
         Ok(Built { site, files, assets, stats, warnings, rendered, changed, note })
     }
+}
+
+/// A form posting to `folio serve`'s stub on a site with no form provider: the pages that show
+/// it, as one error at `contact:` in site.yaml (or its first line).
+fn stub_form_problem(config_text: &str, site: &Site, files: &[OutFile]) -> Option<Diagnostic> {
+    let config = site.config();
+    if config.contact.provider.is_some() {
+        return None;
+    }
+    let needle = format!("action=\"{}\"", config.contact.endpoint);
+    let shows_form = |f: &&OutFile| f.path.ends_with(".html") && std::str::from_utf8(&f.bytes).is_ok_and(|html| html.contains(&needle));
+    let sources: HashMap<String, &Path> = site
+        .pages
+        .iter()
+        .map(|p| (&p.url, &p.shown))
+        .chain(site.sections.iter().map(|s| (&s.url, &s.shown)))
+        .map(|(url, shown)| (format!("{}index.html", url.trim_start_matches('/')), shown.as_path()))
+        .collect();
+    let mut pages: Vec<String> =
+        files.iter().filter(shows_form).map(|f| sources.get(&f.path).map_or_else(|| f.path.clone(), |p| crate::diag::slashed(p))).collect();
+    if pages.is_empty() {
+        return None;
+    }
+    pages.sort();
+    let (message, help) = crate::config::forms::no_provider_message(&pages);
+    let (line, col) = crate::yaml::key_position(config_text, "contact").unwrap_or((1, 1));
+    Some(Diagnostic::at(CONFIG_FILE, config_text, line, col, message).with_help(help).kind(Kind::Config))
 }
 
 /// What follows from the front matter alone (see [`skeleton`]).

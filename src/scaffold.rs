@@ -58,7 +58,7 @@ pub fn init(dir: &Path) -> Result<(), Diagnostic> {
         return Err(Diagnostic::file(dir.join("site.yaml"), "a site already exists here").with_help("choose an empty folder").kind(Kind::Output));
     }
     let files: Vec<(PathBuf, String)> = vec![
-        (dir.join("site.yaml"), "title: \"My new site\"\nbase_url: \"https://www.example.com\"\nlanguage: en\ndescription: \"A site built with folio\"\ntheme: default\nmenu:\n  - { name: \"Articles\", url: \"/articles/\" }\n  - { name: \"About\", url: \"/about/\" }\n".into()),
+        (dir.join("site.yaml"), "title: \"My new site\"\nbase_url: \"https://www.example.com\"\nlanguage: en\ndescription: \"A site built with folio\"\ntheme: default\nmenu:\n  - { name: \"Articles\", url: \"/articles/\" }\n  - { name: \"About\", url: \"/about/\" }\n# A contact form: add content/contact.md with `template: contact.html`, then choose who receives\n# the messages on the live site (README, \"Publishing\"); until then `folio build` refuses the form.\n# contact:\n#   provider: netlify            # or formspree (with form_id), or custom (with action)\n".into()),
         (dir.join("content/_index.md"), "---\ntitle: \"Welcome\"\ndescription: \"The home page\"\n---\nThis is the home page. Edit `content/_index.md` to change it.\n".into()),
         (dir.join("content/articles/_index.md"), "---\ntitle: \"Articles\"\ndescription: \"Everything we have written\"\nsort_by: date\n---\n".into()),
         (dir.join("content/articles/hello-world.md"), "---\ntitle: \"Hello, world\"\ndescription: \"The first article\"\ndate: 2026-01-01\ntags: [news]\n---\nThe first article on this site.\n\n<!-- more -->\n\n## Next steps\n\nRun `folio new article \"My title\"` to write another.\n".into()),

@@ -374,13 +374,16 @@ struct SiteValue<'a> {
     organisation: Option<&'a crate::config::Organisation>,
     menu: &'a [crate::config::MenuItem],
     feed_url: Option<String>,
-    contact_endpoint: &'a str,
+    /// Where the contact form posts (`contact.action` of [`Form`], kept for older templates).
+    contact_endpoint: String,
+    contact: crate::config::forms::Form,
     banner_disclosure: &'a str,
     taxonomies: &'a [String],
     extra: &'a serde_json::Value,
 }
 
 fn site_value(c: &SiteConfig) -> tera::Value {
+    let form = c.contact.form(&c.title);
     let v = SiteValue {
         title: &c.title,
         base_url: &c.base_url,
@@ -390,7 +393,8 @@ fn site_value(c: &SiteConfig) -> tera::Value {
         organisation: c.organisation.as_ref(),
         menu: &c.menu,
         feed_url: c.feed.enabled.then(|| format!("/{}", c.feed.filename)),
-        contact_endpoint: &c.contact.endpoint,
+        contact_endpoint: form.action.clone(),
+        contact: form,
         banner_disclosure: &c.banners.disclosure,
         taxonomies: &c.taxonomies,
         extra: &c.extra,

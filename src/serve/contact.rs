@@ -2,9 +2,13 @@
 //! real behaviour while editing. Refuses other origins (any page the user visits could otherwise
 //! post here), limits each client's rate, validates every field with one message per field,
 //! answers honeypot hits as success, and stores valid posts durably before answering.
-//! The checks are pure functions; [`handle`] wires them to a request.
+//! The checks are pure functions; [`Endpoint::handle`] wires them to a request. The same checks
+//! answer in the dialect of the site's form provider (`contact.provider`): folio's own stub
+//! contract at `/api/contact`, Netlify Forms, Formspree or a custom endpoint — the field names,
+//! honeypot, redirects and JSON answers each of them has (see [`Form`]).
 
 use super::submissions::{Fields, Record, Store};
+use crate::config::forms::{Form, Provider, Send};
 use serde_json::json;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::net::IpAddr;
@@ -75,9 +79,10 @@ pub fn decode_component(raw: &[u8]) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-/// The fields of an urlencoded form body; unknown names are ignored, the first value wins. A
-/// known field whose value is not valid percent-encoding or UTF-8 is an error for that field.
-pub fn parse_form(body: &[u8]) -> (Fields, BTreeMap<&'static str, String>) {
+/// The fields of an urlencoded form body, named as `form` sends them; unknown names are ignored,
+/// the first value wins. A known field whose value is not valid percent-encoding or UTF-8 is an
+/// error for that field.
+pub fn parse_form(body: &[u8], form: &Form) -> (Fields, BTreeMap<&'static str, String>) {
     let mut f = Fields::default();
     let mut errors = BTreeMap::new();
     let mut seen = std::collections::HashSet::new();
@@ -86,7 +91,7 @@ pub fn parse_form(body: &[u8]) -> (Fields, BTreeMap<&'static str, String>) {
             Some(i) => (&pair[..i], &pair[i + 1..]),
             None => (pair, &[][..]),
         };
-        let Some(field) = decode_component(name).and_then(|n| Fields::NAMES.iter().copied().find(|k| *k == n)) else { continue };
+        let Some(field) = decode_component(name).and_then(|n| form.field_for_wire(&n)) else { continue };
         if !seen.insert(field) {
             continue;
         }
@@ -100,8 +105,17 @@ pub fn parse_form(body: &[u8]) -> (Fields, BTreeMap<&'static str, String>) {
     (f, errors)
 }
 
-/// The fields of a JSON object body. Non-string values are an error for their field.
-pub fn parse_json(body: &[u8]) -> Result<(Fields, BTreeMap<&'static str, String>), String> {
+/// The value of `name` in an urlencoded body (the first one), if it decodes.
+pub fn form_value(body: &[u8], name: &str) -> Option<String> {
+    body.split(|b| *b == b'&').find_map(|pair| {
+        let (n, v) = pair.iter().position(|b| *b == b'=').map_or((pair, &[][..]), |i| (&pair[..i], &pair[i + 1..]));
+        (decode_component(n)? == name).then(|| decode_component(v)).flatten()
+    })
+}
+
+/// The fields of a JSON object body, named as `form` sends them. Non-string values are an
+/// error for their field.
+pub fn parse_json(body: &[u8], form: &Form) -> Result<(Fields, BTreeMap<&'static str, String>), String> {
     let value: serde_json::Value = serde_json::from_slice(body).map_err(|e| format!("the body is not valid JSON: {e}"))?;
     let serde_json::Value::Object(map) = value else {
         return Err("the body must be a JSON object of fields".into());
@@ -109,13 +123,12 @@ pub fn parse_json(body: &[u8]) -> Result<(Fields, BTreeMap<&'static str, String>
     let mut f = Fields::default();
     let mut errors = BTreeMap::new();
     for (k, v) in map {
+        let Some(field) = form.field_for_wire(&k) else { continue };
         match v {
-            serde_json::Value::String(s) => f.set(&k, s),
+            serde_json::Value::String(s) => f.set(field, s),
             serde_json::Value::Null => {}
             _ => {
-                if let Some(name) = Fields::NAMES.iter().find(|n| **n == k) {
-                    errors.insert(*name, "Must be text.".to_string());
-                }
+                errors.insert(field, "Must be text.".to_string());
             }
         }
     }
@@ -336,8 +349,9 @@ impl Endpoint {
         Endpoint { limiter: RateLimiter::default(), store }
     }
 
-    /// Answers one post. `host_ok` is the server's Host check; `plans` the site's tier ids.
-    pub fn handle(&self, post: &Post<'_>, host_ok: impl Fn(&str) -> bool, plans: Option<&[String]>) -> Answer {
+    /// Answers one post to `form` (the provider's dialect). `host_ok` is the server's Host
+    /// check; `plans` the site's tier ids.
+    pub fn handle(&self, post: &Post<'_>, form: &Form, host_ok: impl Fn(&str) -> bool, plans: Option<&[String]>) -> Answer {
         let kind = body_kind(post.content_type);
         let json_wanted = kind == Some(BodyKind::Json) || post.accept.is_some_and(|a| a.contains("application/json"));
         if !origin_allowed(post.origin, post.sec_fetch_site, post.referer, host_ok) {
@@ -351,25 +365,31 @@ impl Endpoint {
             return error_answer(json_wanted, 413, "The message is too large (32 KiB at most).");
         }
         let (mut fields, mut errors) = match kind {
-            Some(BodyKind::Form) => parse_form(post.body),
-            Some(BodyKind::Json) => match parse_json(post.body) {
+            Some(BodyKind::Form) => parse_form(post.body, form),
+            Some(BodyKind::Json) => match parse_json(post.body, form) {
                 Ok(x) => x,
                 Err(e) => return error_answer(true, 400, &e),
             },
             None => return error_answer(json_wanted, 415, "Send the form as application/x-www-form-urlencoded or application/json."),
         };
+        if let Some(expected) = &form.form_name {
+            // Netlify files a post under the form its `form-name` names, and has no other.
+            let named = match kind {
+                Some(BodyKind::Form) => form_value(post.body, "form-name"),
+                _ => serde_json::from_slice::<serde_json::Value>(post.body).ok().and_then(|v| v.get("form-name")?.as_str().map(str::to_string)),
+            };
+            if named.as_deref() != Some(expected.as_str()) {
+                let message = format!("Netlify answers 404 here: this post names no form `{expected}` (its hidden `form-name` field is missing or different).");
+                return error_answer(json_wanted, 404, &message);
+            }
+        }
         let spam = !fields.website.trim().is_empty();
         if !spam {
             let mut found = validate(&mut fields, plans);
             found.append(&mut errors);
             errors = found;
             if !errors.is_empty() {
-                return if json_wanted {
-                    Answer::json(422, json!({ "errors": errors }))
-                } else {
-                    let items: String = errors.iter().map(|(f, m)| format!("<li><strong>{}</strong>: {}</li>", label(f), escape(m))).collect();
-                    Answer::html(422, "Please check the form", &format!("<p>Some fields need attention:</p>\n<ul>{items}</ul>"))
-                };
+                return invalid(form, json_wanted, &errors);
             }
         }
         let record = Record::new(fields, spam, post.user_agent.unwrap_or_default());
@@ -378,19 +398,75 @@ impl Endpoint {
             let full = matches!(e.kind(), std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded);
             return error_answer(json_wanted, if full { 507 } else { 500 }, &not_saved(site_email(self.store.root()).as_deref()));
         }
-        if json_wanted {
-            Answer::json(201, json!({ "id": record.id })).with_header("Location", THANKS.to_string())
-        } else {
-            Answer { status: 303, content_type: "text/plain; charset=utf-8", body: format!("See {THANKS}\n"), headers: Vec::new() }
-                .with_header("Location", THANKS.to_string())
-        }
+        accepted(form, json_wanted, &record.id)
     }
+}
+
+/// Where Formspree sends a visitor after a plain form post on its free plan: its own page.
+/// `folio serve` shows a stand-in at this path instead.
+pub const FORMSPREE_THANKS: &str = "/__folio/forms/thanks";
+
+fn redirect(to: &str) -> Answer {
+    Answer { status: 303, content_type: "text/plain; charset=utf-8", body: format!("See {to}\n"), headers: Vec::new() }.with_header("Location", to.to_string())
+}
+
+/// The answer to a stored post, as the provider gives it.
+fn accepted(form: &Form, json_wanted: bool, id: &str) -> Answer {
+    match (form.provider, json_wanted) {
+        // The stub contract (SPEC): 201 with the id, or 303 to the thank-you page.
+        (None, true) => Answer::json(201, json!({ "id": id })).with_header("Location", THANKS.to_string()),
+        (None, false) => redirect(THANKS),
+        // Netlify answers a form post, from a page or a script alike, with the form's action page.
+        (Some(Provider::Netlify), _) => redirect(&form.thanks),
+        (Some(Provider::Formspree), true) => Answer::json(200, json!({ "ok": true, "next": "https://formspree.io/thanks?language=en" })),
+        (Some(Provider::Formspree), false) => redirect(FORMSPREE_THANKS),
+        (Some(Provider::Custom), _) if form.send == Send::Native => redirect(&form.thanks),
+        (Some(Provider::Custom), _) => Answer::json(200, json!({ "ok": true, "id": id })),
+    }
+}
+
+/// The answer to a post with invalid fields, named as the provider names them.
+fn invalid(form: &Form, json_wanted: bool, errors: &BTreeMap<&'static str, String>) -> Answer {
+    if !json_wanted {
+        let items: String = errors.iter().map(|(f, m)| format!("<li><strong>{}</strong>: {}</li>", label(f), escape(m))).collect();
+        return Answer::html(422, "Please check the form", &format!("<p>Some fields need attention:</p>\n<ul>{items}</ul>"));
+    }
+    if form.provider == Some(Provider::Formspree) {
+        // Formspree's shape: a list of {field, code, message}.
+        let list: Vec<serde_json::Value> = errors
+            .iter()
+            .map(|(f, m)| {
+                let code = match *f {
+                    "email" if m.contains("valid") => "TYPE_EMAIL",
+                    _ if m.starts_with("Please enter") || m.starts_with("Please write") => "REQUIRED_FIELD_MISSING",
+                    _ => "INVALID",
+                };
+                json!({ "field": form.wire_name(f), "code": code, "message": m })
+            })
+            .collect();
+        return Answer::json(422, json!({ "error": "Validation errors", "errors": list }));
+    }
+    let by_wire: BTreeMap<&str, &String> = errors.iter().map(|(f, m)| (form.wire_name(f), m)).collect();
+    Answer::json(422, json!({ "errors": by_wire }))
+}
+
+/// The stand-in for the page Formspree shows after a plain form post.
+pub fn formspree_thanks_page() -> Answer {
+    Answer::html(
+        200,
+        "Formspree's thank-you page",
+        "<p>Your message was stored in <code>.folio/submissions.jsonl</code>.</p>\n<p>On the live site, a visitor whose browser runs no JavaScript sees Formspree's own thank-you page here (on Formspree's free plan; a custom redirect is a paid feature). With JavaScript, the page's script sends the form and shows your thank-you page instead.</p>",
+    )
 }
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    fn stub() -> Form {
+        Form::stub("/api/contact")
+    }
 
     fn host_ok(h: &str) -> bool {
         h == "127.0.0.1:1111" || h == "localhost:1111"
@@ -429,13 +505,13 @@ mod tests {
 
     #[test]
     fn urlencoded_bodies() {
-        let (f, errors) = parse_form(b"name=Ada+Lovelace&email=ada%40example.com&message=Hi%0D%0Athere&plan=&website=&x=1&name=Evil");
+        let (f, errors) = parse_form(b"name=Ada+Lovelace&email=ada%40example.com&message=Hi%0D%0Athere&plan=&website=&x=1&name=Evil", &stub());
         assert!(errors.is_empty());
         assert_eq!(f.name, "Ada Lovelace");
         assert_eq!(f.email, "ada@example.com");
         assert_eq!(f.message, "Hi\r\nthere");
         assert_eq!(f.website, "");
-        let (f, errors) = parse_form(b"name=%E2%82%AC&&=&message&x=%zz");
+        let (f, errors) = parse_form(b"name=%E2%82%AC&&=&message&x=%zz", &stub());
         assert_eq!((f.name.as_str(), f.message.as_str()), ("\u{20ac}", ""));
         assert!(errors.is_empty(), "a garbled unknown field is ignored");
     }
@@ -443,7 +519,7 @@ mod tests {
     #[test]
     fn garbled_fields_are_errors_naming_them() {
         for body in [&b"name=Bob%ZZ&message=hi"[..], b"name=Bob%E2%82(&message=hi", b"name=Bob%&message=hi", b"name=Bob%4&message=hi", b"name=%FF"] {
-            let (f, errors) = parse_form(body);
+            let (f, errors) = parse_form(body, &stub());
             assert_eq!(errors.keys().copied().collect::<Vec<_>>(), ["name"], "{}", String::from_utf8_lossy(body));
             assert_eq!(f.name, "");
         }
@@ -464,11 +540,11 @@ mod tests {
 
     #[test]
     fn json_bodies() {
-        let (f, errors) = parse_json(br#"{"name":"Ada","email":"a@b.co","message":"m","plan":null,"company":7}"#).unwrap();
+        let (f, errors) = parse_json(br#"{"name":"Ada","email":"a@b.co","message":"m","plan":null,"company":7}"#, &stub()).unwrap();
         assert_eq!(f.name, "Ada");
         assert_eq!(errors.get("company").map(String::as_str), Some("Must be text."));
-        assert!(parse_json(b"[1]").is_err());
-        assert!(parse_json(b"{").is_err());
+        assert!(parse_json(b"[1]", &stub()).is_err());
+        assert!(parse_json(b"{", &stub()).is_err());
     }
 
     #[test]
@@ -584,7 +660,7 @@ mod tests {
                 body,
                 too_large: false,
             };
-            let answer = endpoint.handle(&post, host_ok, None);
+            let answer = endpoint.handle(&post, &stub(), host_ok, None);
             assert_eq!(answer.status, 500, "{answer:?}");
             assert!(answer.body.contains("not saved") && answer.body.contains("try again") && answer.body.contains("by email"), "{answer:?}");
         }

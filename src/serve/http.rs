@@ -7,6 +7,7 @@ use super::contact::{self, Endpoint, Post};
 use super::guard::{self, PEER_HEADER, SECRET_HEADER, STREAM_HEADER};
 use super::livereload::{self, Hub, Status};
 use super::paths::{self, Refused, Resolved, SitePath};
+use crate::config::forms::{Form, Provider};
 use crate::session::{Served, Snapshot};
 use std::io::{Cursor, Read};
 use std::net::{IpAddr, Ipv4Addr};
@@ -60,6 +61,43 @@ pub fn host_allowed(host: &str, rule: &HostRule) -> bool {
     }
 }
 
+/// The paths that take a contact-form post, and in which provider's dialect.
+#[derive(Debug, Clone)]
+pub struct FormRoutes {
+    /// folio's stub (`contact.endpoint`): the SPEC contract whatever the provider.
+    pub stub: Form,
+    /// The site's own form, as its provider receives it.
+    pub site: Form,
+}
+
+impl FormRoutes {
+    pub fn of(contact: &crate::config::ContactConfig, site_title: &str) -> FormRoutes {
+        FormRoutes { stub: Form::stub(&contact.endpoint), site: contact.form(site_title) }
+    }
+
+    /// The form a POST to `path` (as [`paths::sanitize`] gives it) is for, if any.
+    fn for_post(&self, path: &str) -> Option<&Form> {
+        let is = |p: &str| path == p.trim_matches('/');
+        if is(&self.stub.action) && !path.is_empty() {
+            return Some(&self.stub);
+        }
+        let site = &self.site;
+        let takes = match site.provider {
+            // Netlify takes a form's post at any path; the form's script posts to its action.
+            Some(Provider::Netlify) => is(&site.action) || path.is_empty(),
+            // An off-site provider's post, routed here by the live-reload script.
+            _ if site.off_site => path == FORMS_PATH,
+            // A same-origin function's path.
+            Some(Provider::Custom) => is(&site.action),
+            _ => false,
+        };
+        takes.then_some(site)
+    }
+}
+
+/// Where the live-reload script sends an off-site provider's form in `folio serve`.
+pub const FORMS_PATH: &str = "__folio/forms";
+
 /// What the request handlers share.
 pub struct Shared {
     /// The last good build.
@@ -69,8 +107,8 @@ pub struct Shared {
     pub status: RwLock<Status>,
     pub hub: Hub,
     pub contact: Endpoint,
-    /// The path the contact form posts to (`contact.endpoint` in site.yaml).
-    pub endpoint: RwLock<String>,
+    /// Where contact forms are posted, read again with site.yaml.
+    pub forms: RwLock<FormRoutes>,
     pub hosts: HostRule,
     /// The per-run secret the front door adds to every request it forwards.
     pub secret: String,
@@ -179,14 +217,13 @@ pub fn handle(shared: &Shared, req: Request) {
         Err(Refused::TooLong) => return respond(req, text(414, "414 URI Too Long\n")),
         Err(Refused::Bad(why)) => return respond(req, text(400, &format!("400 Bad Request: {why}\n"))),
     };
-    let endpoint = read(&shared.endpoint);
     let snapshot = read(&shared.snapshot);
-    let is_endpoint = path.path == endpoint.trim_matches('/') && !path.path.is_empty();
-    if is_endpoint {
+    let form = read(&shared.forms).for_post(&path.path).cloned();
+    if let Some(form) = form {
         // The form may post to its own page's URL: GET still shows the page if there is one.
         let page = paths::resolve(&path, |p| snapshot.contains(p)) != Resolved::NotFound;
         match req.method() {
-            Method::Post => return contact(shared, req),
+            Method::Post => return contact(shared, req, &form),
             Method::Get | Method::Head if page => {}
             _ => return method_not_allowed(req, if page { "GET, HEAD, POST" } else { "POST" }),
         }
@@ -246,6 +283,10 @@ fn own_endpoint(shared: &Shared, req: Request, path: &SitePath) {
     if path.path == livereload::SCRIPT_PATH {
         return respond(req, bytes(200, "text/javascript; charset=utf-8", livereload::SCRIPT.as_bytes().to_vec()));
     }
+    if path.path == contact::FORMSPREE_THANKS.trim_start_matches('/') {
+        let answer = contact::formspree_thanks_page();
+        return respond(req, bytes_cached(answer.status, answer.content_type, answer.body.into_bytes(), "no-store"));
+    }
     if path.path == livereload::STATUS_PATH {
         let status = read(&shared.status);
         let body = status.to_json().to_string().into_bytes();
@@ -261,7 +302,7 @@ fn own_endpoint(shared: &Shared, req: Request, path: &SitePath) {
     respond(req, text(404, "404 Not Found\n"))
 }
 
-fn contact(shared: &Shared, mut req: Request) {
+fn contact(shared: &Shared, mut req: Request, form: &Form) {
     let ip = header(&req, PEER_HEADER).and_then(|v| v.parse().ok()).unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
     let mut body = Vec::new();
     let declared_too_large = req.body_length().is_some_and(|n| n > contact::MAX_BODY);
@@ -283,7 +324,7 @@ fn contact(shared: &Shared, mut req: Request) {
         body: &body,
         too_large,
     };
-    let answer = shared.contact.handle(&post, |a| host_allowed(a, &shared.hosts), plans.as_deref());
+    let answer = shared.contact.handle(&post, form, |a| host_allowed(a, &shared.hosts), plans.as_deref());
     let mut resp = bytes_cached(answer.status, answer.content_type, answer.body.into_bytes(), "no-store");
     for (name, value) in &answer.headers {
         resp.add_header(h(name, value));

@@ -4,6 +4,9 @@
 //   reload {generation, css_only, …}  a rebuild succeeded: swap stylesheets or reload the page
 //   errors {generation, ok, errors}   a rebuild failed: show the errors over the last good page
 // Everything from the server is put in the page with textContent, never as HTML.
+// A contact form whose provider is on another site (Formspree, a custom https endpoint) posts to
+// folio serve's emulation of that provider instead (/__folio/forms), so testing the form locally
+// sends nothing anywhere; the page's HTML is the same as `folio build` writes.
 (function () {
   "use strict";
   if (window.__folio) return;
@@ -86,6 +89,15 @@
   function parse(ev) {
     try { return JSON.parse(ev.data); } catch (_) { return null; }
   }
+
+  function routeFormsHere() {
+    document.querySelectorAll("form[data-contact-form][data-off-site]").forEach(function (form) {
+      form.setAttribute("data-production-action", form.getAttribute("action") || "");
+      form.setAttribute("action", "/__folio/forms");
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", routeFormsHere);
+  else routeFormsHere();
 
   if (!window.EventSource) return;
   var source;

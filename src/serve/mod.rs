@@ -69,7 +69,8 @@ pub fn run(opts: ServeOptions) -> Result<(), u8> {
     let origin = origin_of(local);
 
     // Links in the served pages point at this server, as `folio build --base-url` would.
-    let build_opts = BuildOptions { root: root.clone(), base_url: Some(origin.clone()), drafts: opts.drafts, future: opts.future, ..BuildOptions::default() };
+    let build_opts =
+        BuildOptions { root: root.clone(), base_url: Some(origin.clone()), drafts: opts.drafts, future: opts.future, preview: true, ..BuildOptions::default() };
     let mut session = Session::new(build_opts);
     let status = match session.build() {
         Ok(report) => {
@@ -89,7 +90,7 @@ pub fn run(opts: ServeOptions) -> Result<(), u8> {
         status: RwLock::new(status),
         hub: Hub::start().map_err(|e| fail("cannot start the live-reload thread", &e))?,
         contact: contact::Endpoint::new(submissions::Store::new(&root)),
-        endpoint: RwLock::new(contact_endpoint(&root)),
+        forms: RwLock::new(form_routes(&root)),
         hosts: HostRule { bound: local.ip(), port: local.port() },
         secret: http::new_secret(),
     });
@@ -198,9 +199,12 @@ pub fn origin_of(addr: SocketAddr) -> String {
     }
 }
 
-/// The contact endpoint path from site.yaml (the default when it cannot be read).
-fn contact_endpoint(root: &Path) -> String {
-    crate::pipeline::read_config(root, None).map(|c| c.contact.endpoint).unwrap_or_else(|_| "/api/contact".to_string())
+/// Where contact forms post, from site.yaml (the stub alone when it cannot be read).
+fn form_routes(root: &Path) -> http::FormRoutes {
+    match crate::pipeline::read_config(root, None) {
+        Ok(c) => http::FormRoutes::of(&c.contact, &c.title),
+        Err(_) => http::FormRoutes::of(&crate::config::ContactConfig::default(), ""),
+    }
 }
 
 fn open_browser(url: &str) {
@@ -324,7 +328,7 @@ fn rebuild_loop(root: &Path, mut session: Session, shared: &Shared, rx: &Events,
                     shared.hub.broadcast(livereload::reload_event(snapshot.generation, css_only, &report.changed, report.rendered, report.millis));
                 }
                 if batch.is_full() {
-                    *shared.endpoint.write().unwrap_or_else(std::sync::PoisonError::into_inner) = contact_endpoint(root);
+                    *shared.forms.write().unwrap_or_else(std::sync::PoisonError::into_inner) = form_routes(root);
                 }
             }
             Err(d) => {

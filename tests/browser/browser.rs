@@ -17,6 +17,25 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 use tungstenite::{Message, WebSocket};
 
+/// Chromium, or `None` (with a note) to skip the test; a failure when CI is set.
+fn chromium_or_skip() -> Option<PathBuf> {
+    let found = find_chromium();
+    if found.is_none() {
+        let msg = "Chromium not found: install it (apt-get install chromium) or set FOLIO_CHROMIUM";
+        if std::env::var_os("CI").is_some() {
+            panic!("{msg}; the browser test must run in CI");
+        }
+        eprintln!("note: skipping the browser test. {msg}");
+    }
+    found
+}
+
+/// The submissions `folio serve` stored for `site`.
+fn stored(site: &Site) -> Vec<Value> {
+    let text = std::fs::read_to_string(site.root.join(".folio/submissions.jsonl")).expect("a stored submission");
+    text.lines().map(|l| serde_json::from_str(l).expect("a JSON line")).collect()
+}
+
 fn find_chromium() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("FOLIO_CHROMIUM") {
         return Some(PathBuf::from(p));
@@ -196,14 +215,7 @@ fn rand_suffix() -> u64 {
 
 #[test]
 fn the_editing_loop_in_a_real_browser() {
-    let Some(chromium) = find_chromium() else {
-        let msg = "Chromium not found: install it (apt-get install chromium) or set FOLIO_CHROMIUM";
-        if std::env::var_os("CI").is_some() {
-            panic!("{msg}; the browser test must run in CI");
-        }
-        eprintln!("note: skipping the browser test. {msg}");
-        return;
-    };
+    let Some(chromium) = chromium_or_skip() else { return };
     let server = Server::start(Site::sample());
     let base = format!("http://127.0.0.1:{}", server.port);
     let mut b = Browser::launch(&chromium);
@@ -265,11 +277,53 @@ fn the_editing_loop_in_a_real_browser() {
         "the thank-you page shows",
         "location.pathname === '/contact/thanks/' && document.readyState === 'complete' && document.body.innerText.includes('Thank you')",
     );
-    let stored = std::fs::read_to_string(server.site.root.join(".folio/submissions.jsonl")).expect("a stored submission");
-    let lines: Vec<Value> = stored.lines().map(|l| serde_json::from_str(l).expect("a JSON line")).collect();
-    assert_eq!(lines.len(), 1, "{stored}");
+    let lines = stored(&server.site);
+    assert_eq!(lines.len(), 1, "{lines:?}");
     assert_eq!(lines[0]["fields"]["name"], "Browser Tester");
     assert_eq!(lines[0]["fields"]["company"], "Headless Ltd");
     assert_eq!(lines[0]["spam"], false);
     assert!(lines[0]["user_agent"].as_str().unwrap_or_default().contains("Chrome"), "{}", lines[0]);
+}
+
+/// The contact form at phone width against `folio serve` emulating Netlify Forms and Formspree:
+/// an empty submit shows a message beside each required field; a filled one ends on the
+/// thank-you page with the submission stored.
+#[test]
+fn the_contact_form_at_phone_width_with_netlify_and_formspree() {
+    let Some(chromium) = chromium_or_skip() else { return };
+    for (provider, contact) in [("netlify", crate::forms::NETLIFY), ("formspree", crate::forms::FORMSPREE)] {
+        let server = Server::start(crate::forms::sample_with(contact));
+        let base = format!("http://127.0.0.1:{}", server.port);
+        let mut b = Browser::launch(&chromium);
+        b.call("Emulation.setDeviceMetricsOverride", json!({ "width": 390, "height": 844, "deviceScaleFactor": 3, "mobile": true }));
+        b.navigate(&format!("{base}/contact/"));
+        b.wait_listening();
+        if provider == "formspree" {
+            // The live-reload script routes the off-site form to serve's emulation.
+            b.wait_for("the form posts to the emulation", "document.querySelector('[data-contact-form]').getAttribute('action') === '/__folio/forms'");
+        }
+        assert_eq!(b.eval("document.documentElement.clientWidth"), 390, "{provider}: phone width");
+        b.eval("document.querySelector('[data-contact-form] button[type=submit]').click(); true");
+        b.wait_for(
+            "a message beside each required field",
+            "['cf-name-error','cf-email-error','cf-message-error'].every(function (id) { return document.getElementById(id).textContent.length > 0; }) \
+             && document.activeElement && document.activeElement.id === 'cf-name'",
+        );
+        b.eval(
+            "(function(){ var f = document.querySelector('[data-contact-form]'); \
+             f.querySelector('#cf-name').value = 'Phone Tester'; \
+             f.querySelector('#cf-email').value = 'phone@example.com'; \
+             f.querySelector('#cf-message').value = 'Sent at phone width.'; \
+             f.querySelector('button[type=submit]').click(); return true; })()",
+        );
+        b.wait_for(
+            "the thank-you page shows",
+            "location.pathname === '/contact/thanks/' && document.readyState === 'complete' && document.body.innerText.includes('Thank you')",
+        );
+        let lines = stored(&server.site);
+        assert_eq!(lines.len(), 1, "{provider}: {lines:?}");
+        assert_eq!(lines[0]["fields"]["name"], "Phone Tester", "{provider}");
+        assert_eq!(lines[0]["fields"]["message"], "Sent at phone width.", "{provider}");
+        assert_eq!(lines[0]["spam"], false, "{provider}");
+    }
 }

@@ -9,6 +9,7 @@ mod claims;
 mod differential;
 mod errors;
 mod files;
+mod forms;
 mod html;
 mod incremental;
 mod marketing;

@@ -355,7 +355,7 @@ fn contact_form_is_labelled_autocompleted_and_has_a_hidden_honeypot() {
     assert_eq!(forms.len(), 1);
     let form = forms[0];
     let open = elements(form, "<form", ">")[0];
-    assert_eq!(attr_values(open, "action"), ["/forms/lead"], "posts to contact.endpoint");
+    assert_eq!(attr_values(open, "action"), ["https://forms.example.com/lead"], "posts to contact.action");
     assert_eq!(attr_values(open, "method"), ["post"]);
 
     // Every visible control has a label pointing at it.
@@ -371,7 +371,8 @@ fn contact_form_is_labelled_autocompleted_and_has_a_hidden_honeypot() {
     assert_eq!(attr_values(control("email"), "autocomplete"), ["email"]);
     assert_eq!(attr_values(control("email"), "type"), ["email"]);
     assert_eq!(attr_values(control("company"), "autocomplete"), ["organization"]);
-    for required in ["name", "email", "message"] {
+    // contact.fields renames `message` to what the custom endpoint expects.
+    for required in ["name", "email", "body"] {
         assert!(control(required).contains(" required"), "{required} is required");
     }
     // The plan selector lists every tier.

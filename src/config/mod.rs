@@ -6,6 +6,9 @@ use crate::yaml;
 use serde::Deserialize;
 use std::path::Path;
 
+pub mod forms;
+pub use forms::ContactConfig;
+
 pub const CONFIG_FILE: &str = "site.yaml";
 
 #[derive(Debug, Clone, Deserialize)]
@@ -75,19 +78,6 @@ impl Default for FeedConfig {
     }
 }
 
-#[derive(Debug, Clone, Deserialize, serde::Serialize)]
-#[serde(deny_unknown_fields)]
-pub struct ContactConfig {
-    #[serde(default = "default_endpoint")]
-    pub endpoint: String,
-}
-
-impl Default for ContactConfig {
-    fn default() -> Self {
-        ContactConfig { endpoint: default_endpoint() }
-    }
-}
-
 #[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct BannerConfig {
@@ -150,9 +140,6 @@ fn default_feed_limit() -> usize {
 fn default_feed_filename() -> String {
     "atom.xml".into()
 }
-fn default_endpoint() -> String {
-    "/api/contact".into()
-}
 fn default_disclosure() -> String {
     "Sponsored".into()
 }
@@ -181,9 +168,7 @@ impl SiteConfig {
                 );
             }
         }
-        if !config.contact.endpoint.starts_with('/') {
-            errors.push(src.error_at_key(text, "endpoint", "contact.endpoint must be a path starting with `/`").with_help("the default is `/api/contact`"));
-        }
+        errors.extend(config.contact.problems(src, text));
         if config.extra.is_null() {
             config.extra = serde_json::Value::Object(Default::default());
         }
