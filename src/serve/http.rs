@@ -220,12 +220,16 @@ pub fn handle(shared: &Shared, req: Request) {
     let snapshot = read(&shared.snapshot);
     let form = read(&shared.forms).for_post(&path.path).cloned();
     if let Some(form) = form {
-        // The form may post to its own page's URL: GET still shows the page if there is one.
-        let page = paths::resolve(&path, |p| snapshot.contains(p)) != Resolved::NotFound;
-        match req.method() {
-            Method::Post => return contact(shared, req, &form),
-            Method::Get | Method::Head if page => {}
-            _ => return method_not_allowed(req, if page { "GET, HEAD, POST" } else { "POST" }),
+        if *req.method() == Method::Post {
+            return contact(shared, req, &form);
+        }
+        // The stub's path takes only POST, unless a page is there too (a form may post to its
+        // own page's URL); a provider's paths are pages like any other.
+        if form.provider.is_none() {
+            let page = paths::resolve(&path, |p| snapshot.contains(p)) != Resolved::NotFound;
+            if !(page && matches!(req.method(), Method::Get | Method::Head)) {
+                return method_not_allowed(req, if page { "GET, HEAD, POST" } else { "POST" });
+            }
         }
     }
     if !matches!(req.method(), Method::Get | Method::Head) {
