@@ -528,6 +528,26 @@ mod tests {
     }
 
     #[test]
+    fn price_function_answers_and_records_what_it_answered() {
+        let group = |amount: u32| {
+            let text = format!("title: G\ntiers:\n  - id: a\n    name: A\n    price: {{ amount: {amount}, currency: USD, period: month }}\n");
+            let f = SourceFile { rel: "pricing/g.yaml".into(), shown: PathBuf::from("content/pricing/g.yaml"), text };
+            Arc::new(vec![pricing::parse(&f).unwrap()])
+        };
+        let r = Renderer::new(&[file("p.html", "{{ price(tier=\"a\") }} from {{ price(lowest_in=\"g\") }}")], &config()).ok().unwrap();
+        let (out, answers) = with_prices(&group(1800), || r.render("p.html", &r.context()));
+        assert_eq!(out.unwrap(), "$1,800/month from $1,800/month");
+        assert_eq!(answers.len(), 2);
+        assert!(prices_hold(&answers, &group(1800)));
+        assert!(!prices_hold(&answers, &group(1900)), "a new amount is a new answer");
+        let bad = Renderer::new(&[file("p.html", "x\n{{ price(tier=\"b\") }}")], &config()).ok().unwrap();
+        let (out, _) = with_prices(&group(1800), || bad.render("p.html", &bad.context()));
+        let e = out.unwrap_err().on_page(Path::new("content/a.md"));
+        assert_eq!(e.line, Some(2), "{e}");
+        assert!(e.message.ends_with("no pricing tier `b` (did you mean `a`? tiers are the `id:` entries in content/pricing/*.yaml: a)"), "{e}");
+    }
+
+    #[test]
     fn runtime_error_points_at_variable() {
         let r = Renderer::new(&[file("page.html", "a\n{{ page.nope }}\n")], &config()).ok().unwrap();
         let e = r.render("page.html", &r.context()).unwrap_err().on_page(Path::new("content/a.md"));
