@@ -827,6 +827,18 @@ impl Engine {
             }
         }
 
+        // `{{ price(…) }}` in front-matter strings (`extra`): a tier or group that does not exist
+        // is reported at its line; the views fill in the prices.
+        for (key, shown, meta) in pages.iter().map(|p| (&p.key, &p.shown, &p.meta)).chain(sections.iter().map(|s| (&s.key, &s.shown, &s.meta))) {
+            if !marketing::pricing::has_calls(&meta.extra) {
+                continue;
+            }
+            let text = body_of(key).map_or("", |(f, ..)| f.text.as_str());
+            for (offset, message, help) in marketing::pricing::front_matter_problems(text, &meta.extra, &loaded_marketing.groups) {
+                errors.push(Diagnostic::at_offset(shown, text, offset, message).with_help(help).kind(Kind::Shortcode));
+            }
+        }
+
         // FAQ answers first, so the `faq` shortcode in pages sees them rendered.
         let md_memo = &memo.markdown;
         let mut fresh_md: Vec<(String, MarkdownResult)> = Vec::new();

@@ -276,6 +276,196 @@ pub fn parse(f: &SourceFile) -> Result<PricingGroup, Vec<Diagnostic>> {
     }
 }
 
+impl Tier {
+    /// The price as one piece of text, as the pricing tables show it: `$1,800/month`,
+    /// `$690 one-time`, `$99`, or `Custom`.
+    pub fn price_text(&self) -> String {
+        match self.period_display.as_str() {
+            _ if self.custom => self.price_display.clone(),
+            "" => self.price_display.clone(),
+            p if p.starts_with('/') => format!("{}{p}", self.price_display),
+            p => format!("{} {p}", self.price_display),
+        }
+    }
+}
+
+/// Which price a `price(…)` call asks for: one tier's, or the lowest in a group ("from …").
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum PriceQuery {
+    /// `price(tier="cto-advisory")`
+    Tier(String),
+    /// `price(lowest_in="cto-retainers")`: the cheapest tier with a price in the group.
+    LowestIn(String),
+}
+
+/// The arguments a `price(…)` call takes, in templates, Markdown and front matter alike.
+pub const PRICE_ARGS: &[&str] = &["tier", "lowest_in"];
+
+impl PriceQuery {
+    /// The query of a call's text arguments (`tier` or `lowest_in`, exactly one), or what is
+    /// wrong with them, as (message, help).
+    pub fn from_args(tier: Option<&str>, lowest_in: Option<&str>) -> Result<PriceQuery, (String, String)> {
+        match (tier, lowest_in) {
+            (Some(t), None) => Ok(PriceQuery::Tier(t.to_string())),
+            (None, Some(g)) => Ok(PriceQuery::LowestIn(g.to_string())),
+            _ => Err((
+                "`price` needs either `tier` or `lowest_in`, not both".into(),
+                "write price(tier=\"cto-advisory\") for one plan, or price(lowest_in=\"cto-retainers\") for the lowest price of a group".into(),
+            )),
+        }
+    }
+}
+
+/// A price's text, or why there is none, as (message, help).
+pub type PriceAnswer = Result<String, (String, String)>;
+
+/// The price text a query asks for, or why there is none, as (message, help) with a close
+/// name when there is one.
+pub fn price_of(groups: &[PricingGroup], query: &PriceQuery) -> PriceAnswer {
+    let did_you_mean = |wanted: &str, names: Vec<&str>, what: &str| -> String {
+        match crate::diag::closest(wanted, names.iter().copied()) {
+            Some(n) => format!("did you mean `{n}`? {what}: {}", names.join(", ")),
+            None => format!("{what}: {}", names.join(", ")),
+        }
+    };
+    match query {
+        PriceQuery::Tier(id) => {
+            let tiers = groups.iter().flat_map(|g| &g.tiers);
+            match tiers.clone().find(|t| t.id == *id) {
+                Some(t) => Ok(t.price_text()),
+                None => Err((
+                    format!("no pricing tier `{id}`"),
+                    did_you_mean(id, tiers.map(|t| t.id.as_str()).collect(), "tiers are the `id:` entries in content/pricing/*.yaml"),
+                )),
+            }
+        }
+        PriceQuery::LowestIn(id) => {
+            let Some(g) = groups.iter().find(|g| g.id == *id) else {
+                return Err((
+                    format!("no pricing group `{id}`"),
+                    did_you_mean(id, groups.iter().map(|g| g.id.as_str()).collect(), "groups are the files in content/pricing/"),
+                ));
+            };
+            let amount = |t: &&Tier| t.amount.as_deref().and_then(|a| a.parse::<f64>().ok());
+            let lowest = g.tiers.iter().filter(|t| amount(t).is_some()).min_by(|a, b| amount(a).partial_cmp(&amount(b)).unwrap_or(std::cmp::Ordering::Equal));
+            match lowest {
+                Some(t) => Ok(t.price_text()),
+                None => Err((
+                    format!("pricing group `{id}` has no tier with a price"),
+                    "give a tier of this group an amount, or name one tier with price(tier=\"…\")".into(),
+                )),
+            }
+        }
+    }
+}
+
+/// `{{ price(…) }}` calls written inside a front-matter string, each with the text it stands
+/// for or what is wrong with it; other shortcodes cannot be used there.
+pub fn calls_in_text(text: &str, groups: &[PricingGroup]) -> Vec<(std::ops::Range<usize>, PriceAnswer)> {
+    let found = crate::parse::shortcodes::extract(text, &[]);
+    let mut out: Vec<_> =
+        found.errors.iter().map(|e| (e.offset..e.offset, Err((e.message.clone(), "write it like {{ price(tier=\"…\") }}".to_string())))).collect();
+    for call in &found.calls {
+        let answer = if call.name != "price" {
+            Err((
+                format!("`{}` cannot be used in front matter", call.name),
+                "only {{ price(…) }} works in front matter; put other shortcodes in the text below it".into(),
+            ))
+        } else {
+            query_of_call(call).and_then(|q| price_of(groups, &q))
+        };
+        out.push((call.span.clone(), answer));
+    }
+    out
+}
+
+/// The query of a parsed `price(…)` call; argument names and kinds as the other built-ins check
+/// them.
+pub fn query_of_call(call: &crate::parse::shortcodes::Call) -> Result<PriceQuery, (String, String)> {
+    use crate::parse::shortcodes::ArgValue;
+    let text = |k: &str| -> Result<Option<&str>, (String, String)> {
+        match call.args.get(k) {
+            None => Ok(None),
+            Some(ArgValue::Str(s)) => Ok(Some(s.as_str())),
+            Some(v) => Err((format!("argument `{k}` of `price` must be text in quotes, not {}", v.type_name()), format!("write e.g. {k}=\"…\""))),
+        }
+    };
+    if let Some(k) = call.args.keys().find(|k| !PRICE_ARGS.contains(&k.as_str())) {
+        let help = match crate::diag::closest(k, PRICE_ARGS.iter().copied()) {
+            Some(n) => format!("did you mean `{n}`? `price` takes: {}", PRICE_ARGS.join(", ")),
+            None => format!("`price` takes: {}", PRICE_ARGS.join(", ")),
+        };
+        return Err((format!("shortcode `price` has no argument `{k}`"), help));
+    }
+    let tier = text("tier")?;
+    PriceQuery::from_args(tier, text("lowest_in")?)
+}
+
+/// What is wrong with the `price(…)` calls in a front-matter value, each as (offset in
+/// `file_text`, message, help): at the call where it can be found in the file as written, else
+/// at its string, else at the first `price(`.
+pub fn front_matter_problems(file_text: &str, extra: &serde_json::Value, groups: &[PricingGroup]) -> Vec<(usize, String, String)> {
+    let mut strings = Vec::new();
+    strings_with_calls(extra, &mut strings);
+    let mut out = Vec::new();
+    for s in &strings {
+        for (span, answer) in calls_in_text(s, groups) {
+            let Err((message, help)) = answer else { continue };
+            let offset = file_text
+                .find(s.as_str())
+                .map(|i| i + span.start)
+                .or_else(|| file_text.find(&s[span.clone()]).filter(|_| !span.is_empty()))
+                .or_else(|| file_text.find("price("))
+                .unwrap_or(0);
+            out.push((offset, message, help));
+        }
+    }
+    out
+}
+
+/// A front-matter string with every `price(…)` call replaced by its price; a call that fails
+/// stays as written (the build reports it, see [`calls_in_text`]).
+pub fn expand(text: &str, groups: &[PricingGroup]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut copied = 0;
+    for (span, answer) in calls_in_text(text, groups) {
+        if let (Ok(price), true) = (answer, span.start >= copied && !span.is_empty()) {
+            out.push_str(&text[copied..span.start]);
+            out.push_str(&price);
+            copied = span.end;
+        }
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+/// Whether a front-matter value holds a string with a `{{` in it (only then is it expanded).
+pub fn has_calls(v: &serde_json::Value) -> bool {
+    let mut found = Vec::new();
+    strings_with_calls(v, &mut found);
+    !found.is_empty()
+}
+
+/// Every string of a front-matter value, depth first in key order (strings with `{{` only).
+pub fn strings_with_calls(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::String(s) if s.contains("{{") => out.push(s.clone()),
+        serde_json::Value::Array(a) => a.iter().for_each(|x| strings_with_calls(x, out)),
+        serde_json::Value::Object(o) => o.values().for_each(|x| strings_with_calls(x, out)),
+        _ => {}
+    }
+}
+
+/// A front-matter value with the prices filled into its strings.
+pub fn expand_value(v: &serde_json::Value, groups: &[PricingGroup]) -> serde_json::Value {
+    match v {
+        serde_json::Value::String(s) if s.contains("{{") => serde_json::Value::String(expand(s, groups)),
+        serde_json::Value::Array(a) => serde_json::Value::Array(a.iter().map(|x| expand_value(x, groups)).collect()),
+        serde_json::Value::Object(o) => serde_json::Value::Object(o.iter().map(|(k, x)| (k.clone(), expand_value(x, groups))).collect()),
+        other => other.clone(),
+    }
+}
+
 /// Rows of named features when at least two tiers share a name; empty otherwise.
 pub fn comparison(tiers: &[Tier]) -> Vec<ComparisonRow> {
     let mut names: Vec<&str> = Vec::new();
@@ -332,6 +522,56 @@ mod tests {
         assert_eq!(g.tiers[0].cta_href, "/contact/?plan=a");
         assert!(g.tiers[1].custom);
         assert_eq!(g.comparison[0].values, vec!["5", "50"]);
+    }
+
+    fn groups() -> Vec<PricingGroup> {
+        let g = parse(&file(
+            "title: Web\ntiers:\n  - id: small\n    name: S\n    price: { amount: 1800, currency: USD, period: month }\n    weight: 2\n  - id: big\n    name: B\n    price: { amount: 5400, currency: USD, period: month }\n    weight: 1\n  - id: site\n    name: Site\n    price: { amount: 690, currency: EUR, period: one-time }\n    weight: 3\n  - id: custom\n    name: C\n    price: custom\n",
+        ))
+        .unwrap();
+        vec![g]
+    }
+
+    #[test]
+    fn price_text_is_the_table_price_with_its_period() {
+        let g = groups();
+        let text = |id: &str| price_of(&g, &PriceQuery::Tier(id.into()));
+        assert_eq!(text("small").unwrap(), "$1,800/month");
+        assert_eq!(text("site").unwrap(), "€690 one-time");
+        assert_eq!(text("custom").unwrap(), "Custom");
+        // The lowest priced tier, not the first by weight; a custom tier has no amount.
+        assert_eq!(price_of(&g, &PriceQuery::LowestIn("web".into())).unwrap(), "€690 one-time");
+    }
+
+    #[test]
+    fn unknown_tier_or_group_suggests_a_close_name() {
+        let g = groups();
+        let (message, help) = price_of(&g, &PriceQuery::Tier("smal".into())).unwrap_err();
+        assert_eq!(message, "no pricing tier `smal`");
+        assert!(help.starts_with("did you mean `small`?"), "{help}");
+        let (message, help) = price_of(&g, &PriceQuery::LowestIn("wbe".into())).unwrap_err();
+        assert_eq!(message, "no pricing group `wbe`");
+        assert!(help.starts_with("did you mean `web`?"), "{help}");
+        assert!(PriceQuery::from_args(Some("a"), Some("b")).is_err());
+        assert!(PriceQuery::from_args(None, None).is_err());
+    }
+
+    #[test]
+    fn front_matter_strings_get_their_prices_and_problems_their_place() {
+        let g = groups();
+        assert_eq!(expand("From {{ price(lowest_in='web') }}, or {{ price(tier=\"big\") }}.", &g), "From €690 one-time, or $5,400/month.");
+        assert_eq!(expand("Kept: {{ price(tier='nope') }} and {{ not a call }}", &g), "Kept: {{ price(tier='nope') }} and {{ not a call }}");
+        let extra: serde_json::Value = serde_json::json!({ "points": ["plain", "From {{ price(tier='smal') }}"], "n": 3 });
+        assert!(has_calls(&extra));
+        assert_eq!(expand_value(&extra, &g)["points"][1], "From {{ price(tier='smal') }}");
+        let file_text = "---\nextra:\n  points:\n    - \"From {{ price(tier='smal') }}\"\n---\n";
+        let problems = front_matter_problems(file_text, &extra, &g);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].0, file_text.find("{{").unwrap());
+        assert_eq!(problems[0].1, "no pricing tier `smal`");
+        let other = serde_json::json!("{{ banner(id='x') }} and {{ price(tier='small', size=2) }}");
+        let messages: Vec<String> = front_matter_problems("", &other, &g).into_iter().map(|p| p.1).collect();
+        assert_eq!(messages, ["`banner` cannot be used in front matter", "shortcode `price` has no argument `size`"]);
     }
 
     #[test]

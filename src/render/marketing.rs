@@ -275,6 +275,10 @@ pub fn shortcode_data(m: &Marketing, call: &Call, page_key: &str) -> Result<Vec<
             };
             return Ok(vec![("group", value(g))]);
         }
+        "price" => {
+            let query = pricing::query_of_call(call)?;
+            return Ok(vec![("text", value(pricing::price_of(&m.groups, &query)?))]);
+        }
         "faq" => {
             let id = arg("topic").unwrap_or_default();
             let Some(t) = m.topics.iter().find(|t| t.slug == id) else {

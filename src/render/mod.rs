@@ -15,9 +15,14 @@ pub mod views;
 use crate::config::SiteConfig;
 use crate::diag::{Diagnostic, Kind};
 use crate::load::SourceFile;
+use crate::marketing::pricing::{self, PriceQuery};
+use crate::marketing::PricingGroup;
+use crate::parse::shortcodes::{ArgValue, Call};
 use serde::Serialize;
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::OnceLock;
 
 /// Compiled templates plus where each came from (for error messages).
@@ -124,6 +129,7 @@ impl Renderer {
         // Tera's own escaper also encodes `/` (as `&#x2F;`), which bloats every URL and, with
         // the `default` filter, ends up double-escaped. Escaping `& < > " '` is what HTML needs.
         tera.set_escape_fn(escape_fn);
+        tera.register_function("price", price_function);
         let raw: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), by_name[*n].text.as_str())).collect();
         // Deep nesting and loops first: Tera would recurse past any stack, or without end, on
         // them while compiling. A template nested too deep is not compiled even on its own.
@@ -220,19 +226,72 @@ impl Renderer {
         let culprit_template = chain.split('\'').skip(1).step_by(2).filter(|n| self.sources.contains_key(*n)).last().unwrap_or(template);
         let (shown, text) = &self.sources[culprit_template];
         let variable = chain.split('`').nth(1).filter(|_| chain.contains("not found in context"));
-        let detail = chain.split(": ").last().unwrap_or(&chain).to_string();
+        // A function's own message may hold `: `; it is everything after Tera's prefix.
+        let function = chain.find("Function call '").and_then(|i| {
+            let rest = &chain[i + "Function call '".len()..];
+            let (name, after) = rest.split_once('\'')?;
+            Some((format!("{name}("), after.split_once("failed: ").map_or(after, |(_, d)| d)))
+        });
+        let detail = function.as_ref().map_or_else(|| chain.split(": ").last().unwrap_or(&chain), |(_, d)| *d).to_string();
         let message = format!("template `{culprit_template}` failed: {detail}");
         let help = if variable.is_some() {
             "the variable does not exist for this kind of page; guard it with `{% if … %}` or use `| default(value=…)`"
         } else {
             "check the template expression at this position"
         };
-        let diagnostic = match variable.and_then(|v| text.find(v)) {
+        let call = function.as_ref().and_then(|(name, _)| text.find(name.as_str()));
+        let diagnostic = match variable.and_then(|v| text.find(v)).or(call) {
             Some(off) => Diagnostic::at_offset(shown, text, off, message),
             None => Diagnostic::file(shown, message),
         };
         TemplateFailure { diagnostic: diagnostic.with_help(help).kind(Kind::Template), template: culprit_template.to_string(), detail }
     }
+}
+
+/// What `price(…)` answered while a template rendered: the query and the answer, so that a
+/// kept output file can be checked against today's prices (see [`prices_hold`]).
+pub type PriceAnswers = Vec<(PriceQuery, pricing::PriceAnswer)>;
+
+thread_local! {
+    /// The pricing groups `price(…)` reads while this thread renders, and what it answered.
+    static PRICES: RefCell<Option<(Arc<Vec<PricingGroup>>, PriceAnswers)>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` (a render) with `groups` as what the template function `price(…)` reads, and
+/// returns what it answered.
+pub fn with_prices<R>(groups: &Arc<Vec<PricingGroup>>, f: impl FnOnce() -> R) -> (R, PriceAnswers) {
+    let outer = PRICES.with(|p| p.borrow_mut().replace((Arc::clone(groups), Vec::new())));
+    let result = f();
+    let answers = PRICES.with(|p| std::mem::replace(&mut *p.borrow_mut(), outer)).map(|(_, a)| a).unwrap_or_default();
+    (result, answers)
+}
+
+/// Whether every recorded `price(…)` answer is still what the pricing data gives.
+pub fn prices_hold(answers: &PriceAnswers, groups: &[PricingGroup]) -> bool {
+    answers.iter().all(|(q, a)| pricing::price_of(groups, q) == *a)
+}
+
+/// The template function `price(tier="…")` / `price(lowest_in="…")`: the same call, arguments
+/// and answer as the `price` shortcode.
+fn price_function(args: &HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
+    let arg = |v: &tera::Value| match v {
+        tera::Value::String(s) => ArgValue::Str(s.clone()),
+        tera::Value::Bool(b) => ArgValue::Bool(*b),
+        tera::Value::Number(n) => n.as_i64().map_or(ArgValue::Float(n.as_f64().unwrap_or_default()), ArgValue::Int),
+        other => ArgValue::Str(other.to_string()),
+    };
+    let call = Call { name: "price".into(), args: args.iter().map(|(k, v)| (k.clone(), arg(v))).collect(), span: 0..0 };
+    let answer = pricing::query_of_call(&call).and_then(|query| {
+        PRICES.with(|p| match p.borrow_mut().as_mut() {
+            Some((groups, answers)) => {
+                let answer = pricing::price_of(groups, &query);
+                answers.push((query, answer.clone()));
+                answer
+            }
+            None => Err(("prices are not available here".into(), "use price(…) in page, section and shortcode templates".into())),
+        })
+    });
+    answer.map(tera::Value::String).map_err(|(message, help)| tera::Error::msg(format!("{message} ({help})")))
 }
 
 /// How deep macro calls and includes may nest while rendering (a nested menu needs a few
@@ -470,6 +529,26 @@ mod tests {
             messages[3].starts_with("templates/page.html: template `page.html` failed while rendering 2 pages (content/a.md, content/b.md): "),
             "{messages:#?}"
         );
+    }
+
+    #[test]
+    fn price_function_answers_and_records_what_it_answered() {
+        let group = |amount: u32| {
+            let text = format!("title: G\ntiers:\n  - id: a\n    name: A\n    price: {{ amount: {amount}, currency: USD, period: month }}\n");
+            let f = SourceFile { rel: "pricing/g.yaml".into(), shown: PathBuf::from("content/pricing/g.yaml"), text };
+            Arc::new(vec![pricing::parse(&f).unwrap()])
+        };
+        let r = Renderer::new(&[file("p.html", "{{ price(tier=\"a\") }} from {{ price(lowest_in=\"g\") }}")], &config()).ok().unwrap();
+        let (out, answers) = with_prices(&group(1800), || r.render("p.html", &r.context()));
+        assert_eq!(out.unwrap(), "$1,800/month from $1,800/month");
+        assert_eq!(answers.len(), 2);
+        assert!(prices_hold(&answers, &group(1800)));
+        assert!(!prices_hold(&answers, &group(1900)), "a new amount is a new answer");
+        let bad = Renderer::new(&[file("p.html", "x\n{{ price(tier=\"b\") }}")], &config()).ok().unwrap();
+        let (out, _) = with_prices(&group(1800), || bad.render("p.html", &bad.context()));
+        let e = out.unwrap_err().on_page(Path::new("content/a.md"));
+        assert_eq!(e.line, Some(2), "{e}");
+        assert!(e.message.ends_with("no pricing tier `b` (did you mean `a`? tiers are the `id:` entries in content/pricing/*.yaml: a)"), "{e}");
     }
 
     #[test]

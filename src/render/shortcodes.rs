@@ -1,4 +1,4 @@
-//! Shortcode dispatch: built-in shortcodes (`cta`, `banner`, `pricing`, `faq`) check their
+//! Shortcode dispatch: built-in shortcodes (`cta`, `banner`, `pricing`, `price`, `faq`) check their
 //! arguments here and get their data from the marketing model; any other name must be a
 //! template under `templates/shortcodes/` (site or theme). Output is rendered by templates, so
 //! a theme restyles every shortcode.
@@ -12,6 +12,7 @@ pub const BUILTINS: &[(&str, &[&str], &[&str])] = &[
     ("banner", &["placement"], &["placement", "id"]),
     ("cta", &["text", "href"], &["text", "href", "style"]),
     ("faq", &["topic"], &["topic", "limit"]),
+    ("price", &[], crate::marketing::pricing::PRICE_ARGS),
     ("pricing", &["group"], &["group"]),
 ];
 
@@ -75,7 +76,10 @@ pub fn render_call(r: &Renderer, m: &Marketing, call: &Call, page_key: &str) -> 
             ctx.insert(name, &value);
         }
     }
-    r.render(&template, &ctx).map_err(|e| {
+    // A shortcode template may show a price too; the answer is the rendered text, which the
+    // Markdown's recorded answers compare.
+    let (rendered, _) = super::with_prices(&std::sync::Arc::new(m.groups.clone()), || r.render(&template, &ctx));
+    rendered.map_err(|e| {
         let d = e.on_page(std::path::Path::new(page_key));
         (d.message, d.help.unwrap_or_default())
     })

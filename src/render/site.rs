@@ -8,6 +8,7 @@ use super::seo::{self, crumb, Crumb};
 use super::views::{self, card, title_case};
 use crate::diag::{catch_panic, Diagnostic};
 use crate::hash::{hash_bytes, hash_of, hash_serialized};
+use crate::marketing::PricingGroup;
 use crate::model::claims::{Claim, Claimant};
 use crate::model::reads::{self, ItemHashes, Named};
 use crate::model::{pager, pager_count, PageId, SectionId, Site};
@@ -194,17 +195,20 @@ impl<'a> Work<'a> {
         }
     }
 
-    /// The file, or why its template failed and for which source file.
-    fn produce(self, r: &super::Renderer) -> Result<OutFile, Failure> {
+    /// The file and what the template function `price(…)` answered while rendering it, or why
+    /// its template failed and for which source file.
+    fn produce(self, r: &super::Renderer, groups: &Arc<Vec<PricingGroup>>) -> Result<(OutFile, super::PriceAnswers), Failure> {
         match self {
             Work::Template { template, source, path, vars } => {
-                match catch_panic(&source, &format!("rendering it with template `{template}`"), || r.render_vars(template, &vars)) {
-                    Ok(Ok(text)) => Ok(html(path, text)),
+                let (done, prices) =
+                    super::with_prices(groups, || catch_panic(&source, &format!("rendering it with template `{template}`"), || r.render_vars(template, &vars)));
+                match done {
+                    Ok(Ok(text)) => Ok((html(path, text), prices)),
                     Ok(Err(e)) => Err(Failure::Template(source, e)),
                     Err(bug) => Err(Failure::Bug(bug)),
                 }
             }
-            Work::Made { path, text } => Ok(html(path, text)),
+            Work::Made { path, text } => Ok((html(path, text), Vec::new())),
         }
     }
 }
@@ -238,6 +242,9 @@ pub struct JobRecord {
     pub reads: Vec<(Named, u64)>,
     pub renderer_key: u64,
     pub work_key: u64,
+    /// What `price(…)` answered in the template: prices are read while rendering, so they
+    /// are not among the variables `work_key` hashes.
+    pub prices: super::PriceAnswers,
     pub file: OutFile,
 }
 
@@ -274,6 +281,9 @@ pub fn render_site(site: &Site, r: &super::Renderer, hashes: &ItemHashes, previo
             Named::Other(item) => Some(hashes.hash(item)),
         }
     };
+    // Read outside any job's recording: a job depends on the prices it was given (`prices`).
+    let groups = Arc::new(site.marketing().groups.clone());
+    let prices_hold = |rec: &JobRecord| super::prices_hold(&rec.prices, &groups);
     let jobs = plan(site);
     let results: Vec<Result<Outcome, Failure>> = jobs
         .par_iter()
@@ -281,7 +291,7 @@ pub fn render_site(site: &Site, r: &super::Renderer, hashes: &ItemHashes, previo
             let name = job_key(site, job);
             let before = previous.get(&name);
             if let Some(rec) = before {
-                if rec.renderer_key == r.key() && rec.reads.iter().all(|(n, h)| current(n) == Some(*h)) {
+                if rec.renderer_key == r.key() && rec.reads.iter().all(|(n, h)| current(n) == Some(*h)) && prices_hold(rec) {
                     return Ok(Outcome { name, record: Arc::clone(rec), rendered: false });
                 }
             }
@@ -290,11 +300,14 @@ pub fn render_site(site: &Site, r: &super::Renderer, hashes: &ItemHashes, previo
             debug_assert_eq!(work.path(), claim(site, job).file, "{job:?} writes a file it did not claim");
             let work_key = work.key(r.key());
             let reads: Vec<(Named, u64)> = items.into_iter().map(|i| (hashes.named(i), hashes.hash(i))).collect();
-            let (file, rendered) = match before {
-                Some(rec) if rec.work_key == work_key && rec.file.path == work.path() => (rec.file.clone(), false),
-                _ => (work.produce(r)?, true),
+            let (file, prices, rendered) = match before {
+                Some(rec) if rec.work_key == work_key && rec.file.path == work.path() && prices_hold(rec) => (rec.file.clone(), rec.prices.clone(), false),
+                _ => {
+                    let (file, prices) = work.produce(r, &groups)?;
+                    (file, prices, true)
+                }
             };
-            Ok(Outcome { name, record: Arc::new(JobRecord { reads, renderer_key: r.key(), work_key, file }), rendered })
+            Ok(Outcome { name, record: Arc::new(JobRecord { reads, renderer_key: r.key(), work_key, prices, file }), rendered })
         })
         .collect();
     let mut outcomes = Vec::with_capacity(results.len());

@@ -6,6 +6,7 @@ use crate::hash::Prehashed;
 use crate::model::{Page, PageId, Pager, Section, Site};
 use crate::parse::markdown::TocEntry;
 use serde::Serialize;
+use std::borrow::Cow;
 use time::macros::format_description;
 use time::OffsetDateTime;
 
@@ -100,7 +101,18 @@ pub struct PageView<'a> {
     pub previous: Option<PageCard<'a>>,
     pub next: Option<PageCard<'a>>,
     pub banners: bool,
-    pub extra: &'a serde_json::Value,
+    pub extra: Cow<'a, serde_json::Value>,
+}
+
+/// Front-matter `extra` with each `{{ price(…) }}` in its strings replaced by the price. Only a
+/// page that has such a call reads the pricing data (and is rendered again when it changes);
+/// a call that fails is reported by the engine at its line.
+fn extra_with_prices<'a>(site: &'a Site, extra: &'a serde_json::Value) -> Cow<'a, serde_json::Value> {
+    if crate::marketing::pricing::has_calls(extra) {
+        Cow::Owned(crate::marketing::pricing::expand_value(extra, &site.marketing().groups))
+    } else {
+        Cow::Borrowed(extra)
+    }
 }
 
 pub fn page_view<'a>(site: &'a Site, page: &'a Page) -> PageView<'a> {
@@ -130,7 +142,7 @@ pub fn page_view<'a>(site: &'a Site, page: &'a Page) -> PageView<'a> {
         previous: page.previous.map(|id| card(site, id)),
         next: page.next.map(|id| card(site, id)),
         banners: page.meta.banners.unwrap_or(true),
-        extra: &page.meta.extra,
+        extra: extra_with_prices(site, &page.meta.extra),
     }
 }
 
@@ -185,7 +197,7 @@ pub struct SectionView<'a> {
     pub pages: Vec<PageCard<'a>>,
     pub subsections: Vec<Link<'a>>,
     pub paginator: PaginatorView,
-    pub extra: &'a serde_json::Value,
+    pub extra: Cow<'a, serde_json::Value>,
 }
 
 pub fn section_view<'a>(site: &'a Site, section: &'a Section, current: &Pager) -> SectionView<'a> {
@@ -198,7 +210,7 @@ pub fn section_view<'a>(site: &'a Site, section: &'a Section, current: &Pager) -
         pages: section.pages[current.start..current.end].iter().map(|&id| card(site, id)).collect(),
         subsections: section.subsections.iter().map(|&s| Link { name: &site.sections[s].title, url: site.sections[s].url.clone() }).collect(),
         paginator: paginator_view(&section.url, current),
-        extra: &section.meta.extra,
+        extra: extra_with_prices(site, &section.meta.extra),
     }
 }
 

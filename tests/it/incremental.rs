@@ -1,5 +1,5 @@
 //! Incremental rebuilds give exactly the files a full build gives: after each kind of edit
-//! (article body, front matter, new page, deleted page, template, broken then fixed), every
+//! (article body, front matter, new page, deleted page, template, broken then fixed, a price), every
 //! output of the kept session equals a fresh build's, byte for byte.
 
 use crate::support::*;
@@ -87,4 +87,17 @@ fn every_kind_of_edit_matches_a_full_build() {
     std::fs::write(&tpl, text.replace("Page not found", "Nothing here")).unwrap();
     session.rebuild(std::slice::from_ref(&tpl)).unwrap_or_else(|e| panic!("{e}"));
     assert_same_as_full_build(&site, &session, "a template edit");
+
+    // A price edit re-renders what shows the price: the home page's hero (front matter), and a
+    // template that calls `price(…)` on a page that reads nothing else of the pricing data.
+    std::fs::write(&tpl, text.replace("Page not found", "Advisory is {{ price(tier=\"cto-advisory\") }}")).unwrap();
+    session.rebuild(std::slice::from_ref(&tpl)).unwrap_or_else(|e| panic!("{e}"));
+    let pricing = site.root.join("content/pricing/cto-retainers.yaml");
+    let yaml = std::fs::read_to_string(&pricing).unwrap();
+    std::fs::write(&pricing, yaml.replace("amount: 1800,", "amount: 1950,")).unwrap();
+    let report = session.rebuild(std::slice::from_ref(&pricing)).unwrap_or_else(|e| panic!("{e}"));
+    for file in ["index.html", "404.html", "pricing/index.html"] {
+        assert!(report.changed.contains(&file.to_string()), "{file} not rebuilt: {:?}", report.changed);
+    }
+    assert_same_as_full_build(&site, &session, "a price edit");
 }

@@ -333,7 +333,9 @@ fn shortcodes_inside_code_stay_text() {
 #[test]
 fn unknown_shortcode_is_an_error_listing_the_valid_names() {
     let (_site, run) = break_with("unknown-shortcode");
-    run.stderr_has("error: unknown shortcode `nope`").stderr_has("  --> content/articles/shortcodes.md:7:1").stderr_has("banner, cta, faq, note, pricing");
+    run.stderr_has("error: unknown shortcode `nope`")
+        .stderr_has("  --> content/articles/shortcodes.md:7:1")
+        .stderr_has("banner, cta, faq, note, price, pricing");
 }
 
 #[test]
@@ -537,4 +539,66 @@ fn all_validation_errors_are_reported_together() {
     }
     assert_eq!(run.error_count(), 7, "{}", run.stderr());
     run.stderr_has("7 errors found");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Prices written once (issue 12): `price(…)` in templates, Markdown and front matter
+
+#[test]
+fn home_page_hero_price_follows_the_pricing_yaml() {
+    let site = Site::sample();
+    site.build().ok();
+    assert_contains(&site.read("index.html"), "<li>Retainers from $1,800/month</li>");
+    let yaml = site.root.join("content/pricing/cto-retainers.yaml");
+    let text = std::fs::read_to_string(&yaml).unwrap();
+    site.write("content/pricing/cto-retainers.yaml", &text.replace("amount: 1800,", "amount: 2150,"));
+    site.build().ok();
+    let home = site.read("index.html");
+    assert_contains(&home, "<li>Retainers from $2,150/month</li>");
+    assert!(!home.contains("$1,800"), "the old price is gone from the home page");
+}
+
+#[test]
+fn price_shortcode_renders_inline_in_an_article() {
+    let site = built();
+    site.write(
+        "content/articles/prices.md",
+        "---\ntitle: Prices\n---\nStarter costs {{ price(tier=\"starter\") }}; plans start at {{ price(lowest_in=\"plans\") }}.\n",
+    );
+    build_on(&site, JAN_15).ok();
+    assert_contains(&site.read("articles/prices/index.html"), "<p>Starter costs €49/month; plans start at €49/month.</p>");
+}
+
+#[test]
+fn price_of_an_unknown_tier_is_an_error_with_a_suggestion() {
+    let site = built();
+    site.write("content/articles/prices.md", "---\ntitle: Prices\n---\nIntro.\n\nStarter costs {{ price(tier=\"startr\") }}.\n");
+    build_on(&site, JAN_15)
+        .fails()
+        .stderr_has("error: no pricing tier `startr`")
+        .stderr_has("  --> content/articles/prices.md:6:15")
+        .stderr_has("did you mean `starter`?");
+}
+
+#[test]
+fn price_in_front_matter_of_an_unknown_group_is_an_error_at_its_line() {
+    let site = Site::sample();
+    let home = std::fs::read_to_string(site.root.join("content/_index.md")).unwrap();
+    site.write("content/_index.md", &home.replace("lowest_in='cto-retainers'", "lowest_in='cto-retainer'"));
+    site.build()
+        .fails()
+        .no_panic()
+        .stderr_has("error: no pricing group `cto-retainer`")
+        .stderr_has("  --> content/_index.md:14:23")
+        .stderr_has("did you mean `cto-retainers`?");
+}
+
+#[test]
+fn price_template_function_and_its_errors() {
+    let site = built();
+    site.write("templates/404.html", "{% extends \"base.html\" %}{% block main %}<p class=\"p\">{{ price(tier=\"starter\") }}</p>{% endblock main %}");
+    build_on(&site, JAN_15).ok();
+    assert_contains(&site.read("404.html"), "<p class=\"p\">€49/month</p>");
+    site.write("templates/404.html", "{% extends \"base.html\" %}{% block main %}\n{{ price(tier=\"startr\") }}{% endblock main %}");
+    build_on(&site, JAN_15).fails().no_panic().stderr_has("no pricing tier `startr` (did you mean `starter`?").stderr_has("  --> templates/404.html:2:4");
 }
