@@ -13,6 +13,13 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// Which site a build is for.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Env {
+    Production,
+    Staging,
+}
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Build the site into the output folder (atomically: a failed build changes nothing).
@@ -32,6 +39,10 @@ pub enum Command {
         /// Include pages dated after today (or SOURCE_DATE_EPOCH).
         #[arg(long)]
         future: bool,
+        /// `staging`: a preview to show a client — every page noindex, robots.txt disallowing
+        /// all, a "Preview" ribbon, and a contact form that sends nothing.
+        #[arg(long, value_enum, default_value = "production")]
+        env: Env,
     },
     /// Check the site without writing anything: front matter, links, anchors, images, banners.
     Check {
@@ -136,10 +147,11 @@ fn print_note(built: &pipeline::Built) {
 
 pub fn run(cli: Cli) -> Result<(), u8> {
     match cli.command {
-        Command::Build { root, output, base_url, drafts, future } => {
+        Command::Build { root, output, base_url, drafts, future, env } => {
             let started = std::time::Instant::now();
             let output = output.unwrap_or_else(|| root.join("public"));
-            let opts = BuildOptions { root: root.clone(), base_url, drafts, future, ..BuildOptions::default() };
+            let staging = env == Env::Staging;
+            let opts = BuildOptions { root: root.clone(), base_url, drafts, future, staging, ..BuildOptions::default() };
             let mut built = pipeline::build(&opts).map_err(|d| {
                 print_diagnostics(&d);
                 1u8
@@ -154,7 +166,8 @@ pub fn run(cli: Cli) -> Result<(), u8> {
             })?;
             built.stats.millis = started.elapsed().as_millis();
             println!(
-                "Built {} into {} ({} written, {} unchanged, {} removed)",
+                "{}Built {} into {} ({} written, {} unchanged, {} removed)",
+                if staging { "STAGING PREVIEW, not for production (noindex, robots.txt disallows all, forms send nothing). " } else { "" },
                 built.stats,
                 output.display(),
                 written.written,

@@ -51,11 +51,14 @@ pub struct BuildOptions {
     /// A preview for `folio serve`: what only matters once the site is published (a contact
     /// form with no provider) is a warning, not an error.
     pub preview: bool,
+    /// A staging build for showing a client (`build --env staging`): noindex everywhere,
+    /// robots.txt disallowing all, a "Preview" ribbon, a contact form that sends nothing.
+    pub staging: bool,
 }
 
 impl Default for BuildOptions {
     fn default() -> Self {
-        BuildOptions { root: PathBuf::from("."), base_url: None, drafts: false, future: false, build_date: today(), preview: false }
+        BuildOptions { root: PathBuf::from("."), base_url: None, drafts: false, future: false, build_date: today(), preview: false, staging: false }
     }
 }
 
@@ -118,7 +121,7 @@ pub struct Built {
 
 /// Reads and validates `site.yaml` under `root`.
 pub fn read_config(root: &Path, base_url: Option<&str>) -> Result<SiteConfig, Vec<Diagnostic>> {
-    parse_config(&read_config_text(root)?, base_url)
+    parse_config(&read_config_text(root)?, base_url, false)
 }
 
 fn read_config_text(root: &Path) -> Result<String, Vec<Diagnostic>> {
@@ -132,8 +135,9 @@ fn read_config_text(root: &Path) -> Result<String, Vec<Diagnostic>> {
 }
 
 /// Parses and validates the text of `site.yaml`.
-fn parse_config(text: &str, base_url: Option<&str>) -> Result<SiteConfig, Vec<Diagnostic>> {
+fn parse_config(text: &str, base_url: Option<&str>, staging: bool) -> Result<SiteConfig, Vec<Diagnostic>> {
     let mut config = SiteConfig::parse(Path::new(CONFIG_FILE), text)?;
+    config.staging = staging;
     if let Some(b) = base_url {
         config.base_url = b.trim_end_matches('/').to_string();
     }
@@ -625,9 +629,9 @@ impl Engine {
             Some(Err(e)) => return Err(Diagnostics(e.clone()).sorted()),
             None => return Err(Diagnostics::default()),
         };
-        let config_input = hash_of(&(config_text, &opts.base_url));
+        let config_input = hash_of(&(config_text, &opts.base_url, opts.staging));
         if memo.config.as_ref().is_none_or(|(k, _)| *k != config_input) {
-            memo.config = Some((config_input, parse_config(config_text, opts.base_url.as_deref())));
+            memo.config = Some((config_input, parse_config(config_text, opts.base_url.as_deref(), opts.staging)));
         }
         let config = match memo.config.as_ref().map(|(_, c)| c) {
             Some(Ok(c)) => c.clone(),
@@ -1069,7 +1073,8 @@ impl Engine {
 /// it, as one error at `contact:` in site.yaml (or its first line).
 fn stub_form_problem(config_text: &str, site: &Site, files: &[OutFile]) -> Option<Diagnostic> {
     let config = site.config();
-    if config.contact.provider.is_some() {
+    // A staging build's form sends nothing by design.
+    if config.contact.provider.is_some() || config.staging {
         return None;
     }
     let needle = format!("action=\"{}\"", config.contact.endpoint);

@@ -102,6 +102,8 @@ pub enum Send {
     Json,
     /// A plain form post; the endpoint redirects to the thank-you page itself.
     Native,
+    /// A staging preview: the form sends nothing and says so.
+    Preview,
 }
 
 /// Everything about the form that follows from the provider: what templates render and what
@@ -141,6 +143,12 @@ impl Form {
             return &self.honeypot;
         }
         self.fields.get(field).map_or(field, String::as_str)
+    }
+
+    /// The form of a staging preview: it sends nothing (its button is disabled and a note says
+    /// why), so a client trying the preview never reaches the real inbox.
+    pub fn preview(endpoint: &str) -> Form {
+        Form { send: Send::Preview, ..Form::stub(endpoint) }
     }
 
     /// The stub contract of `POST /api/contact`, whatever the provider (SPEC).

@@ -41,6 +41,9 @@ pub struct SiteConfig {
     pub contact: ContactConfig,
     #[serde(default)]
     pub banners: BannerConfig,
+    /// Set by `build --env staging`, never by site.yaml (see `BuildOptions::staging`).
+    #[serde(skip)]
+    pub staging: bool,
     #[serde(default)]
     pub menu: Vec<MenuItem>,
     #[serde(default)]

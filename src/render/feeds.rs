@@ -65,5 +65,8 @@ pub fn sitemap(site: &Site, urls: &[(String, Option<String>)]) -> String {
 }
 
 pub fn robots(site: &Site) -> String {
+    if site.config().staging {
+        return "# A staging preview of the site: not for search engines.\nUser-agent: *\nDisallow: /\n".into();
+    }
     format!("User-agent: *\nAllow: /\nDisallow: /go/\n\nSitemap: {}\n", site.config().permalink("/sitemap.xml"))
 }

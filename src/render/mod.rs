@@ -436,13 +436,15 @@ struct SiteValue<'a> {
     /// Where the contact form posts (`contact.action` of [`Form`], kept for older templates).
     contact_endpoint: String,
     contact: crate::config::forms::Form,
+    /// `production`, or `staging` for a preview shown to a client.
+    env: &'static str,
     banner_disclosure: &'a str,
     taxonomies: &'a [String],
     extra: &'a serde_json::Value,
 }
 
 fn site_value(c: &SiteConfig) -> tera::Value {
-    let form = c.contact.form(&c.title);
+    let form = if c.staging { crate::config::forms::Form::preview(&c.contact.endpoint) } else { c.contact.form(&c.title) };
     let v = SiteValue {
         title: &c.title,
         base_url: &c.base_url,
@@ -454,6 +456,7 @@ fn site_value(c: &SiteConfig) -> tera::Value {
         feed_url: c.feed.enabled.then(|| format!("/{}", c.feed.filename)),
         contact_endpoint: form.action.clone(),
         contact: form,
+        env: if c.staging { "staging" } else { "production" },
         banner_disclosure: &c.banners.disclosure,
         taxonomies: &c.taxonomies,
         extra: &c.extra,

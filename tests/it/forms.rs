@@ -24,6 +24,11 @@ pub fn sample_with(contact: &str) -> Site {
 /// The built contact page's `<form …>` tag and the whole form.
 fn built_form(site: &Site) -> (String, String) {
     site.build().ok();
+    built_form_of(site)
+}
+
+/// The contact page's form as the last build wrote it.
+fn built_form_of(site: &Site) -> (String, String) {
     let html = site.read("contact/index.html");
     let form = elements(&html, "<form", "</form>")[0].to_string();
     let open = elements(&form, "<form", ">")[0].to_string();
@@ -243,4 +248,39 @@ fn serve_shows_the_same_form_as_build() {
         let form = |html: &str| elements(html, "<form", "</form>")[0].to_string();
         assert_eq!(form(&without), form(&built), "{contact}");
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Staging previews (`folio build --env staging`)
+
+#[test]
+fn a_staging_build_is_noindex_disallowed_marked_and_its_form_sends_nothing() {
+    // No provider is needed for a preview: its form sends nothing by design.
+    let site = sample_with("contact:\n  endpoint: \"/api/contact\"\n");
+    let run = site.folio(&["build", "--env", "staging"]);
+    run.ok().stdout_has("STAGING PREVIEW, not for production");
+    assert_eq!(site.read("robots.txt").lines().filter(|l| !l.starts_with('#')).collect::<Vec<_>>(), ["User-agent: *", "Disallow: /"]);
+    let pages = site.html_files();
+    assert!(pages.len() > 10);
+    for (path, html) in &pages {
+        if html.contains("http-equiv=\"refresh\"") {
+            continue; // an alias's redirect page: noindex already, and no theme
+        }
+        let robots: Vec<&str> = elements(html, "<meta name=\"robots\"", ">");
+        assert_eq!(robots.len(), 1, "{path}: one robots tag");
+        assert_contains(robots[0], "noindex, nofollow");
+        assert_contains(html, "class=\"preview-ribbon\"");
+    }
+    let (open, form) = built_form_of(&site);
+    assert_eq!(attr_values(&open, "data-send"), ["preview"]);
+    assert!(!open.contains("data-netlify") && !open.contains("formspree"), "{open}");
+    assert!(elements(&form, "<button", ">")[0].contains(" disabled"), "{form}");
+    assert_contains(&form, "the form sends nothing");
+
+    // The same site built for production (with a provider) has none of it.
+    let site = sample_with(NETLIFY);
+    site.folio(&["build"]).ok();
+    assert!(!site.read("robots.txt").contains("Disallow: /\n"));
+    assert!(!site.read("index.html").contains("preview-ribbon"));
+    assert!(!site.read("index.html").contains("noindex"));
 }

@@ -53,3 +53,43 @@ fn nu_html_checker_finds_no_errors_in_the_fixture_sites() {
         assert!(clean, "the Nu HTML Checker found errors in the fixture sites:\n{text}");
     }
 }
+
+/// Runs linkinator (tests/vnu/node_modules) over a built site; `None` when it is missing outside
+/// CI. Returns the broken links as "status url (from page)".
+fn broken_links(out: &std::path::Path) -> Option<Vec<String>> {
+    let cli = repo_root().join("tests/vnu/node_modules/linkinator/build/src/cli.js");
+    if !cli.is_file() {
+        let msg = format!("linkinator cannot run: {} is missing (run `npm ci --prefix tests/vnu`)", cli.display());
+        if std::env::var_os("CI").is_some() {
+            panic!("{msg}");
+        }
+        eprintln!("note: skipping the link checker: {msg}");
+        return None;
+    }
+    // Only the site's own pages, through linkinator's local server: absolute links to the
+    // production address (canonical, og:url) and to other sites need a network the tests lack.
+    let run = Command::new("node").arg(&cli).arg(out).args(["--recurse", "--format", "json", "--skip", "^(?!http://localhost)"]).output().expect("run node");
+    let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap_or_else(|e| panic!("linkinator: {e}\n{}", String::from_utf8_lossy(&run.stderr)));
+    let links = report["links"].as_array().expect("links");
+    assert!(links.len() > 40, "linkinator checked only {} links", links.len());
+    Some(
+        links
+            .iter()
+            .filter(|l| l["state"] == "BROKEN")
+            .map(|l| format!("{} {} (from {})", l["status"], l["url"].as_str().unwrap_or_default(), l["parent"].as_str().unwrap_or_default()))
+            .collect(),
+    )
+}
+
+#[test]
+fn linkinator_finds_no_broken_link_in_the_sample_site_for_production_and_staging() {
+    let sample = Site::sample();
+    for (name, args) in
+        [("production", &["build", "--output", "out-production"][..]), ("staging", &["build", "--env", "staging", "--output", "out-staging"][..])]
+    {
+        sample.folio_env(args, &[("SOURCE_DATE_EPOCH", "1790812800")]).ok();
+        if let Some(broken) = broken_links(&sample.root.join(format!("out-{name}"))) {
+            assert!(broken.is_empty(), "{name}: broken links:\n{}", broken.join("\n"));
+        }
+    }
+}

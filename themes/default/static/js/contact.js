@@ -8,6 +8,7 @@
 //   formspree  Formspree: JSON, Accept JSON; 200 {"ok": true}, or {"errors": [{field, message}]}
 //   json       a custom endpoint answering JSON: 2xx, or errors as an object or a list
 //   native     a custom endpoint that redirects by itself: checked here, then posted as it is
+//   preview    a staging build (`folio build --env staging`): nothing is sent
 (function () {
   var form = document.querySelector("[data-contact-form]");
   if (!form) return;
@@ -83,6 +84,11 @@
 
   form.addEventListener("submit", function (ev) {
     clearErrors();
+    if (send === "preview") {
+      ev.preventDefault();
+      status.textContent = "This is a preview of the site: the form sends nothing.";
+      return;
+    }
     if (showErrors(browserErrors())) { ev.preventDefault(); return; }
     if (send === "native" || !window.fetch) return;
     ev.preventDefault();
