@@ -3,6 +3,7 @@
 //! count and reading time; `@/path.md` links resolved; fenced code highlighted; shortcodes
 //! rendered. Pure: all outside knowledge comes in through [`Resolver`].
 
+use super::callouts;
 use super::highlight::code_block;
 use super::shortcodes::{self, Call};
 use crate::diag::{Diagnostic, Kind};
@@ -87,7 +88,13 @@ pub const MORE_MARKER: &str = "<!-- more -->";
 const WORDS_PER_MINUTE: usize = 200;
 
 pub fn options() -> Options {
-    Options::ENABLE_TABLES | Options::ENABLE_FOOTNOTES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS | Options::ENABLE_HEADING_ATTRIBUTES
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+        | Options::ENABLE_DEFINITION_LIST
 }
 
 /// Byte ranges of code (spans and blocks) in `text`, where shortcodes are not expanded.
@@ -263,6 +270,8 @@ pub fn render(src: &SourceInfo<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<D
                 }
                 Event::End(TagEnd::Image)
             }
+            Event::Start(Tag::BlockQuote(Some(kind))) => Event::Html(CowStr::from(callouts::open(kind))),
+            Event::End(TagEnd::BlockQuote(Some(_))) => Event::Html(CowStr::from(callouts::CLOSE)),
             Event::Text(t) => {
                 words += t.split_whitespace().count();
                 Event::Text(t)
@@ -312,7 +321,7 @@ pub fn render(src: &SourceInfo<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<D
         String::new()
     };
     out.uses_shortcodes = !extracted.calls.is_empty();
-    out.search_text = text_prefix(&html, SEARCH_WORDS);
+    out.search_text = text_prefix(&callouts::without_titles(&html), SEARCH_WORDS);
     out.html_hash = crate::hash::hash_bytes(html.as_bytes());
     out.html = html;
     out.word_count = words;
@@ -468,6 +477,44 @@ mod tests {
         assert!(r.html.contains("footnote"));
         assert!(r.word_count >= 6);
         assert_eq!(r.reading_time, 1);
+    }
+
+    #[test]
+    fn each_alert_kind_becomes_a_titled_callout() {
+        for (marker, name, title) in [
+            ("NOTE", "note", "Note"),
+            ("TIP", "tip", "Tip"),
+            ("IMPORTANT", "important", "Important"),
+            ("WARNING", "warning", "Warning"),
+            ("CAUTION", "caution", "Caution"),
+        ] {
+            let (r, errs) = md(&format!("> [!{marker}]\n> Mind the **gap**.\n"));
+            assert!(errs.is_empty());
+            let open = format!("<aside class=\"callout callout--{name}\" role=\"note\" aria-label=\"{title}\">\n<p class=\"callout__title\"><svg class=\"callout__icon\" aria-hidden=\"true\"");
+            assert!(r.html.starts_with(&open), "{}", r.html);
+            assert!(r.html.contains(&format!("</svg>{title}</p>\n<p>Mind the <strong>gap</strong>.</p>\n</aside>\n")), "{}", r.html);
+            assert!(!r.html.contains("blockquote") && !r.html.contains("[!"), "{}", r.html);
+            // The search text is the body; the title and icon stay out.
+            assert!(r.search_text.starts_with("Mind the gap") && !r.search_text.contains(title), "{}", r.search_text);
+        }
+    }
+
+    #[test]
+    fn plain_quotes_stay_quotes_and_alerts_in_code_stay_literal() {
+        let (r, _) = md("> Just a quote.\n\n```\n> [!NOTE]\n> not a callout\n```\n\n`> [!TIP]`\n\n> [!NOPE]\n> unknown kind\n");
+        assert!(r.html.contains("<blockquote>\n<p>Just a quote.</p>\n</blockquote>"), "{}", r.html);
+        assert!(r.html.contains("&gt; [!NOTE]"), "{}", r.html);
+        assert!(r.html.contains("<code>&gt; [!TIP]</code>"), "{}", r.html);
+        assert!(r.html.contains("<blockquote>\n<p>[!NOPE]"), "an unknown kind is a plain quote: {}", r.html);
+        assert!(!r.html.contains("<aside"), "{}", r.html);
+    }
+
+    #[test]
+    fn definition_lists_become_dl() {
+        let (r, _) = md("Onboarding\n: The first two weeks of a new hire.\n\nSLA\n: Service-level agreement.\n: What we promise.\n");
+        assert!(r.html.contains("<dl>\n<dt>Onboarding</dt>\n<dd>The first two weeks of a new hire.</dd>\n<dt>SLA</dt>"), "{}", r.html);
+        assert!(r.html.contains("<dd>What we promise.</dd>\n</dl>"), "{}", r.html);
+        assert!(r.search_text.contains("Onboarding The first two weeks"), "{}", r.search_text);
     }
 
     #[test]

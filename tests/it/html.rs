@@ -46,8 +46,10 @@ fn nu_html_checker_finds_no_errors_in_the_sample_site() {
 
 #[test]
 fn nu_html_checker_finds_no_errors_in_the_fixture_sites() {
-    let sites: Vec<Site> =
-        ["build/happy", "build/pagination", "build/anchors", "build/highlight", "build/aliases", "marketing/site"].into_iter().map(Site::fixture).collect();
+    let sites: Vec<Site> = ["build/happy", "build/pagination", "build/anchors", "build/highlight", "build/aliases", "build/callouts", "marketing/site"]
+        .into_iter()
+        .map(Site::fixture)
+        .collect();
     let refs: Vec<&Site> = sites.iter().collect();
     if let Some((clean, text)) = nu_check(&refs) {
         assert!(clean, "the Nu HTML Checker found errors in the fixture sites:\n{text}");

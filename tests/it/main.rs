@@ -12,6 +12,7 @@ mod files;
 mod forms;
 mod html;
 mod incremental;
+mod markdown;
 mod marketing;
 mod nothing_lost;
 mod paths;
