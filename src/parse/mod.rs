@@ -1,6 +1,7 @@
 //! Parsers for the user's text formats. Pure functions: text in, data and diagnostics out.
 
 pub mod front_matter;
+pub mod headings;
 pub mod highlight;
 pub mod markdown;
 pub mod shortcodes;
