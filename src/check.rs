@@ -28,16 +28,7 @@ pub fn site_links(html: &str) -> Vec<&str> {
 
 /// Every `id="…"` in an HTML document.
 fn ids(html: &str) -> HashSet<&str> {
-    let mut out = HashSet::new();
-    let mut rest = html;
-    while let Some(i) = rest.find(" id=\"") {
-        rest = &rest[i + 5..];
-        if let Some(end) = rest.find('"') {
-            out.insert(&rest[..end]);
-            rest = &rest[end..];
-        }
-    }
-    out
+    crate::text::html_ids(html).into_iter().map(|(_, id)| id).collect()
 }
 
 pub fn check(built: &Built) -> Diagnostics {

@@ -423,6 +423,7 @@ enum Read {
     Url { content_path: String, answer: Option<String> },
     LeftOut { content_path: String, answer: Option<(String, String)> },
     Shortcode { call: Call, page_key: String, answer: Result<String, (String, String)> },
+    ThemeId { id: String, answer: bool },
 }
 
 /// A Markdown rendering, the hash of the text it was given, and every answer it read.
@@ -491,6 +492,9 @@ impl Resolver for SiteResolver<'_> {
     fn shortcode(&self, call: &Call, page_key: &str) -> Result<String, (String, String)> {
         crate::render::shortcodes::render_call(self.renderer, self.marketing, call, page_key)
     }
+    fn theme_id(&self, id: &str) -> bool {
+        self.renderer.theme_id(id)
+    }
 }
 
 /// A resolver that writes down every answer it gives.
@@ -521,6 +525,13 @@ impl Resolver for Recording<'_> {
         }
         answer
     }
+    fn theme_id(&self, id: &str) -> bool {
+        let answer = self.inner.theme_id(id);
+        if let Ok(mut reads) = self.reads.lock() {
+            reads.push(Read::ThemeId { id: id.to_string(), answer });
+        }
+        answer
+    }
 }
 
 /// Whether every recorded answer is still what the site answers now.
@@ -529,6 +540,7 @@ fn reads_still_hold(reads: &[Read], resolver: &SiteResolver<'_>) -> bool {
         Read::Url { content_path, answer } => resolver.urls.get(content_path.trim_start_matches('/')) == answer.as_ref(),
         Read::LeftOut { content_path, answer } => resolver.left_out(content_path) == *answer,
         Read::Shortcode { call, page_key, answer } => resolver.shortcode(call, page_key) == *answer,
+        Read::ThemeId { id, answer } => resolver.theme_id(id) == *answer,
     })
 }
 
@@ -1027,6 +1039,12 @@ impl Engine {
         changed.dedup();
         memo.jobs = jobs;
         timer.mark("outputs");
+        let items =
+            site.pages.iter().map(|p| (&p.key, &p.shown, &p.url, &p.rendered)).chain(site.sections.iter().map(|s| (&s.key, &s.shown, &s.url, &s.rendered)));
+        let clashes = heading_clashes(items, &files, |key| body_of_text(&bodies, key));
+        if !clashes.is_empty() {
+            return Err(Diagnostics(clashes).sorted());
+        }
         let mut warnings: Vec<Diagnostic> = site
             .pages
             .iter()
@@ -1067,6 +1085,50 @@ impl Engine {
         let note = left_out.note(opts.build_date);
         Ok(Built { site, files, assets, stats, warnings, rendered, changed, note })
     }
+}
+
+/// Heading ids that the page's template writes too, outside the Markdown body: `<main
+/// id="main">`, or an id made by template code. The finished page is the one place that knows
+/// every id its template writes. Each clash is an error at the heading naming the element; an
+/// automatic id only clashes here with an id made by template code, since it already stepped
+/// aside for the ids written out in the templates (`Resolver::theme_id`).
+fn heading_clashes<'a>(
+    items: impl Iterator<Item = (&'a String, &'a PathBuf, &'a String, &'a Arc<Rendered>)>,
+    files: &[OutFile],
+    text_of: impl Fn(&str) -> Option<&'a str>,
+) -> Vec<Diagnostic> {
+    let mut by_path: Option<HashMap<&str, &[u8]>> = None;
+    let mut out = Vec::new();
+    for (key, shown, url, rendered) in items.filter(|(.., r)| !r.headings.is_empty()) {
+        let by_path = by_path.get_or_insert_with(|| files.iter().map(|f| (f.path.as_str(), &f.bytes[..])).collect());
+        let Some(html) = by_path.get(crate::url::url_to_file(url).as_str()).and_then(|b| std::str::from_utf8(b).ok()) else { continue };
+        // A template that changes the body (a filter) leaves nothing to tell it from the rest.
+        let Some(body_start) = html.find(rendered.html.as_str()) else { continue };
+        let body = body_start..body_start + rendered.html.len();
+        let mut outside: HashMap<&str, usize> = HashMap::default();
+        for (at, id) in crate::text::html_ids(html).into_iter().filter(|(at, _)| !body.contains(at)) {
+            outside.entry(id).or_insert(at);
+        }
+        for h in &rendered.headings {
+            let Some(&at) = outside.get(crate::text::escape_html(&h.id).as_str()) else { continue };
+            let tag = html[..at].rfind('<').and_then(|lt| html[lt + 1..at].split_whitespace().next()).unwrap_or("");
+            let element = format!("<{tag} id=\"{}\">", h.id);
+            let (message, help) = if h.explicit {
+                (
+                    format!("heading id `{}` is also the id of the page's {element}, from the template", h.id),
+                    format!("give the heading another id, e.g. {{#{}-section}}, and use that in links to it", h.id),
+                )
+            } else {
+                (
+                    format!("this heading's id `{}` (made from its text) is also the id of the page's {element}, from the template", h.id),
+                    format!("give the heading an id of its own, e.g. {{#{}-section}} after its text", h.id),
+                )
+            };
+            let text = text_of(key).unwrap_or("");
+            out.push(Diagnostic::at(shown, text, h.line, h.col, message).with_help(help).kind(Kind::Link));
+        }
+    }
+    out
 }
 
 /// A form posting to `folio serve`'s stub on a site with no form provider: the pages that show

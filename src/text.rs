@@ -40,6 +40,19 @@ pub fn escape_html(s: &str) -> String {
     out
 }
 
+/// Every `id="…"` value in an HTML text, in order, with the byte offset of its ` id="`.
+pub fn html_ids(html: &str) -> Vec<(usize, &str)> {
+    let mut out = Vec::new();
+    let mut at = 0;
+    while let Some(i) = html[at..].find(" id=\"") {
+        let start = at + i + 5;
+        let Some(end) = html[start..].find('"') else { break };
+        out.push((at + i, &html[start..start + end]));
+        at = start + end;
+    }
+    out
+}
+
 /// Plain text of an HTML fragment (tags removed, entities for `& < > "` decoded), whitespace
 /// collapsed. For descriptions and search.
 pub fn html_to_text(html: &str) -> String {

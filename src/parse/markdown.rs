@@ -4,11 +4,12 @@
 //! rendered. Pure: all outside knowledge comes in through [`Resolver`].
 
 use super::callouts;
+use super::headings::{self, HeadingAnchor, Ids};
 use super::highlight::code_block;
 use super::shortcodes::{self, Call};
 use crate::diag::{Diagnostic, Kind};
 use crate::text::{escape_html, html_to_text};
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 use std::collections::HashSet;
 use std::path::Path;
@@ -24,6 +25,11 @@ pub trait Resolver: Sync {
     }
     /// HTML for a shortcode call, or (message, help) when the call is wrong.
     fn shortcode(&self, call: &Call, page_key: &str) -> Result<String, (String, String)>;
+    /// Whether the theme's templates give some element this id (`main`, the skip link's
+    /// target): an automatic heading id steps aside for it.
+    fn theme_id(&self, _id: &str) -> bool {
+        false
+    }
 }
 
 /// One entry of a table of contents.
@@ -57,6 +63,8 @@ pub struct Rendered {
     pub reading_time: usize,
     /// Every heading id on the page (for `#anchor` checks).
     pub anchors: Vec<String>,
+    /// Every heading's id and line (for the check of ids against the page's template).
+    pub headings: Vec<HeadingAnchor>,
     pub anchor_refs: Vec<AnchorRef>,
     /// Image sources without alt text (for `folio check`).
     pub images_missing_alt: Vec<(String, usize, usize)>,
@@ -167,16 +175,25 @@ pub fn render(src: &SourceInfo<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<D
     let text = extracted.text.as_str();
     let mut out = Rendered::default();
     let mut events: Vec<Event<'_>> = Vec::new();
-    let mut used_ids = HashSet::new();
     let mut headings: Vec<(u8, String, String)> = Vec::new();
-    // A heading being collected: level, explicit id, classes, inner events.
-    type OpenHeading<'e> = (HeadingLevel, Option<String>, Vec<String>, Vec<Event<'e>>);
+    let parsed: Vec<_> = Parser::new_ext(text, options()).into_offset_iter().collect();
+    let shown = src.path.display().to_string();
+    let line_col_of = |offset: usize| {
+        let (line, col) = crate::diag::line_col(src.body, extracted.original_offset(offset));
+        (line + src.body_line_offset, col)
+    };
+    let (mut ids, problems) = Ids::plan(&parsed, &shortcode_html, &shown, |o| line_col_of(o).0);
+    for p in problems {
+        errors.push(diag_at(extracted.original_offset(p.offset), p.message, Kind::Link).with_help(p.help));
+    }
+    // A heading being collected: its start event, where it starts, and its inner events.
+    type OpenHeading<'e> = (Tag<'e>, usize, Vec<Event<'e>>);
     let mut heading: Option<OpenHeading<'_>> = None;
     let mut code: Option<(Option<String>, String)> = None;
     let mut image_alt: Option<(String, usize, String)> = None;
     let mut words = 0usize;
 
-    for (ev, range) in Parser::new_ext(text, options()).into_offset_iter() {
+    for (ev, range) in parsed {
         if let Some((_, buf)) = code.as_mut() {
             match ev {
                 Event::Text(t) => buf.push_str(&t),
@@ -202,12 +219,12 @@ pub fn render(src: &SourceInfo<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<D
                 code = Some((lang, String::new()));
                 continue;
             }
-            Event::Start(Tag::Heading { level, id, classes, .. }) => {
-                heading = Some((level, id.map(|s| s.to_string()), classes.iter().map(|c| c.to_string()).collect(), Vec::new()));
+            Event::Start(tag @ Tag::Heading { .. }) => {
+                heading = Some((tag, range.start, Vec::new()));
                 continue;
             }
             Event::End(TagEnd::Heading(_)) => {
-                let Some((level, explicit_id, classes, inner)) = heading.take() else { continue };
+                let Some((Tag::Heading { level, id: explicit_id, classes, attrs }, start, inner)) = heading.take() else { continue };
                 let plain: String = inner
                     .iter()
                     .filter_map(|e| match e {
@@ -215,12 +232,22 @@ pub fn render(src: &SourceInfo<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<D
                         _ => None,
                     })
                     .collect();
-                let id = unique_id(explicit_id.unwrap_or_else(|| heading_id(&plain)), &mut used_ids);
+                let explicit = explicit_id.is_some();
+                let id = match explicit_id {
+                    Some(id) => id.to_string(),
+                    None => ids.automatic(heading_id(&plain), |id| resolver.theme_id(id)),
+                };
                 let n = level as u8;
-                let class_attr = if classes.is_empty() { String::new() } else { format!(" class=\"{}\"", escape_html(&classes.join(" "))) };
-                events.push(Event::Html(CowStr::from(format!("<h{n} id=\"{id}\"{class_attr}>"))));
+                let open = headings::open_tag(n, &id, &classes, &attrs).unwrap_or_else(|(msg, help)| {
+                    errors.push(diag_at(extracted.original_offset(start), msg, Kind::Link).with_help(help));
+                    format!("<h{n} id=\"{}\">", escape_html(&id))
+                });
+                events.push(Event::Html(CowStr::from(open)));
                 events.extend(inner);
-                events.push(Event::Html(CowStr::from(format!("<a class=\"anchor\" href=\"#{id}\" aria-hidden=\"true\" tabindex=\"-1\">#</a></h{n}>\n"))));
+                let href = escape_html(&id);
+                events.push(Event::Html(CowStr::from(format!("<a class=\"anchor\" href=\"#{href}\" aria-hidden=\"true\" tabindex=\"-1\">#</a></h{n}>\n"))));
+                let (line, col) = line_col_of(start);
+                out.headings.push(HeadingAnchor { id: id.clone(), explicit, line, col });
                 headings.push((n, id, plain));
                 continue;
             }
@@ -289,7 +316,7 @@ pub fn render(src: &SourceInfo<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<D
             other => other,
         };
         match heading.as_mut() {
-            Some((_, _, _, inner)) => inner.push(ev),
+            Some((_, _, inner)) => inner.push(ev),
             None => events.push(ev),
         }
     }
@@ -336,6 +363,7 @@ pub fn render(src: &SourceInfo<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<D
         out.word_count,
         out.reading_time,
         &out.anchors,
+        &out.headings,
         &out.anchor_refs,
         &out.images_missing_alt,
         out.uses_shortcodes,
@@ -407,6 +435,9 @@ mod tests {
                 other => Err((format!("unknown shortcode `{other}`"), "valid: cta".into())),
             }
         }
+        fn theme_id(&self, id: &str) -> bool {
+            id == "main"
+        }
     }
 
     fn md(body: &str) -> (Rendered, Vec<Diagnostic>) {
@@ -425,6 +456,47 @@ mod tests {
         assert_eq!(r.anchors, vec!["intro", "details", "intro-1", "my-id"]);
         assert_eq!(r.toc.len(), 3);
         assert_eq!(r.toc[0].children[0].id, "details");
+    }
+
+    #[test]
+    fn heading_attributes_are_kept_and_escaped() {
+        let (r, errs) = md("# Quote {#a\"b}\n\n## Plans {myattr=value .wide .x data-k=a&b'c}\n");
+        assert!(errs.is_empty(), "{errs:?}");
+        assert!(r.html.contains("<h1 id=\"a&quot;b\">Quote<a class=\"anchor\" href=\"#a&quot;b\""), "{}", r.html);
+        assert!(r.html.contains("<h2 id=\"plans\" class=\"wide x\" myattr=\"value\" data-k=\"a&amp;b&#39;c\">"), "{}", r.html);
+    }
+
+    #[test]
+    fn dangerous_heading_attributes_are_errors_at_their_line() {
+        let (r, errs) = md("Text.\n\n## Hi {onclick=alert(1)}\n");
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!(errs[0].line, Some(6));
+        assert!(errs[0].message.contains("onclick"), "{}", errs[0].message);
+        assert!(!r.html.contains("onclick"));
+    }
+
+    #[test]
+    fn explicit_ids_are_never_renamed_and_automatic_ones_step_aside() {
+        let (r, errs) = md("## Intro\n\n## Welcome {#intro}\n\n## Main\n");
+        assert!(errs.is_empty(), "{errs:?}");
+        assert_eq!(r.anchors, vec!["intro-1", "intro", "main-1"]);
+        assert!(r.headings[1].explicit && !r.headings[0].explicit);
+        assert_eq!(r.headings[1].line, 6);
+    }
+
+    #[test]
+    fn explicit_ids_that_clash_on_a_page_are_errors_naming_both() {
+        let (_, errs) = md("## A {#intro}\n\n## B {#intro}\n\nSee[^note].\n\n[^note]: x\n\n## C {#note}\n");
+        assert_eq!(errs.len(), 2, "{errs:?}");
+        assert_eq!(errs[0].line, Some(6));
+        assert!(errs[0].message.contains("content/x.md:4"), "{}", errs[0].message);
+        assert!(errs[1].message.contains("footnote"), "{}", errs[1].message);
+    }
+
+    #[test]
+    fn automatic_ids_step_aside_for_footnotes_and_raw_html() {
+        let (r, _) = md("## Note\n\n<div id=\"box\">x</div>\n\n## Box\n\nA[^note].\n\n[^note]: x\n");
+        assert_eq!(r.anchors, vec!["note-1", "box-1"]);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 pub mod callouts;
 pub mod front_matter;
+pub mod headings;
 pub mod highlight;
 pub mod markdown;
 pub mod shortcodes;

@@ -20,7 +20,7 @@ use crate::marketing::PricingGroup;
 use crate::parse::shortcodes::{ArgValue, Call};
 use serde::Serialize;
 use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::OnceLock;
@@ -33,6 +33,10 @@ pub struct Renderer {
     /// Hash of everything the renderer was made from (every template's name, path and text, and
     /// the `site` value): part of every template job's key.
     key: u64,
+    /// Every id a template writes as plain text (`<main id="main">`): an automatic heading id
+    /// steps aside for these. Ids made by template code (`id="{{ t.id }}"`) are not here; the
+    /// finished pages are checked for those.
+    theme_ids: HashSet<String>,
 }
 
 fn escape_fn(s: &str) -> String {
@@ -158,8 +162,15 @@ impl Renderer {
             names.iter().map(|n| (n.as_str(), &by_name[*n].shown, by_name[*n].text.as_str())).collect::<Vec<_>>(),
             crate::hash::hash_serialized(&site_value),
         ));
+        let theme_ids =
+            by_name.values().flat_map(|t| crate::text::html_ids(&t.text)).filter(|(_, id)| !id.contains('{')).map(|(_, id)| id.to_string()).collect();
         let sources = by_name.into_iter().map(|(k, v)| (k, (v.shown.clone(), v.text.clone()))).collect();
-        Ok(Renderer { tera, sources, site_value, key })
+        Ok(Renderer { tera, sources, site_value, key, theme_ids })
+    }
+
+    /// Whether a template writes `id` as plain text (see `theme_ids`).
+    pub fn theme_id(&self, id: &str) -> bool {
+        self.theme_ids.contains(id)
     }
 
     /// Equal keys mean the same templates and `site` value.

@@ -10,6 +10,7 @@ mod differential;
 mod errors;
 mod files;
 mod forms;
+mod headings;
 mod html;
 mod incremental;
 mod markdown;
