@@ -177,7 +177,7 @@ pub fn render(src: &SourceInfo<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<D
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut headings: Vec<(u8, String, String)> = Vec::new();
     let parsed: Vec<_> = Parser::new_ext(text, options()).into_offset_iter().collect();
-    let shown = src.path.display().to_string();
+    let shown = crate::diag::slashed(src.path);
     let line_col_of = |offset: usize| {
         let (line, col) = crate::diag::line_col(src.body, extracted.original_offset(offset));
         (line + src.body_line_offset, col)
