@@ -36,9 +36,12 @@ pub enum Command {
         /// Include pages marked `draft: true`.
         #[arg(long)]
         drafts: bool,
-        /// Include pages dated after today (or SOURCE_DATE_EPOCH).
+        /// Include pages dated, or with a `publish_date:`, after today (or SOURCE_DATE_EPOCH).
         #[arg(long)]
         future: bool,
+        /// Include pages whose `expiry_date:` is today (or SOURCE_DATE_EPOCH) or earlier.
+        #[arg(long)]
+        expired: bool,
         /// `staging`: a preview to show a client — every page noindex, robots.txt disallowing
         /// all, a "Preview" ribbon, and a contact form that sends nothing.
         #[arg(long, value_enum, default_value = "production")]
@@ -51,9 +54,12 @@ pub enum Command {
         /// Include pages marked `draft: true`.
         #[arg(long)]
         drafts: bool,
-        /// Include pages dated after today (or SOURCE_DATE_EPOCH).
+        /// Include pages dated, or with a `publish_date:`, after today (or SOURCE_DATE_EPOCH).
         #[arg(long)]
         future: bool,
+        /// Include pages whose `expiry_date:` is today (or SOURCE_DATE_EPOCH) or earlier.
+        #[arg(long)]
+        expired: bool,
     },
     /// Create a new content file with its front matter filled in.
     New {
@@ -85,9 +91,12 @@ pub enum Command {
         /// notifications (network drives, folders shared into a VM, container or WSL, Wine).
         #[arg(long)]
         poll: bool,
-        /// Include pages dated after today (or SOURCE_DATE_EPOCH).
+        /// Include pages dated, or with a `publish_date:`, after today (or SOURCE_DATE_EPOCH).
         #[arg(long)]
         future: bool,
+        /// Include pages whose `expiry_date:` is today (or SOURCE_DATE_EPOCH) or earlier.
+        #[arg(long)]
+        expired: bool,
     },
     /// Read the contact-form submissions the dev server stored (default: list them).
     Submissions {
@@ -147,11 +156,11 @@ fn print_note(built: &pipeline::Built) {
 
 pub fn run(cli: Cli) -> Result<(), u8> {
     match cli.command {
-        Command::Build { root, output, base_url, drafts, future, env } => {
+        Command::Build { root, output, base_url, drafts, future, expired, env } => {
             let started = std::time::Instant::now();
             let output = output.unwrap_or_else(|| root.join("public"));
             let staging = env == Env::Staging;
-            let opts = BuildOptions { root: root.clone(), base_url, drafts, future, staging, ..BuildOptions::default() };
+            let opts = BuildOptions { root: root.clone(), base_url, drafts, future, expired, staging, ..BuildOptions::default() };
             let mut built = pipeline::build(&opts).map_err(|d| {
                 print_diagnostics(&d);
                 1u8
@@ -176,8 +185,8 @@ pub fn run(cli: Cli) -> Result<(), u8> {
             );
             Ok(())
         }
-        Command::Check { root, drafts, future } => {
-            let opts = BuildOptions { root, base_url: None, drafts, future, ..BuildOptions::default() };
+        Command::Check { root, drafts, future, expired } => {
+            let opts = BuildOptions { root, base_url: None, drafts, future, expired, ..BuildOptions::default() };
             match pipeline::build(&opts) {
                 Ok(built) => {
                     print_note(&built);
@@ -218,13 +227,14 @@ pub fn run(cli: Cli) -> Result<(), u8> {
                 }
             }
         }
-        Command::Serve { root, bind, port, open, drafts, future, poll } => crate::serve::run(crate::serve::ServeOptions {
+        Command::Serve { root, bind, port, open, drafts, future, expired, poll } => crate::serve::run(crate::serve::ServeOptions {
             root,
             bind,
             port,
             open,
             drafts,
             future,
+            expired,
             poll: poll.then_some(std::time::Duration::from_millis(500)),
         }),
         Command::Submissions { action, root } => {

@@ -44,8 +44,10 @@ pub struct BuildOptions {
     /// Overrides `base_url` from site.yaml.
     pub base_url: Option<String>,
     pub drafts: bool,
-    /// Include pages dated after the build date.
+    /// Include pages dated (or with a `publish_date:`) after the build date.
     pub future: bool,
+    /// Include pages whose `expiry_date:` has come.
+    pub expired: bool,
     /// The day the site is built for (banner schedules, pages dated later): [`today`] unless set.
     pub build_date: time::Date,
     /// A preview for `folio serve`: what only matters once the site is published (a contact
@@ -58,14 +60,23 @@ pub struct BuildOptions {
 
 impl Default for BuildOptions {
     fn default() -> Self {
-        BuildOptions { root: PathBuf::from("."), base_url: None, drafts: false, future: false, build_date: today(), preview: false, staging: false }
+        BuildOptions {
+            root: PathBuf::from("."),
+            base_url: None,
+            drafts: false,
+            future: false,
+            expired: false,
+            build_date: today(),
+            preview: false,
+            staging: false,
+        }
     }
 }
 
 impl BuildOptions {
-    /// Which pages this build publishes (drafts, dates after the build date).
+    /// Which pages this build publishes (drafts, dates after the build date, expired pages).
     pub fn window(&self) -> Window {
-        Window { drafts: self.drafts, future: self.future, build_date: self.build_date }
+        Window { drafts: self.drafts, future: self.future, expired: self.expired, build_date: self.build_date }
     }
 }
 
@@ -413,6 +424,8 @@ struct Meta {
     meta: Arc<FrontMatter>,
     date: Option<time::OffsetDateTime>,
     updated: Option<time::OffsetDateTime>,
+    publish: Option<time::OffsetDateTime>,
+    expiry: Option<time::OffsetDateTime>,
     body_start: usize,
     body_line_offset: usize,
 }
@@ -704,6 +717,8 @@ impl Engine {
                 meta: Arc::new(p.meta),
                 date: p.date,
                 updated: p.updated,
+                publish: p.publish_date,
+                expiry: p.expiry_date,
                 body_start: head.len() - p.body.len(),
                 body_line_offset: p.body_line_offset,
             });
@@ -725,7 +740,7 @@ impl Engine {
         for (is_section, files, metas) in [(false, &page_files, page_meta), (true, &section_files, section_meta)] {
             for ((f, h), (input, r, fresh)) in files.iter().zip(metas) {
                 let withheld = match &r {
-                    Ok(m) if !is_section => window.held(&Schedule { draft: m.meta.draft, date: m.date, ..Schedule::default() }),
+                    Ok(m) if !is_section => window.held(&Schedule { draft: m.meta.draft, date: m.date, publish: m.publish, expiry: m.expiry }),
                     _ => None,
                 };
                 match (&r, withheld) {

@@ -1,15 +1,16 @@
 //! The publication window: whether a page is published in this build. One rule for every
-//! reason a page is held back — `draft: true`, a date after the build date, and (later)
-//! `publish_date:` and `expiry_date:` — so the pipeline asks one question in one place. Pure: the
+//! reason a page is held back — `draft: true`, a date after the build date, `publish_date:`
+//! after the build date and `expiry_date:` on or before it — so the pipeline asks one question in one place. Pure: the
 //! build date and the flags come in as arguments.
 
 use time::{Date, OffsetDateTime, UtcOffset};
 
-/// What a build lets through: `--drafts`, `--future` and the day it is built for.
+/// What a build lets through: `--drafts`, `--future`, `--expired` and the day it is built for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Window {
     pub drafts: bool,
     pub future: bool,
+    pub expired: bool,
     pub build_date: Date,
 }
 
@@ -18,9 +19,9 @@ pub struct Window {
 pub struct Schedule {
     pub draft: bool,
     pub date: Option<OffsetDateTime>,
-    /// Published from this day on (the content issue's `publish_date:`); `date` when unset.
+    /// Published from this day on (`publish_date:`); `date` when unset.
     pub publish: Option<OffsetDateTime>,
-    /// Left out from this day on (the content issue's `expiry_date:`).
+    /// Left out from this day on (`expiry_date:`), unless the build is `--expired`.
     pub expiry: Option<OffsetDateTime>,
 }
 
@@ -31,7 +32,7 @@ pub enum Held {
     Draft,
     /// Dated (or to be published) after the build date, without `--future`: the day it is due.
     Scheduled(Date),
-    /// Its expiry date has come: the day it expired.
+    /// Its expiry date has come, without `--expired`: the day it expired.
     Expired(Date),
 }
 
@@ -52,7 +53,7 @@ impl Window {
             }
         }
         match s.expiry.map(day) {
-            Some(end) if end <= self.build_date => Some(Held::Expired(end)),
+            Some(end) if end <= self.build_date && !self.expired => Some(Held::Expired(end)),
             _ => None,
         }
     }
@@ -70,7 +71,10 @@ impl Held {
                 format!("that page is scheduled for {d}, a later date than this build's, so it is not published yet"),
                 "remove the link until then, date the page earlier, or build with --future to preview both".into(),
             ),
-            Held::Expired(d) => (format!("that page expired on {d}, so it is no longer published"), "remove the link, or move the page's expiry date".into()),
+            Held::Expired(d) => (
+                format!("that page expired on {d}, so it is no longer published"),
+                "remove the link, move the page's `expiry_date:` later, or build with --expired to preview both".into(),
+            ),
         }
     }
 }
@@ -105,7 +109,7 @@ impl LeftOut {
         }
         if self.expired > 0 {
             let n = self.expired;
-            parts.push(format!("{n} expired page{} (move the expiry date to include {})", plural(n), them(n)));
+            parts.push(format!("{n} expired page{} (build with --expired to include {})", plural(n), them(n)));
         }
         (!parts.is_empty()).then(|| format!("left out {}", parts.join(", ")))
     }
@@ -118,7 +122,7 @@ mod tests {
     use time::macros::date;
 
     fn window(drafts: bool, future: bool) -> Window {
-        Window { drafts, future, build_date: date!(2026 - 01 - 15) }
+        Window { drafts, future, expired: false, build_date: date!(2026 - 01 - 15) }
     }
 
     fn dated(d: &str) -> Schedule {
@@ -151,6 +155,21 @@ mod tests {
     }
 
     #[test]
+    fn expired_includes_expired_pages_and_nothing_else() {
+        let expired_build = Window { expired: true, ..window(false, false) };
+        let expired = Schedule { expiry: parse_date("2026-01-10"), ..dated("2025-01-01") };
+        assert_eq!(expired_build.held(&expired), None, "--expired includes it");
+        let scheduled = Schedule { publish: parse_date("2026-02-01"), expiry: parse_date("2026-03-01"), ..Schedule::default() };
+        assert_eq!(expired_build.held(&scheduled), Some(Held::Scheduled(date!(2026 - 02 - 01))), "--expired is not --future");
+        assert_eq!(window(false, true).held(&scheduled), None);
+        // The expiry day itself is already out, in UTC.
+        let today = Schedule { expiry: parse_date("2026-01-15T23:00:00Z"), ..Schedule::default() };
+        assert_eq!(window(false, false).held(&today), Some(Held::Expired(date!(2026 - 01 - 15))));
+        let draft = Schedule { draft: true, ..expired };
+        assert_eq!(expired_build.held(&draft), Some(Held::Draft), "a draft stays a draft");
+    }
+
+    #[test]
     fn the_note_counts_and_says_how_to_include() {
         assert_eq!(LeftOut::default().note(date!(2026 - 01 - 15)), None);
         let mut l = LeftOut::default();
@@ -158,5 +177,10 @@ mod tests {
         l.count(Held::Scheduled(date!(2026 - 03 - 01)));
         l.count(Held::Draft);
         assert_eq!(l.note(date!(2026 - 01 - 15)).as_deref(), Some("left out 2 pages dated after 2026-01-15 (build with --future to include them)"));
+        l.count(Held::Expired(date!(2026 - 01 - 01)));
+        assert_eq!(
+            l.note(date!(2026 - 01 - 15)).as_deref(),
+            Some("left out 2 pages dated after 2026-01-15 (build with --future to include them), 1 expired page (build with --expired to include it)")
+        );
     }
 }

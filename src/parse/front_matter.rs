@@ -30,6 +30,12 @@ pub struct FrontMatter {
     pub date: Option<String>,
     #[serde(default)]
     pub updated: Option<String>,
+    /// Published from this day on (held back before it, like a later `date:`).
+    #[serde(default)]
+    pub publish_date: Option<String>,
+    /// Left out of the build from this day on.
+    #[serde(default)]
+    pub expiry_date: Option<String>,
     #[serde(default)]
     pub draft: bool,
     #[serde(default)]
@@ -75,6 +81,8 @@ pub struct Parsed<'a> {
     pub body_line_offset: usize,
     pub date: Option<OffsetDateTime>,
     pub updated: Option<OffsetDateTime>,
+    pub publish_date: Option<OffsetDateTime>,
+    pub expiry_date: Option<OffsetDateTime>,
 }
 
 /// Splits `text` into YAML front matter and body, and parses the YAML strictly.
@@ -116,11 +124,40 @@ pub fn parse<'a>(path: &Path, text: &'a str, is_section: bool) -> Result<Parsed<
     }
     let date = parse_date_field(&meta.date, "date", yaml, src, &mut errors);
     let updated = parse_date_field(&meta.updated, "updated", yaml, src, &mut errors);
+    let publish_date = parse_date_field(&meta.publish_date, "publish_date", yaml, src, &mut errors);
+    let expiry_date = parse_date_field(&meta.expiry_date, "expiry_date", yaml, src, &mut errors);
+    // A page that expires before it is published would never be seen. Compared by moment, so
+    // `expiry_date` equal to the start is as wrong as an earlier one.
+    if let (Some(end), Some(e)) = (expiry_date, &meta.expiry_date) {
+        let start = match (publish_date, &meta.publish_date) {
+            (Some(d), Some(text)) => Some(("publish_date", d, text)),
+            // A bad publish_date is reported above; no start to compare with.
+            (None, Some(_)) => None,
+            _ => date.zip(meta.date.as_ref()).map(|(d, text)| ("date", d, text)),
+        };
+        if let Some((key, _, s)) = start.filter(|(_, start, _)| end <= *start) {
+            errors.push(
+                src.error_at_key(yaml, "expiry_date", format!("`expiry_date: {e}` is not after `{key}: {s}`"))
+                    .with_help(format!("a page is published from its `{key}` until its `expiry_date`; make the expiry date later, or remove it")),
+            );
+        }
+    }
     if !is_section {
         for (key, set) in [("sort_by", meta.sort_by.is_some()), ("paginate_by", meta.paginate_by.is_some())] {
             if set {
                 errors.push(
                     src.error_at_key(yaml, key, format!("`{key}` only applies to sections")).with_help("move it to the section's `_index.md`, or remove it"),
+                );
+            }
+        }
+    }
+    if is_section {
+        // Sections are never held back; a schedule on one would be silently ignored.
+        for (key, set) in [("publish_date", meta.publish_date.is_some()), ("expiry_date", meta.expiry_date.is_some())] {
+            if set {
+                errors.push(
+                    src.error_at_key(yaml, key, format!("`{key}` only applies to pages, not sections"))
+                        .with_help("schedule the section's pages one by one, or remove it"),
                 );
             }
         }
@@ -148,7 +185,7 @@ pub fn parse<'a>(path: &Path, text: &'a str, is_section: bool) -> Result<Parsed<
         errors.push(src.error_at_key(yaml, "extra", "`extra` must be a mapping of keys to values").with_help("indent keys under `extra:`"));
     }
     if errors.is_empty() {
-        Ok(Parsed { meta, yaml, body, body_line_offset, date, updated })
+        Ok(Parsed { meta, yaml, body, body_line_offset, date, updated, publish_date, expiry_date })
     } else {
         Err(errors)
     }
@@ -265,6 +302,37 @@ mod tests {
     fn body_even_when_front_matter_is_wrong() {
         assert_eq!(body_of("---\ntittle: x\n---\nBody\n"), Some(("Body\n", 3)));
         assert_eq!(body_of("no front matter"), None);
+    }
+
+    #[test]
+    fn publish_and_expiry_dates_take_the_date_formats() {
+        let parsed = p("---\ntitle: x\ndate: 2025-01-01\npublish_date: 2025-02-01T09:00:00+02:00\nexpiry_date: 2025-03-01 10:00\n---\n").unwrap();
+        assert_eq!(parsed.publish_date.unwrap().date().to_string(), "2025-02-01");
+        assert_eq!(parsed.expiry_date.unwrap().date().to_string(), "2025-03-01");
+        let errs = p("---\ntitle: x\npublish_date: 2025-02-30\nexpiry_date: soon\n---\n").unwrap_err();
+        assert_eq!(errs.len(), 2, "{errs:?}");
+        assert_eq!((errs[0].line, errs[0].col), (Some(3), Some(1)));
+        assert!(errs[0].message.contains("`publish_date: 2025-02-30` is not a valid date"), "{}", errs[0].message);
+        assert_eq!(errs[1].line, Some(4));
+        assert!(errs[1].message.contains("`expiry_date: soon` is not a valid date"));
+        let errs = p("---\ntitle: x\npublish_dat: 2025-02-01\n---\n").unwrap_err();
+        assert!(errs[0].help.as_deref().unwrap().starts_with("did you mean `publish_date`"), "{errs:?}");
+    }
+
+    #[test]
+    fn expiry_must_come_after_the_start() {
+        let errs = p("---\ntitle: x\npublish_date: 2025-02-01\nexpiry_date: 2025-01-01\n---\n").unwrap_err();
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!(errs[0].line, Some(4));
+        assert_eq!(errs[0].message, "`expiry_date: 2025-01-01` is not after `publish_date: 2025-02-01`");
+        // Without publish_date, date is the start; the same moment is not after it.
+        let errs = p("---\ntitle: x\ndate: 2025-02-01\nexpiry_date: 2025-02-01\n---\n").unwrap_err();
+        assert_eq!(errs[0].message, "`expiry_date: 2025-02-01` is not after `date: 2025-02-01`");
+        // publish_date, when set, is the start, even if date is later.
+        assert!(p("---\ntitle: x\ndate: 2025-06-01\npublish_date: 2025-01-01\nexpiry_date: 2025-03-01\n---\n").is_ok());
+        assert!(p("---\ntitle: x\nexpiry_date: 2025-03-01\n---\n").is_ok());
+        let errs = parse(Path::new("content/s/_index.md"), "---\ntitle: x\nexpiry_date: 2025-03-01\n---\n", true).unwrap_err();
+        assert!(errs[0].message.contains("only applies to pages"), "{errs:?}");
     }
 
     #[test]

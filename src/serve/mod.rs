@@ -44,6 +44,7 @@ pub struct ServeOptions {
     /// folders shared into a VM or container, Wine), with this interval.
     pub poll: Option<Duration>,
     pub future: bool,
+    pub expired: bool,
 }
 
 /// How many ports after a busy one are tried.
@@ -69,8 +70,15 @@ pub fn run(opts: ServeOptions) -> Result<(), u8> {
     let origin = origin_of(local);
 
     // Links in the served pages point at this server, as `folio build --base-url` would.
-    let build_opts =
-        BuildOptions { root: root.clone(), base_url: Some(origin.clone()), drafts: opts.drafts, future: opts.future, preview: true, ..BuildOptions::default() };
+    let build_opts = BuildOptions {
+        root: root.clone(),
+        base_url: Some(origin.clone()),
+        drafts: opts.drafts,
+        future: opts.future,
+        expired: opts.expired,
+        preview: true,
+        ..BuildOptions::default()
+    };
     let mut session = Session::new(build_opts);
     let status = match session.build() {
         Ok(report) => {

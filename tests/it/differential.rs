@@ -39,6 +39,10 @@ const ALIASES: &[&str] = &["/old/page/", "/legacy/", "/articles/alpha/", "/2019/
 const COLLIDING_ALIASES: &[&str] = &["/pricing/", "/faq/", "/search/", "/tags/cto/", "/atom.xml", "/sitemap.xml", "/legacy/", "/", "/files/readme.txt"];
 /// Dates after any build date the test runs with.
 const FUTURE_DATES: &[&str] = &["2099-01-01", "2098-06-30T12:00:00Z"];
+/// `publish_date:` and `expiry_date:` values: long past (expired, or already published) and far
+/// ahead; some come before the page's date, which is an error for an expiry date.
+const SCHEDULE_DATES: &[&str] = &["2001-01-01", "2099-01-01", "2098-06-30T12:00:00Z"];
+const SCHEDULE_KEYS: &[&str] = &["publish_date", "expiry_date"];
 /// Spellings of `TAGS` that share their address.
 const TAG_SPELLINGS: &[&str] = &["CTO", "Leader-Ship", "new tag", "NEW-TAG", "über-tag"];
 const SECTIONS: &[&str] = &["articles", "guides", ""];
@@ -119,6 +123,13 @@ enum Edit {
     FutureDate {
         page: u8,
         date: &'static str,
+    },
+    /// A `publish_date:` or `expiry_date:` set or removed: the page is left out outside its
+    /// window unless `--future` or `--expired`.
+    Schedule {
+        page: u8,
+        key: &'static str,
+        date: Option<&'static str>,
     },
     /// A tag spelled another way than the same tag on other pages (one address, a warning).
     TagSpelling {
@@ -282,6 +293,7 @@ fn edit() -> impl Strategy<Value = Edit> {
         1 => (idx(), pick(ALIASES)).prop_map(|(page, alias)| Edit::AddAlias { page, alias }),
         1 => (idx(), pick(COLLIDING_ALIASES)).prop_map(|(page, alias)| Edit::CollidingAlias { page, alias }),
         1 => (idx(), pick(FUTURE_DATES)).prop_map(|(page, date)| Edit::FutureDate { page, date }),
+        2 => (idx(), pick(SCHEDULE_KEYS), prop::option::weighted(0.7, pick(SCHEDULE_DATES))).prop_map(|(page, key, date)| Edit::Schedule { page, key, date }),
         1 => (idx(), prop::sample::subsequence(TAG_SPELLINGS, 1..=2)).prop_map(|(page, tags)| Edit::TagSpelling { page, tags }),
         2 => (idx(), idx(), anchor).prop_map(|(from, to, anchor)| Edit::AddLink { from, to, anchor }),
         2 => (idx(), pick(TITLES), pick(DATES), prop::sample::subsequence(TAGS, 0..=2), prop::bool::weighted(0.2))
@@ -325,7 +337,7 @@ fn undo_percent(edit: &Edit) -> u32 {
     match edit {
         Edit::BreakConfig { .. } | Edit::BreakEncoding { .. } | Edit::BreakFrontMatter { .. } | Edit::BreakTemplate { .. } | Edit::BreakData { .. } => 80,
         Edit::DeletePage { .. } | Edit::RenamePage { .. } | Edit::RemoveTopic { .. } | Edit::ToggleDraft { .. } => 60,
-        Edit::CollidingAlias { .. } | Edit::FutureDate { .. } => 60,
+        Edit::CollidingAlias { .. } | Edit::FutureDate { .. } | Edit::Schedule { .. } => 60,
         Edit::RemoveTier { .. }
         | Edit::RemoveStatic { .. }
         | Edit::RenameStatic { .. }
@@ -366,16 +378,14 @@ impl std::fmt::Debug for Step {
 struct Case {
     drafts: bool,
     future: bool,
+    expired: bool,
     script: Vec<Step>,
 }
 
 fn case() -> impl Strategy<Value = Case> {
     let step = (edit(), any::<u8>(), 0..3u8).prop_map(|(edit, undo_roll, delay)| Step { edit, undo_roll, delay });
-    (prop::bool::weighted(0.2), prop::bool::weighted(0.2), prop::collection::vec(step, 1..=8)).prop_map(|(drafts, future, script)| Case {
-        drafts,
-        future,
-        script,
-    })
+    (prop::bool::weighted(0.2), prop::bool::weighted(0.2), prop::bool::weighted(0.2), prop::collection::vec(step, 1..=8))
+        .prop_map(|(drafts, future, expired, script)| Case { drafts, future, expired, script })
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -662,6 +672,11 @@ impl Files {
             }
             Edit::CollidingAlias { page, alias } => self.apply(&Edit::AddAlias { page: *page, alias }),
             Edit::FutureDate { page, date } => self.apply(&Edit::Date { page: *page, date: Some(date) }),
+            Edit::Schedule { page, key, date } => {
+                let rel = nth(&self.readable_pages(), *page)?;
+                self.edit(&rel, |t| Some(set_key(t, key, *date)))?;
+                one(format!("{key} of {rel} := {date:?}"), &rel)
+            }
             Edit::TagSpelling { page, tags } => self.apply(&Edit::Tags { page: *page, tags: tags.clone() }),
             Edit::AddAlias { page, alias } => {
                 let rel = nth(&self.readable_pages(), *page)?;
@@ -1135,9 +1150,9 @@ impl Undo {
 /// step so far. With `control`, every step uses a new session: that checks the harness (it must always pass).
 fn run_case(case: &Case, control: bool, skip: &[String]) -> Result<(), String> {
     let site = Site::fixture("differential");
-    let opts = BuildOptions { root: site.root.clone(), drafts: case.drafts, future: case.future, ..Default::default() };
+    let opts = BuildOptions { root: site.root.clone(), drafts: case.drafts, future: case.future, expired: case.expired, ..Default::default() };
     let mut files = Files { root: site.root.clone(), next: 0, broken: BTreeMap::new() };
-    let mut log = format!("  options: drafts = {}, future = {}\n", case.drafts, case.future);
+    let mut log = format!("  options: drafts = {}, future = {}, expired = {}\n", case.drafts, case.future, case.expired);
     let mut session = Session::new(opts.clone());
     let first = session.build();
     compare(&opts, &session, &first).map_err(|e| format!("{log}after the first build: {e}"))?;

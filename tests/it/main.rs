@@ -19,6 +19,7 @@ mod nothing_lost;
 mod paths;
 mod preview;
 mod sample;
+mod schedule;
 mod serve;
 mod support;
 mod templates;
