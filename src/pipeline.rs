@@ -1156,15 +1156,12 @@ fn stub_form_problem(config_text: &str, site: &Site, files: &[OutFile]) -> Optio
     }
     let needle = format!("action=\"{}\"", config.contact.endpoint);
     let shows_form = |f: &&OutFile| f.path.ends_with(".html") && std::str::from_utf8(&f.bytes).is_ok_and(|html| html.contains(&needle));
-    let sources: HashMap<String, &Path> = site
-        .pages
-        .iter()
-        .map(|p| (&p.url, &p.shown))
-        .chain(site.sections.iter().map(|s| (&s.url, &s.shown)))
-        .map(|(url, shown)| (format!("{}index.html", url.trim_start_matches('/')), shown.as_path()))
-        .collect();
-    let mut pages: Vec<String> =
-        files.iter().filter(shows_form).map(|f| sources.get(&f.path).map_or_else(|| f.path.clone(), |p| crate::diag::slashed(p))).collect();
+    // Usually no page shows the form: look up sources only for the few that do.
+    let source_of = |out: &str| {
+        let mut urls = site.pages.iter().map(|p| (&p.url, &p.shown)).chain(site.sections.iter().map(|s| (&s.url, &s.shown)));
+        urls.find(|(url, _)| out.strip_suffix("index.html") == Some(url.trim_start_matches('/'))).map(|(_, shown)| crate::diag::slashed(shown))
+    };
+    let mut pages: Vec<String> = files.iter().filter(shows_form).map(|f| source_of(&f.path).unwrap_or_else(|| f.path.clone())).collect();
     if pages.is_empty() {
         return None;
     }
