@@ -70,6 +70,17 @@ pub enum Command {
     },
     /// Create a new site in DIR that builds at once.
     Init { dir: PathBuf },
+    /// Turn a Hugo, Jekyll or Zola site into a folio site (the old site is only read).
+    Import {
+        /// What made the site.
+        #[arg(value_enum)]
+        from: ImportFrom,
+        /// The old site's folder.
+        src: PathBuf,
+        /// Where to write the new site: a folder that does not exist yet, or an empty one.
+        #[arg(long)]
+        into: PathBuf,
+    },
     /// Build and serve the site on this machine, rebuild on every save and reload open pages.
     Serve {
         /// The site's folder (with site.yaml).
@@ -132,6 +143,14 @@ pub enum SubmissionsAction {
 /// `--older-than`'s value: humantime's units, with a word on what is expected when it fails.
 fn parse_age(text: &str) -> Result<std::time::Duration, String> {
     humantime::parse_duration(text).map_err(|e| format!("{e}; write a number and a unit, e.g. `30d` (days), `12h` (hours) or `2w` (weeks)"))
+}
+
+/// The generators `folio import` reads.
+#[derive(clap::ValueEnum, Clone, Copy, Debug)]
+pub enum ImportFrom {
+    Hugo,
+    Jekyll,
+    Zola,
 }
 
 #[derive(Subcommand, Debug)]
@@ -247,6 +266,44 @@ pub fn run(cli: Cli) -> Result<(), u8> {
                     Err(2)
                 }
                 Some(SubmissionsAction::Purge { older_than }) => submissions::run_purge(&root, older_than),
+            }
+        }
+        Command::Import { from, src, into } => {
+            let flavour = match from {
+                ImportFrom::Hugo => crate::import::Flavour::Hugo,
+                ImportFrom::Jekyll => crate::import::Flavour::Jekyll,
+                ImportFrom::Zola => crate::import::Flavour::Zola,
+            };
+            match crate::import::run(flavour, &src, &into) {
+                Ok(plan) => {
+                    let c = &plan.counts;
+                    let open = plan.notes.iter().filter(|n| !n.changed).count();
+                    let changed = plan.notes.len() - open;
+                    println!(
+                        "Imported the {} site in {} into {}: {} pages ({} drafts), {} sections, {} static files, {} old addresses kept as aliases, {} shortcodes and tags translated.",
+                        flavour.name(),
+                        crate::diag::slashed(&src),
+                        crate::diag::slashed(&into),
+                        c.pages,
+                        c.drafts,
+                        c.sections,
+                        c.static_files,
+                        c.aliases,
+                        c.translated
+                    );
+                    let report = crate::diag::slashed(&into.join(crate::import::REPORT_FILE));
+                    if open + changed > 0 {
+                        println!("{open} constructs were not translated and {changed} changes were made; each is listed with its file and line in {report}.");
+                    } else {
+                        println!("Everything was translated; {report} has the counts.");
+                    }
+                    println!("Next: cd {} && folio serve", crate::diag::slashed(&into));
+                    Ok(())
+                }
+                Err(d) => {
+                    eprintln!("{d}");
+                    Err(1)
+                }
             }
         }
         Command::Init { dir } => match crate::scaffold::init(&dir) {

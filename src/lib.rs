@@ -9,6 +9,7 @@ pub mod config;
 pub mod diag;
 pub mod fsx;
 pub mod hash;
+pub mod import;
 pub mod load;
 pub mod marketing;
 pub mod model;

@@ -66,6 +66,11 @@ fn parse_inner<T: DeserializeOwned>(yaml: &str, src: Source<'_>) -> Result<T, Pr
     serde_yaml::from_str(yaml_or_empty).map_err(|e| to_problem(&e, yaml, src))
 }
 
+/// `value` written as YAML (for files folio writes, such as an imported page's front matter).
+pub fn to_string<T: serde::Serialize>(value: &T) -> Result<String, String> {
+    serde_yaml::to_string(value).map_err(|e| e.to_string())
+}
+
 /// Most unknown keys reported from one document before giving up.
 const MAX_UNKNOWN_KEYS: usize = 20;
 

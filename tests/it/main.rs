@@ -12,6 +12,7 @@ mod files;
 mod forms;
 mod headings;
 mod html;
+mod import;
 mod incremental;
 mod markdown;
 mod marketing;

@@ -80,6 +80,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("session", 9),
     ("scaffold", 9),
     ("serve", 10),
+    ("import", 10),
     ("cli", 11),
 ];
 
