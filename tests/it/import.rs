@@ -237,3 +237,207 @@ fn every_report_line_points_at_what_it_names() {
         let _ = std::fs::remove_dir_all(&site.root);
     }
 }
+
+/// Import against hand-writing: a random Hugo site (TOML front matter with native dates, drafts,
+/// tags, weights; figure, details, highlight and `:::tip` in the body) is imported, and the same
+/// site is written by hand in folio's own form; both build to the same bytes.
+#[test]
+fn an_imported_hugo_site_builds_like_the_same_site_written_by_hand() {
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
+
+    #[derive(Debug, Clone)]
+    enum Block {
+        Para(String),
+        Figure { alt: String, caption: Option<String> },
+        Details { summary: String, inner: String },
+        Highlight { lang: &'static str, code: String },
+        Tip(String),
+    }
+    #[derive(Debug, Clone)]
+    struct Page {
+        title: String,
+        description: Option<String>,
+        date: Option<(u32, u32, u32, Option<u32>)>,
+        draft: bool,
+        tags: Vec<String>,
+        weight: Option<i64>,
+        blocks: Vec<Block>,
+    }
+    let words = || {
+        proptest::collection::vec(
+            prop_oneof![
+                "[a-z]{1,8}",
+                "[A-Z][a-z]{1,6}",
+                Just("&".to_string()),
+                Just("don't".to_string()),
+                Just("\"quoted\"".to_string()),
+                Just("CTO:".to_string()),
+                Just("#1".to_string())
+            ],
+            1..6,
+        )
+        .prop_map(|w| w.join(" "))
+    };
+    let sentence = || proptest::collection::vec("[a-z]{1,8}", 1..12).prop_map(|w| format!("{}.", w.join(" ")));
+    let block = prop_oneof![
+        sentence().prop_map(Block::Para),
+        (words(), proptest::option::of(words())).prop_map(|(alt, caption)| Block::Figure { alt, caption }),
+        (words(), sentence()).prop_map(|(summary, inner)| Block::Details { summary, inner }),
+        (prop_oneof![Just("rust"), Just("go"), Just("")], "[a-z]{1,6}\\(\\);( [a-z]{1,4} = 1;)?").prop_map(|(lang, code)| Block::Highlight { lang, code }),
+        sentence().prop_map(Block::Tip),
+    ];
+    let page = (
+        words(),
+        proptest::option::of(sentence()),
+        proptest::option::of((2019u32..2026, 1u32..13, 1u32..29, proptest::option::of(0u32..24))),
+        proptest::bool::weighted(0.2),
+        proptest::collection::vec("[a-z]{2,6}", 0..3),
+        proptest::option::of(-3i64..10),
+        proptest::collection::vec(block, 0..5),
+    )
+        .prop_map(|(title, description, date, draft, tags, weight, blocks)| Page { title, description, date, draft, tags, weight, blocks });
+    let site = proptest::collection::vec(page, 1..6);
+
+    fn quoted(s: &str) -> String {
+        format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+    }
+    fn date_text(d: &(u32, u32, u32, Option<u32>)) -> String {
+        match d.3 {
+            Some(h) => format!("{:04}-{:02}-{:02}T{h:02}:00:00Z", d.0, d.1, d.2),
+            None => format!("{:04}-{:02}-{:02}", d.0, d.1, d.2),
+        }
+    }
+    fn escape(s: &str) -> String {
+        s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
+    }
+    let hugo_page = |p: &Page| -> String {
+        let mut fm = format!("+++\ntitle = {}\n", quoted(&p.title));
+        if let Some(d) = &p.description {
+            fm += &format!("description = {}\n", quoted(d));
+        }
+        if let Some(d) = &p.date {
+            fm += &format!("date = {}\n", date_text(d));
+        }
+        if p.draft {
+            fm += "draft = true\n";
+        }
+        if !p.tags.is_empty() {
+            fm += &format!("tags = [{}]\n", p.tags.iter().map(|t| quoted(t)).collect::<Vec<_>>().join(", "));
+        }
+        if let Some(w) = p.weight {
+            fm += &format!("weight = {w}\n");
+        }
+        fm += "+++\n";
+        let body: Vec<String> = p
+            .blocks
+            .iter()
+            .map(|b| match b {
+                Block::Para(t) => t.clone(),
+                Block::Figure { alt, caption } => format!(
+                    "{{{{< figure src=\"/img/a.svg\" alt={}{} >}}}}",
+                    quoted(alt),
+                    caption.as_ref().map(|c| format!(" caption={}", quoted(c))).unwrap_or_default()
+                ),
+                Block::Details { summary, inner } => format!("{{{{< details summary={} >}}}}\n{inner}\n{{{{< /details >}}}}", quoted(summary)),
+                Block::Highlight { lang, code } => format!("{{{{< highlight {lang} >}}}}\n{code}\n{{{{< /highlight >}}}}"),
+                Block::Tip(t) => format!(":::tip\n{t}\n:::"),
+            })
+            .collect();
+        fm + &body.join("\n\n") + "\n"
+    };
+    let folio_page = |p: &Page| -> String {
+        let mut fm = format!("---\ntitle: {}\n", quoted(&p.title));
+        if let Some(d) = &p.description {
+            fm += &format!("description: {}\n", quoted(d));
+        }
+        if let Some(d) = &p.date {
+            fm += &format!("date: {}\n", date_text(d));
+        }
+        if p.draft {
+            fm += "draft: true\n";
+        }
+        if !p.tags.is_empty() {
+            fm += &format!("tags: [{}]\n", p.tags.join(", "));
+        }
+        if let Some(w) = p.weight {
+            fm += &format!("weight: {w}\n");
+        }
+        fm += "---\n";
+        let body: Vec<String> = p
+            .blocks
+            .iter()
+            .map(|b| match b {
+                Block::Para(t) => t.clone(),
+                Block::Figure { alt, caption } => format!(
+                    "<figure><img src=\"/img/a.svg\" alt=\"{}\">{}</figure>",
+                    escape(alt),
+                    caption.as_ref().map(|c| format!("<figcaption>{}</figcaption>", escape(c))).unwrap_or_default()
+                ),
+                Block::Details { summary, inner } => format!("<details>\n<summary>{}</summary>\n\n{inner}\n\n</details>", escape(summary)),
+                Block::Highlight { lang, code } => format!("```{lang}\n{code}\n```"),
+                Block::Tip(t) => format!("> [!TIP]\n> {t}\n"),
+            })
+            .collect();
+        fm + &body.join("\n\n") + "\n"
+    };
+
+    let cases = std::env::var("FOLIO_IMPORT_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(if under_wine() { 6 } else { 24 });
+    let config = Config { cases, failure_persistence: None, max_shrink_iters: 200, ..Config::default() };
+    let mut runner = TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &[7u8; 32]));
+    let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"4\" height=\"4\"/>\n";
+    let env = [("SOURCE_DATE_EPOCH", "1768478400")];
+    let result = runner.run(&site, |pages| {
+        let hugo = Into::new("prop-hugo");
+        let hand = Into::new("prop-hand");
+        let into = Into::new("prop-into");
+        let write = |root: &Path, rel: &str, text: &str| {
+            let p = root.join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        };
+        write(&hugo.0, "hugo.toml", "baseURL = \"https://ex.test/\"\ntitle = \"Ex & Co\"\nlanguageCode = \"en\"\n[params]\ndescription = \"About \\\"Ex\\\"\"\n[[menu.main]]\nname = \"News\"\nurl = \"/posts/\"\n");
+        write(&hugo.0, "content/_index.md", "+++\ntitle = \"Home\"\n+++\nWelcome.\n");
+        write(&hugo.0, "static/img/a.svg", svg);
+        write(&hand.0, "site.yaml", "title: \"Ex & Co\"\nbase_url: \"https://ex.test\"\nlanguage: en\ndescription: \"About \\\"Ex\\\"\"\nmenu:\n  - { name: News, url: /posts/ }\n");
+        write(&hand.0, "content/_index.md", "---\ntitle: Home\n---\nWelcome.\n");
+        write(&hand.0, "content/posts/_index.md", "---\ntitle: Posts\nsort_by: date\n---\n");
+        write(&hand.0, "static/img/a.svg", svg);
+        for (i, p) in pages.iter().enumerate() {
+            write(&hugo.0, &format!("content/posts/page-{i}.md"), &hugo_page(p));
+            write(&hand.0, &format!("content/posts/page-{i}.md"), &folio_page(p));
+        }
+        let run = Run(std::process::Command::new(folio_bin()).args(["import", "hugo"]).arg(&hugo.0).arg("--into").arg(&into.0).output().unwrap());
+        if run.code() != 0 {
+            return Err(TestCaseError::fail(format!("import failed: {}", run.stderr())));
+        }
+        copy_dir(&repo_root().join("themes"), &hand.0.join("themes"));
+        let (imported, by_hand) = (into.site(), hand.site());
+        for (what, s) in [("imported", &imported), ("hand-written", &by_hand)] {
+            let r = s.folio_env(&["build"], &env);
+            if r.code() != 0 {
+                return Err(TestCaseError::fail(format!("the {what} site does not build: {}", r.stderr())));
+            }
+        }
+        let (a, b) = (by_hand.snapshot(), imported.snapshot());
+        std::mem::forget(imported);
+        std::mem::forget(by_hand);
+        if a != b {
+            let differs: Vec<&String> = a.keys().chain(b.keys()).filter(|k| a.get(*k) != b.get(*k)).collect();
+            let first = differs[0];
+            let (x, y) = (String::from_utf8_lossy(a.get(first).map_or(&[][..], |v| v)).to_string(), String::from_utf8_lossy(b.get(first).map_or(&[][..], |v| v)).to_string());
+            let line = x.lines().zip(y.lines()).position(|(p, q)| p != q).unwrap_or(0);
+            return Err(TestCaseError::fail(format!(
+                "{first} differs at line {}:\n--- by hand\n{}\n--- imported\n{}\n--- the imported pages\n{}",
+                line + 1,
+                x.lines().nth(line).unwrap_or("(none)"),
+                y.lines().nth(line).unwrap_or("(none)"),
+                (0..pages.len()).map(|i| std::fs::read_to_string(into.0.join(format!("content/posts/page-{i}.md"))).unwrap_or_default()).collect::<Vec<_>>().join("\n")
+            )));
+        }
+        Ok(())
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+}
