@@ -282,6 +282,8 @@ struct Sources {
     twice: (HashSet<String>, Vec<Diagnostic>),
     templates: Vec<SourceFile>,
     statics: Vec<Asset>,
+    /// The site's own `_redirects` (see `load::ThemeFiles::redirects`).
+    redirects: Option<model::UserRedirects>,
     /// Problems of the templates, static files and theme.
     theme_problems: Vec<Diagnostic>,
     /// Whether a symbolic link was met among the templates and static files.
@@ -388,6 +390,7 @@ impl Sources {
         let files = load::theme_files(root, theme);
         self.templates = files.templates;
         self.statics = files.statics;
+        self.redirects = files.redirects.map(|(shown, text)| model::UserRedirects { shown, text });
         self.theme_problems = files.problems;
         self.theme_links = files.links;
         self.theme = Some(theme.to_string());
@@ -823,10 +826,12 @@ impl Engine {
 
         // Every output file claimed once (`model::claims`): the claims follow from the plan of
         // jobs and the static files, so they are kept under what those are made from.
-        let claims_input = hash_of(&(skeleton_input, config_input, marketing_input, assets.iter().map(|a| (&a.out, &a.src)).collect::<Vec<_>>()));
+        let claims_input =
+            hash_of(&(skeleton_input, config_input, marketing_input, assets.iter().map(|a| (&a.out, &a.src)).collect::<Vec<_>>(), sources.redirects.is_some()));
         if memo.claims.as_ref().is_none_or(|(k, _)| *k != claims_input) {
             let probe =
-                Site::new(config.clone(), skeleton.pages.clone(), skeleton.sections.clone(), skeleton.taxonomies.clone(), loaded_marketing.clone(), Vec::new());
+                Site::new(config.clone(), skeleton.pages.clone(), skeleton.sections.clone(), skeleton.taxonomies.clone(), loaded_marketing.clone(), Vec::new())
+                    .with_user_redirects(sources.redirects.clone());
             let mut all = crate::render::site::claims(&probe);
             all.extend(assets.iter().map(|a| Claim {
                 file: a.out.clone(),
@@ -1011,7 +1016,7 @@ impl Engine {
             entries.push(e);
         }
         prune(&mut memo.search, pages.len(), || pages.iter().map(|p| p.key.as_str()));
-        let site = Arc::new(Site::new(config, pages, sections, taxonomies, marketing_data, entries));
+        let site = Arc::new(Site::new(config, pages, sections, taxonomies, marketing_data, entries).with_user_redirects(sources.redirects.clone()));
         timer.mark("model");
 
         // Every output file, prepared again only when something it read changed, and rendered

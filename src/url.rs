@@ -8,6 +8,9 @@
 
 use unicode_normalization::UnicodeNormalization;
 
+/// The redirect rules Netlify and Cloudflare Pages read, at the output root.
+pub const REDIRECTS_FILE: &str = "_redirects";
+
 /// The longest file or folder name (one path component) file systems accept, in bytes.
 pub const MAX_NAME_BYTES: usize = 255;
 

@@ -61,6 +61,7 @@ const BANNER_DATES: &[(&str, &str)] = &[("2020-01-01", "2099-12-31"), ("2019-01-
 const PLACEMENTS: &[&str] = &["sidebar", "in-article", "article-end", "footer"];
 const SITE_TITLES: &[&str] = &["Differential Co", "Renamed Site", "Ünïcode & Co"];
 const MENU_URLS: &[&str] = &["/about/", "/pricing/", "/guides/setup/"];
+const USER_REDIRECTS: &[&str] = &["/old-home/ / 301\n", "/api/* https://api.example.com/:splat 200"];
 const STATIC_DIRS: &[&str] = &["static/banners", "static/images", "static/files", "content/articles"];
 
 /// A link target's anchor.
@@ -161,6 +162,10 @@ enum Edit {
     RenamePage {
         page: u8,
         section: u8,
+    },
+    /// The site's own `static/_redirects` written (one of `USER_REDIRECTS`) or deleted.
+    UserRedirects {
+        text: Option<&'static str>,
     },
     FaqQuestion {
         topic: u8,
@@ -319,6 +324,7 @@ fn edit() -> impl Strategy<Value = Edit> {
         1 => idx().prop_map(|template| Edit::AddOverride { template }),
         1 => idx().prop_map(|template| Edit::RemoveOverride { template }),
         1 => idx().prop_map(|dir| Edit::AddStatic { dir }),
+        1 => prop::option::of(pick(USER_REDIRECTS)).prop_map(|text| Edit::UserRedirects { text }),
         1 => idx().prop_map(|file| Edit::RemoveStatic { file }),
         1 => idx().prop_map(|file| Edit::RenameStatic { file }),
         1 => any::<bool>().prop_map(|syntax| Edit::BreakConfig { syntax }),
@@ -916,6 +922,15 @@ impl Files {
                 let rel = if dir.ends_with("files") { format!("{dir}/{name}.txt") } else { format!("{dir}/{name}.svg") };
                 self.write(&rel, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"1\" height=\"1\"/>\n");
                 one(format!("add static file {rel}"), &rel)
+            }
+            Edit::UserRedirects { text } => {
+                let rel = "static/_redirects".to_string();
+                match text {
+                    Some(t) => self.write(&rel, t),
+                    None if self.path(&rel).exists() => std::fs::remove_file(self.path(&rel)).unwrap(),
+                    None => return None,
+                }
+                one(format!("{} {rel}", if text.is_some() { "write" } else { "delete" }), &rel)
             }
             Edit::RemoveStatic { file } => {
                 let rel = nth(&self.statics(), *file)?;

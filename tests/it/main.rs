@@ -18,6 +18,7 @@ mod marketing;
 mod nothing_lost;
 mod paths;
 mod preview;
+mod redirects;
 mod sample;
 mod schedule;
 mod serve;
