@@ -56,6 +56,9 @@ pub struct BuildOptions {
     /// A staging build for showing a client (`build --env staging`): noindex everywhere,
     /// robots.txt disallowing all, a "Preview" ribbon, a contact form that sends nothing.
     pub staging: bool,
+    /// What the previous `folio build` published in the output folder: the pages this build
+    /// no longer writes are warnings (`model::dropped`). `None` for serve and check.
+    pub published: Option<Arc<model::dropped::Published>>,
 }
 
 impl Default for BuildOptions {
@@ -69,6 +72,7 @@ impl Default for BuildOptions {
             build_date: today(),
             preview: false,
             staging: false,
+            published: None,
         }
     }
 }
@@ -1082,6 +1086,10 @@ impl Engine {
             })
             .collect();
         warnings.extend(skeleton.spellings.iter().map(|s| claims::spelling_warning(s, &skeleton.pages, |key| body_of_text(&bodies, key))));
+        if let Some(before) = &opts.published {
+            let now: HashSet<&str> = files.iter().map(|f| f.path.as_str()).chain(assets.iter().map(|a| a.out.as_str())).collect();
+            warnings.extend(model::dropped::dropped(before, &now, site.pages.unnoted(), site.sections.unnoted(), |key| body_of_text(&bodies, key)));
+        }
         let config_text = sources.config_text.as_ref().and_then(|t| t.as_ref().ok()).map_or("", String::as_str);
         if let Some(problem) = stub_form_problem(config_text, &site, &files) {
             // A preview may post to the stub; a site to publish may not (SPEC, "Publishing").

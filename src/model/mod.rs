@@ -3,6 +3,7 @@
 
 pub mod assemble;
 pub mod claims;
+pub mod dropped;
 pub mod reads;
 pub mod window;
 

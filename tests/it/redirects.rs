@@ -139,3 +139,44 @@ fn a_site_without_redirects_writes_no_redirects_file() {
     plain.build().ok();
     assert!(!plain.exists("_redirects"));
 }
+
+/// A small site whose article can be renamed between builds.
+fn small_site(article_head: &str) -> Site {
+    let site = Site::empty("dropped");
+    site.write("site.yaml", "title: Dropped\nbase_url: https://example.com\n")
+        .write("content/_index.md", "---\ntitle: Home\n---\n")
+        .write("content/articles/_index.md", "---\ntitle: Articles\n---\n")
+        .write("content/articles/first.md", &format!("---\ntitle: First\ndate: 2025-01-02\n{article_head}---\nBody.\n"))
+        .write("content/about.md", "---\ntitle: About\n---\nUs.\n");
+    site
+}
+
+#[test]
+fn a_new_slug_warns_at_the_line_to_add_the_alias_to_until_the_alias_is_there() {
+    let site = small_site("");
+    site.build().ok().stderr_lacks("warning");
+    site.write("content/articles/first.md", "---\ntitle: First\ndate: 2025-01-02\nslug: premier\n---\nBody.\n");
+    let run = site.build();
+    run.ok()
+        .stderr_has("warning: `/articles/first/`, this page's address in the last build, is gone: the page is now at `/articles/premier/`")
+        .stderr_has("content/articles/first.md:5:1")
+        .stderr_has("add the line `aliases: [\"/articles/first/\"]` above this one");
+    assert!(site.exists("articles/premier/index.html"), "a warning does not stop the build");
+
+    // With the alias, the old address is published again (as a redirect): no warning.
+    site.write("content/articles/first.md", "---\ntitle: First\ndate: 2025-01-02\nslug: premier\naliases: [\"/articles/first/\"]\n---\nBody.\n");
+    site.build().ok().stderr_lacks("warning");
+    assert!(site.read("_redirects").contains("/articles/first/ /articles/premier/ 301\n"));
+}
+
+#[test]
+fn a_deleted_page_and_a_draft_again_are_listed_and_check_says_nothing() {
+    let site = small_site("");
+    site.build().ok();
+    site.remove("content/about.md");
+    site.write("content/articles/first.md", "---\ntitle: First\ndate: 2025-01-02\ndraft: true\n---\nBody.\n");
+    site.folio(&["check"]).stderr_lacks("is gone").stderr_lacks("are gone");
+    site.build().ok().stderr_has("warning: 2 addresses the last build published are gone: `/about/`, `/articles/first/`").stderr_has("aliases: [\"/about/\"]");
+    // Said once: the next build compares with this one.
+    site.build().ok().stderr_lacks("warning");
+}
