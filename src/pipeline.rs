@@ -1086,6 +1086,7 @@ impl Engine {
             })
             .collect();
         warnings.extend(skeleton.spellings.iter().map(|s| claims::spelling_warning(s, &skeleton.pages, |key| body_of_text(&bodies, key))));
+        warnings.extend(model::undated::warnings(site.pages.unnoted(), site.sections.unnoted(), site.config().feed.enabled, |key| body_of_text(&bodies, key)));
         if let Some(before) = &opts.published {
             let now: HashSet<&str> = files.iter().map(|f| f.path.as_str()).chain(assets.iter().map(|a| a.out.as_str())).collect();
             warnings.extend(model::dropped::dropped(before, &now, site.pages.unnoted(), site.sections.unnoted(), |key| body_of_text(&bodies, key)));

@@ -5,6 +5,7 @@ pub mod assemble;
 pub mod claims;
 pub mod dropped;
 pub mod reads;
+pub mod undated;
 pub mod window;
 
 use crate::parse::front_matter::{FrontMatter, SortBy};

@@ -13,6 +13,7 @@ mod forms;
 mod headings;
 mod html;
 mod incremental;
+mod losses;
 mod markdown;
 mod marketing;
 mod nothing_lost;
