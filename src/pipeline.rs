@@ -475,7 +475,7 @@ struct Memo {
     markdown: HashMap<String, MarkdownResult>,
     skeleton: Kept<Arc<Skeleton>>,
     /// Output files claimed twice (`model::claims`).
-    claims: Kept<Vec<Diagnostic>>,
+    claims: Kept<(Vec<Diagnostic>, Arc<model::file_links::Provided>)>,
     search: HashMap<String, (u64, Arc<str>)>,
     /// By job name: what made each output file, and the file.
     jobs: crate::render::site::Records,
@@ -842,11 +842,16 @@ impl Engine {
                 by: Claimant::Static { shown: a.src.strip_prefix(root).map_or_else(|_| a.src.clone(), Path::to_path_buf) },
             }));
             let found = claims::collisions(&all, |key| body_of_text(&bodies, key));
-            memo.claims = Some((claims_input, found));
+            let provided = model::file_links::Provided::of(all.iter().map(|c| c.file.as_str()));
+            memo.claims = Some((claims_input, (found, Arc::new(provided))));
         }
-        if let Some((_, found)) = &memo.claims {
-            errors.extend(found.iter().cloned());
-        }
+        let provided = match &memo.claims {
+            Some((_, (found, provided))) => {
+                errors.extend(found.iter().cloned());
+                Arc::clone(provided)
+            }
+            None => Arc::default(),
+        };
         let (mut pages, mut sections): (Vec<Page>, Vec<Section>) = rayon::join(|| skeleton.pages.par_iter().cloned().collect(), || skeleton.sections.clone());
         timer.mark("skeleton");
         // Where each page's Markdown starts in its file.
@@ -913,6 +918,8 @@ impl Engine {
                 })
                 .collect();
             for ((t, q, id), (rendered, errs, fresh)) in answers.into_iter().zip(results) {
+                let topic = &loaded_marketing.topics[t];
+                errors.extend(model::file_links::check(&rendered.file_refs, &topic.url, &topic.shown, &topic.text, &provided));
                 marketing_data.topics[t].questions[q].answer = rendered.html.clone();
                 errors.extend(errs);
                 if let Some(f) = fresh {
@@ -970,6 +977,15 @@ impl Engine {
                     Ok((_, errs)) => errors.extend(errs),
                     Err(bug) => errors.push(bug),
                 }
+            }
+        }
+        // Images and file links that lead to no file of the site (`model::file_links`).
+        for (key, url, shown, rendered) in
+            pages.iter().map(|p| (&p.key, &p.url, &p.shown, &p.rendered)).chain(sections.iter().map(|s| (&s.key, &s.url, &s.shown, &s.rendered)))
+        {
+            if !rendered.file_refs.is_empty() {
+                let text = body_of(key).map_or("", |(f, ..)| f.text.as_str());
+                errors.extend(model::file_links::check(&rendered.file_refs, url, shown, text, &provided));
             }
         }
         let live_md = pages.len() + sections.len() + marketing_data.faq_count();

@@ -4,6 +4,7 @@
 pub mod assemble;
 pub mod claims;
 pub mod dropped;
+pub mod file_links;
 pub mod reads;
 pub mod undated;
 pub mod window;

@@ -163,6 +163,16 @@ enum Edit {
         page: u8,
         section: u8,
     },
+    /// An image (or a file link) to a static file, or to one the site does not have.
+    AddFileLink {
+        from: u8,
+        file: u8,
+        image: bool,
+    },
+    /// A new static file saved and an image to it added to a page, in one step.
+    LinkNewStatic {
+        from: u8,
+    },
     /// The site's own `static/_redirects` written (one of `USER_REDIRECTS`) or deleted.
     UserRedirects {
         text: Option<&'static str>,
@@ -324,6 +334,8 @@ fn edit() -> impl Strategy<Value = Edit> {
         1 => idx().prop_map(|template| Edit::AddOverride { template }),
         1 => idx().prop_map(|template| Edit::RemoveOverride { template }),
         1 => idx().prop_map(|dir| Edit::AddStatic { dir }),
+        2 => (idx(), idx(), any::<bool>()).prop_map(|(from, file, image)| Edit::AddFileLink { from, file, image }),
+        1 => idx().prop_map(|from| Edit::LinkNewStatic { from }),
         1 => prop::option::of(pick(USER_REDIRECTS)).prop_map(|text| Edit::UserRedirects { text }),
         1 => idx().prop_map(|file| Edit::RemoveStatic { file }),
         1 => idx().prop_map(|file| Edit::RenameStatic { file }),
@@ -709,6 +721,30 @@ impl Files {
                 let link = format!("@/{}{fragment}", target.trim_start_matches("content/"));
                 self.edit(&rel, |t| Some(format!("{t}\nSee [this page]({link}).\n")))?;
                 one(format!("link {rel} to {link}"), &rel)
+            }
+            Edit::AddFileLink { from, file, image } => {
+                let rel = nth(&self.docs(), *from)?;
+                let mut targets: Vec<String> =
+                    self.statics().iter().map(|f| format!("/{}", f.strip_prefix("static/").or_else(|| f.strip_prefix("content/")).unwrap_or(f))).collect();
+                targets.push("/images/not-there.svg".into());
+                let target = nth(&targets, *file)?;
+                let link = if *image { format!("![A picture]({target})") } else { format!("[the file]({target})") };
+                self.edit(&rel, |t| {
+                    Some(format!(
+                        "{t}
+{link}
+"
+                    ))
+                })?;
+                one(format!("link {rel} to the file {target}"), &rel)
+            }
+            Edit::LinkNewStatic { from } => {
+                let rel = nth(&self.docs(), *from)?;
+                let file = format!("static/images/{}.svg", self.fresh_name("pic"));
+                self.write(&file, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"1\" height=\"1\"/>\n");
+                let url = file.trim_start_matches("static");
+                self.edit(&rel, |t| Some(format!("{t}\n![A new picture]({url})\n")))?;
+                Some(Applied { what: format!("save {file} and show it in {rel}"), touched: vec![file, rel] })
             }
             Edit::AddPage { section, title, date, tags, draft } => {
                 let dir = nth(SECTIONS, *section)?;

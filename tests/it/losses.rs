@@ -43,3 +43,59 @@ fn undated_pages_in_a_date_sorted_section_are_one_warning_per_section() {
         .write("content/posts/2024-02-03-again.md", "---\ntitle: Again\ndate: 2024-02-03\n---\nHi.\n");
     site.build().ok().stderr_lacks("content/posts/_index.md");
 }
+
+#[test]
+fn a_missing_image_is_an_error_at_its_markdown_line_in_build_check_and_serve() {
+    let site = site_with(&[
+        ("content/articles/_index.md", "---\ntitle: Articles\nsort_by: title\n---\n"),
+        (
+            "content/articles/a.md",
+            "---\ntitle: A\n---\nIntro.\n\nSee {{ cta(text=\"Talk\", href=\"/contact/\") }} ![the chart](/images/chrat.svg) and [the guide](/files/guide.pdf).\n\n[About](/about/) and [elsewhere](https://example.org/x.png) and ![ok](/images/chart.svg).\n",
+        ),
+        ("static/images/chart.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n"),
+    ]);
+    let run = site.build();
+    run.fails()
+        .stderr_has("error: image `/images/chrat.svg` leads nowhere: the site has no file at /images/chrat.svg")
+        .stderr_has("--> content/articles/a.md:6:46")
+        .stderr_has("did you mean `/images/chart.svg`?")
+        .stderr_has("error: link to the file `/files/guide.pdf` leads nowhere")
+        .stderr_has("--> content/articles/a.md:6:82")
+        .stderr_lacks("/about/")
+        .stderr_lacks("example.org");
+    assert_eq!(run.error_count(), 2, "{}", run.stderr());
+    assert!(!site.exists("articles/a/index.html"), "nothing is written");
+    site.folio(&["check"]).fails().stderr_has("--> content/articles/a.md:6:46");
+
+    // Adding the files the links name fixes the build (a static file added is seen).
+    site.write("static/images/chrat.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n").write("static/files/guide.pdf", "%PDF-1.4\n");
+    site.build().ok();
+}
+
+#[test]
+fn a_relative_image_beside_the_page_is_found_and_a_wrong_one_is_not() {
+    let site = site_with(&[
+        ("content/articles/_index.md", "---\ntitle: Articles\nsort_by: title\n---\n"),
+        ("content/articles/bundle/index.md", "---\ntitle: Bundle\n---\n![A photo](photo.svg)\n\n![Up](../shared.svg)\n"),
+        ("content/articles/bundle/photo.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n"),
+        ("content/articles/shared.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n"),
+        ("content/articles/flat.md", "---\ntitle: Flat\n---\n![Shared](shared.svg)\n"),
+    ]);
+    site.build()
+        .fails()
+        .stderr_has(
+            "error: image `shared.svg` leads nowhere: the site has no file at /articles/flat/shared.svg (where it leads from this page, /articles/flat/)",
+        )
+        .stderr_has("--> content/articles/flat.md:4:1")
+        .stderr_has("did you mean `/articles/shared.svg`?");
+    site.write("content/articles/flat.md", "---\ntitle: Flat\n---\n![Shared](../shared.svg)\n");
+    site.build().ok();
+}
+
+#[test]
+fn serve_reports_a_missing_image_as_a_build_error() {
+    let site = site_with(&[("content/about.md", "---\ntitle: About\n---\n![Team](/images/team.jpg)\n")]);
+    let built = folio::pipeline::build(&folio::pipeline::BuildOptions { root: site.root.clone(), preview: true, ..Default::default() });
+    let errors = built.err().expect("a build error in serve's preview build too");
+    assert!(errors.0.iter().any(|d| d.message.starts_with("image `/images/team.jpg` leads nowhere") && d.line == Some(4)), "{errors:?}");
+}
