@@ -179,7 +179,10 @@ pub fn run(cli: Cli) -> Result<(), u8> {
             let started = std::time::Instant::now();
             let output = output.unwrap_or_else(|| root.join("public"));
             let staging = env == Env::Staging;
-            let opts = BuildOptions { root: root.clone(), base_url, drafts, future, expired, staging, ..BuildOptions::default() };
+            // What the last build published here, to warn about the pages this one drops.
+            let before = crate::output::published(&output);
+            let published = (!before.is_empty()).then(|| std::sync::Arc::new(crate::model::dropped::Published { folder: output.clone(), files: before }));
+            let opts = BuildOptions { root: root.clone(), base_url, drafts, future, expired, staging, published, ..BuildOptions::default() };
             let mut built = pipeline::build(&opts).map_err(|d| {
                 print_diagnostics(&d);
                 1u8

@@ -436,6 +436,9 @@ pub struct ThemeFiles {
     pub problems: Vec<Diagnostic>,
     /// Whether a symbolic link was met: where it leads may change with any file of the site.
     pub links: bool,
+    /// A `_redirects` among the static files (the site's over the theme's): where it is and its
+    /// text. It is not in `statics`: its rules go first in the `_redirects` folio writes.
+    pub redirects: Option<(PathBuf, String)>,
 }
 
 /// Loads the templates and static files of the site and of `theme`.
@@ -468,6 +471,15 @@ pub fn theme_files(root: &Path, theme: &str) -> ThemeFiles {
             files.statics.extend(found.files.into_iter().map(|w| Asset { src: w.path, file: w.file, out: w.rel }));
         } else {
             template_files.extend(found.files.into_iter().filter(|w| !w.rel.ends_with(".md")));
+        }
+    }
+    if let Some(own) = files.statics.iter().rposition(|a| a.out == crate::url::REDIRECTS_FILE) {
+        let a = files.statics.remove(own);
+        files.statics.retain(|a| a.out != crate::url::REDIRECTS_FILE);
+        let shown = relative(&a.src, root);
+        match fsx::read_text(&a.file, &shown) {
+            Ok(text) => files.redirects = Some((shown, text)),
+            Err(d) => files.problems.push(d),
         }
     }
     let read: Vec<Result<SourceFile, Diagnostic>> = template_files

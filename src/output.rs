@@ -207,9 +207,37 @@ fn lock(places: &Places) -> io::Result<fs::File> {
 fn manifest(dir: &Path) -> BTreeSet<String> {
     let Ok(text) = fs::read_to_string(dir.join(MARKER)) else { return BTreeSet::new() };
     if text.starts_with(MARKER_HEAD) {
-        return text.lines().skip(1).filter(|l| !l.is_empty()).map(str::to_string).collect();
+        return manifest_lines(&text).map(|(file, _)| file.to_string()).collect();
     }
     files_below(dir).into_iter().filter(|p| p != MARKER && !USER_NAMES.contains(&top(p))).collect()
+}
+
+/// The manifest's entries: each file folio wrote, and for a page the content file it was made
+/// from (`articles/x/index.html\tcontent/articles/x.md`; a tab is never in an output file's
+/// name, `url::component_problem` refuses it).
+fn manifest_lines(text: &str) -> impl Iterator<Item = (&str, Option<&str>)> {
+    text.lines().skip(1).filter(|l| !l.is_empty()).map(|l| match l.split_once('\t') {
+        Some((file, source)) => (file, Some(source)),
+        None => (l, None),
+    })
+}
+
+/// What the last `folio build` published in `target`, read from its marker: every file folio
+/// wrote there and, for a page, the content file it came from. Empty when there was no build
+/// (or the marker is from a folio that kept no list).
+pub fn published(target: &Path) -> Vec<(String, Option<String>)> {
+    match fs::read_to_string(target.join(MARKER)) {
+        Ok(text) if text.starts_with(MARKER_HEAD) => manifest_lines(&text).map(|(f, s)| (f.to_string(), s.map(str::to_string))).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The content file of each page and section's output file, for the manifest.
+fn page_sources(built: &Built) -> std::collections::HashMap<String, String> {
+    let site = &built.site;
+    let pages = site.pages.unnoted().iter().map(|p| (&p.url, &p.shown));
+    let sections = site.sections.unnoted().iter().map(|s| (&s.url, &s.shown));
+    pages.chain(sections).map(|(url, shown)| (crate::url::url_to_file(url), crate::diag::slashed(shown))).collect()
 }
 
 fn top(rel: &str) -> &str {
@@ -355,8 +383,13 @@ fn build_beside(built: &Built, places: &Places, theirs: &BTreeSet<String>) -> io
         built.files.iter().map(|f| f.path.clone()).chain(built.assets.iter().filter(|a| !rendered.contains(a.out.as_str())).map(|a| a.out.clone())).collect();
     let mut marker = String::from(MARKER_HEAD);
     marker.push('\n');
+    let sources = page_sources(built);
     for p in after.difference(theirs) {
         marker.push_str(p);
+        if let Some(source) = sources.get(p) {
+            marker.push('\t');
+            marker.push_str(source);
+        }
         marker.push('\n');
     }
     fs::write(staging.join(MARKER), marker)?;

@@ -56,6 +56,9 @@ pub struct BuildOptions {
     /// A staging build for showing a client (`build --env staging`): noindex everywhere,
     /// robots.txt disallowing all, a "Preview" ribbon, a contact form that sends nothing.
     pub staging: bool,
+    /// What the previous `folio build` published in the output folder: the pages this build
+    /// no longer writes are warnings (`model::dropped`). `None` for serve and check.
+    pub published: Option<Arc<model::dropped::Published>>,
 }
 
 impl Default for BuildOptions {
@@ -69,6 +72,7 @@ impl Default for BuildOptions {
             build_date: today(),
             preview: false,
             staging: false,
+            published: None,
         }
     }
 }
@@ -282,6 +286,8 @@ struct Sources {
     twice: (HashSet<String>, Vec<Diagnostic>),
     templates: Vec<SourceFile>,
     statics: Vec<Asset>,
+    /// The site's own `_redirects` (see `load::ThemeFiles::redirects`).
+    redirects: Option<model::UserRedirects>,
     /// Problems of the templates, static files and theme.
     theme_problems: Vec<Diagnostic>,
     /// Whether a symbolic link was met among the templates and static files.
@@ -388,6 +394,7 @@ impl Sources {
         let files = load::theme_files(root, theme);
         self.templates = files.templates;
         self.statics = files.statics;
+        self.redirects = files.redirects.map(|(shown, text)| model::UserRedirects { shown, text });
         self.theme_problems = files.problems;
         self.theme_links = files.links;
         self.theme = Some(theme.to_string());
@@ -468,7 +475,7 @@ struct Memo {
     markdown: HashMap<String, MarkdownResult>,
     skeleton: Kept<Arc<Skeleton>>,
     /// Output files claimed twice (`model::claims`).
-    claims: Kept<Vec<Diagnostic>>,
+    claims: Kept<(Vec<Diagnostic>, Arc<model::file_links::Provided>)>,
     search: HashMap<String, (u64, Arc<str>)>,
     /// By job name: what made each output file, and the file.
     jobs: crate::render::site::Records,
@@ -823,21 +830,28 @@ impl Engine {
 
         // Every output file claimed once (`model::claims`): the claims follow from the plan of
         // jobs and the static files, so they are kept under what those are made from.
-        let claims_input = hash_of(&(skeleton_input, config_input, marketing_input, assets.iter().map(|a| (&a.out, &a.src)).collect::<Vec<_>>()));
+        let claims_input =
+            hash_of(&(skeleton_input, config_input, marketing_input, assets.iter().map(|a| (&a.out, &a.src)).collect::<Vec<_>>(), sources.redirects.is_some()));
         if memo.claims.as_ref().is_none_or(|(k, _)| *k != claims_input) {
             let probe =
-                Site::new(config.clone(), skeleton.pages.clone(), skeleton.sections.clone(), skeleton.taxonomies.clone(), loaded_marketing.clone(), Vec::new());
+                Site::new(config.clone(), skeleton.pages.clone(), skeleton.sections.clone(), skeleton.taxonomies.clone(), loaded_marketing.clone(), Vec::new())
+                    .with_user_redirects(sources.redirects.clone());
             let mut all = crate::render::site::claims(&probe);
             all.extend(assets.iter().map(|a| Claim {
                 file: a.out.clone(),
                 by: Claimant::Static { shown: a.src.strip_prefix(root).map_or_else(|_| a.src.clone(), Path::to_path_buf) },
             }));
             let found = claims::collisions(&all, |key| body_of_text(&bodies, key));
-            memo.claims = Some((claims_input, found));
+            let provided = model::file_links::Provided::of(all.iter().map(|c| c.file.as_str()));
+            memo.claims = Some((claims_input, (found, Arc::new(provided))));
         }
-        if let Some((_, found)) = &memo.claims {
-            errors.extend(found.iter().cloned());
-        }
+        let provided = match &memo.claims {
+            Some((_, (found, provided))) => {
+                errors.extend(found.iter().cloned());
+                Arc::clone(provided)
+            }
+            None => Arc::default(),
+        };
         let (mut pages, mut sections): (Vec<Page>, Vec<Section>) = rayon::join(|| skeleton.pages.par_iter().cloned().collect(), || skeleton.sections.clone());
         timer.mark("skeleton");
         // Where each page's Markdown starts in its file.
@@ -904,6 +918,8 @@ impl Engine {
                 })
                 .collect();
             for ((t, q, id), (rendered, errs, fresh)) in answers.into_iter().zip(results) {
+                let topic = &loaded_marketing.topics[t];
+                errors.extend(model::file_links::check(&rendered.file_refs, &topic.url, &topic.shown, &topic.text, &provided));
                 marketing_data.topics[t].questions[q].answer = rendered.html.clone();
                 errors.extend(errs);
                 if let Some(f) = fresh {
@@ -963,6 +979,15 @@ impl Engine {
                 }
             }
         }
+        // Images and file links that lead to no file of the site (`model::file_links`).
+        for (key, url, shown, rendered) in
+            pages.iter().map(|p| (&p.key, &p.url, &p.shown, &p.rendered)).chain(sections.iter().map(|s| (&s.key, &s.url, &s.shown, &s.rendered)))
+        {
+            if !rendered.file_refs.is_empty() {
+                let text = body_of(key).map_or("", |(f, ..)| f.text.as_str());
+                errors.extend(model::file_links::check(&rendered.file_refs, url, shown, text, &provided));
+            }
+        }
         let live_md = pages.len() + sections.len() + marketing_data.faq_count();
         memo.markdown.extend(fresh_md);
         if memo.markdown.len() > live_md {
@@ -1011,7 +1036,7 @@ impl Engine {
             entries.push(e);
         }
         prune(&mut memo.search, pages.len(), || pages.iter().map(|p| p.key.as_str()));
-        let site = Arc::new(Site::new(config, pages, sections, taxonomies, marketing_data, entries));
+        let site = Arc::new(Site::new(config, pages, sections, taxonomies, marketing_data, entries).with_user_redirects(sources.redirects.clone()));
         timer.mark("model");
 
         // Every output file, prepared again only when something it read changed, and rendered
@@ -1077,6 +1102,11 @@ impl Engine {
             })
             .collect();
         warnings.extend(skeleton.spellings.iter().map(|s| claims::spelling_warning(s, &skeleton.pages, |key| body_of_text(&bodies, key))));
+        warnings.extend(model::undated::warnings(site.pages.unnoted(), site.sections.unnoted(), site.config().feed.enabled, |key| body_of_text(&bodies, key)));
+        if let Some(before) = &opts.published {
+            let now: HashSet<&str> = files.iter().map(|f| f.path.as_str()).chain(assets.iter().map(|a| a.out.as_str())).collect();
+            warnings.extend(model::dropped::dropped(before, &now, site.pages.unnoted(), site.sections.unnoted(), |key| body_of_text(&bodies, key)));
+        }
         let config_text = sources.config_text.as_ref().and_then(|t| t.as_ref().ok()).map_or("", String::as_str);
         if let Some(problem) = stub_form_problem(config_text, &site, &files) {
             // A preview may post to the stub; a site to publish may not (SPEC, "Publishing").

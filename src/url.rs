@@ -8,6 +8,9 @@
 
 use unicode_normalization::UnicodeNormalization;
 
+/// The redirect rules Netlify and Cloudflare Pages read, at the output root.
+pub const REDIRECTS_FILE: &str = "_redirects";
+
 /// The longest file or folder name (one path component) file systems accept, in bytes.
 pub const MAX_NAME_BYTES: usize = 255;
 
@@ -175,6 +178,56 @@ pub fn alias_url(alias: &str) -> String {
     }
 }
 
+/// The output file a link written in the page at `page_url` leads to, for a path of the site:
+/// absolute (`/images/x.png`) or relative to the page's address as a browser reads it (`x.png`,
+/// `../x.png`); query and fragment dropped, `%xx` decoded, `.` and `..` applied, a folder
+/// address read as its `index.html`.
+pub fn link_file(page_url: &str, href: &str) -> String {
+    let path = href.split(['?', '#']).next().unwrap_or("");
+    let base = &page_url[..page_url.rfind('/').map_or(0, |i| i + 1)];
+    let joined = if path.starts_with('/') { path.to_string() } else { format!("{base}{path}") };
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in joined.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    let folder = joined.ends_with('/') || joined.ends_with("/.") || joined.ends_with("/..") || parts.is_empty();
+    let file = percent_decode(&parts.join("/"));
+    if folder {
+        if file.is_empty() {
+            "index.html".into()
+        } else {
+            format!("{file}/index.html")
+        }
+    } else {
+        file
+    }
+}
+
+/// `%xx` sequences decoded (bytes that do not form UTF-8 are replaced).
+pub fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            if let Some(v) = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// `/tags/`.
 pub fn taxonomy_url(taxonomy: &str) -> String {
     format!("/{taxonomy}/")
@@ -208,6 +261,20 @@ mod tests {
             assert_eq!(file_to_url(&url_to_file(url)), url);
         }
         assert_eq!(file_to_url("myindex.html"), "/myindex.html");
+    }
+
+    #[test]
+    fn links_lead_to_output_files_as_a_browser_reads_them() {
+        assert_eq!(link_file("/articles/a/", "/images/x.png"), "images/x.png");
+        assert_eq!(link_file("/articles/a/", "x.png"), "articles/a/x.png");
+        assert_eq!(link_file("/articles/a/", "./x.png?v=2#top"), "articles/a/x.png");
+        assert_eq!(link_file("/articles/a/", "../x.png"), "articles/x.png");
+        assert_eq!(link_file("/articles/a/", "../../../x.png"), "x.png");
+        assert_eq!(link_file("/404.html", "x.png"), "x.png");
+        assert_eq!(link_file("/a/", "/files/my%20file.pdf"), "files/my file.pdf");
+        assert_eq!(link_file("/a/", "/docs/"), "docs/index.html");
+        assert_eq!(link_file("/a/", "/"), "index.html");
+        assert_eq!(percent_decode("caf%C3%A9%2"), "caf\u{e9}%2");
     }
 
     #[test]

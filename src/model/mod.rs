@@ -3,7 +3,10 @@
 
 pub mod assemble;
 pub mod claims;
+pub mod dropped;
+pub mod file_links;
 pub mod reads;
+pub mod undated;
 pub mod window;
 
 use crate::parse::front_matter::{FrontMatter, SortBy};
@@ -422,6 +425,15 @@ pub struct Site {
     marketing: crate::marketing::Marketing,
     /// Search index entry of each page, in page order.
     search_entries: Vec<SearchEntry>,
+    /// The site's own `static/_redirects`, whose rules go first in the `_redirects` folio writes.
+    user_redirects: Option<UserRedirects>,
+}
+
+/// A `_redirects` file among the static files: where it is (for messages) and its text.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct UserRedirects {
+    pub shown: PathBuf,
+    pub text: String,
 }
 
 /// The site's pages; reading one notes it.
@@ -512,7 +524,16 @@ impl Site {
         marketing: crate::marketing::Marketing,
         search_entries: Vec<SearchEntry>,
     ) -> Site {
-        Site { config, pages: Pages(pages), sections: Sections(sections), taxonomies, marketing, search_entries }
+        Site { config, pages: Pages(pages), sections: Sections(sections), taxonomies, marketing, search_entries, user_redirects: None }
+    }
+    /// The site with the rules of the user's own `_redirects` (see [`UserRedirects`]).
+    pub fn with_user_redirects(mut self, user: Option<UserRedirects>) -> Site {
+        self.user_redirects = user;
+        self
+    }
+    pub fn user_redirects(&self) -> Option<&UserRedirects> {
+        reads::note(reads::Item::UserRedirects);
+        self.user_redirects.as_ref()
     }
     pub fn config(&self) -> &crate::config::SiteConfig {
         reads::note(reads::Item::Config);

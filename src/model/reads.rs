@@ -20,6 +20,8 @@ pub enum Item {
     Config,
     Marketing,
     SearchEntries,
+    /// The user's own `_redirects` rules.
+    UserRedirects,
 }
 
 thread_local! {
@@ -77,6 +79,7 @@ pub struct ItemHashes {
     pub config: u64,
     pub marketing: u64,
     pub search: u64,
+    pub user_redirects: u64,
 }
 
 /// A read, named so that it means the same in the next build: pages and sections by the hash
@@ -178,6 +181,7 @@ impl ItemHashes {
             config,
             marketing,
             search,
+            user_redirects: hash_of(&site.user_redirects),
         }
     }
 
@@ -192,6 +196,7 @@ impl ItemHashes {
             Item::Config => self.config,
             Item::Marketing => self.marketing,
             Item::SearchEntries => self.search,
+            Item::UserRedirects => self.user_redirects,
         }
     }
 

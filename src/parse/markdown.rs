@@ -50,6 +50,38 @@ pub struct AnchorRef {
     pub col: usize,
 }
 
+/// An image, or a link to a file (a path with an extension other than `.html`), to a path of
+/// the site, as written (`/images/x.png`, `x.pdf`, `../files/y.zip`): checked once every output
+/// file is known. Outside URLs, `#anchors`, `@/` links and links to pages are not collected.
+#[derive(Debug, Clone, Hash, PartialEq, Eq)]
+pub struct FileRef {
+    pub url: String,
+    pub image: bool,
+    pub line: usize,
+    pub col: usize,
+}
+
+/// Whether `dest` is a path of the site (not `https:`, `mailto:`, `//host/…`, `#top` or `@/`).
+fn is_site_path(dest: &str) -> bool {
+    if dest.is_empty() || dest.starts_with('#') || dest.starts_with("//") || dest.starts_with("@/") {
+        return false;
+    }
+    let path = dest.split(['?', '#']).next().unwrap_or("");
+    // A scheme (`https:`, `mailto:`, `data:`) comes before any `/`.
+    !path.split('/').next().is_some_and(|first| first.contains(':')) && !path.is_empty()
+}
+
+/// Whether a link to `dest` is a link to a file (checked) rather than to a page: its last part
+/// has an extension, and it is not `.html` or `.htm`.
+fn is_file_link(dest: &str) -> bool {
+    let path = dest.split(['?', '#']).next().unwrap_or("");
+    let last = path.rsplit('/').next().unwrap_or("");
+    match last.rsplit_once('.') {
+        Some((stem, ext)) => !stem.is_empty() && !ext.is_empty() && !ext.eq_ignore_ascii_case("html") && !ext.eq_ignore_ascii_case("htm"),
+        None => false,
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Rendered {
     pub html: String,
@@ -68,6 +100,8 @@ pub struct Rendered {
     pub anchor_refs: Vec<AnchorRef>,
     /// Image sources without alt text (for `folio check`).
     pub images_missing_alt: Vec<(String, usize, usize)>,
+    /// Images and file links to paths of the site, checked against the output files.
+    pub file_refs: Vec<FileRef>,
     /// Whether any shortcode was rendered.
     pub uses_shortcodes: bool,
     /// The first words of the text, for the search index.
@@ -284,7 +318,18 @@ pub fn render(src: &SourceInfo<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<D
                 };
                 Event::Start(Tag::Link { link_type, dest_url: CowStr::from(resolved), title, id })
             }
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                if is_site_path(&dest_url) && is_file_link(&dest_url) {
+                    let (line, col) = line_col_of(range.start);
+                    out.file_refs.push(FileRef { url: dest_url.to_string(), image: false, line, col });
+                }
+                Event::Start(Tag::Link { link_type, dest_url, title, id })
+            }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                if is_site_path(&dest_url) {
+                    let (line, col) = line_col_of(range.start);
+                    out.file_refs.push(FileRef { url: dest_url.to_string(), image: true, line, col });
+                }
                 image_alt = Some((dest_url.to_string(), extracted.original_offset(range.start), String::new()));
                 Event::Start(Tag::Image { link_type, dest_url, title, id })
             }
@@ -365,7 +410,7 @@ pub fn render(src: &SourceInfo<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<D
         &out.anchors,
         &out.headings,
         &out.anchor_refs,
-        &out.images_missing_alt,
+        (&out.images_missing_alt, &out.file_refs),
         out.uses_shortcodes,
         &out.search_text,
     ));

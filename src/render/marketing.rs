@@ -68,6 +68,17 @@ pub fn claim(site: &Site, job: &Job) -> (String, Claimant) {
     }
 }
 
+/// Where a `/go/<id>/` page sends its visitors (see [`super::site::redirect`]).
+pub fn redirect(site: &Site, job: &Job) -> Option<super::redirects::Redirect> {
+    match job {
+        Job::Go(i) => {
+            let b = &site.marketing().banners[*i];
+            Some(super::redirects::Redirect::partner(&format!("/go/{}/", b.id), &b.target))
+        }
+        _ => None,
+    }
+}
+
 fn section<'a>(site: &'a Site, dir: &str) -> Option<&'a crate::model::Section> {
     site.sections.iter().find(|s| s.dir == dir)
 }

@@ -6,6 +6,7 @@
 pub mod feeds;
 pub mod marketing;
 pub mod precheck;
+pub mod redirects;
 pub mod search;
 pub mod seo;
 pub mod shortcodes;

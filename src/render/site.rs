@@ -38,6 +38,8 @@ pub enum Job {
     /// Taxonomy, term, 0-based pager index.
     Term(usize, usize, usize),
     Alias(PageId, usize),
+    /// An `aliases:` entry of a section's `_index.md`.
+    SectionAlias(SectionId, usize),
     NotFound,
     Feed,
     Sitemap,
@@ -46,6 +48,8 @@ pub enum Job {
     SearchPage,
     SearchIndex,
     Marketing(super::marketing::Job),
+    /// `_redirects`: the redirect jobs' rules for the host (see [`super::redirects`]).
+    Redirects,
 }
 
 /// Every job of the site, in a stable order.
@@ -67,6 +71,9 @@ pub fn plan(site: &Site) -> Vec<Job> {
             jobs.push(Job::Section(i, k));
         }
     }
+    for (i, s) in site.sections.iter().enumerate() {
+        jobs.extend((0..s.meta.aliases.len()).map(|a| Job::SectionAlias(i, a)));
+    }
     for (t, tax) in site.taxonomies().iter().enumerate() {
         jobs.push(Job::TaxonomyList(t));
         for (k, term) in tax.terms.iter().enumerate() {
@@ -80,7 +87,28 @@ pub fn plan(site: &Site) -> Vec<Job> {
         jobs.push(Job::Feed);
     }
     jobs.extend(super::marketing::jobs(site).into_iter().map(Job::Marketing));
+    if site.user_redirects().is_some() || jobs.iter().any(|j| redirect(site, j).is_some()) {
+        jobs.push(Job::Redirects);
+    }
     jobs
+}
+
+/// Where a redirect job sends its visitors, if `job` is one: the one list both the HTML
+/// redirect pages and `_redirects` are made from.
+pub fn redirect(site: &Site, job: &Job) -> Option<super::redirects::Redirect> {
+    use super::redirects::Redirect;
+    match job {
+        Job::Alias(id, a) => {
+            let p = &site.pages[*id];
+            Some(Redirect::moved(&p.meta.aliases[*a], &p.url))
+        }
+        Job::SectionAlias(id, a) => {
+            let s = &site.sections[*id];
+            Some(Redirect::moved(&s.meta.aliases[*a], &s.url))
+        }
+        Job::Marketing(m) => super::marketing::redirect(site, m),
+        _ => None,
+    }
 }
 
 /// The output file of every job, claimed by what makes it (see [`crate::model::claims`]).
@@ -104,6 +132,12 @@ pub fn claim(site: &Site, job: &Job) -> Claim {
             let alias = &p.meta.aliases[*a];
             (url_to_file(&alias_url(alias)), Claimant::Alias { key: p.key.clone(), shown: p.shown.clone(), alias: alias.clone() })
         }
+        Job::SectionAlias(id, a) => {
+            let s = &site.sections[*id];
+            let alias = &s.meta.aliases[*a];
+            (url_to_file(&alias_url(alias)), Claimant::Alias { key: s.key.clone(), shown: s.shown.clone(), alias: alias.clone() })
+        }
+        Job::Redirects => (super::redirects::FILE.into(), made("the redirect rules for the host (`_redirects`)")),
         Job::Section(id, k) => {
             let s = &site.sections[*id];
             let by = if *k == 0 {
@@ -227,7 +261,7 @@ fn job_source(site: &Site, job: &Job) -> PathBuf {
     let config = || PathBuf::from(crate::config::CONFIG_FILE);
     match job {
         Job::Page(id) | Job::Alias(id, _) => site.pages.unnoted().get(*id).map_or_else(config, |p| p.shown.clone()),
-        Job::Section(id, _) => site.sections.unnoted().get(*id).map_or_else(config, |s| s.shown.clone()),
+        Job::Section(id, _) | Job::SectionAlias(id, _) => site.sections.unnoted().get(*id).map_or_else(config, |s| s.shown.clone()),
         Job::Marketing(super::marketing::Job::FaqTopic(t)) => site.marketing().topics.get(*t).map_or_else(config, |t| t.shown.clone()),
         Job::NotFound => PathBuf::from("templates/404.html"),
         Job::SearchPage => PathBuf::from("templates/search.html"),
@@ -336,6 +370,7 @@ pub fn job_key(site: &Site, job: &Job) -> u64 {
         Job::Page(id) => hash_of(&("page", &pages[*id].key)),
         Job::Section(id, k) => hash_of(&("section", &sections[*id].key, k)),
         Job::Alias(id, a) => hash_of(&("alias", &pages[*id].key, a)),
+        Job::SectionAlias(id, a) => hash_of(&("alias", &sections[*id].key, a)),
         other => hash_of(&("job", other)),
     }
 }
@@ -452,11 +487,11 @@ pub fn prepare<'a>(site: &'a Site, job: &Job) -> Work<'a> {
             let template = p.meta.template.as_deref().unwrap_or("page.html");
             Work::template(template, p.shown.clone(), url_to_file(&p.url), ctx)
         }
-        Job::Alias(id, a) => {
-            let p = &site.pages[*id];
-            let alias = &p.meta.aliases[*a];
-            Work::Made { path: url_to_file(&alias_url(alias)), text: redirect_page(&cfg.permalink(&p.url), &p.url) }
-        }
+        Job::Alias(..) | Job::SectionAlias(..) => match redirect(site, job) {
+            Some(r) => Work::Made { path: url_to_file(&r.from), text: redirect_page(&cfg.permalink(&r.to), &r.to) },
+            None => Work::Made { path: claim(site, job).file, text: String::new() },
+        },
+        Job::Redirects => Work::Made { path: super::redirects::FILE.into(), text: super::redirects::file(site, &plan(site)) },
         Job::Section(id, k) => {
             let s = &site.sections[*id];
             let current = &pager(&s.url, s.pages.len(), per_page(site, *id), k + 1);

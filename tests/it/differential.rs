@@ -61,6 +61,7 @@ const BANNER_DATES: &[(&str, &str)] = &[("2020-01-01", "2099-12-31"), ("2019-01-
 const PLACEMENTS: &[&str] = &["sidebar", "in-article", "article-end", "footer"];
 const SITE_TITLES: &[&str] = &["Differential Co", "Renamed Site", "Ünïcode & Co"];
 const MENU_URLS: &[&str] = &["/about/", "/pricing/", "/guides/setup/"];
+const USER_REDIRECTS: &[&str] = &["/old-home/ / 301\n", "/api/* https://api.example.com/:splat 200"];
 const STATIC_DIRS: &[&str] = &["static/banners", "static/images", "static/files", "content/articles"];
 
 /// A link target's anchor.
@@ -161,6 +162,20 @@ enum Edit {
     RenamePage {
         page: u8,
         section: u8,
+    },
+    /// An image (or a file link) to a static file, or to one the site does not have.
+    AddFileLink {
+        from: u8,
+        file: u8,
+        image: bool,
+    },
+    /// A new static file saved and an image to it added to a page, in one step.
+    LinkNewStatic {
+        from: u8,
+    },
+    /// The site's own `static/_redirects` written (one of `USER_REDIRECTS`) or deleted.
+    UserRedirects {
+        text: Option<&'static str>,
     },
     FaqQuestion {
         topic: u8,
@@ -319,6 +334,9 @@ fn edit() -> impl Strategy<Value = Edit> {
         1 => idx().prop_map(|template| Edit::AddOverride { template }),
         1 => idx().prop_map(|template| Edit::RemoveOverride { template }),
         1 => idx().prop_map(|dir| Edit::AddStatic { dir }),
+        2 => (idx(), idx(), any::<bool>()).prop_map(|(from, file, image)| Edit::AddFileLink { from, file, image }),
+        1 => idx().prop_map(|from| Edit::LinkNewStatic { from }),
+        1 => prop::option::of(pick(USER_REDIRECTS)).prop_map(|text| Edit::UserRedirects { text }),
         1 => idx().prop_map(|file| Edit::RemoveStatic { file }),
         1 => idx().prop_map(|file| Edit::RenameStatic { file }),
         1 => any::<bool>().prop_map(|syntax| Edit::BreakConfig { syntax }),
@@ -704,6 +722,30 @@ impl Files {
                 self.edit(&rel, |t| Some(format!("{t}\nSee [this page]({link}).\n")))?;
                 one(format!("link {rel} to {link}"), &rel)
             }
+            Edit::AddFileLink { from, file, image } => {
+                let rel = nth(&self.docs(), *from)?;
+                let mut targets: Vec<String> =
+                    self.statics().iter().map(|f| format!("/{}", f.strip_prefix("static/").or_else(|| f.strip_prefix("content/")).unwrap_or(f))).collect();
+                targets.push("/images/not-there.svg".into());
+                let target = nth(&targets, *file)?;
+                let link = if *image { format!("![A picture]({target})") } else { format!("[the file]({target})") };
+                self.edit(&rel, |t| {
+                    Some(format!(
+                        "{t}
+{link}
+"
+                    ))
+                })?;
+                one(format!("link {rel} to the file {target}"), &rel)
+            }
+            Edit::LinkNewStatic { from } => {
+                let rel = nth(&self.docs(), *from)?;
+                let file = format!("static/images/{}.svg", self.fresh_name("pic"));
+                self.write(&file, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"1\" height=\"1\"/>\n");
+                let url = file.trim_start_matches("static");
+                self.edit(&rel, |t| Some(format!("{t}\n![A new picture]({url})\n")))?;
+                Some(Applied { what: format!("save {file} and show it in {rel}"), touched: vec![file, rel] })
+            }
             Edit::AddPage { section, title, date, tags, draft } => {
                 let dir = nth(SECTIONS, *section)?;
                 let name = self.fresh_name("new");
@@ -916,6 +958,15 @@ impl Files {
                 let rel = if dir.ends_with("files") { format!("{dir}/{name}.txt") } else { format!("{dir}/{name}.svg") };
                 self.write(&rel, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"1\" height=\"1\"/>\n");
                 one(format!("add static file {rel}"), &rel)
+            }
+            Edit::UserRedirects { text } => {
+                let rel = "static/_redirects".to_string();
+                match text {
+                    Some(t) => self.write(&rel, t),
+                    None if self.path(&rel).exists() => std::fs::remove_file(self.path(&rel)).unwrap(),
+                    None => return None,
+                }
+                one(format!("{} {rel}", if text.is_some() { "write" } else { "delete" }), &rel)
             }
             Edit::RemoveStatic { file } => {
                 let rel = nth(&self.statics(), *file)?;
