@@ -849,7 +849,7 @@ impl Engine {
         for (key, shown, meta) in pages.iter().map(|p| (&p.key, &p.shown, &p.meta)).chain(sections.iter().map(|s| (&s.key, &s.shown, &s.meta))) {
             if let Some(t) = meta.template.as_deref().filter(|t| !renderer.has_template(t)) {
                 let text = body_of(key).map_or("", |(f, ..)| f.text.as_str());
-                let (line, col) = crate::yaml::key_position(text, "template").unwrap_or((1, 1));
+                let (line, col) = front_matter::key_position(text, "template").unwrap_or((1, 1));
                 errors.push(
                     Diagnostic::at(shown, text, line, col, format!("template `{t}` not found"))
                         .with_help(renderer.missing_template_help(t))

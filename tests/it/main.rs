@@ -10,6 +10,7 @@ mod differential;
 mod errors;
 mod files;
 mod forms;
+mod front_matter;
 mod headings;
 mod html;
 mod incremental;
