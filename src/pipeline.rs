@@ -437,6 +437,7 @@ enum Read {
     LeftOut { content_path: String, answer: Option<(String, String)> },
     Shortcode { call: Call, page_key: String, answer: Result<String, (String, String)> },
     ThemeId { id: String, answer: bool },
+    IsShortcode { name: String, answer: bool },
 }
 
 /// A Markdown rendering, the hash of the text it was given, and every answer it read.
@@ -508,6 +509,9 @@ impl Resolver for SiteResolver<'_> {
     fn theme_id(&self, id: &str) -> bool {
         self.renderer.theme_id(id)
     }
+    fn is_shortcode(&self, name: &str) -> bool {
+        crate::render::shortcodes::exists(self.renderer, name)
+    }
 }
 
 /// A resolver that writes down every answer it gives.
@@ -545,6 +549,13 @@ impl Resolver for Recording<'_> {
         }
         answer
     }
+    fn is_shortcode(&self, name: &str) -> bool {
+        let answer = self.inner.is_shortcode(name);
+        if let Ok(mut reads) = self.reads.lock() {
+            reads.push(Read::IsShortcode { name: name.to_string(), answer });
+        }
+        answer
+    }
 }
 
 /// Whether every recorded answer is still what the site answers now.
@@ -554,6 +565,7 @@ fn reads_still_hold(reads: &[Read], resolver: &SiteResolver<'_>) -> bool {
         Read::LeftOut { content_path, answer } => resolver.left_out(content_path) == *answer,
         Read::Shortcode { call, page_key, answer } => resolver.shortcode(call, page_key) == *answer,
         Read::ThemeId { id, answer } => resolver.theme_id(id) == *answer,
+        Read::IsShortcode { name, answer } => resolver.is_shortcode(name) == *answer,
     })
 }
 
@@ -985,9 +997,11 @@ impl Engine {
                 }
             }
         }
-        if !errors.is_empty() {
+        if errors.errors() > 0 {
             return Err(errors.sorted());
         }
+        // What is left are warnings (a Hugo shortcode shown as text): they do not stop the build.
+        let body_warnings = errors.0;
         timer.mark("anchors");
 
         let taxonomies = skeleton.taxonomies.clone();
@@ -1076,6 +1090,7 @@ impl Engine {
                 })
             })
             .collect();
+        warnings.extend(body_warnings);
         warnings.extend(skeleton.spellings.iter().map(|s| claims::spelling_warning(s, &skeleton.pages, |key| body_of_text(&bodies, key))));
         let config_text = sources.config_text.as_ref().and_then(|t| t.as_ref().ok()).map_or("", String::as_str);
         if let Some(problem) = stub_form_problem(config_text, &site, &files) {

@@ -22,6 +22,7 @@ mod preview;
 mod sample;
 mod schedule;
 mod serve;
+mod shortcodes;
 mod support;
 mod templates;
 mod tidy;
