@@ -22,5 +22,6 @@ pub mod serve;
 pub mod session;
 pub mod text;
 mod theme_files;
+pub mod toml_fm;
 pub mod url;
 pub mod yaml;

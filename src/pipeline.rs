@@ -444,6 +444,7 @@ enum Read {
     LeftOut { content_path: String, answer: Option<(String, String)> },
     Shortcode { call: Call, page_key: String, answer: Result<String, (String, String)> },
     ThemeId { id: String, answer: bool },
+    IsShortcode { name: String, answer: bool },
 }
 
 /// A Markdown rendering, the hash of the text it was given, and every answer it read.
@@ -515,6 +516,9 @@ impl Resolver for SiteResolver<'_> {
     fn theme_id(&self, id: &str) -> bool {
         self.renderer.theme_id(id)
     }
+    fn is_shortcode(&self, name: &str) -> bool {
+        crate::render::shortcodes::exists(self.renderer, name)
+    }
 }
 
 /// A resolver that writes down every answer it gives.
@@ -552,6 +556,13 @@ impl Resolver for Recording<'_> {
         }
         answer
     }
+    fn is_shortcode(&self, name: &str) -> bool {
+        let answer = self.inner.is_shortcode(name);
+        if let Ok(mut reads) = self.reads.lock() {
+            reads.push(Read::IsShortcode { name: name.to_string(), answer });
+        }
+        answer
+    }
 }
 
 /// Whether every recorded answer is still what the site answers now.
@@ -561,6 +572,7 @@ fn reads_still_hold(reads: &[Read], resolver: &SiteResolver<'_>) -> bool {
         Read::LeftOut { content_path, answer } => resolver.left_out(content_path) == *answer,
         Read::Shortcode { call, page_key, answer } => resolver.shortcode(call, page_key) == *answer,
         Read::ThemeId { id, answer } => resolver.theme_id(id) == *answer,
+        Read::IsShortcode { name, answer } => resolver.is_shortcode(name) == *answer,
     })
 }
 
@@ -863,7 +875,7 @@ impl Engine {
         for (key, shown, meta) in pages.iter().map(|p| (&p.key, &p.shown, &p.meta)).chain(sections.iter().map(|s| (&s.key, &s.shown, &s.meta))) {
             if let Some(t) = meta.template.as_deref().filter(|t| !renderer.has_template(t)) {
                 let text = body_of(key).map_or("", |(f, ..)| f.text.as_str());
-                let (line, col) = crate::yaml::key_position(text, "template").unwrap_or((1, 1));
+                let (line, col) = front_matter::key_position(text, "template").unwrap_or((1, 1));
                 errors.push(
                     Diagnostic::at(shown, text, line, col, format!("template `{t}` not found"))
                         .with_help(renderer.missing_template_help(t))
@@ -1010,9 +1022,11 @@ impl Engine {
                 }
             }
         }
-        if !errors.is_empty() {
+        if errors.errors() > 0 {
             return Err(errors.sorted());
         }
+        // What is left are warnings (a Hugo shortcode shown as text): they do not stop the build.
+        let body_warnings = errors.0;
         timer.mark("anchors");
 
         let taxonomies = skeleton.taxonomies.clone();
@@ -1101,6 +1115,7 @@ impl Engine {
                 })
             })
             .collect();
+        warnings.extend(body_warnings);
         warnings.extend(skeleton.spellings.iter().map(|s| claims::spelling_warning(s, &skeleton.pages, |key| body_of_text(&bodies, key))));
         warnings.extend(model::undated::warnings(site.pages.unnoted(), site.sections.unnoted(), site.config().feed.enabled, |key| body_of_text(&bodies, key)));
         if let Some(before) = &opts.published {

@@ -46,6 +46,7 @@ struct Problem {
 }
 
 struct UnknownKey {
+    key: String,
     meant: Option<String>,
 }
 
@@ -80,15 +81,24 @@ pub struct Collected<T> {
     pub value: Option<T>,
     /// Every problem found, in the order found.
     pub errors: Vec<Diagnostic>,
-    /// For each unknown key close to a valid one, that valid key (`tittle` → `title`).
-    pub meant: Vec<String>,
+    /// Each unknown key reported, in order.
+    pub unknown: Vec<UnknownKeyFound>,
+}
+
+/// An unknown key [`parse_collecting`] reported.
+pub struct UnknownKeyFound {
+    /// Its diagnostic's index in [`Collected::errors`].
+    pub error: usize,
+    pub key: String,
+    /// The valid key close to it, if any (`tittle` → `title`).
+    pub meant: Option<String>,
 }
 
 /// Like [`parse`], but an unknown key does not hide the rest: each one is reported, its lines
 /// are blanked (so every other position stays the same) and parsing goes on. Returns the value
 /// parsed without the unknown keys, if any, and every problem found.
 pub fn parse_collecting<T: DeserializeOwned>(yaml: &str, src: Source<'_>) -> Collected<T> {
-    let mut found = Collected { value: None, errors: Vec::new(), meant: Vec::new() };
+    let mut found = Collected { value: None, errors: Vec::new(), unknown: Vec::new() };
     let mut text = yaml.to_string();
     loop {
         match parse_inner::<T>(&text, src) {
@@ -101,8 +111,8 @@ pub fn parse_collecting<T: DeserializeOwned>(yaml: &str, src: Source<'_>) -> Col
                     found.errors = vec![d];
                     return found;
                 };
+                found.unknown.push(UnknownKeyFound { error: found.errors.len(), key: unknown.key, meant: unknown.meant });
                 found.errors.push(d);
-                found.meant.extend(unknown.meant);
                 match blank_key(&text, line) {
                     Some(t) => text = t,
                     None => return found,
@@ -151,21 +161,15 @@ fn to_problem(e: &serde_yaml::Error, yaml: &str, src: Source<'_>) -> Problem {
     let help;
     let mut unknown_key = None;
     let mut message = without_type_names(&message);
-    if let Some(unknown) = between(&message, "unknown field `", "`") {
-        let expected: Vec<&str> = message.split("expected ").nth(1).map(|rest| rest.split('`').skip(1).step_by(2).collect()).unwrap_or_default();
+    if let Some((unknown, near, unknown_help)) = unknown_field(&message, "`extra:`") {
         // Point at the key itself: serde reports the position after the mapping.
-        if let Some((l, c)) = key_position(yaml, unknown) {
+        if let Some((l, c)) = key_position(yaml, &unknown) {
             line = l;
             col = c;
         }
-        let near = closest(unknown, expected.iter().copied());
-        help = match near {
-            Some(near) => format!("did you mean `{near}`? (valid keys: {})", expected.join(", ")),
-            None if !expected.is_empty() => format!("valid keys here are: {}; free-form values go under `extra:`", expected.join(", ")),
-            None => "remove this key".to_string(),
-        };
-        unknown_key = Some(UnknownKey { meant: near.map(str::to_string) });
+        help = unknown_help;
         message = format!("unknown key `{unknown}`");
+        unknown_key = Some(UnknownKey { key: unknown, meant: near });
     } else if let Some(field) = between(&message, "missing field `", "`") {
         help = format!("add a line `{field}: …`");
         message = format!("required key `{field}` is missing");
@@ -201,7 +205,21 @@ fn without_type_names(message: &str) -> String {
     out
 }
 
-fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
+/// From serde's "unknown field `x`, expected one of `a`, `b`": the key, the valid key nearest
+/// to it, and the help ("did you mean", or the valid keys and where free-form values go).
+pub(crate) fn unknown_field(message: &str, free_form: &str) -> Option<(String, Option<String>, String)> {
+    let unknown = between(message, "unknown field `", "`")?;
+    let expected: Vec<&str> = message.split("expected ").nth(1).map(|rest| rest.split('`').skip(1).step_by(2).collect()).unwrap_or_default();
+    let near = closest(unknown, expected.iter().copied());
+    let help = match near {
+        Some(near) => format!("did you mean `{near}`? (valid keys: {})", expected.join(", ")),
+        None if !expected.is_empty() => format!("valid keys here are: {}; free-form values go under {free_form}", expected.join(", ")),
+        None => "remove this key".to_string(),
+    };
+    Some((unknown.to_string(), near.map(str::to_string), help))
+}
+
+pub(crate) fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
     let i = s.find(start)? + start.len();
     let j = s[i..].find(end)? + i;
     Some(&s[i..j])
@@ -278,9 +296,12 @@ mod tests {
     #[test]
     fn every_unknown_key_is_reported() {
         let file = "---\ntittle: x\ntitle: y\nextraa:\n  a: 1\ndraftt: true\n---\n";
-        let Collected { value: v, errors: errs, meant } = parse_collecting::<Fm>("tittle: x\ntitle: y\nextraa:\n  a: 1\ndraftt: true\n", src(file));
+        let Collected { value: v, errors: errs, unknown } = parse_collecting::<Fm>("tittle: x\ntitle: y\nextraa:\n  a: 1\ndraftt: true\n", src(file));
         assert_eq!(v.map(|f| f.title), Some("y".to_string()));
+        let meant: Vec<_> = unknown.iter().filter_map(|u| u.meant.as_deref()).collect();
         assert_eq!(meant, vec!["title", "draft"]);
+        let keys: Vec<_> = unknown.iter().map(|u| (u.error, u.key.as_str())).collect();
+        assert_eq!(keys, vec![(0, "tittle"), (1, "extraa"), (2, "draftt")]);
         assert!(errs.iter().all(|e| e.kind == Kind::FrontMatter), "{errs:?}");
         let lines: Vec<Option<usize>> = errs.iter().map(|e| e.line).collect();
         assert_eq!(lines, vec![Some(2), Some(4), Some(6)], "{errs:?}");

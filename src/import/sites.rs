@@ -128,7 +128,7 @@ fn read_config_file(tree: &Tree, names: &[&str], notes: &mut Notes) -> (Option<S
     for name in names {
         let Some(text) = tree.text(name) else { continue };
         let parsed = if name.ends_with(".toml") {
-            source::toml_file(text)
+            source::toml_file(std::path::Path::new(name), text)
         } else if name.ends_with(".json") {
             serde_json::from_str::<Map<String, Value>>(text).map_err(|e| (e.line(), "does not parse as JSON".to_string()))
         } else {

@@ -43,7 +43,7 @@ pub fn split(path: &Path, text: &str) -> Result<Split, (usize, String)> {
                 return Err((1, format!("front matter opened with `{first}` is not closed; the file was not imported")));
             };
             let matter = &rest[..end];
-            let fields = if first == "---" { parse_yaml(path, matter)? } else { parse_toml(matter)? };
+            let fields = if first == "---" { parse_yaml(path, matter)? } else { parse_toml(path, matter, 1).map_err(|(line, m)| (line, format!("front matter does not parse: {m}; the file was not imported")))? };
             (fields, matter, open_len + after)
         }
         _ if text.starts_with('{') => {
@@ -75,35 +75,18 @@ fn parse_yaml(path: &Path, matter: &str) -> Result<Map<String, Value>, (usize, S
     }
 }
 
-fn parse_toml(matter: &str) -> Result<Map<String, Value>, (usize, String)> {
-    match matter.parse::<toml::Table>() {
-        Ok(table) => match toml_to_json(toml::Value::Table(table)) {
-            Value::Object(map) => Ok(map),
-            _ => Ok(Map::new()),
-        },
-        Err(e) => {
-            let line = e.span().map_or(1, |s| matter[..s.start.min(matter.len())].matches('\n').count() + 2);
-            Err((line, format!("TOML front matter does not parse ({}); the file was not imported", e.message())))
-        }
-    }
-}
-
-/// A TOML value as JSON; dates and times become their TOML text (`2024-03-15T10:00:00Z`).
-pub fn toml_to_json(value: toml::Value) -> Value {
-    match value {
-        toml::Value::String(s) => Value::String(s),
-        toml::Value::Integer(i) => Value::from(i),
-        toml::Value::Float(f) => serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number),
-        toml::Value::Boolean(b) => Value::Bool(b),
-        toml::Value::Datetime(d) => Value::String(d.to_string()),
-        toml::Value::Array(items) => Value::Array(items.into_iter().map(toml_to_json).collect()),
-        toml::Value::Table(t) => Value::Object(t.into_iter().map(|(k, v)| (k, toml_to_json(v))).collect()),
+fn parse_toml(path: &Path, matter: &str, line_offset: usize) -> Result<Map<String, Value>, (usize, String)> {
+    let src = crate::yaml::Source { path, file_text: matter, line_offset, kind: crate::diag::Kind::FrontMatter };
+    match crate::toml_fm::parse_value(matter, src) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Ok(Map::new()),
+        Err(d) => Err((d.line.unwrap_or(1), d.message)),
     }
 }
 
 /// A whole TOML file (a site's `config.toml`) as JSON.
-pub fn toml_file(text: &str) -> Result<Map<String, Value>, (usize, String)> {
-    parse_toml(text).map_err(|(line, m)| (line.saturating_sub(1).max(1), m.replace("front matter", "file").replace("; the file was not imported", "")))
+pub fn toml_file(path: &Path, text: &str) -> Result<Map<String, Value>, (usize, String)> {
+    parse_toml(path, text, 0).map_err(|(line, m)| (line, format!("does not parse: {m}")))
 }
 
 /// A whole YAML file (a site's `_config.yml`) as JSON.

@@ -362,7 +362,7 @@ pub fn price_of(groups: &[PricingGroup], query: &PriceQuery) -> PriceAnswer {
 /// `{{ price(…) }}` calls written inside a front-matter string, each with the text it stands
 /// for or what is wrong with it; other shortcodes cannot be used there.
 pub fn calls_in_text(text: &str, groups: &[PricingGroup]) -> Vec<(std::ops::Range<usize>, PriceAnswer)> {
-    let found = crate::parse::shortcodes::extract(text, &[]);
+    let found = crate::parse::shortcodes::extract(text, &[], &|_| true);
     let mut out: Vec<_> =
         found.errors.iter().map(|e| (e.offset..e.offset, Err((e.message.clone(), "write it like {{ price(tier=\"…\") }}".to_string())))).collect();
     for call in &found.calls {

@@ -186,8 +186,8 @@ fn collision<'t>(file: &str, by: &Claimant, kept: &str, keeper: &Claimant, text_
 /// (line, column) of `alias` in the front matter of `text`: on the `aliases:` line or the list
 /// items below it.
 fn alias_position(text: &str, alias: &str) -> Option<(usize, usize)> {
-    let (key_line, _) = crate::yaml::key_position(text, "aliases")?;
-    text.lines().enumerate().skip(key_line - 1).take_while(|(i, l)| *i == key_line - 1 || !l.trim_end().eq("---")).find_map(|(i, line)| {
+    let (key_line, _) = crate::parse::front_matter::key_position(text, "aliases")?;
+    text.lines().enumerate().skip(key_line - 1).take_while(|(i, l)| *i == key_line - 1 || !matches!(l.trim_end(), "---" | "+++")).find_map(|(i, line)| {
         // The whole entry, not a prefix of a longer one.
         let (at, _) = line.match_indices(alias).find(|&(at, _)| {
             let after = line[at + alias.len()..].chars().next();
@@ -203,7 +203,7 @@ fn alias_position(text: &str, alias: &str) -> Option<(usize, usize)> {
 pub fn spelling_warning<'t>(s: &super::Spellings, pages: &[super::Page], text_of: impl Fn(&str) -> Option<&'t str>) -> Diagnostic {
     let located = |id: usize| -> (String, Option<(usize, usize, &'t str)>) {
         let p = &pages[id];
-        let at = text_of(&p.key).and_then(|t| crate::yaml::key_position(t, &s.taxonomy).map(|(l, c)| (l, c, t)));
+        let at = text_of(&p.key).and_then(|t| crate::parse::front_matter::key_position(t, &s.taxonomy).map(|(l, c)| (l, c, t)));
         let place = match at {
             Some((l, ..)) => format!("{}:{l}", crate::diag::slashed(&p.shown)),
             None => crate::diag::slashed(&p.shown),

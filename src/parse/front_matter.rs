@@ -1,5 +1,6 @@
-//! Front matter: the YAML block between `---` lines at the top of a Markdown file. Strict: an
-//! unknown key is an error naming the nearest valid key, so `tittle:` never passes silently.
+//! Front matter: the YAML block between `---` lines (or TOML between `+++` lines) at the top of a
+//! Markdown file. Strict: an unknown key is an error naming the nearest valid key, so `tittle:`
+//! never passes silently. Both languages fill one [`FrontMatter`] and pass the same checks.
 
 use crate::diag::{Diagnostic, Kind};
 use crate::yaml;
@@ -70,12 +71,39 @@ pub struct FrontMatter {
     pub paginate_by: Option<usize>,
 }
 
+/// The language a file's front matter is written in: YAML between `---` lines, or TOML between
+/// `+++` lines (as Hugo and Zola sites write it). Both fill the same [`FrontMatter`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Syntax {
+    Yaml,
+    Toml,
+}
+
+impl Syntax {
+    /// The line that opens and closes the front matter.
+    pub fn fence(self) -> &'static str {
+        match self {
+            Syntax::Yaml => "---",
+            Syntax::Toml => "+++",
+        }
+    }
+
+    /// `key: value` or `key = value`, as a message shows a setting.
+    pub fn pair(self, key: &str, value: &str) -> String {
+        match self {
+            Syntax::Yaml => format!("{key}: {value}"),
+            Syntax::Toml => format!("{key} = {value}"),
+        }
+    }
+}
+
 /// Parsed front matter plus where the Markdown body starts.
 #[derive(Debug, Clone)]
 pub struct Parsed<'a> {
     pub meta: FrontMatter,
-    /// The front matter's YAML text (for locating keys in later checks).
-    pub yaml: &'a str,
+    /// The front matter's text between the fences (for locating keys in later checks).
+    pub head: &'a str,
+    pub syntax: Syntax,
     pub body: &'a str,
     /// Number of lines before the body (so body line N is file line N + body_line_offset).
     pub body_line_offset: usize,
@@ -85,47 +113,102 @@ pub struct Parsed<'a> {
     pub expiry_date: Option<OffsetDateTime>,
 }
 
-/// Splits `text` into YAML front matter and body, and parses the YAML strictly.
-/// All problems in the front matter are returned together.
-pub fn parse<'a>(path: &Path, text: &'a str, is_section: bool) -> Result<Parsed<'a>, Vec<Diagnostic>> {
-    let text_no_bom = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let bom = text.len() - text_no_bom.len();
-    let Some(after_open) = text_no_bom.strip_prefix("---\n").or_else(|| (text_no_bom.trim_end() == "---").then_some("")) else {
-        return Err(vec![Diagnostic::at(path, text, 1, 1, "missing front matter")
-            .with_help("start the file with a `---` line, then `title: \"Your title\"`, then another `---` line")
-            .kind(Kind::FrontMatter)]);
-    };
-    let (yaml, body) = match find_closing(after_open) {
-        Some((end, body_start)) => (&after_open[..end], &after_open[body_start..]),
-        None => {
-            return Err(vec![Diagnostic::at(path, text, 1, 1, "front matter is not closed")
-                .with_help("add a line containing only `---` after the last front matter key")
-                .kind(Kind::FrontMatter)])
+/// The front matter's text, its language and file, for messages about its keys.
+#[derive(Clone, Copy)]
+struct Head<'a> {
+    text: &'a str,
+    syntax: Syntax,
+    src: yaml::Source<'a>,
+}
+
+impl Head<'_> {
+    /// A diagnostic at the line where `key` is set (first occurrence), or the start.
+    fn error_at_key(&self, key: &str, message: impl Into<String>) -> Diagnostic {
+        match self.syntax {
+            Syntax::Yaml => self.src.error_at_key(self.text, key, message),
+            Syntax::Toml => {
+                let (line, col) = crate::toml_fm::key_position(self.text, key).unwrap_or((1, 1));
+                self.src.error_at(line, col, message)
+            }
+        }
+    }
+
+    fn pair(&self, key: &str, value: &str) -> String {
+        self.syntax.pair(key, value)
+    }
+}
+
+/// The front matter's language, its text and the body, or why the file has none.
+struct Split<'a> {
+    syntax: Syntax,
+    head: &'a str,
+    body: &'a str,
+}
+
+/// Finds the front matter at the top of `text` (after a byte-order mark, if any): a `---` or
+/// `+++` line, the front matter, the same line again. Lines may end in `\r\n`.
+fn split(text: &str) -> Result<Split<'_>, (&'static str, &'static str)> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let first = text.split_inclusive('\n').next().unwrap_or_default();
+    let syntax = match first.trim_end() {
+        "---" => Syntax::Yaml,
+        "+++" => Syntax::Toml,
+        _ => {
+            return Err((
+                "missing front matter",
+                "start the file with a `---` line, then `title: \"Your title\"`, then another `---` line (or TOML between `+++` lines)",
+            ))
         }
     };
-    let _ = bom;
+    let after_open = &text[first.len()..];
+    let Some((end, body_start)) = find_closing(after_open, syntax.fence()) else {
+        return Err((
+            "front matter is not closed",
+            match syntax {
+                Syntax::Yaml => "add a line containing only `---` after the last front matter key",
+                Syntax::Toml => "add a line containing only `+++` after the last front matter key",
+            },
+        ));
+    };
+    Ok(Split { syntax, head: &after_open[..end], body: &after_open[body_start..] })
+}
+
+/// Splits `text` into front matter (YAML or TOML) and body, and parses the front matter
+/// strictly. All problems in the front matter are returned together.
+pub fn parse<'a>(path: &Path, text: &'a str, is_section: bool) -> Result<Parsed<'a>, Vec<Diagnostic>> {
+    let Split { syntax, head: head_text, body } =
+        split(text).map_err(|(message, help)| vec![Diagnostic::at(path, text, 1, 1, message).with_help(help).kind(Kind::FrontMatter)])?;
     let src = yaml::Source { path, file_text: text, line_offset: 1, kind: Kind::FrontMatter };
     // Every unknown key is reported, and the other keys are still checked.
-    let yaml::Collected { value: meta, mut errors, meant } = yaml::parse_collecting::<FrontMatter>(yaml, src);
+    let yaml::Collected { value: meta, mut errors, unknown } = match syntax {
+        Syntax::Yaml => yaml::parse_collecting::<FrontMatter>(head_text, src),
+        Syntax::Toml => crate::toml_fm::parse_collecting::<FrontMatter>(head_text, src),
+    };
+    for u in &unknown {
+        if let Some(e) = errors.get_mut(u.error) {
+            e.help = Some(unknown_key_help(&u.key, u.meant.as_deref(), e.help.take().unwrap_or_default(), syntax));
+        }
+    }
     let Some(meta) = meta else { return Err(errors) };
     let body_line_offset = text[..text.len() - body.len()].matches('\n').count();
+    let head = Head { text: head_text, syntax, src };
 
     // A misspelt `title:` is already reported as an unknown key with a suggestion.
-    let title_misspelt = meant.iter().any(|k| k == "title");
+    let title_misspelt = unknown.iter().any(|u| u.meant.as_deref() == Some("title"));
     match &meta.title {
         None if title_misspelt => {}
         None => errors.push(
             Diagnostic::at(path, text, 1, 1, "front matter has no `title`")
-                .with_help("add a line such as `title: \"What a CTO does\"` between the `---` lines")
+                .with_help(format!("add a line such as `{}` between the `{}` lines", syntax.pair("title", "\"What a CTO does\""), syntax.fence()))
                 .kind(Kind::FrontMatter),
         ),
-        Some(t) if t.trim().is_empty() => errors.push(src.error_at_key(yaml, "title", "`title` is empty").with_help("give the page a title")),
+        Some(t) if t.trim().is_empty() => errors.push(head.error_at_key("title", "`title` is empty").with_help("give the page a title")),
         _ => {}
     }
-    let date = parse_date_field(&meta.date, "date", yaml, src, &mut errors);
-    let updated = parse_date_field(&meta.updated, "updated", yaml, src, &mut errors);
-    let publish_date = parse_date_field(&meta.publish_date, "publish_date", yaml, src, &mut errors);
-    let expiry_date = parse_date_field(&meta.expiry_date, "expiry_date", yaml, src, &mut errors);
+    let date = parse_date_field(&meta.date, "date", head, &mut errors);
+    let updated = parse_date_field(&meta.updated, "updated", head, &mut errors);
+    let publish_date = parse_date_field(&meta.publish_date, "publish_date", head, &mut errors);
+    let expiry_date = parse_date_field(&meta.expiry_date, "expiry_date", head, &mut errors);
     // A page that expires before it is published would never be seen. Compared by moment, so
     // `expiry_date` equal to the start is as wrong as an earlier one.
     if let (Some(end), Some(e)) = (expiry_date, &meta.expiry_date) {
@@ -137,7 +220,7 @@ pub fn parse<'a>(path: &Path, text: &'a str, is_section: bool) -> Result<Parsed<
         };
         if let Some((key, _, s)) = start.filter(|(_, start, _)| end <= *start) {
             errors.push(
-                src.error_at_key(yaml, "expiry_date", format!("`expiry_date: {e}` is not after `{key}: {s}`"))
+                head.error_at_key("expiry_date", format!("`{}` is not after `{}`", head.pair("expiry_date", e), head.pair(key, s)))
                     .with_help(format!("a page is published from its `{key}` until its `expiry_date`; make the expiry date later, or remove it")),
             );
         }
@@ -145,9 +228,8 @@ pub fn parse<'a>(path: &Path, text: &'a str, is_section: bool) -> Result<Parsed<
     if !is_section {
         for (key, set) in [("sort_by", meta.sort_by.is_some()), ("paginate_by", meta.paginate_by.is_some())] {
             if set {
-                errors.push(
-                    src.error_at_key(yaml, key, format!("`{key}` only applies to sections")).with_help("move it to the section's `_index.md`, or remove it"),
-                );
+                errors
+                    .push(head.error_at_key(key, format!("`{key}` only applies to sections")).with_help("move it to the section's `_index.md`, or remove it"));
             }
         }
     }
@@ -156,19 +238,19 @@ pub fn parse<'a>(path: &Path, text: &'a str, is_section: bool) -> Result<Parsed<
         for (key, set) in [("publish_date", meta.publish_date.is_some()), ("expiry_date", meta.expiry_date.is_some())] {
             if set {
                 errors.push(
-                    src.error_at_key(yaml, key, format!("`{key}` only applies to pages, not sections"))
+                    head.error_at_key(key, format!("`{key}` only applies to pages, not sections"))
                         .with_help("schedule the section's pages one by one, or remove it"),
                 );
             }
         }
     }
     if meta.paginate_by == Some(0) {
-        errors.push(src.error_at_key(yaml, "paginate_by", "`paginate_by` must be at least 1").with_help("use e.g. `paginate_by: 10`"));
+        errors.push(head.error_at_key("paginate_by", "`paginate_by` must be at least 1").with_help(format!("use e.g. `{}`", head.pair("paginate_by", "10"))));
     }
     for alias in &meta.aliases {
         if !alias.starts_with('/') || alias.contains("..") || alias.contains('\\') {
             errors.push(
-                src.error_at_key(yaml, "aliases", format!("alias `{alias}` must be a site path starting with `/`"))
+                head.error_at_key("aliases", format!("alias `{alias}` must be a site path starting with `/`"))
                     .with_help("write aliases like `/blog/old-name/`"),
             );
         }
@@ -176,35 +258,79 @@ pub fn parse<'a>(path: &Path, text: &'a str, is_section: bool) -> Result<Parsed<
     if let Some(slug) = &meta.slug {
         if slug.trim().is_empty() || slug.contains("..") || slug.starts_with('/') {
             errors.push(
-                src.error_at_key(yaml, "slug", format!("slug `{slug}` is not a valid URL part"))
-                    .with_help("use lowercase words joined by `-`, e.g. `slug: what-is-a-cto`"),
+                head.error_at_key("slug", format!("slug `{slug}` is not a valid URL part"))
+                    .with_help(format!("use lowercase words joined by `-`, e.g. `{}`", head.pair("slug", "what-is-a-cto"))),
             );
         }
     }
     if !meta.extra.is_null() && !meta.extra.is_object() {
-        errors.push(src.error_at_key(yaml, "extra", "`extra` must be a mapping of keys to values").with_help("indent keys under `extra:`"));
+        errors.push(head.error_at_key("extra", "`extra` must be a mapping of keys to values").with_help(match syntax {
+            Syntax::Yaml => "indent keys under `extra:`",
+            Syntax::Toml => "write the keys under an `[extra]` line, at the end of the front matter",
+        }));
     }
     if errors.is_empty() {
-        Ok(Parsed { meta, yaml, body, body_line_offset, date, updated, publish_date, expiry_date })
+        Ok(Parsed { meta, head: head_text, syntax, body, body_line_offset, date, updated, publish_date, expiry_date })
     } else {
         Err(errors)
     }
 }
 
+/// The help for an unknown front-matter key: what folio calls a key other generators use
+/// (`layout` is `template`), else the near valid key, and where custom data goes.
+fn unknown_key_help(key: &str, meant: Option<&str>, generic: String, syntax: Syntax) -> String {
+    let folio_key = |k: &str, example: &str| format!("folio calls this `{k}`: write `{}`", syntax.pair(k, example));
+    let extra = match syntax {
+        Syntax::Yaml => format!("put it under `extra:` (`extra:` then `  {key}: …` on the next line) and read it in templates as `page.extra.{key}`"),
+        Syntax::Toml => format!("put it under `[extra]` (an `[extra]` line, then `{key} = …`) and read it in templates as `page.extra.{key}`"),
+    };
+    let normalized: String = key.chars().filter(|c| *c != '_' && *c != '-').flat_map(char::to_lowercase).collect();
+    match normalized.as_str() {
+        "layout" => folio_key("template", "\"page.html\"") + " (a file in templates/)",
+        "publishdate" | "pubdate" => folio_key("publish_date", "2025-03-14"),
+        "published" => format!("folio has no `{key}`; to hold a page back, write `{}`", syntax.pair("draft", "true")),
+        "expirydate" | "unpublishdate" | "expires" => folio_key("expiry_date", "2025-12-31"),
+        "lastmod" | "lastmodified" | "lastmodifiedat" | "modified" | "updatedat" | "updateddate" => folio_key("updated", "2025-03-14"),
+        "permalink" | "url" | "path" => format!(
+            "folio makes a page's address from its file's place and `slug`: write `{}`, and keep an old address working with `{}`",
+            syntax.pair("slug", "my-page"),
+            syntax.pair("aliases", "[\"/old/address/\"]")
+        ),
+        "summary" | "excerpt" => folio_key("description", "\"One sentence about the page\""),
+        "images" | "cover" | "thumbnail" | "featuredimage" => folio_key("image", "\"/images/cover.jpg\""),
+        "authors" => format!("folio takes one author: write `{}`", syntax.pair("author", "\"Ada Lovelace\"")),
+        "taxonomies" => format!("write `{}` and `{}` as keys of their own", syntax.pair("tags", "[\"a\"]"), syntax.pair("categories", "[\"b\"]")),
+        "linktitle" | "keywords" | "subtitle" => extra,
+        _ => match meant {
+            Some(_) => generic,
+            None => format!("{generic}; for data of your own, {extra}"),
+        },
+    }
+}
+
+/// 1-based (line, column), in a content file's whole text, of the first line of its front matter
+/// (YAML or TOML) that sets `key`: for messages placed at a key after parsing.
+pub fn key_position(file_text: &str, key: &str) -> Option<(usize, usize)> {
+    let Ok(Split { syntax, head, .. }) = split(file_text) else { return yaml::key_position(file_text, key) };
+    let (line, col) = match syntax {
+        Syntax::Yaml => yaml::key_position(head, key)?,
+        Syntax::Toml => crate::toml_fm::key_position(head, key)?,
+    };
+    Some((line + 1, col))
+}
+
 /// The Markdown body of a file with front matter and how many lines come before it, even when
 /// the front matter itself has problems (so the body can still be checked).
 pub fn body_of(text: &str) -> Option<(&str, usize)> {
-    let after_open = text.strip_prefix('\u{feff}').unwrap_or(text).strip_prefix("---\n")?;
-    let (_, body_start) = find_closing(after_open)?;
-    let body = &after_open[body_start..];
+    let body = split(text).ok()?.body;
     Some((body, text[..text.len() - body.len()].matches('\n').count()))
 }
 
-/// Byte offset where the closing `---` line starts and where the body begins.
-fn find_closing(after_open: &str) -> Option<(usize, usize)> {
+/// Byte offset where the closing `fence` line starts and where the body begins.
+fn find_closing(after_open: &str, fence: &str) -> Option<(usize, usize)> {
     let mut pos = 0;
     for line in after_open.split_inclusive('\n') {
-        if line.trim_end() == "---" {
+        if line.trim_end() == fence {
             return Some((pos, pos + line.len()));
         }
         pos += line.len();
@@ -212,13 +338,13 @@ fn find_closing(after_open: &str) -> Option<(usize, usize)> {
     None
 }
 
-fn parse_date_field(value: &Option<String>, key: &str, yaml: &str, src: yaml::Source<'_>, errors: &mut Vec<Diagnostic>) -> Option<OffsetDateTime> {
+fn parse_date_field(value: &Option<String>, key: &str, head: Head<'_>, errors: &mut Vec<Diagnostic>) -> Option<OffsetDateTime> {
     let v = value.as_deref()?;
     match parse_date(v) {
         Some(d) => Some(d),
         None => {
             errors.push(
-                src.error_at_key(yaml, key, format!("`{key}: {v}` is not a valid date"))
+                head.error_at_key(key, format!("`{}` is not a valid date", head.pair(key, v)))
                     .with_help("write dates as YYYY-MM-DD (e.g. 2025-03-14), or YYYY-MM-DDTHH:MM:SSZ with a time"),
             );
             None
@@ -302,6 +428,9 @@ mod tests {
     fn body_even_when_front_matter_is_wrong() {
         assert_eq!(body_of("---\ntittle: x\n---\nBody\n"), Some(("Body\n", 3)));
         assert_eq!(body_of("no front matter"), None);
+        assert_eq!(body_of("+++\ntittle = \n+++\nBody\n"), Some(("Body\n", 3)));
+        assert_eq!(key_position("+++\ntitle = \"x\"\n  aliases = [\"/a/\"]\n+++\naliases: x\n", "aliases"), Some((3, 3)));
+        assert_eq!(key_position("---\ntitle: x\naliases: [/a/]\n---\n", "aliases"), Some((3, 1)));
     }
 
     #[test]
@@ -333,6 +462,100 @@ mod tests {
         assert!(p("---\ntitle: x\nexpiry_date: 2025-03-01\n---\n").is_ok());
         let errs = parse(Path::new("content/s/_index.md"), "---\ntitle: x\nexpiry_date: 2025-03-01\n---\n", true).unwrap_err();
         assert!(errs[0].message.contains("only applies to pages"), "{errs:?}");
+    }
+
+    fn t(text: &str) -> Result<Parsed<'_>, Vec<Diagnostic>> {
+        parse(Path::new("content/a.md"), text, false)
+    }
+
+    #[test]
+    fn toml_front_matter_fills_the_same_struct() {
+        let text = "+++\ntitle = \"Hello\"\ndate = 2024-03-15\nupdated = 2024-03-16T10:00:00Z\ntags = [\"a\", \"b\"]\n[extra]\ncolor = \"blue\"\n+++\n# Body\n";
+        let parsed = t(text).unwrap();
+        assert_eq!(parsed.syntax, Syntax::Toml);
+        assert_eq!(parsed.meta.title.as_deref(), Some("Hello"));
+        assert_eq!(parsed.meta.tags, ["a", "b"]);
+        assert_eq!(parsed.meta.extra["color"], "blue");
+        assert_eq!(parsed.body, "# Body\n");
+        assert_eq!(parsed.body_line_offset, 8);
+        assert_eq!(parsed.date.unwrap().date().to_string(), "2024-03-15");
+        assert_eq!(parsed.updated.unwrap().hour(), 10);
+        // An offset date-time is a moment, like the quoted form.
+        let a = t("+++\ntitle = \"x\"\ndate = 2024-03-15T10:00:00+02:00\n+++\n").unwrap().date;
+        let b = t("---\ntitle: x\ndate: \"2024-03-15T10:00:00+02:00\"\n---\n").unwrap().date;
+        assert_eq!(a, b);
+        assert_eq!(t("+++\ntitle = \"x\"\ndate = \"2024-03-15\"\n+++\n").unwrap().date, t("+++\ntitle = \"x\"\ndate = 2024-03-15\n+++\n").unwrap().date);
+    }
+
+    #[test]
+    fn toml_front_matter_passes_the_same_checks() {
+        // Each check of `parse`, at the key's line in TOML text.
+        let errs = t("+++\ntitle = \"x\"\npublish_date = 2025-02-01\nexpiry_date = 2025-01-01\nsort_by = \"title\"\naliases = [\"old\"]\n+++\n").unwrap_err();
+        let got: Vec<_> = errs.iter().map(|e| (e.line, e.message.as_str())).collect();
+        assert_eq!(
+            got,
+            vec![
+                (Some(4), "`expiry_date = 2025-01-01` is not after `publish_date = 2025-02-01`"),
+                (Some(5), "`sort_by` only applies to sections"),
+                (Some(6), "alias `old` must be a site path starting with `/`"),
+            ]
+        );
+        let errs = t("+++\ndate = \"2025-02-30\"\n+++\n").unwrap_err();
+        assert!(
+            errs[0].message.contains("no `title`") && errs[0].help.as_deref().unwrap().contains("`title = \"What a CTO does\"` between the `+++` lines"),
+            "{errs:?}"
+        );
+        assert_eq!((errs[1].line, errs[1].message.as_str()), (Some(2), "`date = 2025-02-30` is not a valid date"));
+        let errs = t("+++\ntitle = \"x\"\nextra = 3\n+++\n").unwrap_err();
+        assert_eq!(errs[0].line, Some(3));
+        let errs = parse(Path::new("content/s/_index.md"), "+++\ntitle = \"x\"\npaginate_by = 0\n+++\n", true).unwrap_err();
+        assert_eq!((errs[0].line, errs[0].help.as_deref()), (Some(3), Some("use e.g. `paginate_by = 10`")));
+        assert!(parse(Path::new("content/s/_index.md"), "+++\ntitle = \"x\"\nsort_by = \"weight\"\n+++\n", true).is_ok());
+        let errs = t("+++\ntittle = \"x\"\n+++\n").unwrap_err();
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(errs[0].help.as_deref().unwrap().starts_with("did you mean `title`"));
+        assert!(t("+++\ntitle = \"x\"\n").unwrap_err()[0].message.contains("not closed"));
+    }
+
+    #[test]
+    fn keys_of_other_generators_get_folio_names() {
+        for (fm, key, help) in [
+            ("---\ntitle: x\nlayout: post\n---\n", "layout", "folio calls this `template`: write `template: \"page.html\"`"),
+            ("+++\ntitle = \"x\"\nlayout = \"post\"\n+++\n", "layout", "folio calls this `template`: write `template = \"page.html\"`"),
+            ("---\ntitle: x\npublishDate: 2025-01-01\n---\n", "publishDate", "folio calls this `publish_date`"),
+            ("---\ntitle: x\nexpiryDate: 2025-01-01\n---\n", "expiryDate", "folio calls this `expiry_date`"),
+            ("---\ntitle: x\nlastmod: 2025-01-01\n---\n", "lastmod", "folio calls this `updated`"),
+            ("---\ntitle: x\nlast_modified_at: 2025-01-01\n---\n", "last_modified_at", "folio calls this `updated`"),
+            ("---\ntitle: x\npermalink: /a/\n---\n", "permalink", "write `slug: my-page`, and keep an old address working with `aliases:"),
+            ("+++\ntitle = \"x\"\nurl = \"/a/\"\n+++\n", "url", "write `slug = my-page`"),
+            ("---\ntitle: x\nsummary: s\n---\n", "summary", "folio calls this `description`"),
+            ("---\ntitle: x\nlinkTitle: s\n---\n", "linkTitle", "put it under `extra:`"),
+            ("+++\ntitle = \"x\"\nlinkTitle = \"s\"\n+++\n", "linkTitle", "put it under `[extra]`"),
+            ("---\ntitle: x\nmood: happy\n---\n", "mood", "for data of your own, put it under `extra:`"),
+        ] {
+            let errs = t(fm).unwrap_err();
+            assert_eq!(errs.len(), 1, "{fm:?}: {errs:?}");
+            assert_eq!((errs[0].line, errs[0].message.clone()), (Some(3), format!("unknown key `{key}`")), "{fm:?}");
+            let got = errs[0].help.as_deref().unwrap();
+            assert!(got.contains(help), "{fm:?}: {got}");
+        }
+    }
+
+    #[test]
+    fn byte_order_mark_and_crlf_in_both_languages() {
+        for text in [
+            "\u{feff}---\r\ntitle: Hi\r\ndate: 2024-03-15\r\n---\r\nBody\r\n",
+            "\u{feff}+++\r\ntitle = \"Hi\"\r\ndate = 2024-03-15\r\n+++\r\nBody\r\n",
+            "---\r\ntitle: Hi\r\ndate: 2024-03-15\r\n---\r\nBody\r\n",
+            "+++\r\ntitle = \"Hi\"\r\ndate = 2024-03-15\r\n+++\r\nBody\r\n",
+        ] {
+            let parsed = t(text).unwrap_or_else(|e| panic!("{text:?}: {e:?}"));
+            assert_eq!((parsed.meta.title.as_deref(), parsed.body, parsed.body_line_offset), (Some("Hi"), "Body\r\n", 4), "{text:?}");
+            assert_eq!(parsed.date.unwrap().date().to_string(), "2024-03-15");
+            assert_eq!(body_of(text), Some(("Body\r\n", 4)));
+        }
+        let errs = t("\u{feff}+++\r\ntitle = \"x\"\r\nlayout = \"y\"\r\n+++\r\n").unwrap_err();
+        assert_eq!((errs[0].line, errs[0].col), (Some(3), Some(1)));
     }
 
     #[test]

@@ -25,6 +25,10 @@ pub trait Resolver: Sync {
     }
     /// HTML for a shortcode call, or (message, help) when the call is wrong.
     fn shortcode(&self, call: &Call, page_key: &str) -> Result<String, (String, String)>;
+    /// Whether the site has a shortcode of this name (built in, or a template of the site's or
+    /// theme's): `{{ name(` … that is not folio's call syntax is an error for such a name, text
+    /// for any other (see `shortcodes`).
+    fn is_shortcode(&self, name: &str) -> bool;
     /// Whether the theme's templates give some element this id (`main`, the skip link's
     /// target): an automatic heading id steps aside for it.
     fn theme_id(&self, _id: &str) -> bool {
@@ -158,6 +162,99 @@ fn code_ranges(text: &str) -> Vec<std::ops::Range<usize>> {
     ranges
 }
 
+/// Cuts the shortcodes out of `body`: none in code, `<script>`, `<style>` or comments; and a call
+/// whose placeholder lands in a link's destination or title (which only Markdown can tell, so
+/// it is parsed with the placeholders in) stays text too, and the body is cut again.
+fn extract_shortcodes(body: &str, resolver: &dyn Resolver) -> shortcodes::Extracted {
+    let mut skip = code_ranges(body);
+    let html = shortcodes::html_literal_ranges(body, &skip);
+    skip.extend(html);
+    let is_shortcode = |name: &str| resolver.is_shortcode(name);
+    let mut extracted = shortcodes::extract(body, &skip, &is_shortcode);
+    // Each round leaves at least one more call as text, so this ends; a few rounds suffice for
+    // any real page (the bound only keeps a pathological one linear).
+    for _ in 0..4 {
+        if extracted.calls.is_empty() {
+            break;
+        }
+        let zones = link_destinations(&extracted.text);
+        let inside: Vec<std::ops::Range<usize>> = (0..extracted.calls.len())
+            .filter(|&i| extracted.placeholder_offset(i).is_some_and(|at| zones.iter().any(|z| z.contains(&at))))
+            .map(|i| extracted.calls[i].span.clone())
+            .collect();
+        if inside.is_empty() {
+            break;
+        }
+        skip.extend(inside);
+        extracted = shortcodes::extract(body, &skip, &is_shortcode);
+    }
+    extracted
+}
+
+/// Byte ranges of the destinations and titles of links and images (`(/x "t")`, an autolink,
+/// and the part after `[label]:` of a reference definition) in Markdown `text`.
+fn link_destinations(text: &str) -> Vec<std::ops::Range<usize>> {
+    use pulldown_cmark::LinkType;
+    let mut zones = Vec::new();
+    let mut parser = Parser::new_ext(text, options()).into_offset_iter();
+    for (_, def) in parser.reference_definitions().iter() {
+        let span = def.span.clone();
+        if let Some(colon) = text.get(span.clone()).and_then(|t| t.find("]:")) {
+            zones.push(span.start + colon..span.end);
+        }
+    }
+    for (ev, range) in parser.by_ref() {
+        let link_type = match ev {
+            Event::Start(Tag::Link { link_type, .. } | Tag::Image { link_type, .. }) => link_type,
+            _ => continue,
+        };
+        match link_type {
+            LinkType::Inline => {
+                if let Some(close) = closing_bracket(&text[range.clone()]) {
+                    zones.push(range.start + close..range.end);
+                }
+            }
+            LinkType::Autolink | LinkType::Email => zones.push(range),
+            _ => {}
+        }
+    }
+    zones
+}
+
+/// Offset of the `]` that closes the link text opened by the first `[` of `link`.
+fn closing_bracket(link: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut escaped = false;
+    for (i, c) in link.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '[' => depth += 1,
+            ']' => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// What a page copied from Hugo can write instead of a Hugo shortcode.
+fn hugo_help(name: &str) -> String {
+    let own = format!(
+        "folio shortcodes are written {{{{ {name}(arg=\"value\") }}}}: add templates/shortcodes/{name}.html to make one; to show these braces on purpose, write {{{{/* … */}}}}"
+    );
+    match name {
+        "figure" => "write a Markdown image instead: ![what it shows](/images/photo.jpg \"caption\")".to_string(),
+        "ref" | "relref" => "link to the file instead: [text](@/articles/page.md)".to_string(),
+        "highlight" => "write a fenced code block with its language instead: ```python … ```".to_string(),
+        _ => own,
+    }
+}
+
 /// The anchor id for a heading's text: ASCII, lowercase, `-`-separated.
 pub fn heading_id(text: &str) -> String {
     let s = crate::text::slugify(text);
@@ -187,12 +284,22 @@ pub fn render(src: &SourceInfo<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<D
 
     // 1. Shortcodes out, placeholders in.
     let extracted = if src.body.contains("{{") {
-        shortcodes::extract(src.body, &code_ranges(src.body))
+        extract_shortcodes(src.body, resolver)
     } else {
         shortcodes::Extracted { text: src.body.to_string(), ..Default::default() }
     };
     for e in &extracted.errors {
-        errors.push(diag_at(e.offset, e.message.clone(), Kind::Shortcode).with_help("shortcodes look like {{ name(arg=\"value\", n=3) }}"));
+        errors.push(
+            diag_at(e.offset, e.message.clone(), Kind::Shortcode)
+                .with_help("shortcodes look like {{ name(arg=\"value\", n=3) }}; to show braces as they are, write {{/* … */}}"),
+        );
+    }
+    for f in &extracted.foreign {
+        errors.push(
+            diag_at(f.offset, format!("Hugo shortcode `{}` is not a folio shortcode; shown as text", f.name), Kind::Shortcode)
+                .with_help(hugo_help(&f.name))
+                .warning(),
+        );
     }
     let mut shortcode_html = Vec::with_capacity(extracted.calls.len());
     for call in &extracted.calls {
@@ -266,6 +373,7 @@ pub fn render(src: &SourceInfo<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<D
                         _ => None,
                     })
                     .collect();
+                let plain = extracted.with_literals(&plain);
                 let explicit = explicit_id.is_some();
                 let id = match explicit_id {
                     Some(id) => id.to_string(),
@@ -381,6 +489,11 @@ pub fn render(src: &SourceInfo<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<D
         }
     }
 
+    // Escaped braces, as text.
+    for (i, literal) in extracted.literals.iter().enumerate() {
+        html = html.replacen(&shortcodes::literal_placeholder(i), &escape_html(literal), 1);
+    }
+
     // 4. Summary.
     out.summary_html = if let Some(pos) = html.find(MORE_MARKER) {
         html[..pos].trim_end().to_string()
@@ -483,6 +596,9 @@ mod tests {
         fn theme_id(&self, id: &str) -> bool {
             id == "main"
         }
+        fn is_shortcode(&self, name: &str) -> bool {
+            name == "cta"
+        }
     }
 
     fn md(body: &str) -> (Rendered, Vec<Diagnostic>) {
@@ -583,6 +699,73 @@ mod tests {
         assert!(r.html.contains("<code>{{ nope() }}</code>"));
         assert_eq!(errs.len(), 1);
         assert_eq!(errs[0].line, Some(12));
+    }
+
+    #[test]
+    fn escaped_braces_render_as_text_everywhere_but_code() {
+        let (r, errs) =
+            md("Write {{/* cta(text=\"x\") */}} in prose.\n\n{{/* cta() */}}\n\n## Use {{/* braces */}}\n\n`{{/* kept */}}`\n\n```\n{{/* kept */}}\n```\n");
+        assert!(errs.is_empty(), "{errs:?}");
+        assert!(r.html.contains("<p>Write {{ cta(text=&quot;x&quot;) }} in prose.</p>"), "{}", r.html);
+        assert!(r.html.contains("<p>{{ cta() }}</p>"), "an escape alone keeps its paragraph: {}", r.html);
+        assert!(r.html.contains("<h2 id=\"use-braces\">Use {{ braces }}"), "{}", r.html);
+        assert_eq!(r.toc[0].title, "Use {{ braces }}");
+        assert!(r.html.contains("<code>{{/* kept */}}</code>"), "{}", r.html);
+        assert!(r.html.contains("{{/* kept */}}\n</code></pre>") || r.html.matches("{{/* kept */}}").count() == 2, "{}", r.html);
+        assert!(r.search_text.contains("{{ cta() }}"), "{}", r.search_text);
+    }
+
+    #[test]
+    fn braces_in_scripts_styles_comments_and_link_destinations_stay_as_written() {
+        let body = "<script>\nvar s = {{ site | toJSON }};\nvar c = \"{{ cta(text='x') }}\";\n</script>\n\n<style>\na::after { content: \"{{ cta() }}\" }\n</style>\n\n<!-- {{ cta(text=\"no\") }} -->\n\n[a](/x/{{ cta(text=\"y\") }}) [b](/x/{{y}} 't {{ cta(text=\"z\") }}') ![i](/img/{{cta(text='w')}}.png) [r] [s](</s/{{ cta(text=\"u\") }}>)\n\n[r]: /ref/{{cta(text='v')}} \"{{ cta(text='t') }}\"\n";
+        let (r, errs) = md(body);
+        assert!(errs.is_empty(), "{errs:?}");
+        assert!(!r.html.contains("CTA"), "no shortcode rendered: {}", r.html);
+        assert!(r.html.contains("var s = {{ site | toJSON }};\nvar c = \"{{ cta(text='x') }}\";"), "{}", r.html);
+        assert!(r.html.contains("content: \"{{ cta() }}\""), "{}", r.html);
+        assert!(r.html.contains("<!-- {{ cta(text=\"no\") }} -->"), "{}", r.html);
+        // Not a link once the call is text (a space in the address): the text as written.
+        assert!(r.html.contains("[a](/x/{{ cta(text=\"y\") }})"), "{}", r.html);
+        let links: Vec<(String, String)> = r
+            .html
+            .split("<a href=\"")
+            .skip(1)
+            .map(|a| {
+                let (href, rest) = a.split_once('"').unwrap();
+                (href.to_string(), rest.split_once('>').unwrap().0.to_string())
+            })
+            .collect();
+        assert_eq!(
+            links,
+            [
+                ("/x/%7B%7By%7D%7D".to_string(), " title=\"t {{ cta(text=&quot;z&quot;) }}\"".to_string()),
+                ("/ref/%7B%7Bcta(text=&#x27;v&#x27;)%7D%7D".to_string(), " title=\"{{ cta(text=&#39;t&#39;) }}\"".to_string()),
+                ("/s/%7B%7B%20cta(text=%22u%22)%20%7D%7D".to_string(), String::new()),
+            ],
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("<img src=\"/img/%7B%7Bcta(text=&#x27;w&#x27;)%7D%7D.png\""), "{}", r.html);
+        // The same call in the link text is a call.
+        let (r, _) = md("[{{ cta(text=\"a\") }}](/x/)\n");
+        assert!(r.html.contains("<a href=\"/x/\"><div class=\"cta\">CTA</div></a>"), "{}", r.html);
+    }
+
+    #[test]
+    fn unknown_names_and_hugo_shortcodes() {
+        let (r, errs) = md("{{ ctaa(text=\"x\") }}\n\n{{ url_for('static', filename='x') }}\n\n{{< figure src=\"/a.png\" >}}\n");
+        let mut got: Vec<_> = errs.iter().map(|e| (e.line, e.col, e.is_error(), e.message.as_str())).collect();
+        got.sort();
+        assert_eq!(
+            got,
+            [
+                (Some(4), Some(1), true, "unknown shortcode `ctaa`"),
+                (Some(8), Some(1), false, "Hugo shortcode `figure` is not a folio shortcode; shown as text"),
+            ]
+        );
+        assert!(errs.iter().any(|e| e.help.as_deref().unwrap().contains("Markdown image")));
+        assert!(r.html.contains("<p>{{ url_for('static', filename='x') }}</p>"), "{}", r.html);
+        assert!(r.html.contains("<p>{{&lt; figure src=\"/a.png\" &gt;}}</p>"), "{}", r.html);
     }
 
     #[test]

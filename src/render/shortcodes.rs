@@ -16,12 +16,17 @@ pub const BUILTINS: &[(&str, &[&str], &[&str])] = &[
     ("pricing", &["group"], &["group"]),
 ];
 
+/// Whether the site has a shortcode `name`: a built-in, or a template of the site or theme.
+pub fn exists(r: &Renderer, name: &str) -> bool {
+    BUILTINS.iter().any(|(n, _, _)| *n == name) || r.has_template(&format!("shortcodes/{name}.html"))
+}
+
 /// Renders one call, or explains what is wrong with it.
 pub fn render_call(r: &Renderer, m: &Marketing, call: &Call, page_key: &str) -> Result<String, (String, String)> {
     let user_templates = r.shortcode_templates();
     let template = format!("shortcodes/{}.html", call.name);
     let builtin = BUILTINS.iter().find(|(n, _, _)| *n == call.name);
-    if builtin.is_none() && !r.has_template(&template) {
+    if !exists(r, &call.name) {
         let mut names: Vec<String> = BUILTINS.iter().map(|(n, _, _)| n.to_string()).collect();
         names.extend(user_templates.iter().cloned());
         names.sort();

@@ -29,7 +29,18 @@ const MAX_SHRINK_ITERS: u32 = 600;
 
 // Values the strategies pick from: a few ordinary ones and a few that collide or need escaping.
 const TITLES: &[&str] = &["Renamed", "Alpha: what a CTO does", "Zeta comes last", "Ünïcode & <escapes>", "A"];
-const SENTENCES: &[&str] = &["A new closing paragraph.", "Second thoughts on **strategy**.", "Café, naïve, ünïcode.", "Short."];
+/// Some call the shortcode `note`, which `Edit::ShortcodeTemplate` adds and removes: a call of it
+/// renders or is an unknown shortcode; `note('x')` (not folio's call syntax) is an error while
+/// the site has `note` and text while it has not; the escape is text either way.
+const SENTENCES: &[&str] = &[
+    "A new closing paragraph.",
+    "Second thoughts on **strategy**.",
+    "Café, naïve, ünïcode.",
+    "Short.",
+    "Say {{ note(text=\"hi\") }} here.",
+    "Braces {{ note('x') }} stay.",
+    "Escaped {{/* note() */}} braces.",
+];
 const SLUGS: &[&str] = &["renamed", "alpha", "beta-two", "news/today", "Über Größe"];
 const DATES: &[&str] = &["2025-03-01", "2023-07-04", "2025-12-31", "2026-02-14T09:30:00Z", "2024-11-02"];
 const TAGS: &[&str] = &["cto", "leadership", "security", "new-tag", "Über Tag"];
@@ -237,6 +248,10 @@ enum Edit {
     ThemeTemplate {
         template: u8,
     },
+    /// The site's shortcode template `templates/shortcodes/note.html` added or removed.
+    ShortcodeTemplate {
+        add: bool,
+    },
     AddOverride {
         template: u8,
     },
@@ -331,6 +346,7 @@ fn edit() -> impl Strategy<Value = Edit> {
         1 => menu.prop_map(|op| Edit::SiteMenu { op }),
         1 => (1..=4u8).prop_map(|by| Edit::SitePaginate { by }),
         1 => idx().prop_map(|template| Edit::ThemeTemplate { template }),
+        1 => any::<bool>().prop_map(|add| Edit::ShortcodeTemplate { add }),
         1 => idx().prop_map(|template| Edit::AddOverride { template }),
         1 => idx().prop_map(|template| Edit::RemoveOverride { template }),
         1 => idx().prop_map(|dir| Edit::AddStatic { dir }),
@@ -937,6 +953,17 @@ impl Files {
                 let marker = format!("<!-- {} -->", self.fresh_name("edit"));
                 self.edit(&rel, |t| Some(mark_template(t, &marker)))?;
                 one(format!("insert {marker} into {rel}"), &rel)
+            }
+            Edit::ShortcodeTemplate { add } => {
+                let rel = "templates/shortcodes/note.html";
+                if *add {
+                    self.write(rel, "<span class=\"note\">{{ text | default(value=\"\") }}</span>\n");
+                    one("add the shortcode template note.html".to_string(), rel)
+                } else {
+                    std::fs::remove_file(self.path(rel)).ok()?;
+                    self.broken.remove(rel);
+                    one("delete the shortcode template note.html".to_string(), rel)
+                }
             }
             Edit::AddOverride { template } => {
                 let theme = nth(&self.theme_templates(), *template)?;
