@@ -67,7 +67,8 @@ pub fn parse_collecting<T: DeserializeOwned>(text: &str, src: Source<'_>) -> Col
 pub fn parse_value(text: &str, src: Source<'_>) -> Result<serde_json::Value, Diagnostic> {
     let mut table = DeTable::parse(text).map_err(|e| syntax_error(&e, text, src))?;
     dates_to_text(table.get_mut());
-    <serde_json::Value as serde::Deserialize>::deserialize(Deserializer::from(table)).map_err(|e| type_error(e.message(), e.span().map_or(0, |s| s.start), text, src))
+    <serde_json::Value as serde::Deserialize>::deserialize(Deserializer::from(table))
+        .map_err(|e| type_error(e.message(), e.span().map_or(0, |s| s.start), text, src))
 }
 
 /// Every TOML date and time in `table`, at any depth, as the text it is written as

@@ -385,6 +385,14 @@ pub fn plan(flavour: Flavour, tree: &Tree) -> Plan {
         p.mapped.folio.aliases = aliases;
     }
 
+    // The order of sections that do not say: the old generators sort by weight first (Hugo) or
+    // not at all (Zola); folio sorts by date unless told.
+    let facts: Vec<(String, bool, bool)> =
+        planned.iter().filter(|p| !p.section).map(|p| (p.key.clone(), p.mapped.folio.weight.is_some(), p.mapped.folio.date.is_some())).collect();
+    for p in planned.iter_mut().filter(|p| p.section && p.mapped.folio.sort_by.is_none()) {
+        p.mapped.folio.sort_by = section_order(parent(&p.key), &facts);
+    }
+
     // Bodies, now that every page's new address is known.
     let targets = Targets::new(&planned, tree, &config, &layout);
     for p in &planned {
@@ -406,7 +414,8 @@ pub fn plan(flavour: Flavour, tree: &Tree) -> Plan {
         if files.contains_key(&format!("content/{key}")) {
             continue;
         }
-        let folio = fields::Folio { title, sort_by: sort.then(|| "date".to_string()), ..Default::default() };
+        let order = if sort { section_order(&dir, &facts).or(Some("date".to_string())) } else { None };
+        let folio = fields::Folio { title, sort_by: order, ..Default::default() };
         files.insert(format!("content/{key}"), Out::Text(page_text(&folio, "")));
         counts.sections += 1;
     }
@@ -459,6 +468,27 @@ pub fn plan(flavour: Flavour, tree: &Tree) -> Plan {
     let mut plan = plan_without_report;
     plan.files.insert(REPORT_FILE.into(), Out::Text(report));
     plan
+}
+
+/// How a section in `dir` should be sorted, from its pages' (key, has a weight, has a date):
+/// by weight when any page has one, by title when none has a date, else by date (`None`: the
+/// default), so no page drops to the end of a date-sorted list for lack of a date it never had.
+fn section_order(dir: &str, pages: &[(String, bool, bool)]) -> Option<String> {
+    let mine: Vec<&(String, bool, bool)> = pages
+        .iter()
+        .filter(|(key, _, _)| {
+            let folder = parent(key);
+            let folder = if key.ends_with("/index.md") { parent(folder) } else { folder };
+            folder == dir
+        })
+        .collect();
+    if mine.iter().any(|(_, weight, _)| *weight) {
+        Some("weight".into())
+    } else if !mine.is_empty() && mine.iter().all(|(_, _, dated)| !dated) {
+        Some("title".into())
+    } else {
+        None
+    }
 }
 
 /// Who holds an address: a file of the old site, or folio itself.

@@ -43,7 +43,11 @@ pub fn split(path: &Path, text: &str) -> Result<Split, (usize, String)> {
                 return Err((1, format!("front matter opened with `{first}` is not closed; the file was not imported")));
             };
             let matter = &rest[..end];
-            let fields = if first == "---" { parse_yaml(path, matter)? } else { parse_toml(path, matter, 1).map_err(|(line, m)| (line, format!("front matter does not parse: {m}; the file was not imported")))? };
+            let fields = if first == "---" {
+                parse_yaml(path, matter)?
+            } else {
+                parse_toml(path, matter, 1).map_err(|(line, m)| (line, format!("front matter does not parse: {m}; the file was not imported")))?
+            };
             (fields, matter, open_len + after)
         }
         _ if text.starts_with('{') => {

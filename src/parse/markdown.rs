@@ -245,7 +245,7 @@ fn closing_bracket(link: &str) -> Option<usize> {
 /// What a page copied from Hugo can write instead of a Hugo shortcode.
 fn hugo_help(name: &str) -> String {
     let own = format!(
-        "folio shortcodes are written {{{{ {name}(arg=\"value\") }}}}: add templates/shortcodes/{name}.html to make one; to show these braces on purpose, write {{{{/* … */}}}}"
+        "folio shortcodes are written {{{{ {name}(arg=\"value\") }}}}: add templates/shortcodes/{name}.html to make one; to show these braces on purpose, write {{{{/* … */}}}}; a whole Hugo site is best moved with `folio import hugo`, which translates the common shortcodes"
     );
     match name {
         "figure" => "write a Markdown image instead: ![what it shows](/images/photo.jpg \"caption\")".to_string(),

@@ -174,6 +174,7 @@ fn a_zola_site_keeps_the_shortcodes_folio_can_run() {
     let page = site.read("blog/hello/index.html");
     assert!(page.contains("<p class=\"note\">Shortcodes with templates folio can run are kept.</p>"), "{page}");
     assert!(page.contains("href=\"/blog/other/\""), "the @/ link resolves");
+    assert!(page.contains("Literal: {{ note(text=&quot;x&quot;) }}."), "Zola's escape is folio's too:\n{page}");
     assert!(site.exists("legacy/other/index.html") && site.exists("old/hello/index.html"));
     assert!(site.exists("blog/other/picture.svg"));
     assert!(!site.exists("pages/index.html"), "no list page the old site did not have");
