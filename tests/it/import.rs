@@ -402,7 +402,15 @@ fn an_imported_hugo_site_builds_like_the_same_site_written_by_hand() {
         write(&hugo.0, "static/img/a.svg", svg);
         write(&hand.0, "site.yaml", "title: \"Ex & Co\"\nbase_url: \"https://ex.test\"\nlanguage: en\ndescription: \"About \\\"Ex\\\"\"\nmenu:\n  - { name: News, url: /posts/ }\n");
         write(&hand.0, "content/_index.md", "---\ntitle: Home\n---\nWelcome.\n");
-        write(&hand.0, "content/posts/_index.md", "---\ntitle: Posts\nsort_by: date\n---\n");
+        // Hugo lists by weight first; a section of pages without dates by title.
+        let order = if pages.iter().any(|p| p.weight.is_some()) {
+            "weight"
+        } else if pages.iter().all(|p| p.date.is_none()) {
+            "title"
+        } else {
+            "date"
+        };
+        write(&hand.0, "content/posts/_index.md", &format!("---\ntitle: Posts\nsort_by: {order}\n---\n"));
         write(&hand.0, "static/img/a.svg", svg);
         for (i, p) in pages.iter().enumerate() {
             write(&hugo.0, &format!("content/posts/page-{i}.md"), &hugo_page(p));
