@@ -26,6 +26,7 @@ mod sample;
 mod schedule;
 mod serve;
 mod shortcodes;
+mod spec;
 mod support;
 mod templates;
 mod tidy;
