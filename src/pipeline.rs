@@ -1298,6 +1298,7 @@ fn check_anchors(pages: &[Page], sections: &[Section], marketing: &Marketing, er
                     message: format!("link to `@/{}#{}`: that page has no heading with id `{}`", r.target, r.anchor, r.anchor),
                     help: Some(match near {
                         Some(n) => format!("did you mean `#{n}`?"),
+                        None if list.len() > 12 => format!("headings on that page include: {}, and {} more", list[..12].join(", "), list.len() - 12),
                         None => format!("headings on that page: {}", list.join(", ")),
                     }),
                     snippet: None,

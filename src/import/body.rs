@@ -27,8 +27,16 @@ pub trait Lookup {
     fn site_value(&self, path: &str) -> Option<String>;
     /// The address of the page being translated.
     fn own_url(&self) -> &str;
+    /// A value of the page's own front matter (`title`, `author.name`).
+    fn page_value(&self, _path: &str) -> Option<String> {
+        None
+    }
     /// A Zola shortcode folio can run (its template was carried over).
     fn runs_shortcode(&self, name: &str) -> bool;
+    /// The old site's content folder (`content`, or Hugo's `contentDir` or mount).
+    fn content_dir(&self) -> &str {
+        "content"
+    }
 }
 
 /// How deep includes may nest (an include of an include…), so a loop ends.
@@ -36,15 +44,16 @@ const MAX_INCLUDE_DEPTH: usize = 6;
 
 /// Translates `body` of the source file `src`, whose first line is line `first_line` of it.
 pub fn translate(flavour: Flavour, src: &str, body: &str, first_line: usize, lookup: &dyn Lookup, notes: &mut Notes) -> String {
-    let (text, lines) = callouts(src, body, first_line, notes);
+    let (text, lines) = callouts(flavour, src, body, first_line, notes);
     let mut t = Translator { flavour, src, lines: &lines, lookup, notes, depth: 0, line_base: 0, fixed_line: None };
+    let text = t.md_links(&text);
     t.run(&text)
 }
 
 /// `:::note` … `:::` blocks (Docusaurus, Starlight) as GitHub alerts, which folio renders as
 /// callouts. Returns the text and, for each of its lines, the line of the source file it came
 /// from.
-fn callouts(src: &str, body: &str, first_line: usize, notes: &mut Notes) -> (String, Vec<usize>) {
+fn callouts(flavour: Flavour, src: &str, body: &str, first_line: usize, notes: &mut Notes) -> (String, Vec<usize>) {
     let mut out = String::with_capacity(body.len());
     let mut lines = Vec::new();
     let mut fence: Option<String> = None;
@@ -67,6 +76,11 @@ fn callouts(src: &str, body: &str, first_line: usize, notes: &mut Notes) -> (Str
             let c = trimmed.chars().next().unwrap_or('`');
             fence = Some(trimmed.chars().take_while(|x| *x == c).collect());
             emit(&prefixed(open.is_some(), line), &mut out);
+            continue;
+        }
+        if let Some(attrs) = trimmed.strip_prefix("{:").and_then(|t| t.strip_suffix('}')).filter(|_| flavour == Flavour::Jekyll && open.is_none()) {
+            kramdown_attributes(src, line_no, attrs.trim(), &mut out, notes);
+            emit("\n", &mut out);
             continue;
         }
         if let Some(rest) = trimmed.strip_prefix(":::") {
@@ -110,6 +124,30 @@ fn callouts(src: &str, body: &str, first_line: usize, notes: &mut Notes) -> (Str
         notes.untranslated(src, line, "this `:::` block is never closed; it runs to the end of the page as a callout");
     }
     (out, lines)
+}
+
+/// A kramdown attribute list on a line of its own (`{: #v3-9-3}` under a heading), which
+/// Jekyll applies to the block above: on a heading it becomes folio's `{#id .class key=value}`
+/// after the heading's text; `{:toc}` (kramdown's table of contents, under `* TOC`) goes, as
+/// folio's theme shows its own; elsewhere it is removed and reported. The line itself becomes
+/// blank, so every other line keeps its number.
+fn kramdown_attributes(src: &str, line_no: usize, attrs: &str, out: &mut String, notes: &mut Notes) {
+    let body_end = out.trim_end_matches('\n').len();
+    let prev_start = out[..body_end].rfind('\n').map_or(0, |i| i + 1);
+    let prev = out[prev_start..body_end].to_string();
+    if attrs.trim_start_matches('.') == "toc" {
+        if matches!(prev.trim(), "* TOC" | "- TOC" | "1. TOC" | "* Table of contents") {
+            out.replace_range(prev_start..body_end, "");
+        }
+        notes.untranslated(src, line_no, "kramdown's table of contents (`{:toc}`) is removed: folio's theme shows one on pages with `toc: true`");
+        return;
+    }
+    if prev.trim_start().starts_with('#') && !prev.trim_end().ends_with('}') {
+        let folio: Vec<String> = attrs.split_whitespace().map(|a| a.replace("=\"", "=").trim_end_matches('"').to_string()).collect();
+        out.insert_str(body_end, &format!(" {{{}}}", folio.join(" ")));
+        return;
+    }
+    notes.untranslated(src, line_no, format!("kramdown attribute list `{{:{attrs}}}` is removed: folio takes attributes on headings only"));
 }
 
 fn prefixed(inside: bool, line: &str) -> String {
@@ -179,6 +217,40 @@ impl Translator<'_> {
     fn note(&mut self, text: &str, offset: usize, what: impl Into<String>) {
         let line = self.line_at(text, offset);
         self.notes.untranslated(self.src, line, what);
+    }
+
+    /// Markdown links to `.md` files (`[x](./other.md#part)`), which Hugo's link render hook,
+    /// Jekyll's relative links and GitHub all follow to the page: folio `@/` links, checked at
+    /// every build. A link to no page of the site keeps its text without the link, and is
+    /// reported (left as it was, it would stop the build).
+    fn md_links(&mut self, text: &str) -> String {
+        use pulldown_cmark::{Event, Parser, Tag};
+        let mut edits: Vec<(Range<usize>, String)> = Vec::new();
+        for (event, range) in Parser::new_ext(text, crate::parse::markdown::options()).into_offset_iter() {
+            let Event::Start(Tag::Link { dest_url, .. }) = event else { continue };
+            let dest = dest_url.as_ref();
+            let (path, anchor) = split_anchor(dest);
+            let lower = path.to_ascii_lowercase();
+            if dest.contains("://") || dest.starts_with("@/") || dest.starts_with("mailto:") || !(lower.ends_with(".md") || lower.ends_with(".markdown")) {
+                continue;
+            }
+            let whole = &text[range.clone()];
+            let Some(at) = whole.rfind(&format!("]({dest}")).or_else(|| whole.rfind(&format!("](<{dest}>"))) else { continue };
+            let start = range.start + at + 2 + usize::from(whole[at + 2..].starts_with('<'));
+            match self.lookup.page(self.src, path) {
+                Some(target) => edits.push((start..start + dest.len(), link_to(&target, anchor, true))),
+                None => {
+                    self.note(text, range.start, format!("link to `{dest}`, which is not a page of the site: its text is kept without the link"));
+                    let label = whole[..at].strip_prefix('[').unwrap_or(&whole[..at]).to_string();
+                    edits.push((range.clone(), label));
+                }
+            }
+        }
+        let mut out = text.to_string();
+        for (range, with) in edits.into_iter().rev() {
+            out.replace_range(range, &with);
+        }
+        out
     }
 
     fn run(&mut self, text: &str) -> String {
@@ -339,8 +411,13 @@ impl Translator<'_> {
         if self.depth >= MAX_INCLUDE_DEPTH {
             return None;
         }
-        let path = path.trim_start_matches('/');
-        let candidates = [format!("content/{path}"), format!("content/{path}.md"), path.to_string(), format!("_includes/{path}")];
+        let content = self.lookup.content_dir();
+        let here = super::parent(self.src);
+        let candidates: Vec<String> = if let Some(abs) = path.strip_prefix('/') {
+            vec![format!("{content}/{abs}"), format!("{content}/{abs}.md"), abs.to_string()]
+        } else {
+            vec![format!("{here}/{path}"), format!("{content}/{path}"), format!("{content}/{path}.md"), path.to_string(), format!("_includes/{path}")]
+        };
         let (src, text) = candidates.iter().find_map(|c| self.lookup.text(c).map(|t| (c.clone(), t)))?;
         let split = super::source::split(std::path::Path::new(&src), text).ok()?;
         // Problems inside the included file are reported at the include's line.
@@ -452,13 +529,19 @@ impl Translator<'_> {
         let mut value = if let Some(s) = quoted(head) {
             s.to_string()
         } else {
+            // Liquid writes values as they are (no escaping), and so does the translation.
             match head {
                 "site.baseurl" => String::new(),
-                "site.url" => self.lookup.site_value("url")?,
-                "site.title" => escape_html(&self.lookup.site_value("title")?),
-                "site.description" => escape_html(&self.lookup.site_value("description")?),
                 "page.url" => self.lookup.own_url().to_string(),
-                _ => return None,
+                _ => {
+                    if let Some(path) = head.strip_prefix("site.") {
+                        self.lookup.site_value(path)?
+                    } else if let Some(path) = head.strip_prefix("page.") {
+                        self.lookup.page_value(path)?
+                    } else {
+                        return None;
+                    }
+                }
             }
         };
         for filter in parts {
@@ -903,6 +986,24 @@ mod tests {
         let (out, _) = hugo("```\n{{</* figure src=\"x\" */>}}\n```\n\nUse {{ cta(x=1) }} literally.\n");
         assert!(out.contains("```\n{{< figure src=\"x\" >}}\n```"), "{out}");
         assert!(out.contains("Use &#123;{ cta(x=1) }} literally."), "{out}");
+    }
+
+    #[test]
+    fn links_to_markdown_files_become_folio_links() {
+        let (out, notes) = hugo("See [install](/docs/install.md#linux), [gone](missing.md) and `[code](x.md)`.\n");
+        assert_eq!(out, "See [install](@/docs/install.md#linux), gone and `[code](x.md)`.\n");
+        assert_eq!(notes.items.len(), 1);
+        assert!(notes.items[0].what.contains("`missing.md`"));
+    }
+
+    #[test]
+    fn kramdown_attribute_lists() {
+        let mut notes = Notes::default();
+        let body = "## 3.9.3 / 2023-01-29\n{: #v3-9-3 .release}\n\n* TOC\n{:toc}\n\nA note.\n{: .note}\n";
+        let out = translate(Flavour::Jekyll, "_docs/history.md", body, 3, &Site, &mut notes);
+        assert_eq!(out, "## 3.9.3 / 2023-01-29 {#v3-9-3 .release}\n\n\n\n\n\nA note.\n\n");
+        let lines: Vec<usize> = notes.items.iter().map(|n| n.line).collect();
+        assert_eq!(lines, [7, 10], "{:?}", notes.items);
     }
 
     #[test]

@@ -244,7 +244,36 @@ struct Planned {
 pub fn plan(flavour: Flavour, tree: &Tree) -> Plan {
     let mut notes = Notes::default();
     let config = sites::config(flavour, tree, &mut notes);
-    let layout = sites::classify(flavour, tree, &config, &mut notes);
+    let mut layout = sites::classify(flavour, tree, &config, &mut notes);
+    // A folder's `index.md` where the new site needs a list page for that folder (a Jekyll
+    // collection, a Hugo section without `_index.md`) is that list page, not a page of its own
+    // at the same address.
+    let keys: Vec<String> = layout.pages.iter().map(|c| c.key.clone()).collect();
+    let implied: Vec<String> =
+        sites::implied_sections(flavour, &config, &keys.iter().map(String::as_str).collect::<Vec<_>>()).into_iter().map(|(dir, _, _)| dir).collect();
+    for c in &mut layout.pages {
+        if let Some(dir) = c.key.strip_suffix("/index.md") {
+            if implied.iter().any(|d| d == dir) && !keys.iter().any(|k| *k == format!("{dir}/_index.md")) {
+                c.key = format!("{dir}/_index.md");
+                c.section = true;
+            }
+        }
+    }
+    // Two files of the old site that would be one file of the new (`Diff/x.md` and `diff/x.md`
+    // once Hugo's folders are in lower case, or the same name in two `_posts/` folders).
+    let mut keys = std::collections::BTreeSet::new();
+    for c in &mut layout.pages {
+        let mut key = c.key.clone();
+        let mut n = 1;
+        while !keys.insert(crate::url::fold_key(&key)) {
+            n += 1;
+            key = format!("{}-{n}.md", c.key.trim_end_matches(".md"));
+        }
+        if key != c.key {
+            notes.changed(&c.src, 1, format!("written as content/{key}: content/{} is another file of the old site", c.key));
+            c.key = key;
+        }
+    }
     let mut counts = Counts::default();
     let mut files: BTreeMap<String, Out> = BTreeMap::new();
 
@@ -396,7 +425,7 @@ pub fn plan(flavour: Flavour, tree: &Tree) -> Plan {
     // Bodies, now that every page's new address is known.
     let targets = Targets::new(&planned, tree, &config, &layout);
     for p in &planned {
-        let lookup = PageLookup { targets: &targets, url: &p.url };
+        let lookup = PageLookup { targets: &targets, url: &p.url, fields: &p.split.fields };
         let translated = body::translate(flavour, &p.src, &p.split.body, p.split.body_line, &lookup, &mut notes);
         counts.translated += count_translated(&p.split.body, &translated);
         let text = page_text(&p.mapped.folio, &translated);
@@ -491,6 +520,21 @@ fn section_order(dir: &str, pages: &[(String, bool, bool)]) -> Option<String> {
     }
 }
 
+/// `a/./b/../c` → `a/c`: a path with its `.` and `..` folders resolved (never above the root).
+fn tidy_path(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    parts.join("/")
+}
+
 /// Who holds an address: a file of the old site, or folio itself.
 fn describe_owner(owner: &str) -> String {
     if owner == FOLIO_OWNS {
@@ -581,6 +625,8 @@ fn same_address(a: &str, b: &str) -> bool {
 /// Every page's new file and address, by its file in the old site.
 struct Targets<'a> {
     by_src: BTreeMap<&'a str, body::Target>,
+    /// Every page's file in lower case (a reference may differ in case, as Hugo allows).
+    by_lower: BTreeMap<String, &'a str>,
     tree: &'a Tree,
     config: &'a sites::Config,
     layout: &'a sites::Layout,
@@ -589,13 +635,31 @@ struct Targets<'a> {
 impl<'a> Targets<'a> {
     fn new(planned: &'a [Planned], tree: &'a Tree, config: &'a sites::Config, layout: &'a sites::Layout) -> Self {
         let by_src = planned.iter().map(|p| (p.src.as_str(), body::Target { key: p.key.clone(), url: p.url.clone() })).collect();
-        Targets { by_src, tree, config, layout }
+        let by_lower = planned.iter().map(|p| (p.src.to_lowercase(), p.src.as_str())).collect();
+        Targets { by_src, by_lower, tree, config, layout }
     }
 }
 
 struct PageLookup<'a> {
     targets: &'a Targets<'a>,
     url: &'a str,
+    /// The page's front matter in the old site.
+    fields: &'a serde_json::Map<String, serde_json::Value>,
+}
+
+/// A scalar at a dotted path of a JSON value, as text.
+fn value_at(root: &serde_json::Value, path: &str) -> Option<String> {
+    let mut v = root;
+    for part in path.split('.') {
+        v = match v {
+            serde_json::Value::Array(items) => items.get(part.parse::<usize>().ok()?)?,
+            other => other.get(part)?,
+        };
+    }
+    match v {
+        serde_json::Value::Object(_) | serde_json::Value::Array(_) | serde_json::Value::Null => None,
+        other => Some(fields::text(other)),
+    }
 }
 
 impl body::Lookup for PageLookup<'_> {
@@ -614,9 +678,10 @@ impl body::Lookup for PageLookup<'_> {
             bases.push(reference.to_string());
         }
         for base in &bases {
+            let base = tidy_path(base);
             let base = base.trim_end_matches('/');
             for candidate in [base.to_string(), format!("{base}.md"), format!("{base}/index.md"), format!("{base}/_index.md"), format!("{base}.markdown")] {
-                if let Some(target) = t.by_src.get(candidate.as_str()) {
+                if let Some(target) = t.by_src.get(candidate.as_str()).or_else(|| t.by_lower.get(&candidate.to_lowercase()).and_then(|src| t.by_src.get(src))) {
                     return Some(target.clone());
                 }
             }
@@ -651,11 +716,29 @@ impl body::Lookup for PageLookup<'_> {
     }
 
     fn site_value(&self, path: &str) -> Option<String> {
+        // Jekyll's `site.data.<file>.<key>`: a file of `_data/`.
+        if let Some(rest) = path.strip_prefix("data.") {
+            let (file, key) = rest.split_once('.')?;
+            let (name, text) = ["yml", "yaml", "json"].iter().find_map(|ext| {
+                let name = format!("_data/{file}.{ext}");
+                self.targets.tree.text(&name).map(|t| (name, t))
+            })?;
+            let map = if name.ends_with(".json") { serde_json::from_str(text).ok()? } else { source::yaml_file(Path::new(&name), text).ok()? };
+            return value_at(&serde_json::Value::Object(map), key);
+        }
         self.targets.config.value(path)
+    }
+
+    fn page_value(&self, path: &str) -> Option<String> {
+        value_at(&serde_json::Value::Object(self.fields.clone()), path)
     }
 
     fn own_url(&self) -> &str {
         self.url
+    }
+
+    fn content_dir(&self) -> &str {
+        &self.targets.config.content_dir
     }
 
     fn runs_shortcode(&self, name: &str) -> bool {

@@ -30,6 +30,9 @@ pub struct Config {
     pub collections: BTreeMap<String, Option<String>>,
     /// Jekyll's `exclude:`.
     pub exclude: Vec<String>,
+    /// Hugo publishes a page's folders in lower case (unless `disablePathToLower`): the new
+    /// site's folders are written so, and the files beside a page stay beside it.
+    pub lower_paths: bool,
 }
 
 impl Config {
@@ -185,6 +188,23 @@ pub fn config(flavour: Flavour, tree: &Tree, notes: &mut Notes) -> Config {
                     other => vec![fields::text(other)],
                 };
             }
+            // Module mounts (`source = "content/en"`, `target = "content"`) move the folders.
+            let mut content_mounts = Vec::new();
+            for mount in get(&raw, &["module.mounts"]).and_then(Value::as_array).into_iter().flatten() {
+                let (Some(source), Some(target)) = (mount.get("source").map(fields::text), mount.get("target").map(fields::text)) else { continue };
+                match target.trim_matches('/') {
+                    "content" => content_mounts.push(source.trim_matches('/').to_string()),
+                    "static" => c.static_dirs.push(source.trim_matches('/').to_string()),
+                    _ => {}
+                }
+            }
+            if let Some(first) = content_mounts.first() {
+                c.content_dir = first.clone();
+                if content_mounts.len() > 1 {
+                    notes.untranslated(file.as_deref().unwrap_or("hugo.toml"), 1, format!("several folders are mounted as content; only {first} is imported"));
+                }
+            }
+            c.lower_paths = !get(&raw, &["disablePathToLower", "disablepathtolower"]).is_some_and(|v| v == &Value::Bool(true));
             c.ugly_urls = get(&raw, &["uglyURLs", "uglyurls"]).is_some_and(|v| v == &Value::Bool(true));
             for (section, pattern) in get(&raw, &["permalinks"]).and_then(Value::as_object).into_iter().flatten() {
                 match pattern {
@@ -280,6 +300,17 @@ fn md_key(rel: &str) -> String {
     format!("{}.md", stem(rel))
 }
 
+/// A path under the content folder as the new site holds it: Hugo's folders in lower case.
+fn new_folders(inner: &str, config: &Config) -> String {
+    if !config.lower_paths {
+        return inner.to_string();
+    }
+    match inner.rsplit_once('/') {
+        Some((dir, name)) => format!("{}/{name}", dir.to_lowercase()),
+        None => inner.to_string(),
+    }
+}
+
 /// Sorts the old site's files into pages, sections, copies and what is left out.
 pub fn classify(flavour: Flavour, tree: &Tree, config: &Config, notes: &mut Notes) -> Layout {
     let mut layout = Layout::default();
@@ -297,7 +328,7 @@ pub fn classify(flavour: Flavour, tree: &Tree, config: &Config, notes: &mut Note
                     let name = inner.rsplit('/').next().unwrap_or(inner);
                     if is_markdown(inner) && text.is_some() {
                         let section = stem(name) == "_index";
-                        let mut c = Candidate { src: rel.clone(), key: md_key(inner), section, ..Candidate::default() };
+                        let mut c = Candidate { src: rel.clone(), key: md_key(&new_folders(inner, config)), section, ..Candidate::default() };
                         if flavour == Flavour::Zola && !section {
                             // `2020-03-15-title.md`, or a bundle folder `2020-03-15-title/index.md`.
                             let named = if stem(name) == "index" { parent(inner).rsplit('/').next().unwrap_or("") } else { stem(name) };
@@ -317,7 +348,7 @@ pub fn classify(flavour: Flavour, tree: &Tree, config: &Config, notes: &mut Note
                     } else if name.ends_with(".html") && text.is_some_and(|t| t.starts_with("---") || t.starts_with("+++")) {
                         notes.untranslated(rel, 1, "an HTML content file is not imported; write it as a Markdown page");
                     } else {
-                        layout.copies.push((rel.clone(), format!("content/{inner}")));
+                        layout.copies.push((rel.clone(), format!("content/{}", new_folders(inner, config))));
                     }
                     continue;
                 }

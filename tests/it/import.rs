@@ -57,7 +57,7 @@ fn content(site: &Site, rel: &str) -> String {
 fn a_hugo_site_with_toml_front_matter_and_shortcodes_imports_and_builds() {
     let (site, run) = import("hugo", "hugo");
     run.ok();
-    assert!(run.stdout().contains("6 pages"), "{}", run.stdout());
+    assert!(run.stdout().contains("7 pages"), "{}", run.stdout());
     let open = report_lines(&site, "Not translated");
     has_line(&open, "content/posts/first-post.md:25: ", "Hugo shortcode `tweet` has no folio equivalent");
     has_line(&open, "content/about.md:2: ", "`layout: wide`");
@@ -98,6 +98,11 @@ fn a_hugo_site_with_toml_front_matter_and_shortcodes_imports_and_builds() {
     assert!(site.read("docs/install/index.html").contains("<dl>"), "definition lists survive");
     assert!(site.exists("posts/bundle/chart.svg") && site.exists("images/logo.svg"));
     assert!(site.exists("posts/index.html"), "Hugo's top-level section keeps its list page");
+    // Hugo publishes folders in lower case; the files beside a page stay beside it, and a link
+    // to a Markdown file is a link to its page.
+    assert!(content(&site, "docs/guides/index.md").contains("[install](@/docs/install.md)"));
+    assert!(site.exists("docs/guides/diagram.svg"));
+    assert!(site.read("docs/guides/index.html").contains("src=\"diagram.svg\""));
     let _ = std::fs::remove_dir_all(&site.root);
 }
 
@@ -122,6 +127,10 @@ fn a_jekyll_blog_keeps_its_file_name_dates_its_old_addresses_and_distinct_urls()
     assert!(welcome.contains("- /welcome.html\n- /updates/2020/03/15/welcome.html\n"), "{welcome}");
     assert!(welcome.contains("tags:\n- jekyll\n- intro\n"), "space-separated tags:\n{welcome}");
     assert!(welcome.contains("[update](@/posts/2020-01-01-update.md)") && welcome.contains("```ruby\ndef hello"), "{welcome}");
+    assert!(welcome.contains("## Details {#the-details .wide}\n"), "kramdown's attribute list moves onto the heading:\n{welcome}");
+    assert!(welcome.contains("Written by Grace for Jekyll Blog, Ruby 3.3."), "page., site. and site.data. values:\n{welcome}");
+    assert!(welcome.contains("See [the update](@/posts/2020-01-01-update.md) and the recipes."), "{welcome}");
+    has_line(&open, "_posts/2020-03-15-welcome.md:23: ", "link to `missing.md`, which is not a page of the site");
     let liquid = content(&site, "posts/2021-06-01-liquid.md");
     assert!(liquid.contains("date: 2021-06-01\nupdated: 2021-07-01\n"), "the date comes from the file name:\n{liquid}");
     assert!(liquid.contains("categories:\n- news\n"), "the folder above _posts/ is a category:\n{liquid}");
