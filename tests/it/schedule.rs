@@ -169,3 +169,14 @@ fn same_as_fresh(session: &Session, opts: &BuildOptions) {
         assert!(served[path] == *bytes, "{path} differs from a fresh build");
     }
 }
+
+/// Templates can show a page's schedule (`page.publish_date`, `page.expiry_date`, and the
+/// expiry as words), e.g. "Offer ends March 1, 2026".
+#[test]
+fn templates_read_the_schedule() {
+    let site = Site::fixture("build/happy");
+    site.write("templates/page.html", "{{ page.title }}|{{ page.publish_date }}|{{ page.expiry_date }}|{{ page.expiry_date_display }}|{{ page.updated }}\n");
+    site.write("content/offer.md", "---\ntitle: Offer\ndate: 2025-12-01\npublish_date: 2026-01-02T09:00:00Z\nexpiry_date: 2026-03-01\n---\nBook now.\n");
+    run(&site, &["build"]).ok();
+    assert_eq!(site.read("offer/index.html"), "Offer|2026-01-02|2026-03-01|March 1, 2026|\n");
+}
