@@ -54,6 +54,8 @@ Flask writes {{ url_for('static', filename='app.css') }} and Go {{ .Title }}.
 fn braces_are_text_where_folio_leaves_them() {
     let site = site("braces");
     site.write("content/braces.md", PAGE);
+    // The image exists under the literal name: an image that leads nowhere is an error.
+    site.write("static/img/{{cta(text='w')}}.png", "not really a PNG");
     let run = site.build();
     run.ok()
         .stderr_has("warning: Hugo shortcode `figure` is not a folio shortcode; shown as text")
