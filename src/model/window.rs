@@ -79,10 +79,22 @@ impl Held {
     }
 }
 
-/// How many finished pages a build left out, by reason: the note `build`, `check` and `serve`
-/// print.
+/// A page left out of this build: where its file is, the address it would have, and why.
+/// `folio serve` answers that address with a 404 saying so.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeldPage {
+    /// The file as messages show it (`content/articles/x.md`).
+    pub file: String,
+    /// The page's address by the build's URL rules (`/articles/x/`).
+    pub url: String,
+    pub why: Held,
+}
+
+/// How many pages a build left out, by reason: the note `build`, `check` and `serve` print,
+/// and the count of drafts `serve` shows on its first line.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct LeftOut {
+    pub drafts: usize,
     pub scheduled: usize,
     pub expired: usize,
 }
@@ -90,15 +102,15 @@ pub struct LeftOut {
 impl LeftOut {
     pub fn count(&mut self, held: Held) {
         match held {
-            // Drafts are unfinished on purpose; leaving them out needs no note.
-            Held::Draft => {}
+            Held::Draft => self.drafts += 1,
             Held::Scheduled(_) => self.scheduled += 1,
             Held::Expired(_) => self.expired += 1,
         }
     }
 
     /// One line saying how many finished pages were left out and how to include them; `None`
-    /// when there are none (drafts are left out without a note, as before).
+    /// when there are none. Drafts are unfinished on purpose: `build` leaves them out without
+    /// a note (`serve` counts them on its first line).
     pub fn note(&self, build_date: Date) -> Option<String> {
         let plural = |n: usize| if n == 1 { "" } else { "s" };
         let them = |n: usize| if n == 1 { "it" } else { "them" };
