@@ -118,3 +118,66 @@ fn build_writes_nothing_about_the_pages_it_leaves_out() {
         }
     }
 }
+
+#[test]
+fn with_drafts_every_draft_page_and_card_says_draft_and_is_not_indexed() {
+    let site = Site::fixture("build/happy");
+    site.folio(&["build", "--drafts"]).ok();
+    let label = "<small class=\"draft-label\">Draft</small>";
+    let page = site.read("articles/unfinished/index.html");
+    assert_contains(&page, &format!("<p class=\"draft-ribbon\" role=\"note\">{label} This page is not published yet.</p>"));
+    assert_contains(&page, "<meta name=\"robots\" content=\"noindex\">");
+    // Its card in the section list, on its tag's page and on the home page, and nowhere else.
+    let card = format!("<a href=\"/articles/unfinished/\">An unfinished draft</a> {label}</h");
+    for list in ["articles/index.html", "tags/drafts-only/index.html", "index.html"] {
+        let text = site.read(list);
+        assert_contains(&text, &card);
+        assert_eq!(text.matches(label).count(), 1, "{list}: only the draft's card is labelled");
+    }
+    // Previous/next links to it.
+    let neighbours = site
+        .html_files()
+        .into_iter()
+        .filter(|(_, t)| t.contains("rel=\"prev\" href=\"/articles/unfinished/\"") || t.contains("rel=\"next\" href=\"/articles/unfinished/\""))
+        .count();
+    assert!(neighbours > 0, "some page links to the draft as previous or next");
+    for (_, text) in site.html_files() {
+        for rel in ["prev", "next"] {
+            if let Some(at) = text.find(&format!("rel=\"{rel}\" href=\"/articles/unfinished/\"")) {
+                let link = &text[at..at + text[at..].find("</a>").unwrap()];
+                assert_contains(link, label);
+            }
+        }
+    }
+    // A published page is neither labelled nor noindex.
+    let first = site.read("articles/first/index.html");
+    assert!(!first.contains("draft-ribbon") && !first.contains("content=\"noindex\""), "{first}");
+    // The search result says so too; the sitemap leaves the draft out (it is noindex).
+    let index = site.read("search-index.json");
+    let entries: Vec<serde_json::Value> = serde_json::from_str(&index).unwrap();
+    for e in &entries {
+        assert_eq!(e.get("x").is_some(), e["u"] == "/articles/unfinished/", "{e}");
+    }
+    assert!(!site.read("sitemap.xml").contains("/articles/unfinished/"));
+    assert_contains(&site.read("sitemap.xml"), "/articles/first/");
+    // The label is styled in both colour schemes.
+    let css = site.read("css/site.css");
+    assert_contains(&css, ".draft-label {");
+    assert_eq!(css.matches("--draft-bg:").count(), 2, "light and dark");
+
+    // Without --drafts there is no trace of drafts in what is published.
+    site.build().ok();
+    for (path, text) in site.html_files() {
+        assert!(!text.contains("draft-label") && !text.contains("draft-ribbon"), "{path}");
+    }
+    assert!(!site.read("search-index.json").contains("\"x\""));
+}
+
+#[test]
+fn serve_with_drafts_shows_the_labels_build_with_drafts_writes() {
+    let s = Server::start_with(Site::fixture("build/happy"), &["--port", "0", "--drafts"]);
+    let page = s.get("/articles/unfinished/");
+    assert_eq!(page.status, 200);
+    assert_contains(&page.text(), "<p class=\"draft-ribbon\" role=\"note\"><small class=\"draft-label\">Draft</small>");
+    assert_contains(&s.get("/articles/").text(), "<a href=\"/articles/unfinished/\">An unfinished draft</a> <small class=\"draft-label\">Draft</small>");
+}
