@@ -512,7 +512,8 @@ impl Resolver for SiteResolver<'_> {
         self.urls.get(content_path.trim_start_matches('/')).cloned()
     }
     fn left_out(&self, content_path: &str) -> Option<(String, String)> {
-        self.held.get(content_path.trim_start_matches('/')).map(Held::link_message)
+        let key = content_path.trim_start_matches('/');
+        self.held.get(key).map(|h| h.link_message(&format!("{}/{key}", load::CONTENT_DIR)))
     }
     fn shortcode(&self, call: &Call, page_key: &str) -> Result<String, (String, String)> {
         crate::render::shortcodes::render_call(self.renderer, self.marketing, call, page_key)

@@ -60,20 +60,21 @@ impl Window {
 }
 
 impl Held {
-    /// Why a link to the page leads nowhere, and what to do, in plain words.
-    pub fn link_message(&self) -> (String, String) {
+    /// Why a link to the page in `file` (`content/articles/x.md`) leads nowhere, and what to
+    /// do, in plain words.
+    pub fn link_message(&self, file: &str) -> (String, String) {
         match self {
             Held::Draft => (
-                "that page is a draft, so it is not published".into(),
-                "remove the link until the page is ready, remove `draft: true` from it, or build with --drafts to preview both".into(),
+                format!("that page is a draft (`draft: true` in {file}), so it is not published"),
+                format!("remove `draft: true` from {file} to publish it, remove this link until the page is ready, or build with --drafts (or serve with --drafts) to preview both"),
             ),
             Held::Scheduled(d) => (
                 format!("that page is scheduled for {d}, a later date than this build's, so it is not published yet"),
-                "remove the link until then, date the page earlier, or build with --future to preview both".into(),
+                format!("remove the link until then, date {file} earlier, or build with --future to preview both"),
             ),
             Held::Expired(d) => (
                 format!("that page expired on {d}, so it is no longer published"),
-                "remove the link, move the page's `expiry_date:` later, or build with --expired to preview both".into(),
+                format!("remove the link, move the `expiry_date:` of {file} later, or build with --expired to preview both"),
             ),
         }
     }

@@ -181,3 +181,24 @@ fn serve_with_drafts_shows_the_labels_build_with_drafts_writes() {
     assert_contains(&page.text(), "<p class=\"draft-ribbon\" role=\"note\"><small class=\"draft-label\">Draft</small>");
     assert_contains(&s.get("/articles/").text(), "<a href=\"/articles/unfinished/\">An unfinished draft</a> <small class=\"draft-label\">Draft</small>");
 }
+
+#[test]
+fn a_link_to_a_draft_says_it_is_a_draft_and_what_to_do() {
+    let site = Site::fixture("build/happy");
+    site.write(
+        "content/articles/linker.md",
+        "---\ntitle: Linker\ndate: 2025-01-01\n---\nSee [the draft](@/articles/unfinished.md) and [its part](@/articles/unfinished.md#part).\n",
+    );
+    for command in ["build", "check"] {
+        site.folio(&[command])
+            .fails()
+            .stderr_has("error: link to `@/articles/unfinished.md`: that page is a draft (`draft: true` in content/articles/unfinished.md), so it is not published\n  --> content/articles/linker.md:5:5")
+            .stderr_has("  --> content/articles/linker.md:5:47")
+            .stderr_has("= help: remove `draft: true` from content/articles/unfinished.md to publish it, remove this link until the page is ready, or build with --drafts (or serve with --drafts) to preview both");
+        assert!(!site.folio(&[command]).stderr().contains("no such content file"));
+    }
+    // With --drafts the link leads to the draft (the anchor is checked then, so it goes).
+    site.write("content/articles/linker.md", "---\ntitle: Linker\ndate: 2025-01-01\n---\nSee [the draft](@/articles/unfinished.md).\n");
+    site.folio(&["build", "--drafts"]).ok();
+    assert_contains(&site.read("articles/linker/index.html"), "<a href=\"/articles/unfinished/\">the draft</a>");
+}
