@@ -239,8 +239,8 @@ pub fn run(cli: Cli) -> Result<(), u8> {
                 NewKind::Faq { topic } => crate::scaffold::new_faq(&root, &topic),
             };
             match result {
-                Ok(path) => {
-                    println!("Created {}", crate::diag::slashed(path.strip_prefix(&root).unwrap_or(&path)));
+                Ok(created) => {
+                    println!("{}", created.message(&root));
                     Ok(())
                 }
                 Err(d) => {

@@ -15,7 +15,7 @@ use crate::load::{self, Asset, ContentEntry, SourceFile};
 use crate::marketing::{self, Marketing};
 use crate::model::assemble::{self, PageSource, SectionSource};
 use crate::model::claims::{self, Claim, Claimant};
-use crate::model::window::{Held, LeftOut, Schedule, Window};
+use crate::model::window::{Held, HeldPage, LeftOut, Schedule, Window};
 use crate::model::{self, Page, Section, Site};
 use crate::parse::front_matter::{self, FrontMatter};
 use crate::parse::markdown::{self, Rendered, Resolver, SourceInfo};
@@ -132,6 +132,10 @@ pub struct Built {
     pub changed: Vec<String>,
     /// How many pages were left out (drafts, dated later) and how to include them.
     pub note: Option<String>,
+    /// How many pages were left out, by reason (drafts included).
+    pub left_out: LeftOut,
+    /// The pages left out, with the address each would have, sorted by file.
+    pub held: Vec<HeldPage>,
 }
 
 /// Reads and validates `site.yaml` under `root`.
@@ -508,7 +512,8 @@ impl Resolver for SiteResolver<'_> {
         self.urls.get(content_path.trim_start_matches('/')).cloned()
     }
     fn left_out(&self, content_path: &str) -> Option<(String, String)> {
-        self.held.get(content_path.trim_start_matches('/')).map(Held::link_message)
+        let key = content_path.trim_start_matches('/');
+        self.held.get(key).map(|h| h.link_message(&format!("{}/{key}", load::CONTENT_DIR)))
     }
     fn shortcode(&self, call: &Call, page_key: &str) -> Result<String, (String, String)> {
         crate::render::shortcodes::render_call(self.renderer, self.marketing, call, page_key)
@@ -750,6 +755,7 @@ impl Engine {
         // Pages this build leaves out (see `model::window`), by content key.
         let window = opts.window();
         let mut held: Vec<(String, Held)> = Vec::new();
+        let mut held_pages: Vec<HeldPage> = Vec::new();
         let mut left_out = LeftOut::default();
         // Files that take part as pages or sections: (is section, file, hash of the front matter's input).
         let mut included: Vec<(bool, &Arc<SourceFile>, u64)> = Vec::with_capacity(page_meta.len() + section_meta.len());
@@ -763,9 +769,11 @@ impl Engine {
                     _ => None,
                 };
                 match (&r, withheld) {
-                    (Ok(_), Some(h)) => {
+                    (Ok(m), Some(h)) => {
                         left_out.count(h);
                         held.push((f.rel.clone(), h));
+                        let url = page_url(&f.rel, m.meta.slug.as_deref());
+                        held_pages.push(HeldPage { file: crate::diag::slashed(&f.shown), url, why: h });
                     }
                     (Ok(m), None) => {
                         included.push((is_section, f, input));
@@ -1143,7 +1151,8 @@ impl Engine {
         };
         timer.report();
         let note = left_out.note(opts.build_date);
-        Ok(Built { site, files, assets, stats, warnings, rendered, changed, note })
+        held_pages.sort_by(|a, b| a.file.cmp(&b.file));
+        Ok(Built { site, files, assets, stats, warnings, rendered, changed, note, left_out, held: held_pages })
     }
 }
 

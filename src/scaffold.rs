@@ -4,6 +4,39 @@ use crate::diag::{Diagnostic, Kind};
 use std::path::{Path, PathBuf};
 use time::Date;
 
+/// What `folio new` wrote: the file, the address it will have (by the build's URL rules, from
+/// the slug written into it) and whether it is a draft.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Created {
+    pub path: PathBuf,
+    pub url: String,
+    pub draft: bool,
+}
+
+impl Created {
+    /// What `folio new` prints: the file, then how to see it. `root` is the `--root` given (a
+    /// preview command must name it too); the address is serve's default one, which is where
+    /// serve listens unless the port is taken (it then says which one it took).
+    pub fn message(&self, root: &Path) -> String {
+        let file = crate::diag::slashed(self.path.strip_prefix(root).unwrap_or(&self.path));
+        let root_arg = match crate::diag::slashed(root) {
+            r if root == Path::new(".") || r.is_empty() => String::new(),
+            r if r.contains(char::is_whitespace) => format!(" --root \"{r}\""),
+            r => format!(" --root {r}"),
+        };
+        let address = format!("http://127.0.0.1:1111{}", self.url);
+        if self.draft {
+            format!(
+                "Created {file} (a draft: `draft: true` keeps it out of `folio build` and `folio serve`).\n\
+Preview it: run `folio serve --drafts{root_arg}`, then open {address} (serve prints another port if 1111 is busy).\n\
+Publish it: remove the line `draft: true` from it."
+            )
+        } else {
+            format!("Created {file}.\nPreview it: run `folio serve{root_arg}`, then open {address} (serve prints another port if 1111 is busy).")
+        }
+    }
+}
+
 fn write_new(path: &Path, text: &str) -> Result<PathBuf, Diagnostic> {
     if path.exists() {
         return Err(Diagnostic::file(path, "file already exists").with_help("choose another title, or edit the existing file").kind(Kind::Output));
@@ -32,22 +65,30 @@ fn new_content(root: &Path, folder: &str, what: &str, name: &str, text: impl FnO
     write_new(&root.join("content").join(folder).join(format!("{slug}.md")), &text(&slug))
 }
 
-pub fn new_article(root: &Path, title: &str, today: Date) -> Result<PathBuf, Diagnostic> {
-    new_content(root, "articles", "title", title, |slug| {
+pub fn new_article(root: &Path, title: &str, today: Date) -> Result<Created, Diagnostic> {
+    let mut written_slug = String::new();
+    let path = new_content(root, "articles", "title", title, |slug| {
+        written_slug = slug.to_string();
         format!(
             "---\ntitle: {}\ndescription: \"\"\ndate: {today}\ndraft: true\nslug: {slug}\ntags: []\ncategories: []\n---\nWrite the introduction here. It becomes the summary on list pages.\n\n<!-- more -->\n\n## First section\n\nThe rest of the article.\n",
             yaml_string(title)
         )
-    })
+    })?;
+    // The address the build gives the file, with the slug written into it.
+    let url = crate::url::page_url(&format!("articles/{written_slug}.md"), Some(&written_slug));
+    Ok(Created { path, url, draft: true })
 }
 
-pub fn new_faq(root: &Path, topic: &str) -> Result<PathBuf, Diagnostic> {
-    new_content(root, "faq", "topic", topic, |_| {
+pub fn new_faq(root: &Path, topic: &str) -> Result<Created, Diagnostic> {
+    let mut rel = String::new();
+    let path = new_content(root, "faq", "topic", topic, |slug| {
+        rel = format!("faq/{slug}.md");
         format!(
             "---\ntitle: {}\ndescription: \"\"\nweight: 10\n---\n## What is the first question?\n\nThe answer, in Markdown.\n\n## What is the second question?\n\nAnother answer.\n",
             yaml_string(topic)
         )
-    })
+    })?;
+    Ok(Created { path, url: crate::marketing::faq::topic_url(&rel), draft: false })
 }
 
 /// The default theme, compiled into the binary so `folio init` works anywhere.

@@ -31,6 +31,9 @@ pub struct Snapshot {
     pub generation: u64,
     /// The site's pricing tier ids (valid `plan` values for the contact endpoint).
     pub plans: Vec<String>,
+    /// The pages this build left out (drafts, dated later, expired), by the output file each
+    /// would have: serve answers their addresses with a 404 that says why.
+    pub held: HashMap<String, crate::model::window::HeldPage>,
 }
 
 impl Snapshot {
@@ -43,6 +46,11 @@ impl Snapshot {
 
     pub fn contains(&self, path: &str) -> bool {
         self.get(path).is_some()
+    }
+
+    /// The page left out of this build whose output file is `path`, if any.
+    pub fn held(&self, path: &str) -> Option<&crate::model::window::HeldPage> {
+        self.held.get(path)
     }
 
     /// Every file, by output path.
@@ -75,6 +83,8 @@ pub struct Report {
     pub css_only: bool,
     /// How many pages were left out (drafts, dated later) and how to include them.
     pub note: Option<String>,
+    /// How many pages were left out, by reason (drafts included).
+    pub left_out: crate::model::window::LeftOut,
     /// Problems that do not stop the build (tag spellings merged, images without alt text).
     pub warnings: Vec<crate::diag::Diagnostic>,
 }
@@ -161,7 +171,12 @@ impl Session {
         let css_only = !changed_outputs.is_empty() && changed_outputs.iter().all(|p| p.ends_with(".css"));
         let generation = self.snapshot.generation + 1;
         let plans = built.site.marketing().groups.iter().flat_map(|g| g.tiers.iter().map(|t| t.id.clone())).collect();
-        self.snapshot = Arc::new(Snapshot { base, overlay, generation, plans });
+        let mut held = HashMap::with_capacity(built.held.len());
+        for page in &built.held {
+            // The first file (by name) keeps an address two held pages would share.
+            held.entry(crate::url::url_to_file(&page.url)).or_insert_with(|| page.clone());
+        }
+        self.snapshot = Arc::new(Snapshot { base, overlay, generation, plans, held });
         Ok(Report {
             stats: built.stats,
             changed: changed_outputs,
@@ -169,6 +184,7 @@ impl Session {
             millis: started.elapsed().as_millis(),
             css_only,
             note: built.note,
+            left_out: built.left_out,
             warnings: built.warnings,
         })
     }

@@ -61,14 +61,24 @@ struct YamlQuestion {
 /// Most questions one topic may hold.
 pub const MAX_QUESTIONS: usize = 500;
 
+/// The slug of the topic in `rel` (`faq/billing.md` → `billing`).
+fn topic_slug(rel: &str) -> String {
+    let stem = rel.trim_start_matches("faq/").rsplit_once('.').map_or(rel, |(s, _)| s);
+    crate::text::slugify(stem)
+}
+
+/// The address of the topic in `rel` (`faq/billing.md` → `/faq/billing/`).
+pub fn topic_url(rel: &str) -> String {
+    format!("/faq/{}/", topic_slug(rel))
+}
+
 pub fn parse(f: &SourceFile) -> Result<FaqTopic, Vec<Diagnostic>> {
-    let stem = f.rel.trim_start_matches("faq/").rsplit_once('.').map_or(f.rel.as_str(), |(s, _)| s);
-    let slug = crate::text::slugify(stem);
+    let slug = topic_slug(&f.rel);
     let mut topic = FaqTopic {
         key: f.rel.clone(),
         shown: f.shown.clone(),
         text: f.text.clone(),
-        url: format!("/faq/{slug}/"),
+        url: topic_url(&f.rel),
         slug,
         title: String::new(),
         description: None,

@@ -60,29 +60,42 @@ impl Window {
 }
 
 impl Held {
-    /// Why a link to the page leads nowhere, and what to do, in plain words.
-    pub fn link_message(&self) -> (String, String) {
+    /// Why a link to the page in `file` (`content/articles/x.md`) leads nowhere, and what to
+    /// do, in plain words.
+    pub fn link_message(&self, file: &str) -> (String, String) {
         match self {
             Held::Draft => (
-                "that page is a draft, so it is not published".into(),
-                "remove the link until the page is ready, remove `draft: true` from it, or build with --drafts to preview both".into(),
+                format!("that page is a draft (`draft: true` in {file}), so it is not published"),
+                format!("remove `draft: true` from {file} to publish it, remove this link until the page is ready, or build with --drafts (or serve with --drafts) to preview both"),
             ),
             Held::Scheduled(d) => (
                 format!("that page is scheduled for {d}, a later date than this build's, so it is not published yet"),
-                "remove the link until then, date the page earlier, or build with --future to preview both".into(),
+                format!("remove the link until then, date {file} earlier, or build with --future to preview both"),
             ),
             Held::Expired(d) => (
                 format!("that page expired on {d}, so it is no longer published"),
-                "remove the link, move the page's `expiry_date:` later, or build with --expired to preview both".into(),
+                format!("remove the link, move the `expiry_date:` of {file} later, or build with --expired to preview both"),
             ),
         }
     }
 }
 
-/// How many finished pages a build left out, by reason: the note `build`, `check` and `serve`
-/// print.
+/// A page left out of this build: where its file is, the address it would have, and why.
+/// `folio serve` answers that address with a 404 saying so.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeldPage {
+    /// The file as messages show it (`content/articles/x.md`).
+    pub file: String,
+    /// The page's address by the build's URL rules (`/articles/x/`).
+    pub url: String,
+    pub why: Held,
+}
+
+/// How many pages a build left out, by reason: the note `build`, `check` and `serve` print,
+/// and the count of drafts `serve` shows on its first line.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct LeftOut {
+    pub drafts: usize,
     pub scheduled: usize,
     pub expired: usize,
 }
@@ -90,15 +103,15 @@ pub struct LeftOut {
 impl LeftOut {
     pub fn count(&mut self, held: Held) {
         match held {
-            // Drafts are unfinished on purpose; leaving them out needs no note.
-            Held::Draft => {}
+            Held::Draft => self.drafts += 1,
             Held::Scheduled(_) => self.scheduled += 1,
             Held::Expired(_) => self.expired += 1,
         }
     }
 
     /// One line saying how many finished pages were left out and how to include them; `None`
-    /// when there are none (drafts are left out without a note, as before).
+    /// when there are none. Drafts are unfinished on purpose: `build` leaves them out without
+    /// a note (`serve` counts them on its first line).
     pub fn note(&self, build_date: Date) -> Option<String> {
         let plural = |n: usize| if n == 1 { "" } else { "s" };
         let them = |n: usize| if n == 1 { "it" } else { "them" };

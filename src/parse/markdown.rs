@@ -415,7 +415,8 @@ pub fn render(src: &SourceInfo<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<D
                         }
                     }
                     None => {
-                        errors.push(match resolver.left_out(target) {
+                        let left_out = resolver.left_out(target).or_else(|| crate::url::normalised_forms(target).find_map(|t| resolver.left_out(&t)));
+                        errors.push(match left_out {
                             Some((why, help)) => diag_at(orig, format!("link to `{path}`: {why}"), Kind::Link).with_help(help),
                             None => diag_at(orig, format!("link to `{path}`: no such content file"), Kind::Link).with_help(
                                 "internal links name a file under content/, e.g. `@/articles/what-is-a-cto.md`; check the spelling and that the file exists",

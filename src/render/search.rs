@@ -22,6 +22,10 @@ struct Entry<'a> {
     d: String,
     /// Extra words to match: headings, tags, the start of the body.
     w: String,
+    /// A draft (only in a `--drafts` build): the result says "Draft". Absent otherwise, so a
+    /// site without drafts has the index it always had.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    x: bool,
 }
 
 fn first_words(s: &str, n: usize) -> String {
@@ -35,6 +39,7 @@ pub struct SearchInput<'a> {
     article: bool,
     description: Option<&'a str>,
     tags: &'a [String],
+    draft: bool,
     /// Headings and the start of the text come from here.
     rendered: &'a crate::parse::markdown::Rendered,
 }
@@ -42,7 +47,7 @@ pub struct SearchInput<'a> {
 impl std::hash::Hash for SearchInput<'_> {
     fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
         // `rendered.hash` covers every field of the rendering.
-        (self.title, self.url, self.article, self.description, self.tags, self.rendered.hash).hash(h);
+        (self.title, self.url, self.article, self.description, self.tags, self.draft, self.rendered.hash).hash(h);
     }
 }
 
@@ -54,6 +59,7 @@ impl<'a> SearchInput<'a> {
             article: p.section.is_some_and(|s| !sections[s].is_home()),
             description: p.meta.description.as_deref(),
             tags: &p.meta.tags,
+            draft: p.meta.draft,
             rendered: &p.rendered,
         }
     }
@@ -71,6 +77,7 @@ pub fn page_entry(input: &SearchInput<'_>) -> std::sync::Arc<str> {
         k: if input.article { "Article" } else { "Page" },
         d: input.description.map(str::to_string).unwrap_or_else(|| first_words(text, 30)),
         w: words.join(" "),
+        x: input.draft,
     };
     std::sync::Arc::from(serde_json::to_string(&entry).unwrap_or_default())
 }
@@ -81,7 +88,8 @@ pub fn index(site: &Site) -> String {
     for t in &site.marketing().topics {
         for q in &t.questions {
             let text = html_to_text(&q.answer);
-            let e = Entry { t: &q.question, u: format!("{}#{}", t.url, q.id), k: "FAQ", d: first_words(&text, 30), w: first_words(&text, BODY_WORDS) };
+            let e =
+                Entry { t: &q.question, u: format!("{}#{}", t.url, q.id), k: "FAQ", d: first_words(&text, 30), w: first_words(&text, BODY_WORDS), x: false };
             parts.push(serde_json::to_string(&e).unwrap_or_default());
         }
     }

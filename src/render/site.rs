@@ -469,6 +469,9 @@ pub fn prepare<'a>(site: &'a Site, job: &Job) -> Work<'a> {
             let mut c = Common::new(&p.url, Some(&p.title));
             c.description = Some(page_description(site, *id));
             c.image = p.meta.image.clone();
+            // A draft is in the site only in a preview (`--drafts`): no search engine should
+            // list an address that is not published yet (it is left out of the sitemap too).
+            c.noindex = p.meta.draft;
             let in_section = p.section.map(|s| &site.sections[s]).filter(|s| !s.is_home());
             if let Some(s) = in_section {
                 c.crumbs.push(crumb(&s.title, &s.url));
@@ -604,10 +607,11 @@ pub fn prepare<'a>(site: &'a Site, job: &Job) -> Work<'a> {
     }
 }
 
-/// Every indexable page with its last modification date.
+/// Every indexable page with its last modification date (drafts, which a `--drafts` preview
+/// marks noindex, are left out).
 fn sitemap_urls(site: &Site) -> Vec<(String, Option<String>)> {
     let mut urls: Vec<(String, Option<String>)> = Vec::new();
-    for (_, p) in site.pages.listing() {
+    for (_, p) in site.pages.listing().filter(|(_, p)| !p.meta().draft) {
         urls.push((p.url().to_string(), p.updated().or(p.date()).map(|d| views::iso_date(&d))));
     }
     for s in &site.sections {

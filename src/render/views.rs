@@ -44,6 +44,8 @@ pub struct PageCard<'a> {
     pub tags: Vec<Link<'a>>,
     pub image: Option<&'a str>,
     pub featured: bool,
+    /// `draft: true` (only in a `--drafts` build or serve): the card says "Draft".
+    pub draft: bool,
 }
 
 pub fn tag_links<'a>(values: &'a [String], taxonomy: &str, site: &Site) -> Vec<Link<'a>> {
@@ -72,6 +74,7 @@ pub fn card<'a>(site: &'a Site, id: PageId) -> PageCard<'a> {
         tags: tag_links(&p.meta.tags, "tags", site),
         image: p.meta.image.as_deref(),
         featured: p.meta.featured,
+        draft: p.meta.draft,
     }
 }
 
@@ -105,6 +108,8 @@ pub struct PageView<'a> {
     pub previous: Option<PageCard<'a>>,
     pub next: Option<PageCard<'a>>,
     pub banners: bool,
+    /// `draft: true` (only in a `--drafts` build or serve): the page says "Draft".
+    pub draft: bool,
     pub extra: Cow<'a, serde_json::Value>,
 }
 
@@ -149,6 +154,7 @@ pub fn page_view<'a>(site: &'a Site, page: &'a Page) -> PageView<'a> {
         previous: page.previous.map(|id| card(site, id)),
         next: page.next.map(|id| card(site, id)),
         banners: page.meta.banners.unwrap_or(true),
+        draft: page.meta.draft,
         extra: extra_with_prices(site, &page.meta.extra),
     }
 }

@@ -112,6 +112,8 @@ pub struct Shared {
     pub hosts: HostRule,
     /// The per-run secret the front door adds to every request it forwards.
     pub secret: String,
+    /// `--drafts`, `--future`, `--expired`: what a page left out would need to be shown.
+    pub flags: super::held::Flags,
 }
 
 /// Live-reload streams: the front door hands each page's connection over here.
@@ -247,9 +249,35 @@ pub fn handle(shared: &Shared, req: Request) {
             let resp = text(308, &format!("308 Permanent Redirect to {location}\n")).with_header(h("Location", &location));
             respond(req, resp)
         }
+        Resolved::NotFound if held_page(&snapshot, &path).is_some() => {
+            let notice = held_page(&snapshot, &path).map(|p| super::held::notice(p, shared.flags)).unwrap_or_default();
+            let not_found = match snapshot.get("404.html") {
+                Some(Served::Bytes(data)) => Some(data.to_vec()),
+                Some(Served::File(file)) => crate::load::open_asset(file).ok().and_then(|(mut f, _)| {
+                    let mut html = Vec::new();
+                    f.read_to_end(&mut html).ok().map(|_| html)
+                }),
+                None => None,
+            };
+            let html = super::held::page(not_found.as_deref(), &notice);
+            respond(req, bytes(404, "text/html; charset=utf-8", livereload::inject(&html, snapshot.generation)))
+        }
         Resolved::NotFound if snapshot.contains("404.html") => serve_file(req, &snapshot, "404.html", 404),
         Resolved::NotFound => respond(req, text(404, "404 Not Found\n")),
     }
+}
+
+/// The page this build left out at the requested address, if any: the address a draft would
+/// have (`/articles/x/`, `/articles/x`, `/articles/x/index.html`).
+fn held_page<'a>(snapshot: &'a Snapshot, path: &SitePath) -> Option<&'a crate::model::window::HeldPage> {
+    if path.path.is_empty() {
+        return snapshot.held("index.html");
+    }
+    let index = format!("{}/index.html", path.path);
+    if path.trailing_slash {
+        return snapshot.held(&index);
+    }
+    snapshot.held(&path.path).or_else(|| snapshot.held(&index))
 }
 
 fn serve_file(req: Request, snapshot: &Snapshot, key: &str, status: u16) {

@@ -11,6 +11,7 @@
 
 pub mod contact;
 pub mod guard;
+pub mod held;
 pub mod http;
 pub mod livereload;
 pub mod paths;
@@ -79,11 +80,17 @@ pub fn run(opts: ServeOptions) -> Result<(), u8> {
         preview: true,
         ..BuildOptions::default()
     };
+    let flags = held::Flags { drafts: opts.drafts, future: opts.future, expired: opts.expired };
+    let build_date = build_opts.build_date;
     let mut session = Session::new(build_opts);
+    // What the preview hides (drafts, pages dated later, expired pages): on the first line, and
+    // again whenever a rebuild changes it.
+    let mut hidden = None;
     let status = match session.build() {
         Ok(report) => {
             println!("Built {}", report.stats);
-            print_findings(&report);
+            print_warnings(&report);
+            hidden = held::summary(&report.left_out, build_date, flags);
             Status { generation: session.snapshot().generation, errors: Vec::new() }
         }
         Err(d) => {
@@ -101,6 +108,7 @@ pub fn run(opts: ServeOptions) -> Result<(), u8> {
         forms: RwLock::new(form_routes(&root)),
         hosts: HostRule { bound: local.ip(), port: local.port() },
         secret: http::new_secret(),
+        flags,
     });
 
     // tiny_http listens on a loopback port of its own; only the front door knows the secret
@@ -120,7 +128,8 @@ pub fn run(opts: ServeOptions) -> Result<(), u8> {
         workers.push(spawned);
     }
 
-    let rebuilder = start_watching(&root, opts.poll, session, Arc::clone(&shared), Arc::clone(&stop)).map_err(|e| fail("cannot watch the site's files", &e))?;
+    let watching = Watching { session, shared: Arc::clone(&shared), stop: Arc::clone(&stop), hidden: hidden.clone() };
+    let rebuilder = start_watching(&root, opts.poll, watching).map_err(|e| fail("cannot watch the site's files", &e))?;
 
     let streams: Arc<dyn guard::Streams> = Arc::clone(&shared) as Arc<dyn guard::Streams>;
     let mut guard = guard::Guard::start(listener, upstream, shared.secret.clone(), guard::Limits::default(), streams)
@@ -132,7 +141,10 @@ pub fn run(opts: ServeOptions) -> Result<(), u8> {
     }) {
         eprintln!("warning: Ctrl-C will not stop the server cleanly: {e}");
     }
-    println!("Serving on {origin}/ (Ctrl-C to stop)");
+    match &hidden {
+        Some(hidden) => println!("Serving on {origin}/ (Ctrl-C to stop). {hidden}"),
+        None => println!("Serving on {origin}/ (Ctrl-C to stop)"),
+    }
     if !opts.bind.is_loopback() {
         println!(
             "note: {} is reachable from other machines, and so is the contact stub; requests must name \
@@ -234,8 +246,17 @@ fn open_browser(url: &str) {
 
 type Events = Receiver<notify::Result<notify::Event>>;
 
+/// What the rebuild thread owns.
+struct Watching {
+    session: Session,
+    shared: Arc<Shared>,
+    stop: Arc<AtomicBool>,
+    /// What the last good build hid (see [`held::summary`]).
+    hidden: Option<String>,
+}
+
 /// Starts the watcher and the thread that rebuilds after each burst of changes.
-fn start_watching(root: &Path, poll: Option<Duration>, session: Session, shared: Arc<Shared>, stop: Arc<AtomicBool>) -> io::Result<JoinHandle<()>> {
+fn start_watching(root: &Path, poll: Option<Duration>, w: Watching) -> io::Result<JoinHandle<()>> {
     let (tx, rx) = mpsc::channel();
     // Linked folders are not followed: a folder reachable through a link too would be watched
     // under one of its two paths only, and an edit reported under the other one. Where links
@@ -263,7 +284,7 @@ fn start_watching(root: &Path, poll: Option<Duration>, session: Session, shared:
         watcher.watch(&theme, RecursiveMode::Recursive).map_err(io::Error::other)?;
     }
     let root = root.to_path_buf();
-    thread::Builder::new().name("folio-rebuild".into()).spawn(move || rebuild_loop(&root, session, &shared, &rx, watcher, &stop))
+    thread::Builder::new().name("folio-rebuild".into()).spawn(move || rebuild_loop(&root, w, &rx, watcher))
 }
 
 /// The entries of `dir` that are symbolic links to folders.
@@ -309,8 +330,10 @@ fn add_event(root: &Path, batch: &mut Batch, event: notify::Result<notify::Event
     }
 }
 
-fn rebuild_loop(root: &Path, mut session: Session, shared: &Shared, rx: &Events, mut watcher: Box<dyn Watcher + Send>, stop: &AtomicBool) {
-    while let Some(batch) = next_batch(root, rx, stop) {
+fn rebuild_loop(root: &Path, w: Watching, rx: &Events, mut watcher: Box<dyn Watcher + Send>) {
+    let Watching { mut session, shared, stop, mut hidden } = w;
+    let flags = shared.flags;
+    while let Some(batch) = next_batch(root, rx, &stop) {
         // A watched folder that appeared (say, templates/) is watched from now on.
         for change in &batch.changes {
             if let Change::Source { path, .. } = change {
@@ -320,7 +343,8 @@ fn rebuild_loop(root: &Path, mut session: Session, shared: &Shared, rx: &Events,
             }
         }
         let what = batch.describe(root);
-        session.set_build_date(crate::pipeline::today());
+        let build_date = crate::pipeline::today();
+        session.set_build_date(build_date);
         let result = session.rebuild(&batch.paths());
         let mut status = shared.status.write().unwrap_or_else(std::sync::PoisonError::into_inner);
         match result {
@@ -330,7 +354,15 @@ fn rebuild_loop(root: &Path, mut session: Session, shared: &Shared, rx: &Events,
                 *shared.snapshot.write().unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::clone(&snapshot);
                 *status = Status { generation: snapshot.generation, errors: Vec::new() };
                 println!("{}", rebuilt_line(&what, &report, was_broken));
-                print_findings(&report);
+                print_warnings(&report);
+                let now_hidden = held::summary(&report.left_out, build_date, flags);
+                if now_hidden != hidden {
+                    match &now_hidden {
+                        Some(h) => println!("Now {h}"),
+                        None => println!("Now no page is hidden"),
+                    }
+                    hidden = now_hidden;
+                }
                 if !report.changed.is_empty() || was_broken {
                     let css_only = report.css_only && !was_broken;
                     shared.hub.broadcast(livereload::reload_event(snapshot.generation, css_only, &report.changed, report.rendered, report.millis));
@@ -350,13 +382,11 @@ fn rebuild_loop(root: &Path, mut session: Session, shared: &Shared, rx: &Events,
     drop(watcher);
 }
 
-/// A build's warnings and its note on pages left out, on stderr.
-fn print_findings(report: &Report) {
+/// A build's warnings, on stderr. (Which pages the preview hides is on serve's first line, and
+/// printed again when a rebuild changes it.)
+fn print_warnings(report: &Report) {
     if !report.warnings.is_empty() {
         eprintln!("{}", crate::diag::Diagnostics(report.warnings.clone()).sorted());
-    }
-    if let Some(note) = &report.note {
-        eprintln!("note: {note}");
     }
 }
 

@@ -9,6 +9,11 @@ use std::process::Command;
 
 /// Runs tests/vnu/check.sh on the sites; `None` when Java or vnu.jar is missing outside CI.
 fn nu_check(sites: &[&Site]) -> Option<(bool, String)> {
+    nu_check_with(sites, &[])
+}
+
+/// [`nu_check`] of a build with more flags (`--drafts`).
+fn nu_check_with(sites: &[&Site], flags: &[&str]) -> Option<(bool, String)> {
     let jar = repo_root().join("tests/vnu/node_modules/vnu-jar/build/dist/vnu.jar");
     let java = Command::new("java").arg("-version").output().is_ok_and(|o| o.status.success());
     if !java || !jar.is_file() {
@@ -24,6 +29,7 @@ fn nu_check(sites: &[&Site]) -> Option<(bool, String)> {
     let out = Command::new(repo_root().join("tests/vnu/check.sh"))
         .args(&roots)
         .env("FOLIO", folio_bin())
+        .env("FOLIO_BUILD_FLAGS", flags.join(" "))
         // 2026-10-01: every article of the sample site is published (links to a later one are errors).
         .env("SOURCE_DATE_EPOCH", "1790812800")
         .output()
@@ -53,6 +59,16 @@ fn nu_html_checker_finds_no_errors_in_the_fixture_sites() {
     let refs: Vec<&Site> = sites.iter().collect();
     if let Some((clean, text)) = nu_check(&refs) {
         assert!(clean, "the Nu HTML Checker found errors in the fixture sites:\n{text}");
+    }
+}
+
+/// Drafts carry a "Draft" label on their pages, cards and previous/next links (issue 14).
+#[test]
+fn nu_html_checker_finds_no_errors_in_a_drafts_build() {
+    let site = Site::fixture("build/happy");
+    site.write("content/articles/zz-draft.md", "---\ntitle: \"Another draft\"\ndate: 2025-05-01\ndraft: true\ntags: [Rust]\n---\nDraft text.\n");
+    if let Some((clean, text)) = nu_check_with(&[&site, &Site::sample()], &["--drafts"]) {
+        assert!(clean, "the Nu HTML Checker found errors in a --drafts build:\n{text}");
     }
 }
 

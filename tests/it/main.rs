@@ -7,6 +7,7 @@
 mod build;
 mod claims;
 mod differential;
+mod drafts;
 mod errors;
 mod files;
 mod forms;

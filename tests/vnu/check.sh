@@ -5,7 +5,8 @@
 #   tests/vnu/check.sh [SITE_ROOT...]    default: the repository's sample site
 #
 # Environment: FOLIO, the folio binary to use (default: `cargo run --quiet --` in the
-# repository); SOURCE_DATE_EPOCH is passed on to folio (it pins the banner schedule).
+# repository); FOLIO_BUILD_FLAGS, more flags for `folio build` (e.g. `--drafts`);
+# SOURCE_DATE_EPOCH is passed on to folio (it pins the banner schedule).
 # Exit status: 0 no errors, 1 the checker found errors, 2 a build failed, 3 Java or vnu.jar is
 # missing (install Java 17+ and run `npm ci --prefix tests/vnu`).
 set -euo pipefail
@@ -37,9 +38,11 @@ for root in "${roots[@]}"; do
   dest="$out/site-$i"
   echo "check.sh: building $root into site-$i"
   if [ -n "${FOLIO:-}" ]; then
-    "$FOLIO" build --root "$root" --output "$dest" >/dev/null || exit 2
+    # shellcheck disable=SC2086 # the flags are words
+    "$FOLIO" build --root "$root" --output "$dest" ${FOLIO_BUILD_FLAGS:-} >/dev/null || exit 2
   else
-    (cd "$repo" && cargo run --quiet -- build --root "$root" --output "$dest" >/dev/null) || exit 2
+    # shellcheck disable=SC2086
+    (cd "$repo" && cargo run --quiet -- build --root "$root" --output "$dest" ${FOLIO_BUILD_FLAGS:-} >/dev/null) || exit 2
   fi
 done
 

@@ -52,6 +52,13 @@
         var p = document.createElement("p");
         p.textContent = h.it.e.d;
         li.appendChild(kind);
+        if (h.it.e.x) {
+          var draft = document.createElement("small");
+          draft.className = "draft-label";
+          draft.textContent = "Draft";
+          li.appendChild(document.createTextNode(" "));
+          li.appendChild(draft);
+        }
         li.appendChild(document.createElement("br"));
         li.appendChild(a);
         li.appendChild(p);
