@@ -97,7 +97,8 @@ impl Diagnostic {
 
     /// A problem at `line`:`col` (1-based) of `source`, the full text of the file.
     pub fn at(path: impl Into<PathBuf>, source: &str, line: usize, col: usize, message: impl Into<String>) -> Self {
-        let snippet = source.lines().nth(line.saturating_sub(1)).map(|l| l.to_string());
+        // A byte-order mark is not shown, nor counted as a column (editors do not count it).
+        let snippet = source.lines().nth(line.saturating_sub(1)).map(|l| l.trim_start_matches('\u{feff}').to_string());
         Diagnostic { line: Some(line.max(1)), col: Some(col.max(1)), snippet, ..Self::file(path, message) }
     }
 
@@ -184,7 +185,8 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let col = text[line_start..offset].chars().count() + 1;
+    // A byte-order mark is not a column in any editor.
+    let col = text[line_start..offset].chars().filter(|c| *c != '\u{feff}').count() + 1;
     (line, col)
 }
 

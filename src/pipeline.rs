@@ -435,6 +435,8 @@ struct Meta {
     expiry: Option<time::OffsetDateTime>,
     body_start: usize,
     body_line_offset: usize,
+    /// The front matter's warnings (curly quotes around a value).
+    warnings: Vec<Diagnostic>,
 }
 
 /// One answer a Markdown rendering got from the rest of the site.
@@ -740,6 +742,7 @@ impl Engine {
                 expiry: p.expiry_date,
                 body_start: head.len() - p.body.len(),
                 body_line_offset: p.body_line_offset,
+                warnings: p.warnings,
             });
             (input, parsed, true)
         };
@@ -768,6 +771,7 @@ impl Engine {
                         held.push((f.rel.clone(), h));
                     }
                     (Ok(m), None) => {
+                        errors.extend(m.warnings.iter().cloned());
                         included.push((is_section, f, input));
                         bodies.insert(f.rel.as_str(), (f, *h, m.body_start, m.body_line_offset));
                     }

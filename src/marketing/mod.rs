@@ -47,6 +47,9 @@ pub fn load(files: &[&SourceFile], config: &SiteConfig, assets: &[Asset], today:
     let mut m = Marketing::default();
     let mut errors = Vec::new();
     for f in files {
+        if !f.rel.ends_with(".md") {
+            errors.extend(crate::yaml::curly_quote_warnings(&f.text, crate::yaml::Source::file(Kind::Marketing, &f.shown, &f.text)));
+        }
         let result = if f.rel.starts_with("faq/") {
             faq::parse(f).map(|t| m.topics.push(t))
         } else if f.rel.starts_with("pricing/") {
