@@ -204,6 +204,11 @@ fn to_problem(e: &serde_yaml::Error, yaml: &str, src: Source<'_>) -> Problem {
     } else if let Some(field) = between(&message, "missing field `", "`") {
         help = format!("add a line `{field}: …`");
         message = format!("required key `{field}` is missing");
+    } else if message.contains("did not match any variant") {
+        // serde's untagged enums (none is left in folio's schemas; this is the net under them).
+        let written = yaml.lines().nth(line.saturating_sub(1)).unwrap_or("").trim();
+        message = format!("`{written}` is not written in a form folio understands here");
+        help = "compare it with the example of this file in the README, and check its indentation".to_string();
     } else if message.contains("invalid type") || message.contains("invalid value") {
         help = "check the value's type: quote text, write numbers without quotes, `true`/`false` for yes/no".to_string();
     } else if message.contains("duplicate") {

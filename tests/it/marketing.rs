@@ -514,7 +514,7 @@ fn faq_without_questions_has_a_line() {
 #[test]
 fn duplicate_tier_ids_across_groups() {
     let (_s, run) = break_with("duplicate-tier-ids");
-    run.stderr_has("tier id `starter` is also used in").stderr_has("content/pricing/more.yaml").stderr_has("content/pricing/plans.yaml");
+    run.stderr_has("error: `id: starter` is used twice: first at content/pricing/plans.yaml:5").stderr_has("content/pricing/more.yaml");
 }
 
 #[test]

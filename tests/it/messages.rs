@@ -104,3 +104,93 @@ fn curly_quotes_in_marketing_yaml_are_a_warning_too() {
     let site = sample_with("content/pricing/cto-retainers.yaml", |t| t.replacen("name: \"Advisory\"", "name: “Advisory”", 1));
     site.build().ok().stderr_has("warning: `name: “Advisory”` is wrapped in curly quotes").stderr_has("  --> content/pricing/cto-retainers.yaml:6:11");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Pricing: amounts, currencies, tier ids, and no second error for a group that failed.
+
+/// The sample site with the Fractional tier's amount (`amount: 5400,` in a `{ … }` price)
+/// written as `amount`.
+fn fractional_amount(amount: &str) -> Run {
+    sample_with("content/pricing/cto-retainers.yaml", |t| t.replacen("amount: 5400,", &format!("amount: {amount},"), 1)).build()
+}
+
+#[test]
+fn amount_with_a_thousands_separator_is_not_a_number() {
+    fractional_amount("5,400")
+        .fails()
+        .stderr_has("error: `amount: 5,400` is not a number\n  --> content/pricing/cto-retainers.yaml:22:")
+        .stderr_has("help: write the amount as digits only, without separators or currency: `amount: 5400` (the currency goes in `currency:`)")
+        .stderr_lacks("did not match any variant")
+        .stderr_lacks("indentation");
+}
+
+#[test]
+fn amount_in_a_block_with_a_separator_points_at_the_amount_line() {
+    let site = sample_with("content/pricing/cto-retainers.yaml", |t| {
+        t.replacen("price: { amount: 5400, currency: USD, period: \"month\" }", "price:\n      amount: 1,950\n      currency: USD\n      period: month", 1)
+    });
+    site.build()
+        .fails()
+        .stderr_has("error: `amount: 1,950` is not a number\n  --> content/pricing/cto-retainers.yaml:23:15\n")
+        .stderr_has("`amount: 1950` (the currency goes in `currency:`)");
+}
+
+#[test]
+fn amount_in_quotes_says_remove_them() {
+    fractional_amount("\"5400\"")
+        .fails()
+        .stderr_has("error: `amount: \"5400\"` is a number in quotes, which makes it text\n  --> content/pricing/cto-retainers.yaml:22:22")
+        .stderr_has("help: remove the quotes: `amount: 5400`");
+}
+
+#[test]
+fn amount_with_a_space_or_a_currency_says_what_to_write() {
+    fractional_amount("5 400").fails().stderr_has("error: `amount: 5 400` is not a number").stderr_has("`amount: 5400` (the currency goes in `currency:`)");
+    fractional_amount("5400 USD")
+        .fails()
+        .stderr_has("error: `amount: 5400 USD` is not a number")
+        .stderr_has("help: write the amount as digits only and put the currency in `currency:`: `amount: 5400` and `currency: USD`");
+}
+
+#[test]
+fn a_failed_pricing_file_gives_no_second_error_on_pages_that_show_the_group() {
+    // content/_index.md shows price(lowest_in='cto-retainers'), an article the pricing table.
+    let run = fractional_amount("5,400");
+    run.fails().stderr_lacks("no pricing group").stderr_lacks("no pricing tier");
+    assert_eq!(run.error_count(), 1, "{}", run.stderr());
+    run.stderr_has("1 error found");
+}
+
+#[test]
+fn currency_codes_are_checked_against_iso_4217() {
+    let with = |code: &str| {
+        sample_with("content/pricing/cto-retainers.yaml", |t| t.replacen("amount: 5400, currency: USD", &format!("amount: 5400, currency: {code}"), 1)).build()
+    };
+    with("UDS")
+        .fails()
+        .stderr_has("error: `UDS` is not a currency code\n  --> content/pricing/cto-retainers.yaml:22:38")
+        .stderr_has("help: did you mean `USD`? write `currency: USD`");
+    with("XYZ").fails().stderr_has("error: `XYZ` is not a currency code").stderr_has("help: write the code of the price's currency, e.g. `currency: USD`");
+    with("eur").fails().stderr_has("error: currency `eur` must be written in capitals").stderr_has("help: write `currency: EUR`");
+}
+
+#[test]
+fn a_tier_id_used_twice_points_at_the_second_and_names_the_first() {
+    let site = sample_with("content/pricing/cto-retainers.yaml", |t| t.replacen("- id: cto-fractional", "- id: cto-advisory", 1));
+    site.build()
+        .fails()
+        .stderr_has("error: `id: cto-advisory` is used twice: first at line 5\n  --> content/pricing/cto-retainers.yaml:20:5")
+        .stderr_has("help: give every tier its own id");
+}
+
+#[test]
+fn a_tier_id_used_in_two_groups_names_the_first_file_and_line() {
+    let site = Site::sample();
+    site.write(
+        "content/pricing/more.yaml",
+        "title: More\nweight: 9\ntiers:\n  - id: extra\n    name: Extra\n    price: custom\n  - id: cto-advisory\n    name: Again\n    price: custom\n",
+    );
+    site.build()
+        .fails()
+        .stderr_has("error: `id: cto-advisory` is used twice: first at content/pricing/cto-retainers.yaml:5\n  --> content/pricing/more.yaml:7:5");
+}
