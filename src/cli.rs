@@ -208,7 +208,11 @@ pub fn run(cli: Cli) -> Result<(), u8> {
             Ok(())
         }
         Command::Check { root, drafts, future, expired } => {
-            let opts = BuildOptions { root, base_url: None, drafts, future, expired, ..BuildOptions::default() };
+            // Content errors do not stop check before the finished pages are checked: every
+            // problem is reported in one run.
+            let opts = BuildOptions { root, base_url: None, drafts, future, expired, check: true, ..BuildOptions::default() };
+            // check never writes; an error means the site cannot be built as it is.
+            let errors_mean = Some("`folio build` will not publish the site until they are fixed");
             match pipeline::build(&opts) {
                 Ok(built) => {
                     print_note(&built);
@@ -216,18 +220,18 @@ pub fn run(cli: Cli) -> Result<(), u8> {
                     if problems.is_empty() {
                         println!("No problems found: {}", built.stats);
                         Ok(())
-                    } else if problems.errors() == 0 {
-                        print_diagnostics(&problems);
-                        let n = problems.warnings();
-                        println!("No errors found ({n} warning{}): {}", if n == 1 { "" } else { "s" }, built.stats);
-                        Ok(())
                     } else {
-                        print_diagnostics(&problems);
-                        Err(1)
+                        eprintln!("{}", problems.report(errors_mean));
+                        if problems.errors() == 0 {
+                            println!("No errors found ({}): {}", crate::diag::count(problems.warnings(), "warning"), built.stats);
+                            Ok(())
+                        } else {
+                            Err(1)
+                        }
                     }
                 }
                 Err(d) => {
-                    print_diagnostics(&d);
+                    eprintln!("{}", d.report(errors_mean));
                     Err(1)
                 }
             }

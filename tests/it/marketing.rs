@@ -243,7 +243,7 @@ fn expired_and_future_banners_never_appear() {
 fn banner_schedule_follows_the_build_date() {
     let site = built();
     assert!(site.exists("go/seasonal/index.html"), "seasonal runs in January");
-    build_on(&site, MAR_01).ok().stdout_has("1 banners");
+    build_on(&site, MAR_01).ok().stdout_has("1 banner,");
     assert!(!site.exists("go/seasonal/index.html"), "seasonal ended in January");
     for (path, text) in site.html_files() {
         assert!(!text.contains("seasonal"), "an ended banner appears in {path}");

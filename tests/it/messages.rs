@@ -194,3 +194,53 @@ fn a_tier_id_used_in_two_groups_names_the_first_file_and_line() {
         .fails()
         .stderr_has("error: `id: cto-advisory` is used twice: first at content/pricing/cto-retainers.yaml:5\n  --> content/pricing/more.yaml:7:5");
 }
+
+// ---------------------------------------------------------------------------------------------
+// `folio check`: problems placed in the files they are written in, all reported in one run.
+
+#[test]
+fn check_names_the_source_file_and_line_of_a_broken_link_never_the_output_file() {
+    let site = Site::sample();
+    let about = std::fs::read_to_string(site.root.join("content/about.md")).unwrap();
+    let line = about.lines().count() + 2;
+    site.write("content/about.md", &format!("{about}\nSee <img src=\"/img/gone.png\" alt=\"Gone\"> and [the team](/about/#the-whole-team).\n"));
+    site.write("templates/404.html", "{% extends \"base.html\" %}{% block main %}<p><a href=\"/lost-and-found/\">Lost</a></p>{% endblock main %}");
+    let run = site.folio(&["check"]);
+    run.fails()
+        .stderr_lacks("public/")
+        .stderr_has(&format!("error: link `/img/gone.png` leads nowhere: the site has no page or file at `/img/gone.png`\n  --> content/about.md:{line}:15"))
+        .stderr_has(&format!("error: link `/about/#the-whole-team`: the page it leads to has no `#the-whole-team` (no heading or element with that id)\n  --> content/about.md:{line}:"))
+        .stderr_has("error: link `/lost-and-found/` leads nowhere: the site has no page or file at `/lost-and-found/` (in a template)\n  --> templates/404.html:1:")
+        .stderr_has("help: link to a heading that exists");
+}
+
+#[test]
+fn check_reports_every_problem_at_once_even_with_a_bad_anchor() {
+    let site = Site::sample();
+    let about = std::fs::read_to_string(site.root.join("content/about.md")).unwrap();
+    // An `@/` link to a missing heading is a build error; it used to hide the rest.
+    site.write(
+        "content/about.md",
+        &format!("{about}\nRead [the roles](@/articles/cio-vs-cto.md#no-such-heading), [gone](/gone/) and <a href=\"/about/#nowhere\">here</a>.\n"),
+    );
+    let run = site.folio(&["check"]);
+    run.fails()
+        .stderr_has("no heading with id `no-such-heading`")
+        .stderr_has("error: link `/gone/` leads nowhere")
+        .stderr_has("error: link `/about/#nowhere`: the page it leads to has no `#nowhere`");
+    assert_eq!(run.error_count(), 3, "each problem once: {}", run.stderr());
+    run.stderr_has("3 errors found; `folio build` will not publish the site until they are fixed.").stderr_lacks("nothing was written");
+    assert!(!site.root.join("public").exists(), "check writes nothing");
+}
+
+#[test]
+fn summaries_use_the_singular_for_one() {
+    let site = Site::empty("singular");
+    site.write("site.yaml", "title: One\nbase_url: https://one.example.com\n");
+    site.write("content/_index.md", "---\ntitle: Home\n---\nHi.\n");
+    site.write("content/articles/_index.md", "---\ntitle: Articles\n---\n");
+    site.write("content/articles/a.md", "---\ntitle: A\ntags: [x]\n---\nA.\n");
+    let out = site.folio(&["check"]).ok().stdout();
+    assert!(out.contains(": 1 page, 2 sections, 1 term, 0 FAQs, 0 tiers, 0 banners,"), "{out}");
+    assert!(!out.contains("1 pages") && !out.contains("1 terms"), "{out}");
+}
