@@ -244,3 +244,49 @@ fn summaries_use_the_singular_for_one() {
     assert!(out.contains(": 1 page, 2 sections, 1 term, 0 FAQs, 0 tiers, 0 banners,"), "{out}");
     assert!(!out.contains("1 pages") && !out.contains("1 terms"), "{out}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// The README's shortcode examples work as written.
+
+/// Every `{{ name(…) }}` the README shows for a built-in shortcode, except the ones it shows as
+/// text (on a line with a `{{/*` escape).
+fn readme_shortcode_examples() -> Vec<String> {
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let builtins = ["banner", "cta", "faq", "price", "pricing"];
+    let mut out = Vec::new();
+    for line in readme.lines().filter(|l| !l.contains("{{/*")) {
+        let mut rest = line;
+        while let Some(i) = rest.find("{{") {
+            let Some(j) = rest[i..].find("}}") else { break };
+            let call = &rest[i..i + j + 2];
+            let name = call[2..].trim_start().split('(').next().unwrap_or("");
+            if builtins.contains(&name) && !out.iter().any(|c| c == call) {
+                out.push(call.to_string());
+            }
+            rest = &rest[i + j + 2..];
+        }
+    }
+    out
+}
+
+#[test]
+fn every_shortcode_example_in_the_readme_builds() {
+    let examples = readme_shortcode_examples();
+    for name in ["banner(id=", "banner(placement=", "cta(", "faq(", "pricing(", "price(tier=", "price(lowest_in="] {
+        assert!(examples.iter().any(|e| e.contains(name)), "the README shows `{name}`: {examples:?}");
+    }
+    let site = Site::sample();
+    site.write("content/articles/readme-examples.md", &format!("---\ntitle: README examples\n---\n{}\n", examples.join("\n\n")));
+    site.build().ok().stderr_lacks("error:");
+    assert_contains(&site.read("articles/readme-examples/index.html"), "Book a call");
+}
+
+#[test]
+fn banner_needs_placement_or_id_and_says_so() {
+    let site = Site::sample();
+    site.write("content/articles/b.md", "---\ntitle: B\n---\nText.\n\n{{ banner() }}\n");
+    site.build()
+        .fails()
+        .stderr_has("error: shortcode `banner` needs `placement` or `id`\n  --> content/articles/b.md:6:1")
+        .stderr_has("help: write {{ banner(placement=\"in-article\") }} for one of the banners scheduled there, or {{ banner(id=\"…\") }}");
+}
