@@ -90,9 +90,23 @@ impl BuildOptions {
     }
 }
 
-/// The build date: `SOURCE_DATE_EPOCH` (seconds since 1970, for reproducible builds) when set,
-/// else today's date in UTC. Read once, where options are made.
+/// The date `--date` gave, for the whole process (see [`set_date`]).
+static DATE: std::sync::OnceLock<time::Date> = std::sync::OnceLock::new();
+
+/// Builds this process makes are for `date` (`--date YYYY-MM-DD` of `build`, `check` and
+/// `serve`): [`today`] answers it from now on, over `SOURCE_DATE_EPOCH`. Set once, before the
+/// first build; serve asks [`today`] before every rebuild, so it keeps the date too.
+pub fn set_date(date: time::Date) {
+    let _ = DATE.set(date);
+}
+
+/// The build date: the `--date` given ([`set_date`]), else `SOURCE_DATE_EPOCH` (seconds since
+/// 1970, for reproducible builds) when set, else today's date in UTC. Read once, where options
+/// are made.
 pub fn today() -> time::Date {
+    if let Some(date) = DATE.get() {
+        return *date;
+    }
     let secs = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok());
     let now = match secs {
         Some(s) => time::OffsetDateTime::from_unix_timestamp(s).unwrap_or_else(|_| time::OffsetDateTime::now_utc()),

@@ -290,3 +290,44 @@ fn banner_needs_placement_or_id_and_says_so() {
         .stderr_has("error: shortcode `banner` needs `placement` or `id`\n  --> content/articles/b.md:6:1")
         .stderr_has("help: write {{ banner(placement=\"in-article\") }} for one of the banners scheduled there, or {{ banner(id=\"…\") }}");
 }
+
+// ---------------------------------------------------------------------------------------------
+// `--date YYYY-MM-DD`: preview the site as it will be on another day (banner schedules).
+
+/// 2026-01-15 12:00 UTC, as SOURCE_DATE_EPOCH: `future-deal` (from 2099) is not running.
+const JAN_15: &str = "1768478400";
+
+#[test]
+fn date_shows_a_banner_scheduled_for_a_later_day_and_wins_over_source_date_epoch() {
+    let site = Site::fixture("marketing/site");
+    site.folio_env(&["build"], &[("SOURCE_DATE_EPOCH", JAN_15)]).ok();
+    assert!(!site.exists("go/future-deal/index.html"), "not running on 2026-01-15");
+    site.folio_env(&["build", "--date", "2099-06-01"], &[("SOURCE_DATE_EPOCH", JAN_15)]).ok();
+    assert!(site.exists("go/future-deal/index.html"), "running on 2099-06-01");
+    assert!(site.html_files().iter().any(|(_, html)| html.contains("/go/future-deal/")), "shown on a page");
+    // The fixture's theme links to a /privacy/ page it lacks; check would say so.
+    site.write("content/privacy.md", "---\ntitle: Privacy\n---\nPrivacy.\n");
+    let banners = |run: &Run| run.stdout().split(", ").find(|p| p.ends_with("banners") || p.ends_with("banner")).unwrap_or("").to_string();
+    let now = site.folio_env(&["check"], &[("SOURCE_DATE_EPOCH", JAN_15)]);
+    // On 2026-03-01 `seasonal` (January 2026) has ended.
+    let later = site.folio_env(&["check", "--date", "2026-03-01"], &[("SOURCE_DATE_EPOCH", JAN_15)]);
+    now.ok();
+    later.ok();
+    assert_eq!((banners(&now).as_str(), banners(&later).as_str()), ("2 banners", "1 banner"), "{}\n{}", now.stdout(), later.stdout());
+}
+
+#[test]
+fn serve_with_date_shows_the_banner_of_that_day() {
+    let site = Site::fixture("marketing/site");
+    let server = crate::serve::Server::start_with(site, &["--port", "0", "--date", "2099-06-01"]);
+    let go = server.get("/go/future-deal/");
+    assert_eq!(go.status, 200, "{}", server.output());
+}
+
+#[test]
+fn an_invalid_date_is_a_usage_error_in_plain_words() {
+    let site = Site::fixture("marketing/site");
+    for bad in ["2026-13-01", "01/03/2026", "2026-3-1"] {
+        site.folio(&["build", "--date", bad]).exit(2).stderr_has(&format!("`{bad}` is not a date; write the day as YYYY-MM-DD, e.g. `--date 2026-03-01`"));
+    }
+}
