@@ -196,7 +196,9 @@ fn print_note(built: &pipeline::Built) {
 pub fn run(cli: Cli) -> Result<(), u8> {
     match cli.command {
         Command::Build { root, output, base_url, drafts, future, expired, env, date } => {
-            date.map(pipeline::set_date);
+            if let Some(d) = date {
+                pipeline::set_date(d);
+            }
             let started = std::time::Instant::now();
             let output = output.unwrap_or_else(|| root.join("public"));
             let staging = env == Env::Staging;
@@ -239,7 +241,9 @@ pub fn run(cli: Cli) -> Result<(), u8> {
             Ok(())
         }
         Command::Check { root, drafts, future, expired, date } => {
-            date.map(pipeline::set_date);
+            if let Some(d) = date {
+                pipeline::set_date(d);
+            }
             // Content errors do not stop check before the finished pages are checked: every
             // problem is reported in one run.
             let opts = BuildOptions { root, base_url: None, drafts, future, expired, check: true, build_date: pipeline::today(), ..BuildOptions::default() };
@@ -287,7 +291,9 @@ pub fn run(cli: Cli) -> Result<(), u8> {
         }
         Command::Serve { root, bind, port, open, drafts, future, expired, poll, date } => {
             // serve asks `pipeline::today()` before every build, which answers the date set here.
-            date.map(pipeline::set_date);
+            if let Some(d) = date {
+                pipeline::set_date(d);
+            }
             crate::serve::run(crate::serve::ServeOptions {
                 root,
                 bind,
