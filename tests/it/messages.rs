@@ -331,3 +331,34 @@ fn an_invalid_date_is_a_usage_error_in_plain_words() {
         site.folio(&["build", "--date", bad]).exit(2).stderr_has(&format!("`{bad}` is not a date; write the day as YYYY-MM-DD, e.g. `--date 2026-03-01`"));
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The README for a newcomer.
+
+#[test]
+fn documents_cite_only_files_the_repository_has() {
+    for doc in ["README.md", "ARCHITECTURE.md"] {
+        let text = std::fs::read_to_string(repo_root().join(doc)).unwrap();
+        for word in text.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.')) {
+            let word = word.trim_end_matches('.');
+            let Some(stem) = word.strip_suffix(".md") else { continue };
+            // `STYLE.md`, `CONTRIBUTING.md`: a document at the top of the repository.
+            if !stem.is_empty() && stem.chars().all(|c| c.is_ascii_uppercase() || c == '_' || c == '-') {
+                assert!(repo_root().join(word).is_file(), "{doc} cites {word}, which the repository does not have");
+            }
+        }
+    }
+}
+
+#[test]
+fn readme_and_the_html_checker_tests_give_the_same_install_line() {
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).unwrap();
+    let html = std::fs::read_to_string(repo_root().join("tests/it/html.rs")).unwrap();
+    let line = "npm ci --prefix tests/vnu --ignore-scripts";
+    assert!(readme.contains(line), "the README's install line for the HTML checkers is `{line}`");
+    assert!(html.contains(&format!("const NPM_CI: &str = \"{line}\";")), "tests/it/html.rs hints `{line}`");
+    // Every hint of html.rs names the same command: none without `--ignore-scripts`.
+    assert_eq!(html.matches("npm ci --prefix tests/vnu").count(), html.matches(line).count(), "a hint in tests/it/html.rs differs from the README");
+    // A skipped check is visible in the summary: ignored with its reason, not `ok`.
+    assert_eq!(html.matches("#[cfg_attr(folio_no_").count(), 3, "each HTML-checker test is ignored, with a reason, when its tools are missing");
+}
