@@ -350,6 +350,29 @@ fn syntax_problem(message: &str, full: &str, yaml: &str, line: usize, col: usize
             ));
         }
     }
+    // `description: "He said "hi""`: the quote closes early and text is left after it.
+    {
+        let text = text_of(line).trim_start();
+        let body = text.strip_prefix("- ").unwrap_or(text);
+        if let Some((key, value)) = body.split_once(": ") {
+            let value = value.trim();
+            let quote = value.chars().next().filter(|q| *q == '"' || *q == '\'');
+            if let Some(q) = quote {
+                let closes = value[1..].find(q).map(|i| i + 2);
+                if closes.is_some_and(|end| end < value.len() && !value[end..].trim_start().starts_with('#')) {
+                    let inner = &value[1..value.len() - usize::from(value.ends_with(q) && value.len() > 1)];
+                    let other = if q == '"' { '\'' } else { '"' };
+                    let col = text_of(line).chars().count() - text.chars().count() + (text.len() - body.len()) + key.chars().count() + 3;
+                    return Some((
+                        line,
+                        col,
+                        format!("the value of `{key}` ends at its second `{q}`, and the text after it is left over"),
+                        format!("to use `{q}` inside a value, put the value in the other quotes: `{key}: {other}{inner}{other}`"),
+                    ));
+                }
+            }
+        }
+    }
     if message.contains("mapping values are not allowed") || message.contains("did not find expected") || message.contains("not allowed in this context") {
         let text = text_of(line);
         let what = text.trim().split_once(':').map_or_else(|| text.trim().to_string(), |(k, _)| format!("{k}:"));
@@ -594,6 +617,9 @@ mod tests {
         assert_eq!((d.message.as_str(), d.line, d.col), ("the `[` that starts this value is never closed", Some(3), Some(8)));
         let d = problem("title: x\n  draft: true\n");
         assert_eq!((d.message.as_str(), d.line), ("`draft:` is not lined up with the lines around it", Some(3)));
+        let d = problem("draft: true\ntitle: \"He said \"hi\"\"\n");
+        assert_eq!((d.message.as_str(), d.line, d.col), ("the value of `title` ends at its second `\"`, and the text after it is left over", Some(3), Some(8)));
+        assert_eq!(d.help.as_deref(), Some("to use `\"` inside a value, put the value in the other quotes: `title: 'He said \"hi\"'`"));
         let d = problem("title: a\ntitle: b\n");
         assert_eq!((d.message.as_str(), d.line), ("`title` is written twice: first at line 2", Some(3)));
     }

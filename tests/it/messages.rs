@@ -81,6 +81,18 @@ fn unclosed_quote_and_bracket_point_where_they_open() {
 }
 
 #[test]
+fn a_value_starting_with_a_bracket_or_holding_its_own_quotes_says_how_to_quote_it() {
+    front_matter_of_about("title: [Draft] About us\n")
+        .fails()
+        .stderr_has("error: a value starting with `[` is read as a list, not as text\n  --> content/about.md:2:8")
+        .stderr_has("help: if the `[` is part of the text, put the value in quotes: `title: \"[Draft] About us\"`");
+    front_matter_of_about("title: About\ndescription: \"We say \"hello\" first\"\n")
+        .fails()
+        .stderr_has("error: the value of `description` ends at its second `\"`, and the text after it is left over\n  --> content/about.md:3:14")
+        .stderr_has("help: to use `\"` inside a value, put the value in the other quotes: `description: 'We say \"hello\" first'`");
+}
+
+#[test]
 fn duplicate_key_names_the_first_line() {
     front_matter_of_about("title: About\ndescription: x\ntitle: Again\n")
         .fails()
