@@ -153,10 +153,12 @@ pub fn check(built: &Built) -> Diagnostics {
             let exists = files.contains_key(&file) || assets.contains(file.as_str()) || files.contains_key(&format!("{path}/index.html"));
             if !exists {
                 if reported.insert(url.clone()) {
-                    let d = origins
-                        .place(&f.path, &url, format!("link `{url}` leads nowhere: the site has no page or file at `/{path}`"))
-                        .with_help("correct the address, or add the page or file it should lead to; in Markdown, a link written `@/path/to/file.md` is checked by every build")
-                        .kind(Kind::Link);
+                    let d = origins.place(&f.path, &url, format!("link `{url}` leads nowhere: the site has no page or file at `/{path}`")).kind(Kind::Link);
+                    let d = if d.path.starts_with(crate::load::CONTENT_DIR) {
+                        d.with_help("correct the address, or add the page or file it should lead to; a link written `@/path/to/file.md` (the content file) is checked by every build")
+                    } else {
+                        d.with_help("correct the address, or add the page or file it should lead to (a page in content/, a file in static/)")
+                    };
                     if !known(&d, &url, None) {
                         problems.push(d);
                     }

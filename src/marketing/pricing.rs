@@ -482,7 +482,15 @@ fn period_display(p: Option<&str>) -> String {
 
 pub fn parse(f: &SourceFile) -> Result<PricingGroup, Vec<Diagnostic>> {
     let src = yaml::Source::file(Kind::Marketing, &f.shown, &f.text);
-    let raw: RawGroup = yaml::parse(&f.text, src).map_err(|d| vec![d])?;
+    let raw: RawGroup = yaml::parse(&f.text, src).map_err(|mut d| {
+        // `price: { amount: 1,950, … }` is only seen at the `{`; point at the amount itself.
+        if d.message.starts_with("`amount: ") {
+            if let Some(at) = d.snippet.as_deref().and_then(|l| l.find("amount:").map(|i| l[..i].chars().count() + "amount: ".len() + 1)) {
+                d.col = d.col.max(Some(at));
+            }
+        }
+        vec![d]
+    })?;
     let id = group_id(&f.rel);
     let mut errors = Vec::new();
     if raw.tiers.is_empty() {

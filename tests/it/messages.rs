@@ -130,7 +130,7 @@ fn fractional_amount(amount: &str) -> Run {
 fn amount_with_a_thousands_separator_is_not_a_number() {
     fractional_amount("5,400")
         .fails()
-        .stderr_has("error: `amount: 5,400` is not a number\n  --> content/pricing/cto-retainers.yaml:22:")
+        .stderr_has("error: `amount: 5,400` is not a number\n  --> content/pricing/cto-retainers.yaml:22:22")
         .stderr_has("help: write the amount as digits only, without separators or currency: `amount: 5400` (the currency goes in `currency:`)")
         .stderr_lacks("did not match any variant")
         .stderr_lacks("indentation");
