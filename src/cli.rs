@@ -46,6 +46,10 @@ pub enum Command {
         /// all, a "Preview" ribbon, and a contact form that sends nothing.
         #[arg(long, value_enum, default_value = "production")]
         env: Env,
+        /// Build for this day instead of today (YYYY-MM-DD): which banners are running, which
+        /// pages are due or expired. Overrides SOURCE_DATE_EPOCH.
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+        date: Option<time::Date>,
     },
     /// Check the site without writing anything: front matter, links, anchors, images, banners.
     Check {
@@ -60,6 +64,10 @@ pub enum Command {
         /// Include pages whose `expiry_date:` is today (or SOURCE_DATE_EPOCH) or earlier.
         #[arg(long)]
         expired: bool,
+        /// Build for this day instead of today (YYYY-MM-DD): which banners are running, which
+        /// pages are due or expired. Overrides SOURCE_DATE_EPOCH.
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+        date: Option<time::Date>,
     },
     /// Create a new content file with its front matter filled in.
     New {
@@ -108,6 +116,10 @@ pub enum Command {
         /// Include pages whose `expiry_date:` is today (or SOURCE_DATE_EPOCH) or earlier.
         #[arg(long)]
         expired: bool,
+        /// Build for this day instead of today (YYYY-MM-DD): which banners are running, which
+        /// pages are due or expired. Overrides SOURCE_DATE_EPOCH.
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
+        date: Option<time::Date>,
     },
     /// Read the contact-form submissions the dev server stored (default: list them).
     Submissions {
@@ -145,6 +157,14 @@ fn parse_age(text: &str) -> Result<std::time::Duration, String> {
     humantime::parse_duration(text).map_err(|e| format!("{e}; write a number and a unit, e.g. `30d` (days), `12h` (hours) or `2w` (weeks)"))
 }
 
+/// `--date`'s value: a day written YYYY-MM-DD, with a word on what is expected when it is not.
+fn parse_day(text: &str) -> Result<time::Date, String> {
+    crate::parse::front_matter::parse_date(text.trim())
+        .filter(|_| text.trim().len() == 10)
+        .map(|d| d.date())
+        .ok_or_else(|| format!("`{text}` is not a date; write the day as YYYY-MM-DD, e.g. `--date 2026-03-01`"))
+}
+
 /// The generators `folio import` reads.
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
 pub enum ImportFrom {
@@ -175,14 +195,27 @@ fn print_note(built: &pipeline::Built) {
 
 pub fn run(cli: Cli) -> Result<(), u8> {
     match cli.command {
-        Command::Build { root, output, base_url, drafts, future, expired, env } => {
+        Command::Build { root, output, base_url, drafts, future, expired, env, date } => {
+            if let Some(d) = date {
+                pipeline::set_date(d);
+            }
             let started = std::time::Instant::now();
             let output = output.unwrap_or_else(|| root.join("public"));
             let staging = env == Env::Staging;
             // What the last build published here, to warn about the pages this one drops.
             let before = crate::output::published(&output);
             let published = (!before.is_empty()).then(|| std::sync::Arc::new(crate::model::dropped::Published { folder: output.clone(), files: before }));
-            let opts = BuildOptions { root: root.clone(), base_url, drafts, future, expired, staging, published, ..BuildOptions::default() };
+            let opts = BuildOptions {
+                root: root.clone(),
+                base_url,
+                drafts,
+                future,
+                expired,
+                staging,
+                published,
+                build_date: pipeline::today(),
+                ..BuildOptions::default()
+            };
             let mut built = pipeline::build(&opts).map_err(|d| {
                 print_diagnostics(&d);
                 1u8
@@ -207,8 +240,15 @@ pub fn run(cli: Cli) -> Result<(), u8> {
             );
             Ok(())
         }
-        Command::Check { root, drafts, future, expired } => {
-            let opts = BuildOptions { root, base_url: None, drafts, future, expired, ..BuildOptions::default() };
+        Command::Check { root, drafts, future, expired, date } => {
+            if let Some(d) = date {
+                pipeline::set_date(d);
+            }
+            // Content errors do not stop check before the finished pages are checked: every
+            // problem is reported in one run.
+            let opts = BuildOptions { root, base_url: None, drafts, future, expired, check: true, build_date: pipeline::today(), ..BuildOptions::default() };
+            // check never writes; an error means the site cannot be built as it is.
+            let errors_mean = Some("`folio build` will not publish the site until they are fixed");
             match pipeline::build(&opts) {
                 Ok(built) => {
                     print_note(&built);
@@ -216,18 +256,18 @@ pub fn run(cli: Cli) -> Result<(), u8> {
                     if problems.is_empty() {
                         println!("No problems found: {}", built.stats);
                         Ok(())
-                    } else if problems.errors() == 0 {
-                        print_diagnostics(&problems);
-                        let n = problems.warnings();
-                        println!("No errors found ({n} warning{}): {}", if n == 1 { "" } else { "s" }, built.stats);
-                        Ok(())
                     } else {
-                        print_diagnostics(&problems);
-                        Err(1)
+                        eprintln!("{}", problems.report(errors_mean));
+                        if problems.errors() == 0 {
+                            println!("No errors found ({}): {}", crate::diag::count(problems.warnings(), "warning"), built.stats);
+                            Ok(())
+                        } else {
+                            Err(1)
+                        }
                     }
                 }
                 Err(d) => {
-                    print_diagnostics(&d);
+                    eprintln!("{}", d.report(errors_mean));
                     Err(1)
                 }
             }
@@ -249,16 +289,22 @@ pub fn run(cli: Cli) -> Result<(), u8> {
                 }
             }
         }
-        Command::Serve { root, bind, port, open, drafts, future, expired, poll } => crate::serve::run(crate::serve::ServeOptions {
-            root,
-            bind,
-            port,
-            open,
-            drafts,
-            future,
-            expired,
-            poll: poll.then_some(std::time::Duration::from_millis(500)),
-        }),
+        Command::Serve { root, bind, port, open, drafts, future, expired, poll, date } => {
+            // serve asks `pipeline::today()` before every build, which answers the date set here.
+            if let Some(d) = date {
+                pipeline::set_date(d);
+            }
+            crate::serve::run(crate::serve::ServeOptions {
+                root,
+                bind,
+                port,
+                open,
+                drafts,
+                future,
+                expired,
+                poll: poll.then_some(std::time::Duration::from_millis(500)),
+            })
+        }
         Command::Submissions { action, root } => {
             use crate::serve::submissions::{self, Output};
             match action {

@@ -97,7 +97,8 @@ impl Diagnostic {
 
     /// A problem at `line`:`col` (1-based) of `source`, the full text of the file.
     pub fn at(path: impl Into<PathBuf>, source: &str, line: usize, col: usize, message: impl Into<String>) -> Self {
-        let snippet = source.lines().nth(line.saturating_sub(1)).map(|l| l.to_string());
+        // A byte-order mark is not shown, nor counted as a column (editors do not count it).
+        let snippet = source.lines().nth(line.saturating_sub(1)).map(|l| l.trim_start_matches('\u{feff}').to_string());
         Diagnostic { line: Some(line.max(1)), col: Some(col.max(1)), snippet, ..Self::file(path, message) }
     }
 
@@ -184,7 +185,8 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let col = text[line_start..offset].chars().count() + 1;
+    // A byte-order mark is not a column in any editor.
+    let col = text[line_start..offset].chars().filter(|c| *c != '\u{feff}').count() + 1;
     (line, col)
 }
 
@@ -221,18 +223,52 @@ impl Diagnostics {
     }
 }
 
+impl Diagnostics {
+    /// Every problem, then a last line saying how many there were and, after `errors_mean`
+    /// when there is an error, what that means for this command ("nothing was written" for a
+    /// build, which writes nothing while there is one; `folio check` never writes).
+    pub fn report(&self, errors_mean: Option<&str>) -> String {
+        let mut out = String::new();
+        for d in &self.0 {
+            out.push_str(&d.to_string());
+            out.push('\n');
+        }
+        let (errors, warnings) = (self.errors(), self.warnings());
+        let counted = match (errors, warnings) {
+            (0, w) => count(w, "warning"),
+            (e, 0) => count(e, "error"),
+            (e, w) => format!("{}, {}", count(e, "error"), count(w, "warning")),
+        };
+        out.push_str(&counted);
+        out.push_str(" found");
+        match errors_mean {
+            Some(mean) if errors > 0 => {
+                out.push_str("; ");
+                out.push_str(mean);
+            }
+            _ => {}
+        }
+        out.push('.');
+        out
+    }
+}
+
+/// `1 page`, `2 pages`: a count and its word, singular for one. `word` is the singular; words
+/// whose plural is not `+s` are listed (`FAQ` → `FAQs` is `+s` too).
+pub fn count(n: usize, word: &str) -> String {
+    let plural = match word {
+        _ if n == 1 => word.to_string(),
+        "entry" => "entries".to_string(),
+        "category" => "categories".to_string(),
+        w if w.ends_with('s') || w.ends_with("sh") || w.ends_with("ch") => format!("{w}es"),
+        w => format!("{w}s"),
+    };
+    format!("{n} {plural}")
+}
+
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for d in &self.0 {
-            writeln!(f, "{d}")?;
-        }
-        let plural = |n: usize| if n == 1 { "" } else { "s" };
-        let (errors, warnings) = (self.errors(), self.warnings());
-        match (errors, warnings) {
-            (0, 1..) => write!(f, "{warnings} warning{} found.", plural(warnings)),
-            (_, 0) => write!(f, "{errors} error{} found; nothing was written.", plural(errors)),
-            _ => write!(f, "{errors} error{}, {warnings} warning{} found; nothing was written.", plural(errors), plural(warnings)),
-        }
+        f.write_str(&self.report(Some("nothing was written")))
     }
 }
 
@@ -312,6 +348,10 @@ mod tests {
         assert_eq!(summary(vec![e("a")]), "1 error found; nothing was written.");
         assert_eq!(summary(vec![w("a")]), "1 warning found.");
         assert_eq!(summary(vec![w("a"), w("b")]), "2 warnings found.");
+        assert_eq!(Diagnostics(vec![e("a")]).report(None).lines().last(), Some("1 error found."));
+        assert_eq!(count(1, "term"), "1 term");
+        assert_eq!(count(0, "term"), "0 terms");
+        assert_eq!(count(2, "FAQ"), "2 FAQs");
     }
 
     #[test]

@@ -59,6 +59,11 @@ pub struct BuildOptions {
     /// What the previous `folio build` published in the output folder: the pages this build
     /// no longer writes are warnings (`model::dropped`). `None` for serve and check.
     pub published: Option<Arc<model::dropped::Published>>,
+    /// `folio check`: errors found in the content do not stop the run before the pages are
+    /// rendered (they come back in [`Built::errors`]), so the checks on the finished pages run
+    /// too and every problem is reported at once; the source texts come back in
+    /// [`Built::sources`] to place those problems in the files they were written in.
+    pub check: bool,
 }
 
 impl Default for BuildOptions {
@@ -73,6 +78,7 @@ impl Default for BuildOptions {
             preview: false,
             staging: false,
             published: None,
+            check: false,
         }
     }
 }
@@ -84,9 +90,23 @@ impl BuildOptions {
     }
 }
 
-/// The build date: `SOURCE_DATE_EPOCH` (seconds since 1970, for reproducible builds) when set,
-/// else today's date in UTC. Read once, where options are made.
+/// The date `--date` gave, for the whole process (see [`set_date`]).
+static DATE: std::sync::OnceLock<time::Date> = std::sync::OnceLock::new();
+
+/// Builds this process makes are for `date` (`--date YYYY-MM-DD` of `build`, `check` and
+/// `serve`): [`today`] answers it from now on, over `SOURCE_DATE_EPOCH`. Set once, before the
+/// first build; serve asks [`today`] before every rebuild, so it keeps the date too.
+pub fn set_date(date: time::Date) {
+    let _ = DATE.set(date);
+}
+
+/// The build date: the `--date` given ([`set_date`]), else `SOURCE_DATE_EPOCH` (seconds since
+/// 1970, for reproducible builds) when set, else today's date in UTC. Read once, where options
+/// are made.
 pub fn today() -> time::Date {
+    if let Some(date) = DATE.get() {
+        return *date;
+    }
     let secs = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok());
     let now = match secs {
         Some(s) => time::OffsetDateTime::from_unix_timestamp(s).unwrap_or_else(|_| time::OffsetDateTime::now_utc()),
@@ -109,10 +129,18 @@ pub struct Stats {
 
 impl std::fmt::Display for Stats {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::diag::count;
         write!(
             f,
-            "{} pages, {} sections, {} terms, {} FAQs, {} tiers, {} banners, {} files in {} ms",
-            self.pages, self.sections, self.terms, self.faqs, self.tiers, self.banners, self.files, self.millis
+            "{}, {}, {}, {}, {}, {}, {} in {} ms",
+            count(self.pages, "page"),
+            count(self.sections, "section"),
+            count(self.terms, "term"),
+            count(self.faqs, "FAQ"),
+            count(self.tiers, "tier"),
+            count(self.banners, "banner"),
+            count(self.files, "file"),
+            self.millis
         )
     }
 }
@@ -136,6 +164,12 @@ pub struct Built {
     pub left_out: LeftOut,
     /// The pages left out, with the address each would have, sorted by file.
     pub held: Vec<HeldPage>,
+    /// With [`BuildOptions::check`] only: the errors found before rendering (a plain build stops
+    /// on them instead, and never has any here).
+    pub errors: Vec<Diagnostic>,
+    /// With [`BuildOptions::check`] only: the texts of the content files (pages and sections)
+    /// and templates, where `folio check` looks for the links it finds broken.
+    pub sources: Vec<Arc<SourceFile>>,
 }
 
 /// Reads and validates `site.yaml` under `root`.
@@ -439,6 +473,8 @@ struct Meta {
     expiry: Option<time::OffsetDateTime>,
     body_start: usize,
     body_line_offset: usize,
+    /// The front matter's warnings (curly quotes around a value).
+    warnings: Vec<Diagnostic>,
 }
 
 /// One answer a Markdown rendering got from the rest of the site.
@@ -745,6 +781,7 @@ impl Engine {
                 expiry: p.expiry_date,
                 body_start: head.len() - p.body.len(),
                 body_line_offset: p.body_line_offset,
+                warnings: p.warnings,
             });
             (input, parsed, true)
         };
@@ -776,6 +813,7 @@ impl Engine {
                         held_pages.push(HeldPage { file: crate::diag::slashed(&f.shown), url, why: h });
                     }
                     (Ok(m), None) => {
+                        errors.extend(m.warnings.iter().cloned());
                         included.push((is_section, f, input));
                         bodies.insert(f.rel.as_str(), (f, *h, m.body_start, m.body_line_offset));
                     }
@@ -1030,9 +1068,20 @@ impl Engine {
                 }
             }
         }
+        // `folio check` goes on to check the finished pages; a build stops here.
+        let mut carried: Vec<Diagnostic> = Vec::new();
         if errors.errors() > 0 {
-            return Err(errors.sorted());
+            if !opts.check {
+                return Err(errors.sorted());
+            }
+            let (e, w): (Vec<Diagnostic>, Vec<Diagnostic>) = errors.0.into_iter().partition(Diagnostic::is_error);
+            carried = e;
+            errors = Diagnostics(w);
         }
+        let fail = |mut d: Diagnostics| {
+            d.extend(carried.iter().cloned());
+            d.sorted()
+        };
         // What is left are warnings (a Hugo shortcode shown as text): they do not stop the build.
         let body_warnings = errors.0;
         timer.mark("anchors");
@@ -1065,7 +1114,7 @@ impl Engine {
         // again only when what it is made from changed.
         let hashes = model::reads::ItemHashes::of(&site, &skeleton.statics, config_input, marketing_hash);
         timer.mark("hashes");
-        let outcomes = crate::render::site::render_site(&site, &renderer, &hashes, &memo.jobs).map_err(|e| Diagnostics(e).sorted())?;
+        let outcomes = crate::render::site::render_site(&site, &renderer, &hashes, &memo.jobs).map_err(|e| fail(Diagnostics(e)))?;
         timer.mark("render");
         if timer.enabled {
             let prepared = outcomes.iter().filter(|o| !memo.jobs.get(&o.name).is_some_and(|old| Arc::ptr_eq(old, &o.record))).count();
@@ -1105,7 +1154,7 @@ impl Engine {
             site.pages.iter().map(|p| (&p.key, &p.shown, &p.url, &p.rendered)).chain(site.sections.iter().map(|s| (&s.key, &s.shown, &s.url, &s.rendered)));
         let clashes = heading_clashes(items, &files, |key| body_of_text(&bodies, key));
         if !clashes.is_empty() {
-            return Err(Diagnostics(clashes).sorted());
+            return Err(fail(Diagnostics(clashes)));
         }
         let mut warnings: Vec<Diagnostic> = site
             .pages
@@ -1136,7 +1185,7 @@ impl Engine {
             if opts.preview {
                 warnings.push(problem.warning());
             } else {
-                return Err(Diagnostics(vec![problem]));
+                return Err(fail(Diagnostics(vec![problem])));
             }
         }
         let stats = Stats {
@@ -1152,7 +1201,14 @@ impl Engine {
         timer.report();
         let note = left_out.note(opts.build_date);
         held_pages.sort_by(|a, b| a.file.cmp(&b.file));
-        Ok(Built { site, files, assets, stats, warnings, rendered, changed, note, left_out, held: held_pages })
+        let sources = if opts.check {
+            let content = bodies.values().map(|(f, ..)| Arc::clone(f));
+            let config = SourceFile { rel: CONFIG_FILE.into(), shown: PathBuf::from(CONFIG_FILE), text: config_text.to_string() };
+            content.chain(sources.templates.iter().map(|t| Arc::new(t.clone()))).chain([Arc::new(config)]).collect()
+        } else {
+            Vec::new()
+        };
+        Ok(Built { site, files, assets, stats, warnings, rendered, changed, note, left_out, held: held_pages, errors: carried, sources })
     }
 }
 

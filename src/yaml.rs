@@ -36,6 +36,21 @@ impl<'a> Source<'a> {
     }
 }
 
+/// The UTF-8 byte-order mark, accepted (and ignored) at the start of a YAML text.
+pub const BOM: char = '\u{feff}';
+
+/// Marks a message a deserializer wrote for people (see [`plain_error`]); never shown.
+const PLAIN: &str = "\u{1}folio:";
+/// Between the message and the help of a [`plain_error`].
+const PLAIN_HELP: &str = "\u{1}help:";
+
+/// An error a hand-written `Deserialize` returns with its own plain-words message and help
+/// (serde's untagged enums would say "data did not match any variant"). `to_problem` shows it
+/// as written, at the value's position, without serde's path prefix.
+pub fn plain_error<E: serde::de::Error>(message: &str, help: &str) -> E {
+    E::custom(format!("{PLAIN}{message}{PLAIN_HELP}{help}"))
+}
+
 /// Largest YAML document we accept; anything bigger is certainly a mistake.
 pub const MAX_YAML_BYTES: usize = 4 * 1024 * 1024;
 
@@ -62,6 +77,10 @@ fn parse_inner<T: DeserializeOwned>(yaml: &str, src: Source<'_>) -> Result<T, Pr
             .kind(src.kind);
         return Err(Problem { diagnostic, unknown_key: None });
     }
+    // A byte-order mark (Windows Notepad writes one) is not part of the text. It is one
+    // character before the first line, which editors do not count as a column either, so
+    // every position stays as the user's editor shows it.
+    let yaml = yaml.strip_prefix(BOM).unwrap_or(yaml);
     // An empty document is an empty mapping, not an error about `null`.
     let yaml_or_empty = if yaml.trim().is_empty() { "{}" } else { yaml };
     serde_yaml::from_str(yaml_or_empty).map_err(|e| to_problem(&e, yaml, src))
@@ -158,6 +177,18 @@ fn to_problem(e: &serde_yaml::Error, yaml: &str, src: Source<'_>) -> Problem {
         None => full.clone(),
     };
     let (mut line, mut col) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
+    if let Some(i) = message.find(PLAIN) {
+        let plain = &message[i + PLAIN.len()..];
+        let (message, help) = plain.split_once(PLAIN_HELP).unwrap_or((plain, ""));
+        let mut d = src.error_at(line, col, message);
+        if !help.is_empty() {
+            d = d.with_help(help);
+        }
+        return Problem { diagnostic: d, unknown_key: None };
+    }
+    if let Some((l, c, message, help)) = syntax_problem(&message, &full, yaml, line, col) {
+        return Problem { diagnostic: src.error_at(l, c, message).with_help(help), unknown_key: None };
+    }
     let help;
     let mut unknown_key = None;
     let mut message = without_type_names(&message);
@@ -173,24 +204,227 @@ fn to_problem(e: &serde_yaml::Error, yaml: &str, src: Source<'_>) -> Problem {
     } else if let Some(field) = between(&message, "missing field `", "`") {
         help = format!("add a line `{field}: …`");
         message = format!("required key `{field}` is missing");
+    } else if message.contains("did not match any variant") {
+        // serde's untagged enums (none is left in folio's schemas; this is the net under them).
+        let written = yaml.lines().nth(line.saturating_sub(1)).unwrap_or("").trim();
+        message = format!("`{written}` is not written in a form folio understands here");
+        help = "compare it with the example of this file in the README, and check its indentation".to_string();
     } else if message.contains("invalid type") || message.contains("invalid value") {
         help = "check the value's type: quote text, write numbers without quotes, `true`/`false` for yes/no".to_string();
     } else if message.contains("duplicate") {
         // serde_yaml names the key but not always where; point at its second occurrence.
+        help = "each key may appear only once; remove one of them, or rename it".to_string();
         if let Some(key) = between(&message, "key \"", "\"").or_else(|| between(&message, "key `", "`")).or_else(|| between(&message, "field `", "`")) {
-            let second =
-                yaml.lines().enumerate().filter(|(_, l)| l.trim_start().trim_start_matches("- ").strip_prefix(key).is_some_and(|r| r.starts_with(':'))).nth(1);
-            if let Some((i, l)) = second {
+            let at = |l: &str| l.trim_start().trim_start_matches("- ").strip_prefix(key).is_some_and(|r| r.starts_with(':'));
+            let mut found = yaml.lines().enumerate().filter(|(_, l)| at(l));
+            let first = found.next();
+            if let Some((i, l)) = found.next() {
                 line = i + 1;
-                col = l.len() - l.trim_start().len() + 1;
+                col = indent_chars(l) + 1;
             }
+            message = match first {
+                Some((i, _)) if i + 1 < line => format!("`{key}` is written twice: first at line {}", i + 1 + src.line_offset),
+                _ => format!("`{key}` is written twice"),
+            };
         }
-        help = "each key may appear only once; remove or rename one of them".to_string();
     } else {
         help = "check the indentation and that every `key: value` pair is on its own line; quote values containing `: ` or starting with special characters"
             .to_string();
     }
     Problem { diagnostic: src.error_at(line, col, message).with_help(help), unknown_key }
+}
+
+/// The common YAML syntax mistakes in plain words, each with what to do: a tab used for
+/// indentation, an unquoted value with `: ` in it, indentation that does not line up, a quote
+/// or bracket never closed. `message` is serde_yaml's without its position, `full` with it (the
+/// "while scanning …" context names where the unclosed thing starts). Returns (line, column,
+/// message, help), or `None` for the rest.
+fn syntax_problem(message: &str, full: &str, yaml: &str, line: usize, col: usize) -> Option<(usize, usize, String, String)> {
+    let lines: Vec<&str> = yaml.lines().collect();
+    let text_of = |l: usize| lines.get(l.wrapping_sub(1)).copied().unwrap_or("");
+    // Where the unclosed quote or bracket starts (`…, while scanning a quoted scalar at line 2 column 8`).
+    let context_at = |context: &str| -> Option<(usize, usize)> {
+        let rest = &full[full.find(context)? + context.len()..];
+        let rest = rest.strip_prefix(" at line ")?;
+        let (l, rest) = rest.split_once(" column ")?;
+        let c: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        Some((l.parse().ok()?, c.parse().ok()?))
+    };
+    // A tab in the indentation of the line, or of the one above (libyaml sometimes notices a line late).
+    let tab_line = [line, line.saturating_sub(1)].into_iter().find(|&l| l > 0 && text_of(l).chars().take_while(|c| c.is_whitespace()).any(|c| c == '\t'));
+    let is_syntax = message.contains("tab character")
+        || message.contains("cannot start any token")
+        || message.contains("mapping values are not allowed")
+        || message.contains("did not find expected")
+        || message.contains("not allowed in this context")
+        || message.contains("end of stream");
+    // `title: [Draft] My post`, or a `[` never closed that swallowed the lines after it: the
+    // value starts a list or mapping where text (or a number, yes/no) was expected.
+    if message.contains("invalid type: sequence") || message.contains("invalid type: map") {
+        let text = text_of(line);
+        let value: String = text.chars().skip(col.saturating_sub(1)).collect();
+        let (open, close) = if value.starts_with('[') {
+            ('[', ']')
+        } else if value.starts_with('{') {
+            ('{', '}')
+        } else {
+            return None;
+        };
+        let key = text.trim_start().trim_start_matches("- ").split_once(':').map_or("key", |(k, _)| k);
+        if !value.contains(close) {
+            return Some((
+                line,
+                col,
+                format!("the `{open}` that starts this value is never closed"),
+                format!(
+                    "end it with `{close}` on the same line; if the `{open}` is part of the text, put the value in quotes: `{key}: \"{}\"`",
+                    value.trim().replace('"', "\\\"")
+                ),
+            ));
+        }
+        return Some((
+            line,
+            col,
+            format!("a value starting with `{open}` is read as a {}, not as text", if open == '[' { "list" } else { "mapping" }),
+            format!("if the `{open}` is part of the text, put the value in quotes: `{key}: \"{}\"`", value.trim().replace('"', "\\\"")),
+        ));
+    }
+    if !is_syntax {
+        return None;
+    }
+    if let Some(l) = tab_line {
+        return Some((
+            l,
+            1,
+            "this line is indented with a tab".into(),
+            "YAML indents with spaces, not tabs: replace the tab at the start of this line with spaces".into(),
+        ));
+    }
+    if let Some((l, c)) = context_at("while scanning a quoted scalar") {
+        let quote = text_of(l).chars().nth(c.saturating_sub(1)).filter(|q| *q == '"' || *q == '\'').unwrap_or('"');
+        return Some((
+            l,
+            c,
+            format!("the quote `{quote}` that starts this value is never closed"),
+            format!("end the value with `{quote}` on the same line; to write a `{quote}` inside it, put the value in the other kind of quotes"),
+        ));
+    }
+    for (context, open, close) in [("while parsing a flow sequence", '[', ']'), ("while parsing a flow mapping", '{', '}')] {
+        if let Some((l, c)) = context_at(context) {
+            let example = if open == '[' { "tags: [rust, web]" } else { "price: { amount: 499, currency: USD }" };
+            return Some((
+                l,
+                c,
+                format!("the `{open}` that starts this value is never closed"),
+                format!("end it with `{close}` on the same line, e.g. `{example}`; a `{open}` meant as text goes in quotes"),
+            ));
+        }
+    }
+    if message.contains("cannot start any token") {
+        let ch = text_of(line).chars().nth(col.saturating_sub(1)).unwrap_or('?');
+        let (key, value) = text_of(line).trim_start().split_once(": ").unwrap_or(("key", "…"));
+        return Some((
+            line,
+            col,
+            format!("a value cannot start with `{ch}` unless it is in quotes"),
+            format!("put the value in quotes: `{}: \"{}\"`", key.trim_start_matches("- "), value.trim().replace('"', "\\\"")),
+        ));
+    }
+    if message.contains("mapping values are not allowed") {
+        let text = text_of(line);
+        let trimmed = text.trim_start();
+        let dash = if trimmed.starts_with("- ") { "- " } else { "" };
+        let body = &trimmed[dash.len()..];
+        // `title: CTO: the role`: a second `: ` inside the value of a key on this line.
+        if let Some((key, value)) =
+            body.split_once(": ").filter(|(k, v)| !k.is_empty() && !k.contains(' ') && (v.contains(": ") || v.trim_end().ends_with(':')))
+        {
+            let indent = &text[..text.len() - trimmed.len()];
+            let value = value.trim();
+            let value_col = text.chars().count() - trimmed.chars().count() + dash.len() + key.chars().count() + 3;
+            return Some((
+                line,
+                value_col,
+                format!("the value of `{key}` contains `: `, which YAML reads as the start of another key"),
+                format!("a value with a colon must be in quotes: `{indent}{dash}{key}: \"{}\"`", value.replace('\\', "\\\\").replace('"', "\\\"")),
+            ));
+        }
+    }
+    // `description: "He said "hi""`: the quote closes early and text is left after it.
+    {
+        let text = text_of(line).trim_start();
+        let body = text.strip_prefix("- ").unwrap_or(text);
+        if let Some((key, value)) = body.split_once(": ") {
+            let value = value.trim();
+            let quote = value.chars().next().filter(|q| *q == '"' || *q == '\'');
+            if let Some(q) = quote {
+                let closes = value[1..].find(q).map(|i| i + 2);
+                if closes.is_some_and(|end| end < value.len() && !value[end..].trim_start().starts_with('#')) {
+                    let inner = &value[1..value.len() - usize::from(value.ends_with(q) && value.len() > 1)];
+                    let other = if q == '"' { '\'' } else { '"' };
+                    let col = text_of(line).chars().count() - text.chars().count() + (text.len() - body.len()) + key.chars().count() + 3;
+                    return Some((
+                        line,
+                        col,
+                        format!("the value of `{key}` ends at its second `{q}`, and the text after it is left over"),
+                        format!("to use `{q}` inside a value, put the value in the other quotes: `{key}: {other}{inner}{other}`"),
+                    ));
+                }
+            }
+        }
+    }
+    if message.contains("mapping values are not allowed") || message.contains("did not find expected") || message.contains("not allowed in this context") {
+        let text = text_of(line);
+        let what = text.trim().split_once(':').map_or_else(|| text.trim().to_string(), |(k, _)| format!("{k}:"));
+        return Some((
+            line,
+            indent_chars(text) + 1,
+            format!("`{what}` is not lined up with the lines around it"),
+            "keys of one mapping, and the `- ` items of one list, start in the same column: indent this line with as many spaces as the others at its level (a key under another key: 2 more spaces than its parent)".into(),
+        ));
+    }
+    None
+}
+
+/// Warnings about values wrapped in curly quotes (`title: “CTO”`, as word processors and some
+/// keyboards type them): YAML keeps them as part of the text, so the page shows them. They are
+/// not stripped, because a testimonial or a quotation may mean them; the warning says how to
+/// write either intention, and a value in straight quotes is never warned about.
+pub fn curly_quote_warnings(yaml: &str, src: Source<'_>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (i, line) in yaml.lines().enumerate() {
+        let line = line.strip_prefix(BOM).unwrap_or(line);
+        let trimmed = line.trim_start();
+        let body = trimmed.strip_prefix("- ").unwrap_or(trimmed);
+        let (key, value) = match body.split_once(": ") {
+            Some((k, v)) if !k.is_empty() && !k.contains(' ') => (Some(k), v),
+            _ if trimmed.starts_with("- ") => (None, body),
+            _ => continue,
+        };
+        let value = value.trim();
+        let (Some(first), Some(last)) = (value.chars().next(), value.chars().last()) else { continue };
+        if value.chars().count() < 2 || !matches!(first, '“' | '‘' | '„' | '«') || !matches!(last, '”' | '’' | '“' | '»') {
+            continue;
+        }
+        let inner: String = value.chars().skip(1).take(value.chars().count() - 2).collect();
+        let col = line.chars().count() - line.trim_start().chars().count()
+            + (trimmed.chars().count() - body.chars().count())
+            + key.map_or(0, |k| k.chars().count() + 2)
+            + 1;
+        let written = match key {
+            Some(k) => format!("{k}: "),
+            None => "- ".to_string(),
+        };
+        out.push(
+            src.error_at(i + 1, col, format!("`{written}{value}` is wrapped in curly quotes, which are kept as part of the text"))
+                .with_help(format!(
+                    "to quote the value, use straight quotes: `{written}\"{}\"`; to show the curly quotes on the page, put the whole value in straight quotes: `{written}\"{value}\"`",
+                    inner.replace('"', "\\\"")
+                ))
+                .warning(),
+        );
+    }
+    out
 }
 
 /// serde names Rust types (`expected struct FrontMatter`); people need the YAML shape.
@@ -228,11 +462,17 @@ pub(crate) fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str>
 /// 1-based (line, column) of the first `key:` in `yaml`, at any indentation.
 pub fn key_position(yaml: &str, key: &str) -> Option<(usize, usize)> {
     yaml.lines().enumerate().find_map(|(i, line)| {
+        let line = line.strip_prefix(BOM).unwrap_or(line);
         let trimmed = line.trim_start().trim_start_matches("- ");
-        let indent = line.len() - trimmed.len();
+        let indent = line[..line.len() - trimmed.len()].chars().count();
         let rest = trimmed.strip_prefix(key)?;
         (rest.starts_with(':')).then_some((i + 1, indent + 1))
     })
+}
+
+/// How many characters of `line` come before its first non-blank one.
+fn indent_chars(line: &str) -> usize {
+    line.chars().take_while(|c| c.is_whitespace()).count()
 }
 
 /// Byte offset of the start of the `occurrence`-th (0-based) line whose `key:` holds exactly
@@ -345,5 +585,51 @@ mod tests {
         let d = parse::<Fm>("title: x\ndraft: maybe\n", src(file)).unwrap_err();
         assert_eq!(d.line, Some(3));
         assert!(d.message.contains("invalid"), "{}", d.message);
+    }
+
+    fn problem(yaml: &str) -> Diagnostic {
+        let file = format!("---\n{yaml}---\n");
+        parse::<Fm>(yaml, src(&file)).unwrap_err()
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_ignored_and_positions_stay_right() {
+        let text = "\u{feff}title: x\ntittle: y\n";
+        let d = parse::<Fm>(text, Source::file(Kind::Config, Path::new("site.yaml"), text)).unwrap_err();
+        assert_eq!((d.message.as_str(), d.line, d.col), ("unknown key `tittle`", Some(2), Some(1)));
+        let ok: Fm = parse(text.replace("tittle: y\n", "").as_str(), Source::file(Kind::Config, Path::new("site.yaml"), text)).unwrap();
+        assert_eq!(ok.title, "x");
+        assert_eq!(key_position(text, "title"), Some((1, 1)));
+    }
+
+    #[test]
+    fn common_syntax_mistakes_in_plain_words() {
+        let d = problem("title: CTO: the role\n");
+        assert_eq!(d.message, "the value of `title` contains `: `, which YAML reads as the start of another key");
+        assert_eq!(d.help.as_deref(), Some("a value with a colon must be in quotes: `title: \"CTO: the role\"`"));
+        assert_eq!((d.line, d.col), (Some(2), Some(8)));
+        let d = problem("title: x\n\tdraft: true\n");
+        assert_eq!((d.message.as_str(), d.line, d.col), ("this line is indented with a tab", Some(3), Some(1)));
+        assert!(d.help.unwrap().starts_with("YAML indents with spaces, not tabs"));
+        let d = problem("title: \"x\ndraft: true\n");
+        assert_eq!((d.message.as_str(), d.line, d.col), ("the quote `\"` that starts this value is never closed", Some(2), Some(8)));
+        let d = problem("title: x\ndraft: [a, b\nsummary: y\n");
+        assert_eq!((d.message.as_str(), d.line, d.col), ("the `[` that starts this value is never closed", Some(3), Some(8)));
+        let d = problem("title: x\n  draft: true\n");
+        assert_eq!((d.message.as_str(), d.line), ("`draft:` is not lined up with the lines around it", Some(3)));
+        let d = problem("draft: true\ntitle: \"He said \"hi\"\"\n");
+        assert_eq!((d.message.as_str(), d.line, d.col), ("the value of `title` ends at its second `\"`, and the text after it is left over", Some(3), Some(8)));
+        assert_eq!(d.help.as_deref(), Some("to use `\"` inside a value, put the value in the other quotes: `title: 'He said \"hi\"'`"));
+        let d = problem("title: a\ntitle: b\n");
+        assert_eq!((d.message.as_str(), d.line), ("`title` is written twice: first at line 2", Some(3)));
+    }
+
+    #[test]
+    fn curly_quotes_around_a_value_are_a_warning() {
+        let yaml = "title: “CTO”\nquote: \"“Kept”\"\nnote: a “b” c\n";
+        let w = curly_quote_warnings(yaml, Source::file(Kind::Marketing, Path::new("x.yaml"), yaml));
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert_eq!((w[0].line, w[0].col, w[0].severity), (Some(1), Some(8), crate::diag::Severity::Warning));
+        assert!(w[0].help.as_deref().unwrap().contains("`title: \"CTO\"`"));
     }
 }

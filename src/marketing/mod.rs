@@ -47,10 +47,15 @@ pub fn load(files: &[&SourceFile], config: &SiteConfig, assets: &[Asset], today:
     let mut m = Marketing::default();
     let mut errors = Vec::new();
     for f in files {
+        if !f.rel.ends_with(".md") {
+            errors.extend(crate::yaml::curly_quote_warnings(&f.text, crate::yaml::Source::file(Kind::Marketing, &f.shown, &f.text)));
+        }
         let result = if f.rel.starts_with("faq/") {
             faq::parse(f).map(|t| m.topics.push(t))
         } else if f.rel.starts_with("pricing/") {
-            pricing::parse(f).map(|g| m.groups.push(g))
+            // A group whose file has errors still stands in the list (with no tiers), so pages
+            // that show it are not told it does not exist: the file's own errors say what to fix.
+            pricing::parse(f).map(|g| m.groups.push(g)).inspect_err(|_| m.groups.push(PricingGroup::failed(f)))
         } else {
             banners::parse(f, config, assets, today).map(|b| m.banners = b)
         };
@@ -60,23 +65,27 @@ pub fn load(files: &[&SourceFile], config: &SiteConfig, assets: &[Asset], today:
     }
     m.topics.sort_by(|a, b| (a.weight, &a.title, &a.key).cmp(&(b.weight, &b.title, &b.key)));
     m.groups.sort_by(|a, b| (a.weight, &a.title, &a.key).cmp(&(b.weight, &b.title, &b.key)));
-    let mut seen: BTreeMap<&str, &Path> = BTreeMap::new();
+    // A tier id is the plan's name in /contact/?plan=<id>: unique across all groups. (Twice in
+    // one file is reported by `pricing::parse`.)
+    // "First" is first in the order the pricing page shows the groups (weight, title, file).
+    let mut seen: BTreeMap<&str, (&Path, usize)> = BTreeMap::new();
     for g in &m.groups {
         for (id, line, col, source_line) in &g.tier_positions {
-            if let Some(first) = seen.insert(id, &g.shown) {
+            if let Some((first, first_line)) = seen.insert(id, (&g.shown, *line)) {
                 errors.push(
                     Diagnostic {
                         path: g.shown.clone(),
                         line: Some(*line),
                         col: Some(*col),
-                        message: format!("tier id `{id}` is also used in {}", crate::diag::slashed(first)),
+                        message: format!("`id: {id}` is used twice: first at {}:{first_line}", crate::diag::slashed(first)),
                         help: None,
                         snippet: Some(source_line.clone()),
                         kind: Kind::Marketing,
                         severity: Severity::Error,
                     }
-                    .with_help("tier ids must be unique across all pricing groups: they name the plan in /contact/?plan=<id>"),
+                    .with_help("tier ids must be unique across all pricing groups: they name the plan in /contact/?plan=<id>; rename one of them"),
                 );
+                seen.insert(id, (first, first_line));
             }
         }
     }

@@ -7,28 +7,234 @@ use crate::yaml;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
+/// A tier's `price:`: a word (`custom`, `contact us`) or `{ amount, currency, period }`. Read by
+/// hand rather than as an untagged enum, whose only error is "data did not match any variant":
+/// a wrong amount or a misspelt key is reported at its own line, in plain words.
+#[derive(Debug, Clone)]
 pub enum PriceSpec {
     /// `custom` or `contact us`.
     Word(String),
     Amount(Price),
 }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone)]
 pub struct Price {
     pub amount: f64,
     pub currency: String,
-    #[serde(default)]
     pub period: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
+/// The keys of a `price:` mapping.
+const PRICE_KEYS: &[&str] = &["amount", "currency", "period"];
+
+impl<'de> Deserialize<'de> for PriceSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = PriceSpec;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("`custom`, or `{ amount: 499, currency: USD }`")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<PriceSpec, E> {
+                Ok(PriceSpec::Word(v.to_string()))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<PriceSpec, E> {
+                Err(no_currency(&v.to_string()))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<PriceSpec, E> {
+                Err(no_currency(&v.to_string()))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<PriceSpec, E> {
+                Err(no_currency(&v.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<PriceSpec, A::Error> {
+                let (mut amount, mut currency, mut period) = (None, None, None);
+                let mut last_amount: Option<f64> = None;
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "amount" => {
+                            let a = map.next_value::<Amount>()?.0;
+                            amount = Some(a);
+                            last_amount = Some(a);
+                            continue;
+                        }
+                        "currency" => currency = Some(map.next_value::<String>()?),
+                        "period" => period = map.next_value::<Option<String>>()?,
+                        // `{ amount: 1,950, … }`: in braces the comma ends the amount, and `950`
+                        // is read as a key of its own.
+                        k if last_amount.is_some() && !k.is_empty() && k.chars().all(|c| c.is_ascii_digit()) => {
+                            let whole = last_amount.unwrap_or_default();
+                            return Err(crate::yaml::plain_error(
+                                &format!("`amount: {whole},{k}` is not a number"),
+                                &format!(
+                                    "write the amount as digits only, without separators or currency: `amount: {whole}{k}` (the currency goes in `currency:`)"
+                                ),
+                            ));
+                        }
+                        _ => return Err(serde::de::Error::unknown_field(&key, PRICE_KEYS)),
+                    }
+                    last_amount = None;
+                }
+                let amount = amount.ok_or_else(|| serde::de::Error::missing_field("amount"))?;
+                let currency = currency.ok_or_else(|| serde::de::Error::missing_field("currency"))?;
+                Ok(PriceSpec::Amount(Price { amount, currency, period }))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// `price: 499`: a number without its currency.
+fn no_currency<E: serde::de::Error>(n: &str) -> E {
+    crate::yaml::plain_error(
+        &format!("`price: {n}` has no currency"),
+        &format!("write the amount and its currency: `price: {{ amount: {n}, currency: USD }}` (add `period: month` for a monthly price)"),
+    )
+}
+
+/// A price's amount: a number as YAML writes one. Text is refused with what to write instead.
+struct Amount(f64);
+
+impl<'de> Deserialize<'de> for Amount {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Amount;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a number")
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Amount, E> {
+                Ok(Amount(v as f64))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Amount, E> {
+                Ok(Amount(v as f64))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Amount, E> {
+                Ok(Amount(v))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Amount, E> {
+                let (message, help) = amount_problem(v);
+                Err(crate::yaml::plain_error(&message, &help))
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Amount, E> {
+                Err(crate::yaml::plain_error(&format!("`amount: {v}` is not a number"), "write the amount as digits, e.g. `amount: 1950`"))
+            }
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Amount, E> {
+                Err(crate::yaml::plain_error("`amount:` has no value", "write the amount as digits, e.g. `amount: 1950`"))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// What is wrong with an amount written as text, as (message, help): a number in quotes, a
+/// number with separators (`1,950`, `1 950`) or with its currency (`1950 USD`, `$1950`).
+pub fn amount_problem(text: &str) -> (String, String) {
+    let t = text.trim();
+    if t.parse::<f64>().is_ok() {
+        return (format!("`amount: \"{t}\"` is a number in quotes, which makes it text"), format!("remove the quotes: `amount: {t}`"));
+    }
+    let letters: String = t.chars().filter(|c| c.is_alphabetic()).collect();
+    let digits: String = t.chars().filter(|c| c.is_ascii_digit() || *c == '.').collect();
+    let number = if digits.is_empty() { "1950".to_string() } else { digits };
+    let code = letters.to_uppercase();
+    if !letters.is_empty() && letters.chars().count() == 3 && t.chars().any(|c| c.is_ascii_digit()) {
+        return (
+            format!("`amount: {t}` is not a number"),
+            format!("write the amount as digits only and put the currency in `currency:`: `amount: {number}` and `currency: {code}`"),
+        );
+    }
+    (
+        format!("`amount: {t}` is not a number"),
+        format!("write the amount as digits only, without separators or currency: `amount: {number}` (the currency goes in `currency:`)"),
+    )
+}
+
+/// A feature: text (`"Unlimited pages"`) or `{ name: Seats, value: 3 }`, which the comparison
+/// table lines up by name. Read by hand for the same reason as [`PriceSpec`].
+#[derive(Debug, Clone)]
 pub enum Feature {
     Plain(String),
     Named { name: String, value: String },
+}
+
+/// A feature's text: a string, or a number or yes/no written as such (`value: 3`).
+struct Text(String);
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Text;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("text")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Text, E> {
+                Ok(Text(if v { "Yes" } else { "No" }.to_string()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for Feature {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Feature;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a feature")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Feature, E> {
+                Ok(Feature::Plain(v.to_string()))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Feature, E> {
+                Ok(Feature::Plain(v.to_string()))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Feature, E> {
+                Ok(Feature::Plain(v.to_string()))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Feature, E> {
+                Ok(Feature::Plain(v.to_string()))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, _: A) -> Result<Feature, A::Error> {
+                Err(feature_shape())
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Feature, A::Error> {
+                let (mut name, mut value) = (None, None);
+                while let Some(key) = map.next_key::<String>()? {
+                    match key.as_str() {
+                        "name" => name = Some(map.next_value::<Text>()?.0),
+                        "value" => value = Some(map.next_value::<Text>()?.0),
+                        _ => return Err(serde::de::Error::unknown_field(&key, &["name", "value"])),
+                    }
+                }
+                let name = name.ok_or_else(|| serde::de::Error::missing_field("name"))?;
+                let value = value.ok_or_else(|| serde::de::Error::missing_field("value"))?;
+                Ok(Feature::Named { name, value })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+fn feature_shape<E: serde::de::Error>() -> E {
+    crate::yaml::plain_error(
+        "a feature is either text or a `name` and a `value`",
+        "write `- \"Unlimited pages\"`, or `- { name: \"Pages\", value: \"10\" }` for a row of the comparison table",
+    )
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -133,6 +339,107 @@ pub struct PricingGroup {
     /// Where each tier's `id:` is written: (id, line, column, source line), for messages.
     #[serde(skip)]
     pub tier_positions: Vec<(String, usize, usize, String)>,
+    /// For a group whose file has errors (reported with the file): the tier ids written in it.
+    /// The group stands in the list with no tiers, so that pages showing it or its prices get
+    /// no second, misleading "no pricing group" error (see [`PricingGroup::failed`]).
+    #[serde(skip)]
+    pub failed: Option<Vec<String>>,
+}
+
+impl PricingGroup {
+    /// The stand-in for a group whose file `f` has errors: its id, no tiers, and the tier ids
+    /// its text names (`id:` lines), so `price(tier=…)` of one of them is not "no such tier".
+    pub fn failed(f: &SourceFile) -> PricingGroup {
+        let tier_ids = f
+            .text
+            .lines()
+            .filter_map(|l| l.trim_start().strip_prefix("- ").map(str::trim_start).and_then(|r| r.strip_prefix("id:")))
+            .map(|v| v.trim().trim_matches(|c| c == '"' || c == '\'').to_string())
+            .collect();
+        PricingGroup {
+            id: group_id(&f.rel),
+            key: f.rel.clone(),
+            shown: f.shown.clone(),
+            title: group_id(&f.rel),
+            description: None,
+            weight: i64::MAX,
+            tiers: Vec::new(),
+            comparison: Vec::new(),
+            tier_positions: Vec::new(),
+            failed: Some(tier_ids),
+        }
+    }
+
+    /// What a price from this group reads while its file has errors (the build fails anyway,
+    /// on the file's own error).
+    fn unavailable(&self) -> String {
+        format!("(price unavailable: {} has errors)", crate::diag::slashed(&self.shown))
+    }
+}
+
+/// A group's id: its file's stem, as a slug (`pricing/CTO Retainers.yaml` → `cto-retainers`).
+fn group_id(rel: &str) -> String {
+    crate::text::slugify(rel.trim_start_matches("pricing/").rsplit_once('.').map_or("", |(s, _)| s))
+}
+
+/// The active ISO 4217 currency codes (2025), without the fund, precious-metal, testing and
+/// "no currency" codes (`BOV`, `XAU`, `XTS`, `XXX`, …) no price is written in. A static table:
+/// it changes a few times a decade, and a crate for it would bring much more than 170 codes.
+pub const CURRENCIES: &[&str] = &[
+    "AED", "AFN", "ALL", "AMD", "ANG", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD", "BDT", "BGN", "BHD", "BIF", "BMD", "BND", "BOB", "BRL", "BSD", "BTN",
+    "BWP", "BYN", "BZD", "CAD", "CDF", "CHF", "CLP", "CNY", "COP", "CRC", "CUP", "CVE", "CZK", "DJF", "DKK", "DOP", "DZD", "EGP", "ERN", "ETB", "EUR", "FJD",
+    "FKP", "GBP", "GEL", "GHS", "GIP", "GMD", "GNF", "GTQ", "GYD", "HKD", "HNL", "HTG", "HUF", "IDR", "ILS", "INR", "IQD", "IRR", "ISK", "JMD", "JOD", "JPY",
+    "KES", "KGS", "KHR", "KMF", "KPW", "KRW", "KWD", "KYD", "KZT", "LAK", "LBP", "LKR", "LRD", "LSL", "LYD", "MAD", "MDL", "MGA", "MKD", "MMK", "MNT", "MOP",
+    "MRU", "MUR", "MVR", "MWK", "MXN", "MYR", "MZN", "NAD", "NGN", "NIO", "NOK", "NPR", "NZD", "OMR", "PAB", "PEN", "PGK", "PHP", "PKR", "PLN", "PYG", "QAR",
+    "RON", "RSD", "RUB", "RWF", "SAR", "SBD", "SCR", "SDG", "SEK", "SGD", "SHP", "SLE", "SOS", "SRD", "SSP", "STN", "SVC", "SYP", "SZL", "THB", "TJS", "TMT",
+    "TND", "TOP", "TRY", "TTD", "TWD", "TZS", "UAH", "UGX", "USD", "UYU", "UZS", "VED", "VES", "VND", "VUV", "WST", "XAF", "XCD", "XCG", "XOF", "XPF", "YER",
+    "ZAR", "ZMW", "ZWG",
+];
+
+/// The codes most prices are in, preferred when a typo is as close to several codes.
+const COMMON_CURRENCIES: &[&str] = &["USD", "EUR", "GBP", "JPY", "CHF", "CAD", "AUD", "INR", "CNY", "SEK", "NOK", "DKK", "PLN", "NZD"];
+
+/// Whether `code` is an active ISO 4217 code as written (capitals); else (message, help): the
+/// code in capitals when only the case is wrong, else the nearest code (one letter off, or two
+/// swapped: `UDS` → `USD`).
+pub fn currency_problem(code: &str) -> Result<(), (String, String)> {
+    if CURRENCIES.contains(&code) {
+        return Ok(());
+    }
+    let upper = code.trim().to_uppercase();
+    if CURRENCIES.contains(&upper.as_str()) {
+        return Err((format!("currency `{code}` must be written in capitals"), format!("write `currency: {upper}`")));
+    }
+    let near = CURRENCIES
+        .iter()
+        .filter(|c| strsim::damerau_levenshtein(&upper, c) == 1)
+        .min_by_key(|c| (!COMMON_CURRENCIES.contains(c), !(c.chars().all(|ch| upper.contains(ch))), **c));
+    let examples = "currency codes are three capital letters from ISO 4217: USD, EUR, GBP, JPY, CHF…";
+    Err((
+        format!("`{code}` is not a currency code"),
+        match near {
+            Some(n) => format!("did you mean `{n}`? write `currency: {n}` ({examples})"),
+            None => format!("write the code of the price's currency, e.g. `currency: USD` ({examples})"),
+        },
+    ))
+}
+
+/// (line, column) of the `currency` value written for the tier whose `id:` is at `tier`
+/// (block or `{ … }` style).
+fn currency_position(text: &str, tier: (usize, usize), code: &str) -> Option<(usize, usize)> {
+    let lines: Vec<&str> = text.lines().collect();
+    for (i, line) in lines.iter().enumerate().skip(tier.0 - 1) {
+        if i + 1 > tier.0 && line.trim_start().starts_with("- id:") {
+            return None;
+        }
+        if let Some(k) = line.find("currency:") {
+            let after = &line[k + "currency:".len()..];
+            let v = after.find(code).map_or(k, |j| k + "currency:".len() + j);
+            let v = if line[..v].ends_with(['"', '\'']) { v - 1 } else { v };
+            return Some((i + 1, line[..v].chars().count() + 1));
+        }
+    }
+    None
 }
 
 /// `1290` in `USD` → `$1,290`; two decimals only when the amount has cents.
@@ -175,8 +482,16 @@ fn period_display(p: Option<&str>) -> String {
 
 pub fn parse(f: &SourceFile) -> Result<PricingGroup, Vec<Diagnostic>> {
     let src = yaml::Source::file(Kind::Marketing, &f.shown, &f.text);
-    let raw: RawGroup = yaml::parse(&f.text, src).map_err(|d| vec![d])?;
-    let id = crate::text::slugify(f.rel.trim_start_matches("pricing/").rsplit_once('.').map_or("", |(s, _)| s));
+    let raw: RawGroup = yaml::parse(&f.text, src).map_err(|mut d| {
+        // `price: { amount: 1,950, … }` is only seen at the `{`; point at the amount itself.
+        if d.message.starts_with("`amount: ") {
+            if let Some(at) = d.snippet.as_deref().and_then(|l| l.find("amount:").map(|i| l[..i].chars().count() + "amount: ".len() + 1)) {
+                d.col = d.col.max(Some(at));
+            }
+        }
+        vec![d]
+    })?;
+    let id = group_id(&f.rel);
     let mut errors = Vec::new();
     if raw.tiers.is_empty() {
         errors.push(
@@ -184,12 +499,26 @@ pub fn parse(f: &SourceFile) -> Result<PricingGroup, Vec<Diagnostic>> {
                 .with_help("add `tiers:` with at least one tier: id, name, price, summary, features"),
         );
     }
-    let at_tier = |id: &str, key: &str| -> (usize, usize) {
-        let start = crate::yaml::item_offset(&f.text, "id", id, 0).unwrap_or(0);
+    // The `occurrence`-th tier with this id (a duplicate is found at its own place).
+    let at_nth = |id: &str, occurrence: usize, key: &str| -> (usize, usize) {
+        let start = crate::yaml::item_offset(&f.text, "id", id, occurrence).or_else(|| crate::yaml::item_offset(&f.text, "id", id, 0)).unwrap_or(0);
         crate::yaml::key_in_item(&f.text, start, key)
     };
     let mut tiers = Vec::new();
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for t in raw.tiers {
+        let occurrence = *seen.entry(t.id.clone()).and_modify(|n| *n += 1).or_insert(0);
+        let at_tier = |id: &str, key: &str| at_nth(id, occurrence, key);
+        if occurrence > 0 {
+            let (first, _) = at_nth(&t.id, 0, "id");
+            let (l, c) = at_tier(&t.id, "id");
+            errors.push(
+                Diagnostic::at(&f.shown, &f.text, l, c, format!("`id: {}` is used twice: first at line {first}", t.id))
+                    .with_help("give every tier its own id: it names the plan in /contact/?plan=<id> and in price(tier=\"…\")")
+                    .kind(Kind::Marketing),
+            );
+            continue;
+        }
         let (custom, price_display, amount, currency, period) = match &t.price {
             None => {
                 let (l, c) = at_tier(&t.id, "id");
@@ -214,13 +543,18 @@ pub fn parse(f: &SourceFile) -> Result<PricingGroup, Vec<Diagnostic>> {
                 (true, "Custom".to_string(), None, None, String::new())
             }
             Some(PriceSpec::Amount(p)) => {
-                if !(p.amount.is_finite() && p.amount >= 0.0) || p.currency.len() != 3 || !p.currency.chars().all(|c| c.is_ascii_alphabetic()) {
+                if !(p.amount.is_finite() && p.amount >= 0.0) {
                     let (l, c) = at_tier(&t.id, "price");
                     errors.push(
-                        Diagnostic::at(&f.shown, &f.text, l, c, format!("price of tier `{}` needs a non-negative amount and a 3-letter currency code", t.id))
-                            .with_help("e.g. `price: { amount: 499, currency: USD }`")
+                        Diagnostic::at(&f.shown, &f.text, l, c, format!("the amount of tier `{}` is below zero", t.id))
+                            .with_help("write a price of 0 or more, e.g. `price: { amount: 499, currency: USD }`")
                             .kind(Kind::Marketing),
                     );
+                    continue;
+                }
+                if let Err((message, help)) = currency_problem(&p.currency) {
+                    let (l, c) = currency_position(&f.text, at_nth(&t.id, occurrence, "id"), &p.currency).unwrap_or_else(|| at_tier(&t.id, "price"));
+                    errors.push(Diagnostic::at(&f.shown, &f.text, l, c, message).with_help(help).kind(Kind::Marketing));
                     continue;
                 }
                 (
@@ -255,7 +589,7 @@ pub fn parse(f: &SourceFile) -> Result<PricingGroup, Vec<Diagnostic>> {
     let tier_positions = tiers
         .iter()
         .map(|t| {
-            let (l, c) = at_tier(&t.id, "id");
+            let (l, c) = at_nth(&t.id, 0, "id");
             (t.id.clone(), l, c, f.text.lines().nth(l - 1).unwrap_or("").to_string())
         })
         .collect();
@@ -270,6 +604,7 @@ pub fn parse(f: &SourceFile) -> Result<PricingGroup, Vec<Diagnostic>> {
             tiers,
             comparison,
             tier_positions,
+            failed: None,
         })
     } else {
         Err(errors)
@@ -333,10 +668,13 @@ pub fn price_of(groups: &[PricingGroup], query: &PriceQuery) -> PriceAnswer {
             let tiers = groups.iter().flat_map(|g| &g.tiers);
             match tiers.clone().find(|t| t.id == *id) {
                 Some(t) => Ok(t.price_text()),
-                None => Err((
-                    format!("no pricing tier `{id}`"),
-                    did_you_mean(id, tiers.map(|t| t.id.as_str()).collect(), "tiers are the `id:` entries in content/pricing/*.yaml"),
-                )),
+                None => match groups.iter().find(|g| g.failed.as_ref().is_some_and(|ids| ids.contains(id))) {
+                    Some(g) => Ok(g.unavailable()),
+                    None => Err((
+                        format!("no pricing tier `{id}`"),
+                        did_you_mean(id, tiers.map(|t| t.id.as_str()).collect(), "tiers are the `id:` entries in content/pricing/*.yaml"),
+                    )),
+                },
             }
         }
         PriceQuery::LowestIn(id) => {
@@ -346,6 +684,9 @@ pub fn price_of(groups: &[PricingGroup], query: &PriceQuery) -> PriceAnswer {
                     did_you_mean(id, groups.iter().map(|g| g.id.as_str()).collect(), "groups are the files in content/pricing/"),
                 ));
             };
+            if g.failed.is_some() {
+                return Ok(g.unavailable());
+            }
             let amount = |t: &&Tier| t.amount.as_deref().and_then(|a| a.parse::<f64>().ok());
             let lowest = g.tiers.iter().filter(|t| amount(t).is_some()).min_by(|a, b| amount(a).partial_cmp(&amount(b)).unwrap_or(std::cmp::Ordering::Equal));
             match lowest {
@@ -581,5 +922,40 @@ mod tests {
         assert_eq!(e[0].line, Some(3));
         let e = parse(&file("title: Web\ntiers: []\n")).unwrap_err();
         assert!(e[0].message.contains("has no tiers"));
+    }
+
+    #[test]
+    fn amounts_written_as_text_say_what_to_write() {
+        assert_eq!(
+            amount_problem("1950"),
+            ("`amount: \"1950\"` is a number in quotes, which makes it text".into(), "remove the quotes: `amount: 1950`".into())
+        );
+        let (m, h) = amount_problem("1,950");
+        assert_eq!(m, "`amount: 1,950` is not a number");
+        assert_eq!(h, "write the amount as digits only, without separators or currency: `amount: 1950` (the currency goes in `currency:`)");
+        assert!(amount_problem("1 950").1.contains("`amount: 1950`"));
+        assert_eq!(amount_problem("1950 USD").1, "write the amount as digits only and put the currency in `currency:`: `amount: 1950` and `currency: USD`");
+        let e = parse(&file("title: Web\ntiers:\n  - id: a\n    name: A\n    price:\n      amount: 1,950\n      currency: USD\n")).unwrap_err();
+        assert_eq!((e[0].message.as_str(), e[0].line, e[0].col), ("`amount: 1,950` is not a number", Some(6), Some(15)));
+    }
+
+    #[test]
+    fn currencies_are_checked_against_iso_4217() {
+        assert!(currency_problem("USD").is_ok());
+        assert_eq!(currency_problem("eur").unwrap_err(), ("currency `eur` must be written in capitals".into(), "write `currency: EUR`".into()));
+        let (m, h) = currency_problem("UDS").unwrap_err();
+        assert_eq!(m, "`UDS` is not a currency code");
+        assert!(h.starts_with("did you mean `USD`? write `currency: USD`"), "{h}");
+        let (m, h) = currency_problem("XYZ").unwrap_err();
+        assert_eq!(m, "`XYZ` is not a currency code");
+        assert!(h.starts_with("write the code of the price's currency"), "{h}");
+        let e = parse(&file("title: Web\ntiers:\n  - id: a\n    name: A\n    price: { amount: 3200, currency: UDS }\n")).unwrap_err();
+        assert_eq!((e[0].line, e[0].col), (Some(5), Some(38)));
+    }
+
+    #[test]
+    fn a_tier_id_twice_in_a_file_is_reported_at_the_second() {
+        let e = parse(&file("title: Web\ntiers:\n  - id: pro\n    name: A\n    price: custom\n  - id: pro\n    name: B\n    price: custom\n")).unwrap_err();
+        assert_eq!((e[0].message.as_str(), e[0].line), ("`id: pro` is used twice: first at line 3", Some(6)));
     }
 }

@@ -111,6 +111,8 @@ pub struct Parsed<'a> {
     pub updated: Option<OffsetDateTime>,
     pub publish_date: Option<OffsetDateTime>,
     pub expiry_date: Option<OffsetDateTime>,
+    /// Problems that do not stop a build (a value wrapped in curly quotes).
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// The front matter's text, its language and file, for messages about its keys.
@@ -270,7 +272,11 @@ pub fn parse<'a>(path: &Path, text: &'a str, is_section: bool) -> Result<Parsed<
         }));
     }
     if errors.is_empty() {
-        Ok(Parsed { meta, head: head_text, syntax, body, body_line_offset, date, updated, publish_date, expiry_date })
+        let warnings = match syntax {
+            Syntax::Yaml => yaml::curly_quote_warnings(head_text, src),
+            Syntax::Toml => Vec::new(),
+        };
+        Ok(Parsed { meta, head: head_text, syntax, body, body_line_offset, date, updated, publish_date, expiry_date, warnings })
     } else {
         Err(errors)
     }

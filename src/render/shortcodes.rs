@@ -9,7 +9,8 @@ use crate::parse::shortcodes::{ArgValue, Call};
 
 /// Argument specs of the built-ins: (name, required, allowed names).
 pub const BUILTINS: &[(&str, &[&str], &[&str])] = &[
-    ("banner", &["placement"], &["placement", "id"]),
+    // `placement` (one of the banners scheduled there) or `id` (that banner): either alone.
+    ("banner", &[], &["placement", "id"]),
     ("cta", &["text", "href"], &["text", "href", "style"]),
     ("faq", &["topic"], &["topic", "limit"]),
     ("price", &[], crate::marketing::pricing::PRICE_ARGS),
@@ -62,6 +63,12 @@ pub fn render_call(r: &Renderer, m: &Marketing, call: &Call, page_key: &str) -> 
             if !call.args.contains_key(*req) {
                 return Err((format!("shortcode `{name}` needs the argument `{req}`"), format!("write it like {{{{ {name}({req}=\"…\") }}}}")));
             }
+        }
+        if *name == "banner" && !call.args.contains_key("placement") && !call.args.contains_key("id") {
+            return Err((
+                "shortcode `banner` needs `placement` or `id`".into(),
+                "write {{ banner(placement=\"in-article\") }} for one of the banners scheduled there, or {{ banner(id=\"…\") }} (an id from content/banners.yaml) for that banner".into(),
+            ));
         }
         for (k, v) in &call.args {
             let expect_int = *k == "limit";

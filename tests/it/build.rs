@@ -364,8 +364,8 @@ fn init_site_passes_check() {
 fn check_finds_a_broken_raw_internal_link_and_writes_nothing() {
     let site = Site::fixture("build/check");
     let run = site.folio(&["check"]);
-    run.fails().stderr_has("broken internal link: `/no-such-page/`").stderr_has("public/links/index.html");
-    run.stderr_has("link `/about/#no-such-heading`: no element with id `no-such-heading`");
+    run.fails().stderr_has("error: link `/no-such-page/` leads nowhere").stderr_has("  --> content/links.md:4:39").stderr_lacks("public/");
+    run.stderr_has("error: link `/about/#no-such-heading`: the page it leads to has no `#no-such-heading`").stderr_has("  --> content/links.md:6:55");
     run.stderr_lacks("`/about/` leads");
     assert!(!site.root.join("public").exists(), "check writes nothing");
 }
@@ -412,7 +412,7 @@ fn check_runs_the_build_validations_too() {
 fn check_finds_a_broken_link_in_a_template_menu() {
     let site = Site::fixture("build/check");
     site.write("site.yaml", "title: Check\nbase_url: https://check.example.com\nmenu:\n  - { name: Gone, url: /gone-page/ }\n");
-    site.folio(&["check"]).fails().stderr_has("`/gone-page/`");
+    site.folio(&["check"]).fails().stderr_has("error: link `/gone-page/` leads nowhere").stderr_has("  --> site.yaml:4:24");
 }
 
 #[test]

@@ -38,7 +38,9 @@ fn alias_collides(alias: &str, needle: &str) {
             .stderr_has(needle)
             .stderr_has(&format!("--> {ARTICLE}:2:"))
             .stderr_has("help: remove this entry from `aliases:`");
-        assert_eq!(r.error_count(), 1, "{cmd}: {}", r.stderr());
+        // check also reports the finished pages' broken links (the fixture's theme links to a
+        // /privacy/ page it does not have): the alias is reported once.
+        assert_eq!(r.stderr().matches("error: the alias").count(), 1, "{cmd}: {}", r.stderr());
     }
     assert!(!site.root.join("public").exists(), "nothing is written");
 }
@@ -82,7 +84,7 @@ fn an_alias_onto_another_pages_alias_is_an_error() {
     site.write(other, &text.replacen("---\n", "---\naliases: [\"/taken/\"]\n", 1));
     let r = run(&site, &["check"]);
     r.fails().stderr_has("error: the alias `/taken/` is the address /taken/ of the alias `/taken/` of content/articles/");
-    assert_eq!(r.error_count(), 1, "{}", r.stderr());
+    assert_eq!(r.stderr().matches("error: the alias").count(), 1, "{}", r.stderr());
 }
 
 #[test]

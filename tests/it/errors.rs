@@ -22,15 +22,17 @@ fn break_with(case: &str) -> (Site, Run) {
 #[test]
 fn malformed_front_matter_yaml() {
     let (_site, run) = break_with("malformed-yaml");
-    // An unclosed quote: YAML reports where the stream ended (the closing `---`, line 4).
-    run.stderr_has("  --> content/articles/broken.md:4:1").stderr_has("= help: ");
+    // An unclosed quote: reported where the quote opens (YAML itself notices at the closing `---`).
+    run.stderr_has("is never closed").stderr_has("  --> content/articles/broken.md:2:").stderr_has("= help: ");
     assert_eq!(run.error_count(), 1, "{}", run.stderr());
 }
 
 #[test]
 fn malformed_front_matter_yaml_colon_in_value() {
     let (_site, run) = break_with("malformed-yaml-colon");
-    run.stderr_has("mapping values are not allowed").stderr_has("  --> content/articles/colon.md:2:");
+    run.stderr_has("the value of `title` contains `: `")
+        .stderr_has("  --> content/articles/colon.md:2:")
+        .stderr_has("must be in quotes: `title: \"Why: a story about colons\"`");
 }
 
 #[test]

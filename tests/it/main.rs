@@ -19,6 +19,7 @@ mod incremental;
 mod losses;
 mod markdown;
 mod marketing;
+mod messages;
 mod nothing_lost;
 mod paths;
 mod preview;

@@ -243,7 +243,7 @@ fn expired_and_future_banners_never_appear() {
 fn banner_schedule_follows_the_build_date() {
     let site = built();
     assert!(site.exists("go/seasonal/index.html"), "seasonal runs in January");
-    build_on(&site, MAR_01).ok().stdout_has("1 banners");
+    build_on(&site, MAR_01).ok().stdout_has("1 banner,");
     assert!(!site.exists("go/seasonal/index.html"), "seasonal ended in January");
     for (path, text) in site.html_files() {
         assert!(!text.contains("seasonal"), "an ended banner appears in {path}");
@@ -514,7 +514,7 @@ fn faq_without_questions_has_a_line() {
 #[test]
 fn duplicate_tier_ids_across_groups() {
     let (_s, run) = break_with("duplicate-tier-ids");
-    run.stderr_has("tier id `starter` is also used in").stderr_has("content/pricing/more.yaml").stderr_has("content/pricing/plans.yaml");
+    run.stderr_has("error: `id: starter` is used twice: first at content/pricing/plans.yaml:5").stderr_has("content/pricing/more.yaml");
 }
 
 #[test]
