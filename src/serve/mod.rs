@@ -293,12 +293,22 @@ fn linked_folders(dir: &Path) -> Vec<PathBuf> {
     entries.flatten().filter(|e| e.file_type().is_ok_and(|t| t.is_symlink()) && e.path().is_dir()).map(|e| e.path()).collect()
 }
 
-/// Waits for a burst of changes to go quiet, so an editor's save is one rebuild.
-fn next_batch(root: &Path, rx: &Events, stop: &AtomicBool) -> Option<Batch> {
+/// Waits for a burst of changes to go quiet, so an editor's save is one rebuild; or for the
+/// build date (`today`) to move on from `built_for`, the day of the last build, so a preview
+/// left running over midnight shows what a build that day would publish.
+fn next_batch(root: &Path, rx: &Events, stop: &AtomicBool, built_for: time::Date, today: &dyn Fn() -> time::Date) -> Option<Batch> {
     loop {
         let first = match rx.recv_timeout(Duration::from_millis(200)) {
             Ok(e) => e,
-            Err(RecvTimeoutError::Timeout) if !stop.load(Ordering::SeqCst) => continue,
+            Err(RecvTimeoutError::Timeout) if !stop.load(Ordering::SeqCst) => {
+                let day = today();
+                if day != built_for {
+                    let mut batch = Batch::default();
+                    batch.add([Change::NewDay(day)]);
+                    return Some(batch);
+                }
+                continue;
+            }
             Err(_) => return None,
         };
         if stop.load(Ordering::SeqCst) {
@@ -333,7 +343,8 @@ fn add_event(root: &Path, batch: &mut Batch, event: notify::Result<notify::Event
 fn rebuild_loop(root: &Path, w: Watching, rx: &Events, mut watcher: Box<dyn Watcher + Send>) {
     let Watching { mut session, shared, stop, mut hidden } = w;
     let flags = shared.flags;
-    while let Some(batch) = next_batch(root, rx, &stop) {
+    let mut built_for = crate::pipeline::today();
+    while let Some(batch) = next_batch(root, rx, &stop, built_for, &crate::pipeline::today) {
         // A watched folder that appeared (say, templates/) is watched from now on.
         for change in &batch.changes {
             if let Change::Source { path, .. } = change {
@@ -344,6 +355,7 @@ fn rebuild_loop(root: &Path, w: Watching, rx: &Events, mut watcher: Box<dyn Watc
         }
         let what = batch.describe(root);
         let build_date = crate::pipeline::today();
+        built_for = build_date;
         session.set_build_date(build_date);
         let result = session.rebuild(&batch.paths());
         let mut status = shared.status.write().unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -419,6 +431,20 @@ mod tests {
         assert_eq!(origin_of("127.0.0.1:1111".parse().unwrap()), "http://127.0.0.1:1111");
         assert_eq!(origin_of("0.0.0.0:80".parse().unwrap()), "http://127.0.0.1:80");
         assert_eq!(origin_of("[::1]:1111".parse().unwrap()), "http://[::1]:1111");
+    }
+
+    #[test]
+    fn a_new_day_is_a_rebuild_without_any_file_changing() {
+        let (_tx, rx) = mpsc::channel();
+        let stop = AtomicBool::new(false);
+        let (dec5, dec6) = (time::macros::date!(2026 - 12 - 05), time::macros::date!(2026 - 12 - 06));
+        let batch = next_batch(Path::new("/site"), &rx, &stop, dec5, &|| dec6).unwrap();
+        assert_eq!(batch.changes.iter().collect::<Vec<_>>(), [&Change::NewDay(dec6)]);
+        assert_eq!(batch.describe(Path::new("/site")), "the date (it is now 2026-12-06)");
+        assert!(batch.paths().is_empty() && !batch.is_full());
+        // The same day: nothing to do until stopped.
+        stop.store(true, Ordering::SeqCst);
+        assert!(next_batch(Path::new("/site"), &rx, &stop, dec5, &|| dec5).is_none());
     }
 
     #[test]

@@ -40,6 +40,9 @@ pub enum Change {
     Source { area: Area, path: PathBuf },
     /// The watcher lost events (queue overflow): rebuild everything.
     Everything,
+    /// A new day began (serve left running over midnight): what is scheduled — pages dated or
+    /// published from that day, expired ones, banners — changes as a build that day would.
+    NewDay(time::Date),
 }
 
 /// Whether a kind of event can change what a build produces. Opening, reading and
@@ -117,13 +120,18 @@ impl Batch {
             .iter()
             .filter_map(|c| match c {
                 Change::Source { path, .. } => Some(path.clone()),
-                Change::Everything => None,
+                Change::Everything | Change::NewDay(_) => None,
             })
             .collect()
     }
 
     /// "content/a.md", "content/a.md and 2 more", "files (the watcher lost track)".
     pub fn describe(&self, root: &Path) -> String {
+        if let Some(Change::NewDay(day)) = self.changes.iter().find(|c| matches!(c, Change::NewDay(_))) {
+            if self.changes.len() == 1 {
+                return format!("the date (it is now {day})");
+            }
+        }
         let paths = self.paths();
         let Some(first) = paths.first() else { return "files (the watcher lost track)".into() };
         let shown = crate::diag::slashed(&crate::diag::relative(first, root));
