@@ -229,7 +229,7 @@ pub fn run(cli: Cli) -> Result<(), u8> {
                 1u8
             })?;
             built.stats.millis = started.elapsed().as_millis();
-            println!(
+            say!(
                 "{}Built {} into {} ({} written, {} unchanged, {} removed)",
                 if staging { "STAGING PREVIEW, not for production (noindex, robots.txt disallows all, forms send nothing). " } else { "" },
                 built.stats,
@@ -254,12 +254,12 @@ pub fn run(cli: Cli) -> Result<(), u8> {
                     print_note(&built);
                     let problems = crate::check::check(&built);
                     if problems.is_empty() {
-                        println!("No problems found: {}", built.stats);
+                        say!("No problems found: {}", built.stats);
                         Ok(())
                     } else {
                         eprintln!("{}", problems.report(errors_mean));
                         if problems.errors() == 0 {
-                            println!("No errors found ({}): {}", crate::diag::count(problems.warnings(), "warning"), built.stats);
+                            say!("No errors found ({}): {}", crate::diag::count(problems.warnings(), "warning"), built.stats);
                             Ok(())
                         } else {
                             Err(1)
@@ -280,7 +280,7 @@ pub fn run(cli: Cli) -> Result<(), u8> {
             };
             match result {
                 Ok(created) => {
-                    println!("{}", created.message(&root));
+                    say!("{}", created.message(&root));
                     Ok(())
                 }
                 Err(d) => {
@@ -328,7 +328,7 @@ pub fn run(cli: Cli) -> Result<(), u8> {
                     let c = &plan.counts;
                     let open = plan.notes.iter().filter(|n| !n.changed).count();
                     let changed = plan.notes.len() - open;
-                    println!(
+                    say!(
                         "Imported the {} site in {} into {}: {} pages ({} drafts), {} sections, {} static files, {} old addresses kept as aliases, {} shortcodes and tags translated.",
                         flavour.name(),
                         crate::diag::slashed(&src),
@@ -342,11 +342,11 @@ pub fn run(cli: Cli) -> Result<(), u8> {
                     );
                     let report = crate::diag::slashed(&into.join(crate::import::REPORT_FILE));
                     if open + changed > 0 {
-                        println!("{open} constructs were not translated and {changed} changes were made; each is listed with its file and line in {report}.");
+                        say!("{open} constructs were not translated and {changed} changes were made; each is listed with its file and line in {report}.");
                     } else {
-                        println!("Everything was translated; {report} has the counts.");
+                        say!("Everything was translated; {report} has the counts.");
                     }
-                    println!("Next: cd {} && folio serve", crate::diag::slashed(&into));
+                    say!("Next: cd {} && folio serve", crate::diag::slashed(&into));
                     Ok(())
                 }
                 Err(d) => {
@@ -357,7 +357,7 @@ pub fn run(cli: Cli) -> Result<(), u8> {
         }
         Command::Init { dir } => match crate::scaffold::init(&dir) {
             Ok(()) => {
-                println!("Created a new site in {}. Next: cd {} && folio build", dir.display(), dir.display());
+                say!("Created a new site in {}. Next: cd {} && folio build", dir.display(), dir.display());
                 Ok(())
             }
             Err(d) => {

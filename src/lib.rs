@@ -3,6 +3,16 @@
 
 #![cfg_attr(test, allow(clippy::unwrap_used))]
 
+/// `println!` for folio's own output: a closed stdout (`folio build | head -1`, a closed
+/// terminal) ends nothing and is no panic; the line is dropped. Defined before the modules so
+/// every one can use it.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 pub mod check;
 pub mod cli;
 pub mod config;

@@ -88,14 +88,14 @@ pub fn run(opts: ServeOptions) -> Result<(), u8> {
     let mut hidden = None;
     let status = match session.build() {
         Ok(report) => {
-            println!("Built {}", report.stats);
+            say!("Built {}", report.stats);
             print_warnings(&report);
             hidden = held::summary(&report.left_out, build_date, flags);
             Status { generation: session.snapshot().generation, errors: Vec::new() }
         }
         Err(d) => {
             eprintln!("{d}");
-            println!("The build failed; serving an error page until the errors above are fixed.");
+            say!("The build failed; serving an error page until the errors above are fixed.");
             Status { generation: 0, errors: d.0 }
         }
     };
@@ -142,11 +142,11 @@ pub fn run(opts: ServeOptions) -> Result<(), u8> {
         eprintln!("warning: Ctrl-C will not stop the server cleanly: {e}");
     }
     match &hidden {
-        Some(hidden) => println!("Serving on {origin}/ (Ctrl-C to stop). {hidden}"),
-        None => println!("Serving on {origin}/ (Ctrl-C to stop)"),
+        Some(hidden) => say!("Serving on {origin}/ (Ctrl-C to stop). {hidden}"),
+        None => say!("Serving on {origin}/ (Ctrl-C to stop)"),
     }
     if !opts.bind.is_loopback() {
-        println!(
+        say!(
             "note: {} is reachable from other machines, and so is the contact stub; requests must name \
 this machine by IP address or localhost",
             opts.bind
@@ -162,7 +162,7 @@ this machine by IP address or localhost",
             thread::park();
         }
     }
-    println!("Stopping… (Ctrl-C again to stop at once)");
+    say!("Stopping… (Ctrl-C again to stop at once)");
     let _ = thread::Builder::new().name("folio-second-ctrl-c".into()).spawn(move || {
         if signal_rx.recv().is_ok() {
             eprintln!("Stopped at once.");
@@ -179,7 +179,7 @@ this machine by IP address or localhost",
     shared.hub.stop();
     guard.finish(Duration::from_secs(2));
     drop(server);
-    println!("Stopped.");
+    say!("Stopped.");
     Ok(())
 }
 
@@ -198,7 +198,7 @@ fn bind(ip: IpAddr, port: u16) -> io::Result<TcpListener> {
         match TcpListener::bind((ip, p)) {
             Ok(l) => {
                 if p != port {
-                    println!("Port {port} is busy; using {p} instead.");
+                    say!("Port {port} is busy; using {p} instead.");
                 }
                 return Ok(l);
             }
@@ -365,13 +365,13 @@ fn rebuild_loop(root: &Path, w: Watching, rx: &Events, mut watcher: Box<dyn Watc
                 let was_broken = !status.errors.is_empty();
                 *shared.snapshot.write().unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::clone(&snapshot);
                 *status = Status { generation: snapshot.generation, errors: Vec::new() };
-                println!("{}", rebuilt_line(&what, &report, was_broken));
+                say!("{}", rebuilt_line(&what, &report, was_broken));
                 print_warnings(&report);
                 let now_hidden = held::summary(&report.left_out, build_date, flags);
                 if now_hidden != hidden {
                     match &now_hidden {
-                        Some(h) => println!("Now {h}"),
-                        None => println!("Now no page is hidden"),
+                        Some(h) => say!("Now {h}"),
+                        None => say!("Now no page is hidden"),
                     }
                     hidden = now_hidden;
                 }
@@ -385,7 +385,7 @@ fn rebuild_loop(root: &Path, w: Watching, rx: &Events, mut watcher: Box<dyn Watc
             }
             Err(d) => {
                 eprintln!("{d}");
-                println!("Build failed after {what} changed: {} error{}; still serving the last good build.", d.len(), if d.len() == 1 { "" } else { "s" });
+                say!("Build failed after {what} changed: {} error{}; still serving the last good build.", d.len(), if d.len() == 1 { "" } else { "s" });
                 status.errors = d.0;
                 shared.hub.broadcast(livereload::event("errors", &status.to_json()));
             }

@@ -478,7 +478,7 @@ pub fn run_purge(root: &Path, older_than: std::time::Duration) -> Result<(), u8>
         1u8
     })?;
     let when = cutoff.replace_nanosecond(0).unwrap_or(cutoff).format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
-    println!(
+    say!(
         "Removed {} submission{} received before {when} ({} kept) from {}",
         purged.removed,
         if purged.removed == 1 { "" } else { "s" },

@@ -434,3 +434,23 @@ fn version_names_the_commit() {
     assert!(text.starts_with(&format!("folio {} (", env!("CARGO_PKG_VERSION"))), "{text}");
     assert!(text.contains("commit"), "{text}");
 }
+
+/// `folio build | head -0`: output to a closed pipe is dropped, never a panic, and the build
+/// still finishes (exit 0, the site written).
+#[test]
+fn a_closed_stdout_is_no_panic() {
+    let site = Site::fixture("build/happy");
+    let mut child = std::process::Command::new(folio_bin())
+        .arg("build")
+        .current_dir(&site.root)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(site.exists("index.html"));
+}
