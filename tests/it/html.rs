@@ -71,11 +71,34 @@ fn nu_html_checker_finds_no_errors_in_the_fixture_sites() {
 
 /// Drafts carry a "Draft" label on their pages, cards and previous/next links (issue 14).
 #[test]
+#[cfg_attr(folio_no_vnu, ignore = "skipped: needs Java 17 or later and `npm ci --prefix tests/vnu --ignore-scripts` (then `touch tests/vnu`)")]
 fn nu_html_checker_finds_no_errors_in_a_drafts_build() {
     let site = Site::fixture("build/happy");
     site.write("content/articles/zz-draft.md", "---\ntitle: \"Another draft\"\ndate: 2025-05-01\ndraft: true\ntags: [Rust]\n---\nDraft text.\n");
     if let Some((clean, text)) = nu_check_with(&[&site, &Site::sample()], &["--drafts"]) {
         assert!(clean, "the Nu HTML Checker found errors in a --drafts build:\n{text}");
+    }
+}
+
+/// What `folio import` writes (figures, video embeds, details, callouts, code) is valid HTML:
+/// the Hugo, Jekyll and Zola fixtures, imported and built.
+#[test]
+#[cfg_attr(folio_no_vnu, ignore = "skipped: needs Java 17 or later and `npm ci --prefix tests/vnu --ignore-scripts` (then `touch tests/vnu`)")]
+fn nu_html_checker_finds_no_errors_in_imported_sites() {
+    let sites: Vec<Site> = ["hugo", "jekyll", "zola"]
+        .into_iter()
+        .map(|kind| {
+            let site = Site::empty(&format!("imported-{kind}"));
+            std::fs::remove_dir_all(&site.root).unwrap();
+            let out =
+                Command::new(folio_bin()).args(["import", kind]).arg(fixtures().join("import").join(kind)).arg("--into").arg(&site.root).output().unwrap();
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            site
+        })
+        .collect();
+    let refs: Vec<&Site> = sites.iter().collect();
+    if let Some((clean, text)) = nu_check(&refs) {
+        assert!(clean, "the Nu HTML Checker found errors in the imported sites:\n{text}");
     }
 }
 

@@ -165,8 +165,8 @@ fn a_zola_site_keeps_the_shortcodes_folio_can_run() {
     let (site, run) = import("zola", "zola");
     run.ok();
     let open = report_lines(&site, "Not translated");
-    has_line(&open, "content/blog/2021-05-01-hello.md:15: ", "shortcode `gallery` has no template folio can run");
-    has_line(&open, "content/blog/2021-05-01-hello.md:17: ", "body shortcode `quote`");
+    has_line(&open, "content/blog/2021-05-01-hello.md:17: ", "shortcode `gallery` has no template folio can run");
+    has_line(&open, "content/blog/2021-05-01-hello.md:19: ", "body shortcode `quote`");
     has_line(&open, "content/blog/2021-05-01-hello.md:8: ", "taxonomy `series`");
     has_line(&open, "templates/shortcodes/gallery.html:1: ", "`resize_image`, which only Zola has");
     has_line(&open, "content/blog/_index.md:5: ", "`transparent = true`");
