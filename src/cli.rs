@@ -60,6 +60,23 @@ pub enum Command {
         /// Include pages whose `expiry_date:` is today (or SOURCE_DATE_EPOCH) or earlier.
         #[arg(long)]
         expired: bool,
+        /// Also ask every outside link (http/https) of the site whether it still answers: a dead
+        /// link (404, 410, no such site) is an error, a slow, busy or refusing one a warning.
+        #[arg(long)]
+        external: bool,
+        /// With --external: how many links to ask at once.
+        #[arg(long, value_name = "N", default_value_t = 8, requires = "external", value_parser = clap::value_parser!(u16).range(1..=64))]
+        external_jobs: u16,
+        /// With --external: how many links of one site (host name) to ask at once.
+        #[arg(long, value_name = "N", default_value_t = 2, requires = "external", value_parser = clap::value_parser!(u16).range(1..=16))]
+        external_per_host: u16,
+        /// With --external: how long a site may take to answer, e.g. `10s`, `30s`, `500ms`.
+        #[arg(long, value_name = "DURATION", default_value = "10s", requires = "external", value_parser = parse_timeout)]
+        external_timeout: std::time::Duration,
+        /// With --external: how long a link that answered well is not asked again
+        /// (.folio/cache/external-links.json), e.g. `24h`, `7d`; `0s` asks every link.
+        #[arg(long, value_name = "DURATION", default_value = "24h", requires = "external", value_parser = parse_age)]
+        external_max_age: std::time::Duration,
     },
     /// Create a new content file with its front matter filled in.
     New {
@@ -145,6 +162,14 @@ fn parse_age(text: &str) -> Result<std::time::Duration, String> {
     humantime::parse_duration(text).map_err(|e| format!("{e}; write a number and a unit, e.g. `30d` (days), `12h` (hours) or `2w` (weeks)"))
 }
 
+/// `--external-timeout`'s value: a duration above zero.
+fn parse_timeout(text: &str) -> Result<std::time::Duration, String> {
+    match parse_age(text)? {
+        d if d.is_zero() => Err("the time must be above zero, e.g. `10s`".into()),
+        d => Ok(d),
+    }
+}
+
 /// The generators `folio import` reads.
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
 pub enum ImportFrom {
@@ -207,12 +232,26 @@ pub fn run(cli: Cli) -> Result<(), u8> {
             );
             Ok(())
         }
-        Command::Check { root, drafts, future, expired } => {
-            let opts = BuildOptions { root, base_url: None, drafts, future, expired, ..BuildOptions::default() };
+        Command::Check { root, drafts, future, expired, external, external_jobs, external_per_host, external_timeout, external_max_age } => {
+            let opts = BuildOptions { root: root.clone(), base_url: None, drafts, future, expired, ..BuildOptions::default() };
             match pipeline::build(&opts) {
                 Ok(built) => {
                     print_note(&built);
-                    let problems = crate::check::check(&built);
+                    let mut problems = crate::check::check(&built);
+                    if external {
+                        let opts = crate::check::external::Options {
+                            jobs: external_jobs.into(),
+                            per_host: external_per_host.into(),
+                            timeout: external_timeout,
+                            max_age: external_max_age,
+                        };
+                        let report = crate::check::external::check(&built, &root, &opts, |line| eprintln!("{line}"));
+                        if let Some(note) = &report.cache_note {
+                            eprintln!("note: {note}");
+                        }
+                        problems.extend(report.problems.0);
+                        problems = problems.sorted();
+                    }
                     if problems.is_empty() {
                         println!("No problems found: {}", built.stats);
                         Ok(())

@@ -8,6 +8,7 @@ mod build;
 mod claims;
 mod differential;
 mod errors;
+mod external;
 mod files;
 mod forms;
 mod front_matter;
