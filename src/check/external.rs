@@ -96,7 +96,9 @@ pub fn check(built: &Built, root: &Path, opts: &Options, announce: impl FnOnce(&
     // Entries older than a day (or than `max_age`, when longer) are of no use to anyone.
     let keep = opts.max_age.max(Options::default().max_age).as_secs();
     cache.retain(|_, t| now.saturating_sub(*t) < keep);
-    if let Err(e) = write_cache(&cache_path, &cache) {
+    // Written when something was asked (when every link came from the cache, nothing changed).
+    let written = if asked.is_empty() { Ok(()) } else { write_cache(&cache_path, &cache) };
+    if let Err(e) = written {
         report.cache_note = Some(format!("could not keep the results in {CACHE_FILE} ({e}); every link will be asked again next time"));
     }
     report.problems = std::mem::take(&mut report.problems).sorted();
@@ -189,11 +191,23 @@ pub fn outside_links(html: &str) -> Vec<String> {
             out.extend(attrs.into_iter().filter(|(k, _)| k == "href" || k == "src").map(|(_, v)| unescape(v.trim())).filter(|v| is_outside(v)));
         }
         if name == "script" || name == "style" {
-            let close = format!("</{name}");
-            i = html[i..].to_ascii_lowercase().find(&close).map_or(html.len(), |e| i + e);
+            i = closing_tag(html, i, &name);
         }
     }
     out
+}
+
+/// Where `</name` (any case) starts in `html` from `from` on, or the end of `html`.
+fn closing_tag(html: &str, from: usize, name: &str) -> usize {
+    let mut at = from;
+    while let Some(i) = html[at..].find("</") {
+        let start = at + i;
+        if html.get(start + 2..start + 2 + name.len()).is_some_and(|n| n.eq_ignore_ascii_case(name)) {
+            return start;
+        }
+        at = start + 2;
+    }
+    html.len()
 }
 
 /// The attributes of a tag whose name has been read, and how many bytes of `s` they took (up to
@@ -605,11 +619,30 @@ fn ask(agent: &ureq::Agent, url: &str) -> Outcome {
 
 /// One request; the status and the `Location` header, or what went wrong.
 fn request(agent: &ureq::Agent, method: &str, url: &str) -> Result<(u16, Option<String>), Outcome> {
+    let url = encoded(url);
+    let url = url.as_str();
     let answer = if method == "HEAD" { agent.head(url).call() } else { agent.get(url).call() };
     match answer {
         Ok(r) => Ok((r.status().as_u16(), r.headers().get("location").and_then(|v| v.to_str().ok()).map(str::to_string))),
         Err(e) => Err(failure(e, url)),
     }
+}
+
+/// `url` as a browser sends it: spaces, non-ASCII letters and the other characters an address
+/// may not hold as they are percent-encoded (a template may write `https://x.test/café`).
+fn encoded(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    for c in url.chars() {
+        if c.is_ascii_graphic() && !matches!(c, '"' | '<' | '>' | '`' | '{' | '}' | '|' | '\\' | '^') {
+            out.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    out
 }
 
 /// A client error as an [`Outcome`] in plain words.
@@ -619,6 +652,7 @@ fn failure(e: ureq::Error, url: &str) -> Outcome {
         ureq::Error::Timeout(_) => Outcome::Timeout,
         ureq::Error::HostNotFound => Outcome::NoSuchHost(host_of(url)),
         ureq::Error::BadUri(why) => Outcome::BadUrl(why),
+        ureq::Error::Http(why) => Outcome::BadUrl(why.to_string()),
         ureq::Error::Io(io) => match io.kind() {
             ErrorKind::TimedOut | ErrorKind::WouldBlock => Outcome::Timeout,
             ErrorKind::ConnectionRefused => Outcome::Failed("the server refused the connection".into()),
@@ -891,6 +925,18 @@ mod tests {
         assert_eq!(duration_words(Duration::from_millis(1500)), "1500 ms");
         assert_eq!(duration_words(Duration::from_secs(24 * 3600)), "24 h");
         assert_eq!(duration_words(Duration::from_secs(1800)), "30 min");
+    }
+
+    #[test]
+    fn addresses_are_asked_as_a_browser_sends_them() {
+        assert_eq!(encoded("https://x.test/café au lait?q=a|b"), "https://x.test/caf%C3%A9%20au%20lait?q=a%7Cb");
+        assert_eq!(encoded("https://x.test/a%20b?c=d&e=f#g"), "https://x.test/a%20b?c=d&e=f#g");
+    }
+
+    #[test]
+    fn script_insides_end_at_their_closing_tag_in_any_case() {
+        let html = r#"<SCRIPT>x = "<a href='https://in.test/'>"</Script><a href="https://out.test/">o</a><style>a{}</style>"#;
+        assert_eq!(outside_links(html), vec!["https://out.test/"]);
     }
 
     #[test]

@@ -288,4 +288,9 @@ fn external_options_need_external_and_sensible_values() {
     site.folio(&["check", "--external-jobs", "3"]).exit(2).stderr_has("--external");
     site.folio(&["check", "--external", "--external-timeout", "0s"]).exit(2).stderr_has("the time must be above zero");
     site.folio(&["check", "--external", "--external-per-host", "0"]).exit(2);
+    // A site with no outside link: nothing to ask, and no cache to write.
+    site.write("content/_index.md", "---\ntitle: \"Home\"\n---\nHome, [here](https://x.example.com/).\n");
+    site.write("content/articles/_index.md", "---\ntitle: \"Articles\"\n---\n");
+    check_external(&site, &[]).ok().stderr_has("No outside links to check.").stdout_has("No problems found");
+    assert!(!site.root.join(".folio/cache").exists(), "a cache was written with nothing in it");
 }
