@@ -1,7 +1,10 @@
 //! `folio check`: everything a build validates, plus checks on the finished site that a build
 //! does not fail on: links inside the generated HTML that lead nowhere and `#anchors` that do
 //! not exist on their page (errors: check fails), and the build's warnings (images without alt
-//! text), which are reported but do not fail check on their own.
+//! text), which are reported but do not fail check on their own. `external` checks the links
+//! that leave the site, over the network (`folio check --external`).
+
+pub mod external;
 
 use crate::diag::{Diagnostic, Diagnostics, Kind};
 use crate::pipeline::Built;

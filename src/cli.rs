@@ -68,6 +68,23 @@ pub enum Command {
         /// pages are due or expired. Overrides SOURCE_DATE_EPOCH.
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_day)]
         date: Option<time::Date>,
+        /// Also ask every outside link (http/https) of the site whether it still answers: a dead
+        /// link (404, 410, no such site) is an error, a slow, busy or refusing one a warning.
+        #[arg(long)]
+        external: bool,
+        /// With --external: how many links to ask at once.
+        #[arg(long, value_name = "N", default_value_t = 8, requires = "external", value_parser = clap::value_parser!(u16).range(1..=64))]
+        external_jobs: u16,
+        /// With --external: how many links of one site (host name) to ask at once.
+        #[arg(long, value_name = "N", default_value_t = 2, requires = "external", value_parser = clap::value_parser!(u16).range(1..=16))]
+        external_per_host: u16,
+        /// With --external: how long a site may take to answer, e.g. `10s`, `30s`, `500ms`.
+        #[arg(long, value_name = "DURATION", default_value = "10s", requires = "external", value_parser = parse_timeout)]
+        external_timeout: std::time::Duration,
+        /// With --external: how long a link that answered well is not asked again
+        /// (.folio/cache/external-links.json), e.g. `24h`, `7d`; `0s` asks every link.
+        #[arg(long, value_name = "DURATION", default_value = "24h", requires = "external", value_parser = parse_age)]
+        external_max_age: std::time::Duration,
     },
     /// Create a new content file with its front matter filled in.
     New {
@@ -165,6 +182,14 @@ fn parse_day(text: &str) -> Result<time::Date, String> {
         .ok_or_else(|| format!("`{text}` is not a date; write the day as YYYY-MM-DD, e.g. `--date 2026-03-01`"))
 }
 
+/// `--external-timeout`'s value: a duration above zero.
+fn parse_timeout(text: &str) -> Result<std::time::Duration, String> {
+    match parse_age(text)? {
+        d if d.is_zero() => Err("the time must be above zero, e.g. `10s`".into()),
+        d => Ok(d),
+    }
+}
+
 /// The generators `folio import` reads.
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
 pub enum ImportFrom {
@@ -240,19 +265,42 @@ pub fn run(cli: Cli) -> Result<(), u8> {
             );
             Ok(())
         }
-        Command::Check { root, drafts, future, expired, date } => {
+        Command::Check { root, drafts, future, expired, date, external, external_jobs, external_per_host, external_timeout, external_max_age } => {
             if let Some(d) = date {
                 pipeline::set_date(d);
             }
             // Content errors do not stop check before the finished pages are checked: every
             // problem is reported in one run.
-            let opts = BuildOptions { root, base_url: None, drafts, future, expired, check: true, build_date: pipeline::today(), ..BuildOptions::default() };
+            let opts = BuildOptions {
+                root: root.clone(),
+                base_url: None,
+                drafts,
+                future,
+                expired,
+                check: true,
+                build_date: pipeline::today(),
+                ..BuildOptions::default()
+            };
             // check never writes; an error means the site cannot be built as it is.
             let errors_mean = Some("`folio build` will not publish the site until they are fixed");
             match pipeline::build(&opts) {
                 Ok(built) => {
                     print_note(&built);
-                    let problems = crate::check::check(&built);
+                    let mut problems = crate::check::check(&built);
+                    if external {
+                        let opts = crate::check::external::Options {
+                            jobs: external_jobs.into(),
+                            per_host: external_per_host.into(),
+                            timeout: external_timeout,
+                            max_age: external_max_age,
+                        };
+                        let report = crate::check::external::check(&built, &root, &opts, |line| eprintln!("{line}"));
+                        if let Some(note) = &report.cache_note {
+                            eprintln!("note: {note}");
+                        }
+                        problems.extend(report.problems.0);
+                        problems = problems.sorted();
+                    }
                     if problems.is_empty() {
                         say!("No problems found: {}", built.stats);
                         Ok(())

@@ -9,6 +9,7 @@ mod claims;
 mod differential;
 mod drafts;
 mod errors;
+mod external;
 mod files;
 mod forms;
 mod front_matter;

@@ -372,5 +372,9 @@ fn readme_and_the_html_checker_tests_give_the_same_install_line() {
     // Every hint of html.rs names the same command: none without `--ignore-scripts`.
     assert_eq!(html.matches("npm ci --prefix tests/vnu").count(), html.matches(line).count(), "a hint in tests/it/html.rs differs from the README");
     // A skipped check is visible in the summary: ignored with its reason, not `ok`.
-    assert_eq!(html.matches("#[cfg_attr(folio_no_").count(), 3, "each HTML-checker test is ignored, with a reason, when its tools are missing");
+    assert_eq!(
+        html.matches("#[cfg_attr(folio_no_").count(),
+        html.matches("#[test]").count(),
+        "each HTML-checker test is ignored, with a reason, when its tools are missing"
+    );
 }

@@ -100,37 +100,9 @@ impl Site {
     /// could hang (a named pipe, a device) fails instead of hanging CI.
     #[track_caller]
     pub fn folio_within(&self, args: &[&str], limit: std::time::Duration) -> Run {
-        use std::io::Read;
-        let mut child = Command::new(folio_bin())
-            .args(args)
-            .current_dir(&self.root)
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        let drain = |mut pipe: Box<dyn Read + Send>| {
-            std::thread::spawn(move || {
-                let mut bytes = Vec::new();
-                let _ = pipe.read_to_end(&mut bytes);
-                bytes
-            })
-        };
-        let stdout = drain(Box::new(child.stdout.take().unwrap()));
-        let stderr = drain(Box::new(child.stderr.take().unwrap()));
-        let started = std::time::Instant::now();
-        let status = loop {
-            if let Some(status) = child.try_wait().unwrap() {
-                break status;
-            }
-            if started.elapsed() > limit {
-                let _ = child.kill();
-                let _ = child.wait();
-                panic!("folio {args:?} did not finish within {limit:?}: it hangs\n{}", String::from_utf8_lossy(&stderr.join().unwrap()));
-            }
-            std::thread::sleep(std::time::Duration::from_millis(20));
-        };
-        Run(Output { status, stdout: stdout.join().unwrap(), stderr: stderr.join().unwrap() })
+        let mut cmd = Command::new(folio_bin());
+        cmd.args(args).current_dir(&self.root);
+        run_within(cmd, limit)
     }
 
     pub fn public(&self, rel: &str) -> PathBuf {
@@ -350,6 +322,37 @@ impl Drop for Site {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.root);
     }
+}
+
+/// Runs `cmd` (a folio command), killing it if it has not finished within `limit`: a test of
+/// something that could hang fails instead of hanging CI.
+#[track_caller]
+pub fn run_within(mut cmd: Command, limit: std::time::Duration) -> Run {
+    use std::io::Read;
+    let args: Vec<String> = cmd.get_args().map(|a| a.to_string_lossy().into_owned()).collect();
+    let mut child = cmd.stdin(std::process::Stdio::null()).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().unwrap();
+    let drain = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = pipe.read_to_end(&mut bytes);
+            bytes
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().unwrap()));
+    let stderr = drain(Box::new(child.stderr.take().unwrap()));
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("folio {args:?} did not finish within {limit:?}: it hangs\n{}", String::from_utf8_lossy(&stderr.join().unwrap()));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    Run(Output { status, stdout: stdout.join().unwrap(), stderr: stderr.join().unwrap() })
 }
 
 /// The outcome of one folio run.
