@@ -363,6 +363,9 @@ pub fn classify(flavour: Flavour, tree: &Tree, config: &Config, notes: &mut Note
                     }
                 }
                 let what: Option<&'static str> = match (flavour, top) {
+                    (Flavour::Hugo, "content") if config.content_dir != "content" => {
+                        Some("only the folder mounted as content is imported; files of content/ outside it are not")
+                    }
                     (Flavour::Hugo, "layouts") => Some("templates (layouts) are not carried over; the new site uses folio's default theme"),
                     (Flavour::Hugo, "themes") | (Flavour::Zola, "themes") => Some("the theme is not carried over; the new site uses folio's default theme"),
                     (Flavour::Hugo, "assets") => Some("Hugo Pipes assets (Sass, bundles) are not processed; copy what the new site needs into static/"),
