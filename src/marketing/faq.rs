@@ -37,6 +37,9 @@ pub struct FaqTopic {
     pub description: Option<String>,
     pub weight: i64,
     pub questions: Vec<Question>,
+    /// Warnings about the file (curly quotes around a front-matter value), reported with the
+    /// marketing data's other problems.
+    pub warnings: Vec<Diagnostic>,
 }
 
 #[derive(Deserialize)]
@@ -84,6 +87,7 @@ pub fn parse(f: &SourceFile) -> Result<FaqTopic, Vec<Diagnostic>> {
         description: None,
         weight: 0,
         questions: Vec::new(),
+        warnings: Vec::new(),
     };
     let mut raw: Vec<(String, String, usize)> = Vec::new();
     if f.rel.ends_with(".md") {
@@ -91,6 +95,7 @@ pub fn parse(f: &SourceFile) -> Result<FaqTopic, Vec<Diagnostic>> {
         topic.title = parsed.meta.title.clone().unwrap_or_default();
         topic.description = parsed.meta.description.clone();
         topic.weight = parsed.meta.weight;
+        topic.warnings = parsed.warnings.clone();
         let mut in_fence: Option<&str> = None;
         let mut current: Option<(String, String, usize)> = None;
         for (i, line) in parsed.body.lines().enumerate() {

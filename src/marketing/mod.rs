@@ -51,7 +51,10 @@ pub fn load(files: &[&SourceFile], config: &SiteConfig, assets: &[Asset], today:
             errors.extend(crate::yaml::curly_quote_warnings(&f.text, crate::yaml::Source::file(Kind::Marketing, &f.shown, &f.text)));
         }
         let result = if f.rel.starts_with("faq/") {
-            faq::parse(f).map(|t| m.topics.push(t))
+            faq::parse(f).map(|mut t| {
+                errors.append(&mut t.warnings);
+                m.topics.push(t)
+            })
         } else if f.rel.starts_with("pricing/") {
             // A group whose file has errors still stands in the list (with no tiers), so pages
             // that show it are not told it does not exist: the file's own errors say what to fix.

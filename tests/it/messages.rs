@@ -117,6 +117,13 @@ fn curly_quotes_in_marketing_yaml_are_a_warning_too() {
     site.build().ok().stderr_has("warning: `name: “Advisory”` is wrapped in curly quotes").stderr_has("  --> content/pricing/cto-retainers.yaml:6:11");
 }
 
+/// An FAQ topic written in Markdown gets the front-matter warning too (it was dropped).
+#[test]
+fn curly_quotes_in_an_faq_topics_front_matter_are_a_warning_too() {
+    let site = sample_with("content/faq/cto-and-cio-roles.md", |t| t.replacen("title: \"CTO and CIO roles\"", "title: “CTO and CIO roles”", 1));
+    site.build().ok().stderr_has("warning: `title: “CTO and CIO roles”` is wrapped in curly quotes").stderr_has("  --> content/faq/cto-and-cio-roles.md:2:8");
+}
+
 // ---------------------------------------------------------------------------------------------
 // Pricing: amounts, currencies, tier ids, and no second error for a group that failed.
 
