@@ -188,7 +188,16 @@ pub fn outside_links(html: &str) -> Vec<String> {
         let rel = attrs.iter().find(|(k, _)| k == "rel").map(|(_, v)| v.to_ascii_lowercase()).unwrap_or_default();
         let hint = name == "link" && rel.split_ascii_whitespace().any(|r| matches!(r, "preconnect" | "dns-prefetch"));
         if !hint {
-            out.extend(attrs.into_iter().filter(|(k, _)| k == "href" || k == "src").map(|(_, v)| unescape(v.trim())).filter(|v| is_outside(v)));
+            let mut found = Vec::new();
+            for (k, v) in attrs {
+                match k.as_str() {
+                    "href" | "src" | "poster" => found.push(unescape(v.trim())),
+                    // `srcset="a.jpg 480w, https://cdn.test/b.jpg 2x"`: each candidate's address.
+                    "srcset" => found.extend(unescape(v).split(',').filter_map(|c| c.split_ascii_whitespace().next()).map(str::to_string)),
+                    _ => {}
+                }
+            }
+            out.extend(found.into_iter().filter(|v| is_outside(v)));
         }
         if name == "script" || name == "style" {
             i = closing_tag(html, i, &name);
@@ -853,10 +862,19 @@ mod tests {
             r#"<!-- <a href="https://comment.test/"> --><script>var a = '<a href="https://script.test/">';</script>"#,
             r#"<link rel="preconnect" href="https://fonts.test"><link rel="stylesheet" href="https://css.test/a.css">"#,
             r#"<p>see https://text.test/ here</p><a href="mailto:a@b.test">m</a><a HREF="HTTPS://UP.test/">u</a>"#,
+            r#"<img src="/a.jpg" srcset="/a-480.jpg 480w, https://cdn.test/a-960.jpg 960w" alt=""><video poster="https://cdn.test/p.jpg"></video>"#,
         );
         assert_eq!(
             outside_links(html),
-            vec!["https://x.test/a?b=1&c=2#top", "http://i.test/p.png", "https://bare.test/", "https://css.test/a.css", "HTTPS://UP.test/"]
+            vec![
+                "https://x.test/a?b=1&c=2#top",
+                "http://i.test/p.png",
+                "https://bare.test/",
+                "https://css.test/a.css",
+                "HTTPS://UP.test/",
+                "https://cdn.test/a-960.jpg",
+                "https://cdn.test/p.jpg"
+            ]
         );
     }
 
