@@ -220,14 +220,6 @@ pub fn key_position(text: &str, key: &str) -> Option<(usize, usize)> {
     })
 }
 
-/// `text` as a JSON value, dates made text (tests).
-#[cfg(test)]
-fn value_of(text: &str) -> Option<serde_json::Value> {
-    let mut t = DeTable::parse(text).ok()?;
-    dates_to_text(t.get_mut());
-    serde::Deserialize::deserialize(Deserializer::from(t)).ok()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -261,7 +253,7 @@ mod tests {
         let file = "+++\ndate = 2024-03-15\n+++\n";
         let c = parse_collecting::<Fm>("date = 2024-03-15\n", src(file));
         assert_eq!(c.value.unwrap().date.as_deref(), Some("2024-03-15"));
-        let v = value_of("date = 2024-03-15T10:00:00Z\n[extra]\nwhen = 2024-01-02T03:04:05+02:00\nlist = [2024-01-01]\n").unwrap();
+        let v = parse_value("date = 2024-03-15T10:00:00Z\n[extra]\nwhen = 2024-01-02T03:04:05+02:00\nlist = [2024-01-01]\n", src(file)).unwrap();
         assert_eq!(v["date"], "2024-03-15T10:00:00Z");
         assert_eq!(v["extra"]["when"], "2024-01-02T03:04:05+02:00");
         assert_eq!(v["extra"]["list"][0], "2024-01-01");

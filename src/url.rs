@@ -186,18 +186,9 @@ pub fn link_file(page_url: &str, href: &str) -> String {
     let path = href.split(['?', '#']).next().unwrap_or("");
     let base = &page_url[..page_url.rfind('/').map_or(0, |i| i + 1)];
     let joined = if path.starts_with('/') { path.to_string() } else { format!("{base}{path}") };
-    let mut parts: Vec<&str> = Vec::new();
-    for seg in joined.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            s => parts.push(s),
-        }
-    }
-    let folder = joined.ends_with('/') || joined.ends_with("/.") || joined.ends_with("/..") || parts.is_empty();
-    let file = percent_decode(&parts.join("/"));
+    let tidy = tidy_path(&joined);
+    let folder = joined.ends_with('/') || joined.ends_with("/.") || joined.ends_with("/..") || tidy.is_empty();
+    let file = percent_decode(&tidy);
     if folder {
         if file.is_empty() {
             "index.html".into()
@@ -207,6 +198,22 @@ pub fn link_file(page_url: &str, href: &str) -> String {
     } else {
         file
     }
+}
+
+/// `a/./b/../c` → `a/c`: a `/`-separated path with its `.` and `..` folders applied (never
+/// above the root) and empty parts dropped, without a leading or trailing `/`.
+pub fn tidy_path(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    parts.join("/")
 }
 
 /// `%xx` sequences decoded (bytes that do not form UTF-8 are replaced).

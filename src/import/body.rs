@@ -308,9 +308,7 @@ impl Translator<'_> {
             return Some(tag.span.end);
         }
         if tag.closing {
-            self.note(text, at, format!("closing `{{{{< /{} >}}}}` without its opening tag; left as text", tag.name));
-            out.push_str(&text[tag.span.clone()]);
-            return Some(tag.span.end);
+            return self.keep(text, &tag.span, out, format!("closing `{{{{< /{} >}}}}` without its opening tag; left as text", tag.name));
         }
         let paired = if tag.self_closing { None } else { find_hugo_close(text, &tag) };
         let inner = paired.as_ref().map(|(inner, _)| &text[inner.clone()]);
@@ -322,13 +320,13 @@ impl Translator<'_> {
                 Some(id) => {
                     out.push_str(&video(&format!("https://www.youtube-nocookie.com/embed/{}", url_part(id)), tag.arg("title", 99).unwrap_or("YouTube video")))
                 }
-                None => return self.keep(text, &tag, out, "`youtube` without a video id"),
+                None => return self.keep(text, &tag.span, out, "`youtube` without a video id"),
             },
             "vimeo" => match tag.arg("id", 0) {
                 Some(id) => {
                     out.push_str(&video(&format!("https://player.vimeo.com/video/{}?dnt=1", url_part(id)), tag.arg("title", 99).unwrap_or("Vimeo video")))
                 }
-                None => return self.keep(text, &tag, out, "`vimeo` without a video id"),
+                None => return self.keep(text, &tag.span, out, "`vimeo` without a video id"),
             },
             "details" => {
                 let summary = tag.arg("summary", 0).unwrap_or("Details");
@@ -349,25 +347,25 @@ impl Translator<'_> {
                 out.push_str(&fenced(lang, code));
             }
             "ref" | "relref" => {
-                let Some(reference) = tag.arg("path", 0) else { return self.keep(text, &tag, out, "`ref` without a path") };
+                let Some(reference) = tag.arg("path", 0) else { return self.keep(text, &tag.span, out, "`ref` without a path") };
                 let (path, anchor) = split_anchor(reference);
                 match self.lookup.page(self.src, path) {
                     Some(target) => out.push_str(&link_to(&target, anchor, in_link)),
-                    None => return self.keep(text, &tag, out, format!("`{}` names `{reference}`, which is not a page of the site", tag.name)),
+                    None => return self.keep(text, &tag.span, out, format!("`{}` names `{reference}`, which is not a page of the site", tag.name)),
                 }
             }
             "include" | "readfile" => {
-                let Some(path) = tag.arg("file", 0).or_else(|| tag.arg("path", 0)) else { return self.keep(text, &tag, out, "`include` without a file") };
+                let Some(path) = tag.arg("file", 0).or_else(|| tag.arg("path", 0)) else { return self.keep(text, &tag.span, out, "`include` without a file") };
                 match self.included(text, at, path) {
                     Some(body) => out.push_str(body.trim_end_matches('\n')),
-                    None => return self.keep(text, &tag, out, format!("`{}` names `{path}`, which was not found in the site's content", tag.name)),
+                    None => return self.keep(text, &tag.span, out, format!("`{}` names `{path}`, which was not found in the site's content", tag.name)),
                 }
             }
             "param" => {
                 let name = tag.arg("name", 0).unwrap_or("");
                 match self.lookup.site_value(&format!("params.{name}")) {
                     Some(v) => out.push_str(&escape_html(&v)),
-                    None => return self.keep(text, &tag, out, format!("`param \"{name}\"` names no value of the site's `params`")),
+                    None => return self.keep(text, &tag.span, out, format!("`param \"{name}\"` names no value of the site's `params`")),
                 }
             }
             "gist" => {
@@ -385,16 +383,17 @@ impl Translator<'_> {
                     out.push_str(&text[close]);
                     return Some(end);
                 }
-                return self.keep(text, &tag, out, what);
+                return self.keep(text, &tag.span, out, what);
             }
         }
         Some(end)
     }
 
-    fn keep(&mut self, text: &str, tag: &HugoTag, out: &mut String, what: impl Into<String>) -> Option<usize> {
-        self.note(text, tag.span.start, what);
-        out.push_str(&text[tag.span.clone()]);
-        Some(tag.span.end)
+    /// Leaves the tag at `span` as it was written, and reports it; returns where it ends.
+    fn keep(&mut self, text: &str, span: &Range<usize>, out: &mut String, what: impl Into<String>) -> Option<usize> {
+        self.note(text, span.start, what);
+        out.push_str(&text[span.clone()]);
+        Some(span.end)
     }
 
     /// The part `inner` of `text` (inside a paired tag), translated with the page's line numbers.
@@ -420,13 +419,18 @@ impl Translator<'_> {
         };
         let (src, text) = candidates.iter().find_map(|c| self.lookup.text(c).map(|t| (c.clone(), t)))?;
         let split = super::source::split(std::path::Path::new(&src), text).ok()?;
-        // Problems inside the included file are reported at the include's line.
-        let line = self.line_at(text_here, at);
+        Some(self.run_included(text_here, at, &split.body))
+    }
+
+    /// The text of a file included at `at` of `text`, translated one level deeper; problems
+    /// inside it are reported at the include's line.
+    fn run_included(&mut self, text: &str, at: usize, included: &str) -> String {
+        let line = self.line_at(text, at);
         let saved = (self.fixed_line, self.depth);
         (self.fixed_line, self.depth) = (Some(line), self.depth + 1);
-        let translated = self.run(&split.body);
+        let translated = self.run(included);
         (self.fixed_line, self.depth) = saved;
-        Some(translated)
+        translated
     }
 
     // ---- Jekyll (Liquid) ----
@@ -447,7 +451,7 @@ impl Translator<'_> {
         let block = |end_name: &str| find_liquid_end(text, tag.span.end, &tag.name, end_name);
         match tag.name.as_str() {
             "highlight" => {
-                let Some((inner, end)) = block("endhighlight") else { return self.keep_liquid(text, &tag, out, "`highlight` without `endhighlight`") };
+                let Some((inner, end)) = block("endhighlight") else { return self.keep(text, &tag.span, out, "`highlight` without `endhighlight`") };
                 let mut words = tag.args.split_whitespace();
                 let lang = words.next().unwrap_or("");
                 if words.next().is_some() {
@@ -457,12 +461,12 @@ impl Translator<'_> {
                 Some(end)
             }
             "raw" => {
-                let Some((inner, end)) = block("endraw") else { return self.keep_liquid(text, &tag, out, "`raw` without `endraw`") };
+                let Some((inner, end)) = block("endraw") else { return self.keep(text, &tag.span, out, "`raw` without `endraw`") };
                 out.push_str(&text[inner].replace("{{", "&#123;{").replace("{%", "&#123;%"));
                 Some(end)
             }
             "comment" => {
-                let Some((inner, end)) = block("endcomment") else { return self.keep_liquid(text, &tag, out, "`comment` without `endcomment`") };
+                let Some((inner, end)) = block("endcomment") else { return self.keep(text, &tag.span, out, "`comment` without `endcomment`") };
                 out.push_str(&format!("<!-- {} -->", text[inner].trim().replace("--", "- -")));
                 Some(end)
             }
@@ -471,7 +475,7 @@ impl Translator<'_> {
                 let target = if tag.name == "link" { self.lookup.page(self.src, name) } else { self.lookup.post(name) };
                 match target {
                     Some(t) => out.push_str(&link_to(&t, None, in_link)),
-                    None => return self.keep_liquid(text, &tag, out, format!("`{}` names `{name}`, which is not a page of the site", tag.name)),
+                    None => return self.keep(text, &tag.span, out, format!("`{}` names `{name}`, which is not a page of the site", tag.name)),
                 }
                 Some(tag.span.end)
             }
@@ -492,34 +496,24 @@ impl Translator<'_> {
                 match self.lookup.text(&src).map(str::to_string) {
                     Some(body) => match substitute_include(&body, &params) {
                         Some(done) if self.depth < MAX_INCLUDE_DEPTH => {
-                            let line = self.line_at(text, at);
-                            let saved = (self.fixed_line, self.depth);
-                            (self.fixed_line, self.depth) = (Some(line), self.depth + 1);
-                            let translated = self.run(&done);
-                            (self.fixed_line, self.depth) = saved;
+                            let translated = self.run_included(text, at, &done);
                             out.push_str(translated.trim_end_matches('\n'));
                         }
                         _ => {
-                            return self.keep_liquid(
+                            return self.keep(
                                 text,
-                                &tag,
+                                &tag.span,
                                 out,
                                 format!("`{}` of `{file}`: the file uses Liquid logic folio cannot run; left as text", tag.name),
                             )
                         }
                     },
-                    None => return self.keep_liquid(text, &tag, out, format!("`{}` names `{file}`, which was not found", tag.name)),
+                    None => return self.keep(text, &tag.span, out, format!("`{}` names `{file}`, which was not found", tag.name)),
                 }
                 Some(tag.span.end)
             }
-            _ => self.keep_liquid(text, &tag, out, format!("Liquid tag `{{% {} %}}` has no folio equivalent; left as text", tag.name)),
+            _ => self.keep(text, &tag.span, out, format!("Liquid tag `{{% {} %}}` has no folio equivalent; left as text", tag.name)),
         }
-    }
-
-    fn keep_liquid(&mut self, text: &str, tag: &Liquid, out: &mut String, what: impl Into<String>) -> Option<usize> {
-        self.note(text, tag.span.start, what);
-        out.push_str(&text[tag.span.clone()]);
-        Some(tag.span.end)
     }
 
     /// `{{ site.baseurl }}`, `{{ "/x" | relative_url }}`, `{{ site.title }}`, `{{ page.url }}`.

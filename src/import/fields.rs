@@ -276,6 +276,30 @@ pub fn text(value: &Value) -> String {
     }
 }
 
+/// The value at a dotted path (`params.version`, `authors.0.name`) of a map; `any_case` also
+/// finds a key written in lower case (Hugo's configuration keys are case-insensitive).
+pub fn lookup<'a>(map: &'a Map<String, Value>, path: &str, any_case: bool) -> Option<&'a Value> {
+    let find = |m: &'a Map<String, Value>, part: &str| m.get(part).or_else(|| any_case.then(|| m.get(&part.to_ascii_lowercase())).flatten());
+    let mut parts = path.split('.');
+    let mut v = find(map, parts.next()?)?;
+    for part in parts {
+        v = match v {
+            Value::Array(items) => items.get(part.parse::<usize>().ok()?)?,
+            Value::Object(m) => find(m, part)?,
+            _ => return None,
+        };
+    }
+    Some(v)
+}
+
+/// A value that is one string, number or boolean, as text; `None` for a list, a map or null.
+pub fn scalar_text(value: &Value) -> Option<String> {
+    match value {
+        Value::Object(_) | Value::Array(_) | Value::Null => None,
+        other => Some(text(other)),
+    }
+}
+
 fn truthy(value: &Value) -> bool {
     match value {
         Value::Bool(b) => *b,

@@ -14,6 +14,7 @@ pub mod sites;
 pub mod source;
 
 use crate::diag::{Diagnostic, Kind};
+pub(crate) use crate::url::parent_dir as parent;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -520,21 +521,6 @@ fn section_order(dir: &str, pages: &[(String, bool, bool)]) -> Option<String> {
     }
 }
 
-/// `a/./b/../c` → `a/c`: a path with its `.` and `..` folders resolved (never above the root).
-fn tidy_path(path: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            other => parts.push(other),
-        }
-    }
-    parts.join("/")
-}
-
 /// Who holds an address: a file of the old site, or folio itself.
 fn describe_owner(owner: &str) -> String {
     if owner == FOLIO_OWNS {
@@ -576,11 +562,6 @@ fn title_from_key(key: &str) -> String {
     chars.next().map(|c| c.to_uppercase().collect::<String>() + chars.as_str()).unwrap_or_default()
 }
 
-/// The folder part of a `/`-separated path.
-pub fn parent(path: &str) -> &str {
-    path.rfind('/').map_or("", |i| &path[..i])
-}
-
 fn parent_of_url(url: &str) -> &str {
     url.trim_end_matches('/')
 }
@@ -607,8 +588,14 @@ fn normalise_alias(alias: &str, base_url: &str, own_dir: &str) -> String {
     } else {
         format!("{}/{a}", own_dir.trim_end_matches('/'))
     };
-    let mut out = String::with_capacity(a.len());
-    for c in a.chars() {
+    single_slashes(&a)
+}
+
+/// `s` with every run of `/` written once (`/a//b` → `/a/b`): what an empty part of an address
+/// pattern or a joined path leaves.
+pub(crate) fn single_slashes(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
         if !(c == '/' && out.ends_with('/')) {
             out.push(c);
         }
@@ -647,21 +634,6 @@ struct PageLookup<'a> {
     fields: &'a serde_json::Map<String, serde_json::Value>,
 }
 
-/// A scalar at a dotted path of a JSON value, as text.
-fn value_at(root: &serde_json::Value, path: &str) -> Option<String> {
-    let mut v = root;
-    for part in path.split('.') {
-        v = match v {
-            serde_json::Value::Array(items) => items.get(part.parse::<usize>().ok()?)?,
-            other => other.get(part)?,
-        };
-    }
-    match v {
-        serde_json::Value::Object(_) | serde_json::Value::Array(_) | serde_json::Value::Null => None,
-        other => Some(fields::text(other)),
-    }
-}
-
 impl body::Lookup for PageLookup<'_> {
     fn page(&self, from: &str, reference: &str) -> Option<body::Target> {
         let t = self.targets;
@@ -678,7 +650,7 @@ impl body::Lookup for PageLookup<'_> {
             bases.push(reference.to_string());
         }
         for base in &bases {
-            let base = tidy_path(base);
+            let base = crate::url::tidy_path(base);
             let base = base.trim_end_matches('/');
             for candidate in [base.to_string(), format!("{base}.md"), format!("{base}/index.md"), format!("{base}/_index.md"), format!("{base}.markdown")] {
                 if let Some(target) = t.by_src.get(candidate.as_str()).or_else(|| t.by_lower.get(&candidate.to_lowercase()).and_then(|src| t.by_src.get(src))) {
@@ -724,13 +696,13 @@ impl body::Lookup for PageLookup<'_> {
                 self.targets.tree.text(&name).map(|t| (name, t))
             })?;
             let map = if name.ends_with(".json") { serde_json::from_str(text).ok()? } else { source::yaml_file(Path::new(&name), text).ok()? };
-            return value_at(&serde_json::Value::Object(map), key);
+            return fields::lookup(&map, key, false).and_then(fields::scalar_text);
         }
         self.targets.config.value(path)
     }
 
     fn page_value(&self, path: &str) -> Option<String> {
-        value_at(&serde_json::Value::Object(self.fields.clone()), path)
+        fields::lookup(self.fields, path, false).and_then(fields::scalar_text)
     }
 
     fn own_url(&self) -> &str {

@@ -41,18 +41,7 @@ impl Config {
         if path == "url" {
             return Some(self.base_url.clone());
         }
-        let mut v: Option<&Value> = None;
-        for (i, part) in path.split('.').enumerate() {
-            v = if i == 0 {
-                self.raw.get(part).or_else(|| self.raw.get(&part.to_ascii_lowercase()))
-            } else {
-                v?.get(part).or_else(|| v?.get(part.to_ascii_lowercase()))
-            };
-        }
-        match v? {
-            Value::Object(_) | Value::Array(_) | Value::Null => None,
-            other => Some(fields::text(other)),
-        }
+        fields::lookup(&self.raw, path, true).and_then(fields::scalar_text)
     }
 }
 
@@ -149,13 +138,7 @@ fn read_config_file(tree: &Tree, names: &[&str], notes: &mut Notes) -> (Option<S
 }
 
 fn get<'a>(map: &'a Map<String, Value>, keys: &[&str]) -> Option<&'a Value> {
-    keys.iter().find_map(|k| {
-        let mut v: Option<&Value> = None;
-        for (i, part) in k.split('.').enumerate() {
-            v = if i == 0 { map.get(part) } else { v?.get(part) };
-        }
-        v.filter(|v| !v.is_null())
-    })
+    keys.iter().find_map(|k| fields::lookup(map, k, false).filter(|v| !v.is_null()))
 }
 
 fn get_text(map: &Map<String, Value>, keys: &[&str]) -> Option<String> {
@@ -716,12 +699,7 @@ fn expand(pattern: &str, date: Option<&str>, values: &[(&str, String)]) -> Strin
         }
     }
     out.push_str(rest);
-    let mut clean = String::with_capacity(out.len());
-    for c in out.chars() {
-        if !(c == '/' && clean.ends_with('/')) {
-            clean.push(c);
-        }
-    }
+    let mut clean = super::single_slashes(&out);
     if !clean.starts_with('/') {
         clean.insert(0, '/');
     }
