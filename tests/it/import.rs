@@ -459,3 +459,45 @@ fn an_imported_hugo_site_builds_like_the_same_site_written_by_hand() {
         panic!("{e}");
     }
 }
+
+/// The import is all or nothing: killed (SIGKILL) at points spread over a whole run, it leaves
+/// the new site's folder absent or complete, never half-written, and the next run finishes.
+#[cfg(unix)]
+#[test]
+fn a_killed_import_leaves_no_half_written_site() {
+    use std::time::Instant;
+    // A Jekyll blog big enough that an import takes a measurable time.
+    let src = Into::new("kill-src");
+    for i in 0..1500 {
+        let p = src.0.join(format!("_posts/2020-01-{:02}-post-{i}.md", i % 28 + 1));
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, format!("---\ntitle: Post {i}\ntags: a b\n---\nText {{% highlight ruby %}}\nx = {i}\n{{% endhighlight %}}\n")).unwrap();
+    }
+    std::fs::write(src.0.join("_config.yml"), "title: Big\n").unwrap();
+    let import = |into: &Path| std::process::Command::new(folio_bin()).args(["import", "jekyll"]).arg(&src.0).arg("--into").arg(into).spawn().unwrap();
+    let reference = Into::new("kill-reference");
+    let started = Instant::now();
+    assert!(import(&reference.0).wait().unwrap().success());
+    let full = started.elapsed();
+    let whole = tree(&reference.0);
+    let into = Into::new("kill-into");
+    let (mut absent, mut complete) = (0, 0);
+    for f in [0.05, 0.2, 0.4, 0.6, 0.8, 0.9, 0.95, 1.0, 1.05, 1.2] {
+        let _ = std::fs::remove_dir_all(&into.0);
+        let mut child = import(&into.0);
+        std::thread::sleep(full.mul_f64(f));
+        let _ = child.kill();
+        let _ = child.wait();
+        if into.0.exists() {
+            assert_same_tree(&whole, &tree(&into.0), &format!("killed at {f} of an import"));
+            complete += 1;
+        } else {
+            absent += 1;
+        }
+    }
+    eprintln!("kill points: {absent} left no folder, {complete} a complete site");
+    // The next run cleans up what a killed one left beside the folder and finishes.
+    let _ = std::fs::remove_dir_all(&into.0);
+    assert!(import(&into.0).wait().unwrap().success());
+    assert_same_tree(&whole, &tree(&into.0), "the import after the killed ones");
+}
