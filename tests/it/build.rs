@@ -3,6 +3,7 @@
 //! highlighting, determinism; and the small commands around it: `new`, `init`, `check`, and
 //! exit code 2 for bad command-line use.
 
+use crate::support::Launch;
 use crate::support::*;
 
 #[test]
@@ -429,7 +430,7 @@ fn bad_command_line_use_exits_2() {
 
 #[test]
 fn version_names_the_commit() {
-    let out = std::process::Command::new(crate::support::folio_bin()).arg("--version").output().unwrap();
+    let out = std::process::Command::new(crate::support::folio_bin()).arg("--version").output_ok();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.starts_with(&format!("folio {} (", env!("CARGO_PKG_VERSION"))), "{text}");
     assert!(text.contains("commit"), "{text}");
@@ -445,8 +446,7 @@ fn a_closed_stdout_is_no_panic() {
         .current_dir(&site.root)
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+        .spawn_ok();
     drop(child.stdout.take());
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);

@@ -3,6 +3,7 @@
 //! new site built; the old site is only read; importing twice gives the same bytes; every report
 //! line points at a line of the old site that holds what it names.
 
+use crate::support::Launch;
 use crate::support::*;
 use std::path::{Path, PathBuf};
 
@@ -31,7 +32,7 @@ impl Drop for Into {
 fn import(kind: &str, name: &str) -> (Site, Run) {
     let into = Into::new(name);
     let src = fixtures().join("import").join(kind);
-    let out = std::process::Command::new(folio_bin()).args(["import", kind]).arg(&src).arg("--into").arg(&into.0).output().unwrap();
+    let out = std::process::Command::new(folio_bin()).args(["import", kind]).arg(&src).arg("--into").arg(&into.0).output_ok();
     let site = into.site();
     std::mem::forget(into);
     (site, Run(out))
@@ -212,11 +213,11 @@ fn import_refuses_a_folder_with_files_and_a_site_of_another_kind() {
     std::fs::create_dir_all(&into.0).unwrap();
     std::fs::write(into.0.join("keep.txt"), "mine").unwrap();
     let src = fixtures().join("import/hugo");
-    let run = Run(std::process::Command::new(folio_bin()).args(["import", "hugo"]).arg(&src).arg("--into").arg(&into.0).output().unwrap());
+    let run = Run(std::process::Command::new(folio_bin()).args(["import", "hugo"]).arg(&src).arg("--into").arg(&into.0).output_ok());
     run.fails().stderr_has("this folder is not empty");
     assert_eq!(std::fs::read_to_string(into.0.join("keep.txt")).unwrap(), "mine");
     let other = Into::new("other");
-    let run = Run(std::process::Command::new(folio_bin()).args(["import", "jekyll"]).arg(&src).arg("--into").arg(&other.0).output().unwrap());
+    let run = Run(std::process::Command::new(folio_bin()).args(["import", "jekyll"]).arg(&src).arg("--into").arg(&other.0).output_ok());
     run.fails().stderr_has("does not look like a Jekyll site");
     assert!(!other.0.exists(), "nothing is written for a refused import");
 }
@@ -425,7 +426,7 @@ fn an_imported_hugo_site_builds_like_the_same_site_written_by_hand() {
             write(&hugo.0, &format!("content/posts/page-{i}.md"), &hugo_page(p));
             write(&hand.0, &format!("content/posts/page-{i}.md"), &folio_page(p));
         }
-        let run = Run(std::process::Command::new(folio_bin()).args(["import", "hugo"]).arg(&hugo.0).arg("--into").arg(&into.0).output().unwrap());
+        let run = Run(std::process::Command::new(folio_bin()).args(["import", "hugo"]).arg(&hugo.0).arg("--into").arg(&into.0).output_ok());
         if run.code() != 0 {
             return Err(TestCaseError::fail(format!("import failed: {}", run.stderr())));
         }
@@ -474,7 +475,7 @@ fn a_killed_import_leaves_no_half_written_site() {
         std::fs::write(&p, format!("---\ntitle: Post {i}\ntags: a b\n---\nText {{% highlight ruby %}}\nx = {i}\n{{% endhighlight %}}\n")).unwrap();
     }
     std::fs::write(src.0.join("_config.yml"), "title: Big\n").unwrap();
-    let import = |into: &Path| std::process::Command::new(folio_bin()).args(["import", "jekyll"]).arg(&src.0).arg("--into").arg(into).spawn().unwrap();
+    let import = |into: &Path| std::process::Command::new(folio_bin()).args(["import", "jekyll"]).arg(&src.0).arg("--into").arg(into).spawn_ok();
     let reference = Into::new("kill-reference");
     let started = Instant::now();
     assert!(import(&reference.0).wait().unwrap().success());

@@ -2,6 +2,7 @@
 //! new one — after a finished build, a failed one, one killed with SIGKILL at many points, one
 //! that runs out of disk, and two at once — and files folio did not write survive every build.
 
+use crate::support::Launch;
 use crate::support::*;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -102,7 +103,7 @@ fn a_killed_rebuild_leaves_the_old_site_or_the_new_one_never_a_mix() {
     let fractions = [0.05, 0.2, 0.35, 0.5, 0.65, 0.8, 0.9, 0.95, 0.98, 1.0, 1.02, 1.05, 1.1, 1.2];
     let (mut saw_old, mut saw_new) = (0, 0);
     for f in fractions {
-        let mut child = build_cmd(&site).spawn().unwrap();
+        let mut child = build_cmd(&site).spawn_ok();
         std::thread::sleep(full.mul_f64(f));
         let _ = child.kill();
         let _ = child.wait();
@@ -175,8 +176,8 @@ fn two_builds_at_once_give_one_whole_site() {
     assert!(build_cmd(&site).status().unwrap().success());
     add_user_files(&site.root.join("public"));
     set_title(&site, "Concurrent");
-    let a = build_cmd(&site).spawn().unwrap();
-    let b = build_cmd(&site).spawn().unwrap();
+    let a = build_cmd(&site).spawn_ok();
+    let b = build_cmd(&site).spawn_ok();
     // Something written into .git while the builds run is kept.
     std::fs::write(site.root.join("public/.git/ORIG_HEAD"), "written during the build\n").unwrap();
     for mut c in [a, b] {
@@ -380,7 +381,7 @@ fn a_second_build_waits_for_the_lock_and_writes_nothing_meanwhile() {
     assert!(leftovers(&site).is_empty() && !site.root.join(".public.folio-lock").exists());
     let lock = std::fs::OpenOptions::new().write(true).open(site.root.join(".folio/public.lock")).unwrap();
     lock.lock().unwrap();
-    let mut child = Command::new(folio_bin()).arg("build").current_dir(&site.root).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut child = Command::new(folio_bin()).arg("build").current_dir(&site.root).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn_ok();
     let mut line = String::new();
     std::io::BufRead::read_line(&mut std::io::BufReader::new(child.stderr.take().unwrap()), &mut line).unwrap();
     assert!(line.contains("waiting for another folio build"), "{line}");

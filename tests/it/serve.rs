@@ -9,7 +9,7 @@
 #[path = "../browser/browser.rs"]
 mod browser;
 
-use crate::support::{assert_contains, folio_bin, under_wine, Site};
+use crate::support::{assert_contains, folio_bin, under_wine, Launch, Site};
 use serde_json::json;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{IpAddr, Shutdown, SocketAddr, TcpStream};
@@ -43,8 +43,7 @@ impl Server {
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
-            .spawn()
-            .expect("start folio serve");
+            .spawn_ok();
         let output = Arc::new(Mutex::new(String::new()));
         let (tx, rx) = mpsc::channel();
         let (stdout, stderr) = (child.stdout.take().expect("stdout"), child.stderr.take().expect("stderr"));

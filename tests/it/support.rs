@@ -18,6 +18,42 @@ pub fn under_wine() -> bool {
     std::env::var_os("FOLIO_TESTS_UNDER_WINE").is_some()
 }
 
+/// Starting a program, with one allowance: under Wine, CreateProcess now and then fails at once
+/// with ERROR_INTERNAL_ERROR (1359) when the machine is busy, before the program runs at all. Such
+/// a start is tried again (a few times, briefly apart); every other error fails the test as before.
+pub trait Launch {
+    fn output_ok(&mut self) -> Output;
+    fn spawn_ok(&mut self) -> std::process::Child;
+}
+
+impl Launch for Command {
+    #[track_caller]
+    fn output_ok(&mut self) -> Output {
+        retry_start(|| self.output())
+    }
+
+    #[track_caller]
+    fn spawn_ok(&mut self) -> std::process::Child {
+        retry_start(|| self.spawn())
+    }
+}
+
+#[track_caller]
+fn retry_start<T>(mut start: impl FnMut() -> std::io::Result<T>) -> T {
+    const WINE_INTERNAL_ERROR: i32 = 1359;
+    let mut tries = 0;
+    loop {
+        match start() {
+            Ok(v) => return v,
+            Err(e) if cfg!(windows) && e.raw_os_error() == Some(WINE_INTERNAL_ERROR) && tries < 5 => {
+                tries += 1;
+                std::thread::sleep(std::time::Duration::from_millis(200 * tries));
+            }
+            Err(e) => panic!("could not start the program: {e}"),
+        }
+    }
+}
+
 pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
@@ -88,7 +124,7 @@ impl Site {
     }
 
     pub fn folio(&self, args: &[&str]) -> Run {
-        let out = Command::new(folio_bin()).args(args).current_dir(&self.root).output().unwrap();
+        let out = Command::new(folio_bin()).args(args).current_dir(&self.root).output_ok();
         Run(out)
     }
 
@@ -151,7 +187,7 @@ impl Site {
         for (k, v) in env {
             cmd.env(k, v);
         }
-        Run(cmd.output().unwrap())
+        Run(cmd.output_ok())
     }
 
     /// Every file under public/, by `/`-separated relative path, with its bytes.
@@ -330,7 +366,7 @@ impl Drop for Site {
 pub fn run_within(mut cmd: Command, limit: std::time::Duration) -> Run {
     use std::io::Read;
     let args: Vec<String> = cmd.get_args().map(|a| a.to_string_lossy().into_owned()).collect();
-    let mut child = cmd.stdin(std::process::Stdio::null()).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().unwrap();
+    let mut child = cmd.stdin(std::process::Stdio::null()).stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn_ok();
     let drain = |mut pipe: Box<dyn Read + Send>| {
         std::thread::spawn(move || {
             let mut bytes = Vec::new();
