@@ -47,8 +47,78 @@ pub struct SiteConfig {
     #[serde(default)]
     pub menu: Vec<MenuItem>,
     #[serde(default)]
+    pub images: ImageOptions,
+    /// The colours and wording of the generated social cards (`og:image`).
+    #[serde(default)]
+    pub social_card: SocialCard,
+    #[serde(default)]
     pub extra: serde_json::Value,
 }
+
+/// How raster images (JPEG, PNG, WebP) are published (`images:` in site.yaml).
+#[derive(Debug, Clone, Deserialize, serde::Serialize, Hash, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ImageOptions {
+    /// The widths, in pixels, each image is published at (only those below its own width).
+    #[serde(default = "default_widths")]
+    pub widths: Vec<u32>,
+    /// JPEG and WebP quality, 1–100.
+    #[serde(default = "default_quality")]
+    pub quality: u8,
+    /// Whether WebP copies are offered beside the original format.
+    #[serde(default = "yes")]
+    pub webp: bool,
+    /// The `sizes` attribute of an image in an article's text: how wide it is shown.
+    #[serde(default = "default_sizes")]
+    pub sizes: String,
+}
+
+impl Default for ImageOptions {
+    fn default() -> Self {
+        ImageOptions { widths: default_widths(), quality: default_quality(), webp: true, sizes: default_sizes() }
+    }
+}
+
+fn default_widths() -> Vec<u32> {
+    vec![480, 800, 1200, 1600, 2400]
+}
+fn default_quality() -> u8 {
+    80
+}
+fn default_sizes() -> String {
+    "(min-width: 48rem) 44rem, calc(100vw - 2.5rem)".into()
+}
+
+/// The generated social cards: colours as `#rrggbb`.
+#[derive(Debug, Clone, Deserialize, serde::Serialize, Hash, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct SocialCard {
+    #[serde(default = "default_card_background")]
+    pub background: String,
+    #[serde(default = "default_card_text")]
+    pub text: String,
+    #[serde(default = "default_card_accent")]
+    pub accent: String,
+}
+
+impl Default for SocialCard {
+    fn default() -> Self {
+        SocialCard { background: default_card_background(), text: default_card_text(), accent: default_card_accent() }
+    }
+}
+
+fn default_card_background() -> String {
+    "#0b3a4a".into()
+}
+fn default_card_text() -> String {
+    "#ffffff".into()
+}
+fn default_card_accent() -> String {
+    "#f2b84b".into()
+}
+
+/// Smallest and largest width an image may be published at.
+pub const IMAGE_WIDTHS: std::ops::RangeInclusive<u32> = 16..=8192;
 
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
@@ -172,6 +242,7 @@ impl SiteConfig {
             }
         }
         errors.extend(config.contact.problems(src, text));
+        errors.extend(config.image_problems(src, text));
         if config.extra.is_null() {
             config.extra = serde_json::Value::Object(Default::default());
         }
@@ -182,15 +253,68 @@ impl SiteConfig {
         }
     }
 
+    /// `images:` and `social_card:` values out of range, each at its key.
+    fn image_problems(&mut self, src: yaml::Source<'_>, text: &str) -> Vec<Diagnostic> {
+        let mut errors = Vec::new();
+        let images = &mut self.images;
+        if images.widths.is_empty() || images.widths.iter().any(|w| !IMAGE_WIDTHS.contains(w)) {
+            errors.push(
+                src.error_at_key(text, "widths", format!("image widths must be between {} and {} pixels", IMAGE_WIDTHS.start(), IMAGE_WIDTHS.end()))
+                    .with_help("list a few widths, e.g. `widths: [480, 800, 1200, 1600, 2400]`"),
+            );
+        }
+        images.widths.sort_unstable();
+        images.widths.dedup();
+        if !(1..=100).contains(&images.quality) {
+            errors.push(src.error_at_key(text, "quality", "image quality must be between 1 and 100").with_help("80 is a good balance of size and sharpness"));
+        }
+        let card = &self.social_card;
+        for (key, value) in [("background", &card.background), ("text", &card.text), ("accent", &card.accent)] {
+            if parse_colour(value).is_none() {
+                errors.push(
+                    src.error_at_key(text, key, format!("`{value}` is not a colour"))
+                        .with_help("write a colour as `#` and six hexadecimal digits, e.g. `\"#0b3a4a\"` (in quotes: `#` starts a comment)"),
+                );
+            }
+        }
+        errors
+    }
+
     /// Absolute URL for a site path like `/articles/x/`.
     pub fn permalink(&self, path: &str) -> String {
         format!("{}{}", self.base_url, path)
     }
 }
 
+/// `#rrggbb` or `#rgb` as red, green and blue.
+pub fn parse_colour(s: &str) -> Option<[u8; 3]> {
+    let hex = s.trim().strip_prefix('#')?;
+    let digit = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
+    let b = hex.as_bytes();
+    match b.len() {
+        6 => Some([digit(b[0])? * 16 + digit(b[1])?, digit(b[2])? * 16 + digit(b[3])?, digit(b[4])? * 16 + digit(b[5])?]),
+        3 => Some([digit(b[0])? * 17, digit(b[1])? * 17, digit(b[2])? * 17]),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn image_options_have_defaults_and_limits() {
+        let c = SiteConfig::parse(Path::new("site.yaml"), "title: T\n").unwrap();
+        assert_eq!(c.images.widths, vec![480, 800, 1200, 1600, 2400]);
+        assert_eq!(c.images.quality, 80);
+        let c = SiteConfig::parse(Path::new("site.yaml"), "title: T\nimages:\n  widths: [1200, 300, 300]\n").unwrap();
+        assert_eq!(c.images.widths, vec![300, 1200]);
+        let errs = SiteConfig::parse(Path::new("site.yaml"), "title: T\nimages:\n  widths: [0]\n  quality: 101\nsocial_card:\n  accent: orange\n").unwrap_err();
+        assert_eq!(errs.iter().map(|e| e.line).collect::<Vec<_>>(), [Some(3), Some(4), Some(6)], "{errs:?}");
+        assert_eq!(parse_colour("#0B3a4a"), Some([11, 58, 74]));
+        assert_eq!(parse_colour("#fff"), Some([255, 255, 255]));
+        assert_eq!(parse_colour("fff"), None);
+    }
 
     #[test]
     fn minimal_config_gets_defaults() {
