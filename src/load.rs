@@ -555,3 +555,28 @@ pub fn open_asset(file: &Path) -> Result<(fs::File, fs::Metadata), String> {
     }
     fsx::open_regular(file).map_err(|e| e.plain())
 }
+
+/// Largest image file folio reads to resize (a 100-megapixel camera file is about 60 MB).
+pub const MAX_IMAGE_BYTES: u64 = 200 * 1024 * 1024;
+
+/// What tells a static file's versions apart without reading it: its size and modification
+/// time (an edit changes one of them).
+pub type Stamp = (u64, Option<std::time::SystemTime>);
+
+/// The stamp of a static file, if it can be read.
+pub fn asset_stamp(file: &Path) -> Option<Stamp> {
+    fs::metadata(file).ok().map(|m| (m.len(), m.modified().ok()))
+}
+
+/// Reads a static image (an [`Asset`]'s `file`) whole, through [`open_asset`], up to
+/// [`MAX_IMAGE_BYTES`]; why not, in plain words.
+pub fn read_image(file: &Path) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let (f, meta) = open_asset(file)?;
+    if meta.len() > MAX_IMAGE_BYTES {
+        return Err(format!("it is {} MB, over the limit of {} MB for an image", meta.len() >> 20, MAX_IMAGE_BYTES >> 20));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    f.take(MAX_IMAGE_BYTES + 1).read_to_end(&mut bytes).map_err(|e| fsx::plain(&e))?;
+    Ok(bytes)
+}

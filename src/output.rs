@@ -155,12 +155,18 @@ fn users_files_at_site_paths(built: &Built, target: &Path) -> Result<BTreeSet<St
     let before = manifest(target);
     let users: HashSet<String> = files_below(target).into_iter().filter(|p| p != MARKER && !before.contains(p)).collect();
     let rendered: HashSet<&str> = built.files.iter().map(|f| f.path.as_str()).collect();
-    // Each site file with its bytes, or the static file to read them from.
+    // Each site file with its bytes, the static file or the cached file to read them from.
+    enum Ours<'a> {
+        Bytes(&'a [u8]),
+        Static(&'a Asset),
+        Cached(&'a Path),
+    }
     let site = built
         .files
         .iter()
-        .map(|f| (f.path.as_str(), Ok(&f.bytes[..])))
-        .chain(built.assets.iter().filter(|a| !rendered.contains(a.out.as_str())).map(|a| (a.out.as_str(), Err(a))));
+        .map(|f| (f.path.as_str(), Ours::Bytes(&f.bytes[..])))
+        .chain(built.assets.iter().filter(|a| !rendered.contains(a.out.as_str())).map(|a| (a.out.as_str(), Ours::Static(a))))
+        .chain(built.made.iter().map(|m| (m.path.as_str(), Ours::Cached(&m.cached))));
     let mut same = BTreeSet::new();
     for (rel, source) in site {
         let mut parent = rel;
@@ -172,8 +178,9 @@ fn users_files_at_site_paths(built: &Built, target: &Path) -> Result<BTreeSet<St
         }
         if users.contains(rel) {
             let ours = match source {
-                Ok(bytes) => Some(bytes.to_vec()),
-                Err(asset) => read_asset(asset).ok(),
+                Ours::Bytes(bytes) => Some(bytes.to_vec()),
+                Ours::Static(asset) => read_asset(asset).ok(),
+                Ours::Cached(file) => fs::read(file).ok(),
             };
             if ours.is_none() || ours != fs::read(target.join(rel)).ok() {
                 return Err(rel.to_string());
@@ -379,8 +386,24 @@ fn build_beside(built: &Built, places: &Places, theirs: &BTreeSet<String>) -> io
             Ok(true)
         })
         .collect::<io::Result<_>>()?;
-    let after: BTreeSet<String> =
-        built.files.iter().map(|f| f.path.clone()).chain(built.assets.iter().filter(|a| !rendered.contains(a.out.as_str())).map(|a| a.out.clone())).collect();
+    // Files made from images: from the cache, where the build made them.
+    let made: Vec<bool> = built
+        .made
+        .par_iter()
+        .map(|m| {
+            let dest = staging.join(&m.path);
+            create_parent(&dest)?;
+            link_or_copy(&m.cached, &dest).map_err(|e| io::Error::new(e.kind(), format!("{} (copying {} from the image cache)", e, m.path)))?;
+            Ok(!reuse(&m.path))
+        })
+        .collect::<io::Result<_>>()?;
+    let after: BTreeSet<String> = built
+        .files
+        .iter()
+        .map(|f| f.path.clone())
+        .chain(built.assets.iter().filter(|a| !rendered.contains(a.out.as_str())).map(|a| a.out.clone()))
+        .chain(built.made.iter().map(|m| m.path.clone()))
+        .collect();
     let mut marker = String::from(MARKER_HEAD);
     marker.push('\n');
     let sources = page_sources(built);
@@ -393,9 +416,9 @@ fn build_beside(built: &Built, places: &Places, theirs: &BTreeSet<String>) -> io
         marker.push('\n');
     }
     fs::write(staging.join(MARKER), marker)?;
-    let written = files.iter().chain(&assets).filter(|w| **w).count();
+    let written = files.iter().chain(&assets).chain(&made).filter(|w| **w).count();
     let removed = before.iter().filter(|p| !after.contains(*p)).count();
-    let result = Written { written, unchanged: files.len() + assets.len() - written, removed };
+    let result = Written { written, unchanged: files.len() + assets.len() + made.len() - written, removed };
 
     if exists {
         // The user's files: nested ones are linked, top-level ones moved just before the swap.

@@ -11,6 +11,7 @@
 use crate::config::{SiteConfig, CONFIG_FILE};
 use crate::diag::{Diagnostic, Diagnostics, Kind, Severity};
 use crate::hash::hash_of;
+use crate::images::markup::{Loading, Picture};
 use crate::load::{self, Asset, ContentEntry, SourceFile};
 use crate::marketing::{self, Marketing};
 use crate::model::assemble::{self, PageSource, SectionSource};
@@ -18,7 +19,7 @@ use crate::model::claims::{self, Claim, Claimant};
 use crate::model::window::{Held, HeldPage, LeftOut, Schedule, Window};
 use crate::model::{self, Page, Section, Site};
 use crate::parse::front_matter::{self, FrontMatter};
-use crate::parse::markdown::{self, Rendered, Resolver, SourceInfo};
+use crate::parse::markdown::{self, ImageCall, Rendered, Resolver, SourceInfo};
 use crate::parse::shortcodes::Call;
 use crate::render::search::SearchInput;
 use crate::render::Renderer;
@@ -29,6 +30,8 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
+
+pub mod images;
 
 pub use crate::render::site::OutFile;
 
@@ -151,6 +154,9 @@ pub struct Built {
     /// Every rendered file (sorted by path when it comes from [`build`]).
     pub files: Vec<OutFile>,
     pub assets: Vec<Asset>,
+    /// Files made from images (their copies), by path: made into the cache by a build, by
+    /// serve when first asked for (or in the background).
+    pub made: Vec<images::MadeFile>,
     pub stats: Stats,
     /// Non-fatal findings (e.g. images without alt text), printed as warnings.
     pub warnings: Vec<Diagnostic>,
@@ -485,6 +491,7 @@ enum Read {
     Shortcode { call: Call, page_key: String, answer: Result<String, (String, String)> },
     ThemeId { id: String, answer: bool },
     IsShortcode { name: String, answer: bool },
+    Picture { src: String, alt: String, title: Option<String>, priority: bool, page_key: String, answer: Option<String> },
 }
 
 /// A Markdown rendering, the hash of the text it was given, and every answer it read.
@@ -518,6 +525,8 @@ struct Memo {
     /// Output files claimed twice (`model::claims`).
     claims: Kept<(Vec<Diagnostic>, Arc<model::file_links::Provided>)>,
     search: HashMap<String, (u64, Arc<str>)>,
+    /// What each image's header said, by file stamp.
+    probes: images::Probes,
     /// By job name: what made each output file, and the file.
     jobs: crate::render::site::Records,
 }
@@ -538,9 +547,24 @@ struct SiteResolver<'a> {
     held: &'a HashMap<String, Held>,
     renderer: &'a Renderer,
     marketing: &'a Marketing,
-    /// A hash of what `urls`, `renderer` and `marketing` were made from: the resolver is a
-    /// pure function of them, so an equal `env` means equal answers to every question.
+    /// The raster images and how they are published.
+    images: &'a crate::images::ImageTable,
+    image_options: &'a crate::config::ImageOptions,
+    /// Pages whose `image:` is a raster image (shown at the top, fetched first): their first
+    /// Markdown image is fetched lazily like the rest.
+    heroes: &'a HashSet<String>,
+    /// A hash of what `urls`, `renderer`, `marketing` and `images` were made from: the
+    /// resolver is a pure function of them, so an equal `env` means equal answers to every
+    /// question.
     env: u64,
+}
+
+impl SiteResolver<'_> {
+    /// The output file an image written `src` in the page `page_key` leads to.
+    fn image_file(&self, src: &str, page_key: &str) -> String {
+        let page_url = self.urls.get(page_key).map_or("/", String::as_str);
+        crate::url::link_file(page_url, src)
+    }
 }
 
 impl Resolver for SiteResolver<'_> {
@@ -559,6 +583,12 @@ impl Resolver for SiteResolver<'_> {
     }
     fn is_shortcode(&self, name: &str) -> bool {
         crate::render::shortcodes::exists(self.renderer, name)
+    }
+    fn picture(&self, image: &ImageCall<'_>, page_key: &str) -> Option<String> {
+        let facts = self.images.facts(&self.image_file(image.src, page_key))?;
+        let loading = if image.priority && !self.heroes.contains(page_key) { Loading::Priority } else { Loading::Lazy };
+        let picture = Picture { src: image.src, facts, alt: image.alt, title: image.title, class: None, sizes: None, loading };
+        Some(crate::images::markup::picture(&picture, self.image_options))
     }
 }
 
@@ -604,6 +634,20 @@ impl Resolver for Recording<'_> {
         }
         answer
     }
+    fn picture(&self, image: &ImageCall<'_>, page_key: &str) -> Option<String> {
+        let answer = self.inner.picture(image, page_key);
+        if let Ok(mut reads) = self.reads.lock() {
+            reads.push(Read::Picture {
+                src: image.src.to_string(),
+                alt: image.alt.to_string(),
+                title: image.title.map(str::to_string),
+                priority: image.priority,
+                page_key: page_key.to_string(),
+                answer: answer.clone(),
+            });
+        }
+        answer
+    }
 }
 
 /// Whether every recorded answer is still what the site answers now.
@@ -614,6 +658,9 @@ fn reads_still_hold(reads: &[Read], resolver: &SiteResolver<'_>) -> bool {
         Read::Shortcode { call, page_key, answer } => resolver.shortcode(call, page_key) == *answer,
         Read::ThemeId { id, answer } => resolver.theme_id(id) == *answer,
         Read::IsShortcode { name, answer } => resolver.is_shortcode(name) == *answer,
+        Read::Picture { src, alt, title, priority, page_key, answer } => {
+            resolver.picture(&ImageCall { src, alt, title: title.as_deref(), priority: *priority }, page_key) == *answer
+        }
     })
 }
 
@@ -729,6 +776,10 @@ impl Engine {
         errors.extend(sources.problems().cloned());
         let assets = sources.assets();
         timer.mark("load");
+        let image_table = Arc::new(images::table(&assets, &mut memo.probes));
+        let image_cache = crate::images::cache::Cache::of_site(root);
+        let made = images::plan(&image_table, &assets, &config.images, &image_cache, root);
+        timer.mark("images: probe");
 
         // Templates: one renderer per set of template texts and config.
         let renderer_input = hash_of(&(sources.templates.iter().map(|t| (&t.rel, &t.shown, &t.text)).collect::<Vec<_>>(), config_input));
@@ -888,8 +939,14 @@ impl Engine {
 
         // Every output file claimed once (`model::claims`): the claims follow from the plan of
         // jobs and the static files, so they are kept under what those are made from.
-        let claims_input =
-            hash_of(&(skeleton_input, config_input, marketing_input, assets.iter().map(|a| (&a.out, &a.src)).collect::<Vec<_>>(), sources.redirects.is_some()));
+        let claims_input = hash_of(&(
+            skeleton_input,
+            config_input,
+            marketing_input,
+            assets.iter().map(|a| (&a.out, &a.src)).collect::<Vec<_>>(),
+            sources.redirects.is_some(),
+            image_table.hash,
+        ));
         if memo.claims.as_ref().is_none_or(|(k, _)| *k != claims_input) {
             let probe =
                 Site::new(config.clone(), skeleton.pages.clone(), skeleton.sections.clone(), skeleton.taxonomies.clone(), loaded_marketing.clone(), Vec::new())
@@ -898,6 +955,13 @@ impl Engine {
             all.extend(assets.iter().map(|a| Claim {
                 file: a.out.clone(),
                 by: Claimant::Static { shown: a.src.strip_prefix(root).map_or_else(|_| a.src.clone(), Path::to_path_buf) },
+            }));
+            all.extend(made.iter().map(|m| {
+                let images::Recipe::Copies { shown, .. } = m.recipe.as_ref();
+                Claim {
+                    file: m.path.clone(),
+                    by: Claimant::Generated { what: format!("a resized copy of {}", crate::diag::slashed(shown)), source: Some(shown.clone()) },
+                }
             }));
             let found = claims::collisions(&all, |key| body_of_text(&bodies, key));
             let provided = model::file_links::Provided::of(all.iter().map(|c| c.file.as_str()));
@@ -942,6 +1006,13 @@ impl Engine {
             }
         }
 
+        // Pages whose `image:` is shown at their top, fetched first (the env covers it: it
+        // follows from the front matter and the image table).
+        let heroes: HashSet<String> = pages
+            .iter()
+            .filter(|p| p.meta.image.as_deref().is_some_and(|i| image_table.facts(&crate::url::link_file(&p.url, i)).is_some()))
+            .map(|p| p.key.clone())
+            .collect();
         // FAQ answers first, so the `faq` shortcode in pages sees them rendered.
         let md_memo = &memo.markdown;
         let mut fresh_md: Vec<(String, MarkdownResult)> = Vec::new();
@@ -951,7 +1022,10 @@ impl Engine {
                 held: &held,
                 renderer: &renderer,
                 marketing: loaded_marketing,
-                env: hash_of(&(skeleton_input, renderer.key(), marketing_input)),
+                images: &image_table,
+                image_options: &config.images,
+                heroes: &heroes,
+                env: hash_of(&(skeleton_input, renderer.key(), marketing_input, image_table.hash)),
             };
             let answers: Vec<(usize, usize, String)> = marketing_data
                 .topics
@@ -997,7 +1071,10 @@ impl Engine {
             held: &held,
             renderer: &renderer,
             marketing: &marketing_data,
-            env: hash_of(&(skeleton_input, renderer.key(), marketing_hash)),
+            images: &image_table,
+            image_options: &config.images,
+            heroes: &heroes,
+            env: hash_of(&(skeleton_input, renderer.key(), marketing_hash, image_table.hash)),
         };
         let render_body = |key: &str| -> (Arc<Rendered>, Vec<Diagnostic>, Option<MarkdownResult>) {
             let Some((f, h, body_start, body_line_offset)) = body_of(key) else { return (Arc::default(), Vec::new(), None) };
@@ -1045,6 +1122,43 @@ impl Engine {
                 let text = body_of(key).map_or("", |(f, ..)| f.text.as_str());
                 errors.extend(model::file_links::check(&rendered.file_refs, url, shown, text, &provided));
             }
+        }
+        // Images that cannot be used: damaged (their header, or — in a build, which makes every
+        // copy now — their pixels), at each place they are used.
+        let failed: Vec<(String, PathBuf, String)> = {
+            let shown_of = |out: &str| assets.iter().find(|a| a.out == out).map(|a| a.src.strip_prefix(root).map_or_else(|_| a.src.clone(), Path::to_path_buf));
+            let mut failed: Vec<(String, PathBuf, String)> = image_table
+                .by_file
+                .iter()
+                .filter_map(|(out, r)| r.as_ref().err().map(|why| (out.clone(), shown_of(out).unwrap_or_else(|| PathBuf::from(out)), why.clone())))
+                .collect();
+            let made_failures =
+                if opts.preview || opts.check { images::known_failures(&made, &image_cache) } else { images::make_missing(&made, &image_cache) };
+            for (recipe, why) in made_failures {
+                let images::Recipe::Copies { out, shown, .. } = recipe.as_ref();
+                failed.push((out.clone(), shown.clone(), why));
+            }
+            failed.sort();
+            failed
+        };
+        timer.mark("images: make");
+        for (out, shown, why) in &failed {
+            let mut uses = Vec::new();
+            for (key, url, page_shown, rendered, meta) in pages
+                .iter()
+                .map(|p| (&p.key, &p.url, &p.shown, &p.rendered, &p.meta))
+                .chain(sections.iter().map(|s| (&s.key, &s.url, &s.shown, &s.rendered, &s.meta)))
+            {
+                let text = body_of(key).map_or("", |(f, ..)| f.text.as_str());
+                for r in rendered.file_refs.iter().filter(|r| r.image && crate::url::link_file(url, &r.url) == *out) {
+                    uses.push(images::Use { shown: page_shown, text, line: r.line, col: r.col, written: &r.url });
+                }
+                if let Some(img) = meta.image.as_deref().filter(|i| crate::url::link_file(url, i) == *out) {
+                    let (line, col) = front_matter::key_position(text, "image").unwrap_or((1, 1));
+                    uses.push(images::Use { shown: page_shown, text, line, col, written: img });
+                }
+            }
+            errors.extend(images::problem_diagnostics(shown, why, &uses));
         }
         let live_md = pages.len() + sections.len() + marketing_data.faq_count();
         memo.markdown.extend(fresh_md);
@@ -1107,7 +1221,11 @@ impl Engine {
             entries.push(e);
         }
         prune(&mut memo.search, pages.len(), || pages.iter().map(|p| p.key.as_str()));
-        let site = Arc::new(Site::new(config, pages, sections, taxonomies, marketing_data, entries).with_user_redirects(sources.redirects.clone()));
+        let site = Arc::new(
+            Site::new(config, pages, sections, taxonomies, marketing_data, entries)
+                .with_user_redirects(sources.redirects.clone())
+                .with_images(Arc::clone(&image_table)),
+        );
         timer.mark("model");
 
         // Every output file, prepared again only when something it read changed, and rendered
@@ -1195,7 +1313,7 @@ impl Engine {
             faqs: site.marketing().faq_count(),
             tiers: site.marketing().tier_count(),
             banners: site.marketing().banner_count(),
-            files: files.len() + assets.len(),
+            files: files.len() + assets.len() + made.len(),
             millis: 0,
         };
         timer.report();
@@ -1208,7 +1326,7 @@ impl Engine {
         } else {
             Vec::new()
         };
-        Ok(Built { site, files, assets, stats, warnings, rendered, changed, note, left_out, held: held_pages, errors: carried, sources })
+        Ok(Built { site, files, assets, made, stats, warnings, rendered, changed, note, left_out, held: held_pages, errors: carried, sources })
     }
 }
 

@@ -17,6 +17,8 @@ pub enum Served {
     /// A static file: its resolved path (an [`crate::load::Asset`]'s `file`), opened with
     /// [`crate::load::open_asset`] on every request.
     File(PathBuf),
+    /// A file made from an image: from the image cache, made first when it is not there yet.
+    Made(crate::pipeline::images::MadeFile),
 }
 
 /// An immutable view of the whole built site, keyed by output path (`articles/x/index.html`).
@@ -34,6 +36,8 @@ pub struct Snapshot {
     /// The pages this build left out (drafts, dated later, expired), by the output file each
     /// would have: serve answers their addresses with a 404 that says why.
     pub held: HashMap<String, crate::model::window::HeldPage>,
+    /// The files made from images, by output path (the cache keeps their bytes).
+    made: Arc<HashMap<String, Served>>,
 }
 
 impl Snapshot {
@@ -42,6 +46,18 @@ impl Snapshot {
             Some(changed) => changed.as_ref(),
             None => self.base.get(path),
         }
+        .or_else(|| self.made.get(path))
+    }
+
+    /// The files made from images, for making them in the background.
+    pub fn made(&self) -> Vec<crate::pipeline::images::MadeFile> {
+        self.made
+            .values()
+            .filter_map(|s| match s {
+                Served::Made(m) => Some(m.clone()),
+                _ => None,
+            })
+            .collect()
     }
 
     pub fn contains(&self, path: &str) -> bool {
@@ -55,7 +71,7 @@ impl Snapshot {
 
     /// Every file, by output path.
     pub fn files(&self) -> std::collections::BTreeMap<&str, &Served> {
-        let mut all: std::collections::BTreeMap<&str, &Served> = self.base.iter().map(|(k, v)| (k.as_str(), v)).collect();
+        let mut all: std::collections::BTreeMap<&str, &Served> = self.made.iter().chain(self.base.iter()).map(|(k, v)| (k.as_str(), v)).collect();
         for (k, v) in &self.overlay {
             match v {
                 Some(v) => all.insert(k.as_str(), v),
@@ -176,7 +192,14 @@ impl Session {
             // The first file (by name) keeps an address two held pages would share.
             held.entry(crate::url::url_to_file(&page.url)).or_insert_with(|| page.clone());
         }
-        self.snapshot = Arc::new(Snapshot { base, overlay, generation, plans, held });
+        let made = if built.made.len() == self.snapshot.made.len()
+            && built.made.iter().all(|m| matches!(self.snapshot.made.get(&m.path), Some(Served::Made(old)) if old.cached == m.cached))
+        {
+            Arc::clone(&self.snapshot.made)
+        } else {
+            Arc::new(built.made.iter().map(|m| (m.path.clone(), Served::Made(m.clone()))).collect())
+        };
+        self.snapshot = Arc::new(Snapshot { base, overlay, generation, plans, held, made });
         Ok(Report {
             stats: built.stats,
             changed: changed_outputs,

@@ -86,7 +86,8 @@ mod tests {
         cache.put_error(9, "it is damaged").unwrap();
         assert_eq!(cache.error(9).as_deref(), Some("it is damaged"));
         // No temporary file is left behind.
-        let names: Vec<String> = std::fs::read_dir(dir.join(".folio/cache/images")).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        let names: Vec<String> =
+            std::fs::read_dir(dir.join(".folio/cache/images")).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
         assert!(names.iter().all(|n| !n.starts_with(".tmp")), "{names:?}");
         let _ = std::fs::remove_dir_all(&dir);
     }

@@ -94,13 +94,19 @@ mod tests {
     fn a_photo_gets_webp_and_jpeg_sets_and_its_dimensions() {
         let facts = Facts { width: 4000, height: 3000, format: Format::Jpeg, alpha: false, hash: 1 };
         let opts = ImageOptions::default();
-        let html = picture(&Picture { src: "/images/team.jpg", facts: &facts, alt: "Our team, \"smiling\"", title: None, class: None, sizes: None, loading: Loading::Lazy }, &opts);
+        let html = picture(
+            &Picture { src: "/images/team.jpg", facts: &facts, alt: "Our team, \"smiling\"", title: None, class: None, sizes: None, loading: Loading::Lazy },
+            &opts,
+        );
         assert!(html.starts_with("<picture><source type=\"image/webp\" srcset=\"/images/team-480w.webp 480w, /images/team-800w.webp 800w,"), "{html}");
         assert!(html.contains("<img src=\"/images/team-1200w.jpg\" srcset=\"/images/team-480w.jpg 480w,"), "{html}");
         assert!(html.contains("width=\"1200\" height=\"900\" alt=\"Our team, &quot;smiling&quot;\""), "{html}");
         assert!(html.contains("loading=\"lazy\"") && !html.contains("fetchpriority"), "{html}");
         assert!(html.ends_with("</picture>"));
-        let hero = picture(&Picture { src: "team.jpg", facts: &facts, alt: "", title: Some("T"), class: Some("hero"), sizes: Some("100vw"), loading: Loading::Priority }, &opts);
+        let hero = picture(
+            &Picture { src: "team.jpg", facts: &facts, alt: "", title: Some("T"), class: Some("hero"), sizes: Some("100vw"), loading: Loading::Priority },
+            &opts,
+        );
         assert!(hero.contains("srcset=\"team-480w.webp 480w") && hero.contains("sizes=\"100vw\""), "{hero}");
         assert!(hero.contains("fetchpriority=\"high\"") && !hero.contains("loading=\"lazy\""), "{hero}");
     }
@@ -108,7 +114,10 @@ mod tests {
     #[test]
     fn a_webp_original_has_no_second_source_and_a_small_image_keeps_its_size() {
         let facts = Facts { width: 300, height: 200, format: Format::Webp, alpha: false, hash: 1 };
-        let html = picture(&Picture { src: "/a/b.webp?x=1", facts: &facts, alt: "b", title: None, class: None, sizes: None, loading: Loading::Lazy }, &ImageOptions::default());
+        let html = picture(
+            &Picture { src: "/a/b.webp?x=1", facts: &facts, alt: "b", title: None, class: None, sizes: None, loading: Loading::Lazy },
+            &ImageOptions::default(),
+        );
         assert!(!html.contains("<source"), "{html}");
         assert!(html.contains("src=\"/a/b-300w.webp\" srcset=\"/a/b-300w.webp 300w\"") && html.contains("width=\"300\" height=\"200\""), "{html}");
     }

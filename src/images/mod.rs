@@ -138,6 +138,22 @@ fn damaged(format: Format, e: &image::ImageError) -> String {
     format!("it is a damaged {} image ({detail})", format.name())
 }
 
+/// What each raster image's header says, by output file (`images/team.jpg`); `Err`: why it
+/// cannot be used, in plain words.
+#[derive(Debug, Default)]
+pub struct ImageTable {
+    pub by_file: rustc_hash::FxHashMap<String, Result<Facts, String>>,
+    /// Hash of every entry: equal hashes, equal tables.
+    pub hash: u64,
+}
+
+impl ImageTable {
+    /// The facts of the image at output file `file`, when it is a usable raster image.
+    pub fn facts(&self, file: &str) -> Option<&Facts> {
+        self.by_file.get(file).and_then(|r| r.as_ref().ok())
+    }
+}
+
 /// One published copy of an image.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
 pub struct Variant {
@@ -218,7 +234,11 @@ fn encode_one(img: &image::DynamicImage, format: Format, quality: u8) -> Result<
             enc.encode_image(&rgb).map_err(failed)?;
         }
         Format::Png => {
-            let enc = image::codecs::png::PngEncoder::new_with_quality(&mut buf, image::codecs::png::CompressionType::Default, image::codecs::png::FilterType::Adaptive);
+            let enc = image::codecs::png::PngEncoder::new_with_quality(
+                &mut buf,
+                image::codecs::png::CompressionType::Default,
+                image::codecs::png::FilterType::Adaptive,
+            );
             img.write_with_encoder(enc).map_err(failed)?;
         }
         Format::Webp => {

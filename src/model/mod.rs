@@ -427,6 +427,8 @@ pub struct Site {
     search_entries: Vec<SearchEntry>,
     /// The site's own `static/_redirects`, whose rules go first in the `_redirects` folio writes.
     user_redirects: Option<UserRedirects>,
+    /// The raster images the site publishes, with what their headers say.
+    images: std::sync::Arc<crate::images::ImageTable>,
 }
 
 /// A `_redirects` file among the static files: where it is (for messages) and its text.
@@ -524,12 +526,33 @@ impl Site {
         marketing: crate::marketing::Marketing,
         search_entries: Vec<SearchEntry>,
     ) -> Site {
-        Site { config, pages: Pages(pages), sections: Sections(sections), taxonomies, marketing, search_entries, user_redirects: None }
+        Site {
+            config,
+            pages: Pages(pages),
+            sections: Sections(sections),
+            taxonomies,
+            marketing,
+            search_entries,
+            user_redirects: None,
+            images: Default::default(),
+        }
     }
     /// The site with the rules of the user's own `_redirects` (see [`UserRedirects`]).
     pub fn with_user_redirects(mut self, user: Option<UserRedirects>) -> Site {
         self.user_redirects = user;
         self
+    }
+    pub fn with_images(mut self, images: std::sync::Arc<crate::images::ImageTable>) -> Site {
+        self.images = images;
+        self
+    }
+    pub fn images(&self) -> &crate::images::ImageTable {
+        reads::note(reads::Item::Images);
+        &self.images
+    }
+    /// The hash of the image table (for the recorded reads).
+    pub fn images_hash(&self) -> u64 {
+        self.images.hash
     }
     pub fn user_redirects(&self) -> Option<&UserRedirects> {
         reads::note(reads::Item::UserRedirects);

@@ -22,6 +22,8 @@ pub enum Item {
     SearchEntries,
     /// The user's own `_redirects` rules.
     UserRedirects,
+    /// The raster images and what their headers say.
+    Images,
 }
 
 thread_local! {
@@ -80,6 +82,7 @@ pub struct ItemHashes {
     pub marketing: u64,
     pub search: u64,
     pub user_redirects: u64,
+    pub images: u64,
 }
 
 /// A read, named so that it means the same in the next build: pages and sections by the hash
@@ -182,6 +185,7 @@ impl ItemHashes {
             marketing,
             search,
             user_redirects: hash_of(&site.user_redirects),
+            images: site.images_hash(),
         }
     }
 
@@ -197,6 +201,7 @@ impl ItemHashes {
             Item::Marketing => self.marketing,
             Item::SearchEntries => self.search,
             Item::UserRedirects => self.user_redirects,
+            Item::Images => self.images,
         }
     }
 

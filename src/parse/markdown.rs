@@ -34,6 +34,22 @@ pub trait Resolver: Sync {
     fn theme_id(&self, _id: &str) -> bool {
         false
     }
+    /// `<picture>` markup (responsive copies, `width`/`height`) for the image at `src`, as
+    /// written in the page `page_key`, when the site publishes it as a raster image it can use;
+    /// `None` leaves a plain `<img>`. `priority`: the page's first image, before any heading.
+    fn picture(&self, _image: &ImageCall<'_>, _page_key: &str) -> Option<String> {
+        None
+    }
+}
+
+/// An image a page shows, as the page writes it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ImageCall<'a> {
+    pub src: &'a str,
+    pub alt: &'a str,
+    pub title: Option<&'a str>,
+    /// Fetched first (the page's lead image), not lazily.
+    pub priority: bool,
 }
 
 /// One entry of a table of contents.
@@ -332,6 +348,10 @@ pub fn render(src: &SourceInfo<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<D
     let mut heading: Option<OpenHeading<'_>> = None;
     let mut code: Option<(Option<String>, String)> = None;
     let mut image_alt: Option<(String, usize, String)> = None;
+    // The image being read (outside headings): where its events start, and its title.
+    let mut image_at: Option<(usize, String)> = None;
+    let mut images_seen = 0usize;
+    let mut headings_seen = 0usize;
     let mut words = 0usize;
 
     for (ev, range) in parsed {
@@ -365,6 +385,7 @@ pub fn render(src: &SourceInfo<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<D
                 continue;
             }
             Event::End(TagEnd::Heading(_)) => {
+                headings_seen += 1;
                 let Some((Tag::Heading { level, id: explicit_id, classes, attrs }, start, inner)) = heading.take() else { continue };
                 let plain: String = inner
                     .iter()
@@ -440,13 +461,31 @@ pub fn render(src: &SourceInfo<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<D
                     out.file_refs.push(FileRef { url: dest_url.to_string(), image: true, line, col });
                 }
                 image_alt = Some((dest_url.to_string(), extracted.original_offset(range.start), String::new()));
+                if heading.is_none() && is_site_path(&dest_url) {
+                    image_at = Some((events.len(), title.to_string()));
+                }
                 Event::Start(Tag::Image { link_type, dest_url, title, id })
             }
             Event::End(TagEnd::Image) => {
                 if let Some((src_url, off, alt)) = image_alt.take() {
                     if alt.trim().is_empty() {
                         let (line, col) = crate::diag::line_col(src.body, off);
-                        out.images_missing_alt.push((src_url, line + src.body_line_offset, col));
+                        out.images_missing_alt.push((src_url.clone(), line + src.body_line_offset, col));
+                    }
+                    images_seen += 1;
+                    if let Some((at, title)) = image_at.take() {
+                        let alt = extracted.with_literals(&alt);
+                        let call = ImageCall {
+                            src: &src_url,
+                            alt: alt.trim(),
+                            title: Some(title.as_str()).filter(|t| !t.is_empty()),
+                            priority: images_seen == 1 && headings_seen == 0,
+                        };
+                        if let Some(html) = resolver.picture(&call, src.page_key) {
+                            events.truncate(at);
+                            events.push(Event::InlineHtml(CowStr::from(html)));
+                            continue;
+                        }
                     }
                 }
                 Event::End(TagEnd::Image)

@@ -3,6 +3,7 @@
 //! README.md, "Theme variables").
 
 use crate::hash::Prehashed;
+use crate::images::markup::{Loading, Picture};
 use crate::model::{Page, PageId, Pager, Section, Site};
 use crate::parse::markdown::TocEntry;
 use serde::Serialize;
@@ -43,9 +44,26 @@ pub struct PageCard<'a> {
     pub reading_time: usize,
     pub tags: Vec<Link<'a>>,
     pub image: Option<&'a str>,
+    /// `image` as `<picture>` markup (responsive copies), when it is a raster image.
+    pub image_picture: Option<String>,
     pub featured: bool,
     /// `draft: true` (only in a `--drafts` build or serve): the card says "Draft".
     pub draft: bool,
+}
+
+/// How wide a card's image is shown: three cards in a row on a wide screen, one on a phone.
+const CARD_SIZES: &str = "(min-width: 64rem) 22rem, (min-width: 40rem) 45vw, calc(100vw - 2.5rem)";
+
+/// `<picture>` markup for a page's `image:` (written in the page at `page_url`), when it is a
+/// raster image the site publishes. Only then is the image table read (and the output file
+/// made again when an image changes).
+pub fn image_picture(site: &Site, page_url: &str, image: Option<&str>, class: &str, sizes: Option<&str>, loading: Loading) -> Option<String> {
+    let src = image?;
+    crate::images::Format::of_path(src.split(['?', '#']).next().unwrap_or(src))?;
+    let images = site.images();
+    let facts = images.facts(&crate::url::link_file(page_url, src))?;
+    let picture = Picture { src, facts, alt: "", title: None, class: Some(class), sizes, loading };
+    Some(crate::images::markup::picture(&picture, &site.config().images))
 }
 
 pub fn tag_links<'a>(values: &'a [String], taxonomy: &str, site: &Site) -> Vec<Link<'a>> {
@@ -73,6 +91,7 @@ pub fn card<'a>(site: &'a Site, id: PageId) -> PageCard<'a> {
         reading_time: p.rendered.reading_time,
         tags: tag_links(&p.meta.tags, "tags", site),
         image: p.meta.image.as_deref(),
+        image_picture: image_picture(site, &p.url, p.meta.image.as_deref(), "card-image", Some(CARD_SIZES), Loading::Lazy),
         featured: p.meta.featured,
         draft: p.meta.draft,
     }
@@ -100,6 +119,9 @@ pub struct PageView<'a> {
     pub expiry_date_display: Option<String>,
     pub author: Option<&'a str>,
     pub image: Option<&'a str>,
+    /// `image` as `<picture>` markup for the top of the page (fetched first), when it is a
+    /// raster image.
+    pub image_picture: Option<String>,
     pub featured: bool,
     pub tags: Vec<Link<'a>>,
     pub categories: Vec<Link<'a>>,
@@ -146,6 +168,7 @@ pub fn page_view<'a>(site: &'a Site, page: &'a Page) -> PageView<'a> {
         expiry_date_display: page.meta.expiry_date.as_deref().and_then(crate::parse::front_matter::parse_date).as_ref().map(display_date),
         author: page.meta.author.as_deref().or(site.config().author.as_deref()),
         image: page.meta.image.as_deref(),
+        image_picture: image_picture(site, &page.url, page.meta.image.as_deref(), "article-image", None, Loading::Priority),
         featured: page.meta.featured,
         tags: tag_links(&page.meta.tags, "tags", site),
         categories: tag_links(&page.meta.categories, "categories", site),

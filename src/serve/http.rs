@@ -114,6 +114,8 @@ pub struct Shared {
     pub secret: String,
     /// `--drafts`, `--future`, `--expired`: what a page left out would need to be shown.
     pub flags: super::held::Flags,
+    /// Where the copies of images are kept (made on first request when not yet there).
+    pub image_cache: crate::images::cache::Cache,
 }
 
 /// Live-reload streams: the front door hands each page's connection over here.
@@ -244,7 +246,7 @@ pub fn handle(shared: &Shared, req: Request) {
         return respond(req, bytes_cached(503, "text/html; charset=utf-8", livereload::no_site_page(), "no-store"));
     }
     match paths::resolve(&path, |p| snapshot.contains(p)) {
-        Resolved::File(key) => serve_file(req, &snapshot, &key, 200),
+        Resolved::File(key) => serve_file(req, &snapshot, &key, 200, &shared.image_cache),
         Resolved::Redirect(location) => {
             let resp = text(308, &format!("308 Permanent Redirect to {location}\n")).with_header(h("Location", &location));
             respond(req, resp)
@@ -257,12 +259,12 @@ pub fn handle(shared: &Shared, req: Request) {
                     let mut html = Vec::new();
                     f.read_to_end(&mut html).ok().map(|_| html)
                 }),
-                None => None,
+                Some(Served::Made(_)) | None => None,
             };
             let html = super::held::page(not_found.as_deref(), &notice);
             respond(req, bytes(404, "text/html; charset=utf-8", livereload::inject(&html, snapshot.generation)))
         }
-        Resolved::NotFound if snapshot.contains("404.html") => serve_file(req, &snapshot, "404.html", 404),
+        Resolved::NotFound if snapshot.contains("404.html") => serve_file(req, &snapshot, "404.html", 404, &shared.image_cache),
         Resolved::NotFound => respond(req, text(404, "404 Not Found\n")),
     }
 }
@@ -280,7 +282,7 @@ fn held_page<'a>(snapshot: &'a Snapshot, path: &SitePath) -> Option<&'a crate::m
     snapshot.held(&path.path).or_else(|| snapshot.held(&index))
 }
 
-fn serve_file(req: Request, snapshot: &Snapshot, key: &str, status: u16) {
+fn serve_file(req: Request, snapshot: &Snapshot, key: &str, status: u16, cache: &crate::images::cache::Cache) {
     let content_type = paths::content_type(key);
     let is_html = content_type.starts_with("text/html");
     match snapshot.get(key) {
@@ -306,6 +308,20 @@ fn serve_file(req: Request, snapshot: &Snapshot, key: &str, status: u16) {
             }
             let len = usize::try_from(meta.len()).ok();
             respond(req, Response::new(StatusCode(status), base_headers(content_type, "no-cache"), file.take(meta.len()), len, None))
+        }
+        Some(Served::Made(made)) => {
+            // Made on first request (or already, in the background): the page that shows it
+            // reloads at once, and only this image waits for its copies.
+            if let Err(why) = crate::pipeline::images::make(&made.recipe, cache) {
+                return respond(req, text(500, &format!("500: {} cannot be made: {why}\n", made.path)));
+            }
+            match std::fs::File::open(&made.cached).and_then(|f| f.metadata().map(|m| (f, m))) {
+                Ok((file, meta)) => {
+                    let len = usize::try_from(meta.len()).ok();
+                    respond(req, Response::new(StatusCode(status), base_headers(content_type, "no-cache"), file.take(meta.len()), len, None))
+                }
+                Err(_) => respond(req, text(404, "404 Not Found\n")),
+            }
         }
         None => respond(req, text(404, "404 Not Found\n")),
     }

@@ -109,6 +109,7 @@ pub fn run(opts: ServeOptions) -> Result<(), u8> {
         hosts: HostRule { bound: local.ip(), port: local.port() },
         secret: http::new_secret(),
         flags,
+        image_cache: crate::images::cache::Cache::of_site(&root),
     });
 
     // tiny_http listens on a loopback port of its own; only the front door knows the secret
@@ -255,9 +256,39 @@ struct Watching {
     hidden: Option<String>,
 }
 
+/// Makes the image copies of each build in the background, so a page reloads at once and its
+/// images are ready by the time they are asked for (a request for one not made yet makes it
+/// then). An image found damaged while making is announced to the rebuild thread as a change
+/// of that file, once: the rebuild then reports it (from the cache's note) like a build would.
+fn start_making_images(root: &Path, jobs: Receiver<Vec<crate::pipeline::images::MadeFile>>, changes: mpsc::Sender<notify::Result<notify::Event>>) {
+    let cache = crate::images::cache::Cache::of_site(root);
+    let root = root.to_path_buf();
+    let spawned = thread::Builder::new().name("folio-images".into()).spawn(move || {
+        let mut announced = std::collections::HashSet::new();
+        while let Ok(mut made) = jobs.recv() {
+            // Only the latest build's list matters.
+            while let Ok(newer) = jobs.try_recv() {
+                made = newer;
+            }
+            for (recipe, _) in crate::pipeline::images::make_missing(&made, &cache) {
+                let crate::pipeline::images::Recipe::Copies { shown, .. } = recipe.as_ref();
+                if announced.insert(shown.clone()) {
+                    let _ = changes.send(Ok(notify::Event::new(notify::EventKind::Any).add_path(root.join(shown))));
+                }
+            }
+        }
+    });
+    if let Err(e) = spawned {
+        eprintln!("warning: images will be made when first asked for: {e}");
+    }
+}
+
 /// Starts the watcher and the thread that rebuilds after each burst of changes.
 fn start_watching(root: &Path, poll: Option<Duration>, w: Watching) -> io::Result<JoinHandle<()>> {
     let (tx, rx) = mpsc::channel();
+    let (images_tx, images_rx) = mpsc::channel();
+    start_making_images(root, images_rx, tx.clone());
+    let _ = images_tx.send(w.session.snapshot().made());
     // Linked folders are not followed: a folder reachable through a link too would be watched
     // under one of its two paths only, and an edit reported under the other one. Where links
     // may lead is inside the watched folders, and the engine reads again what links lead to
@@ -284,7 +315,7 @@ fn start_watching(root: &Path, poll: Option<Duration>, w: Watching) -> io::Resul
         watcher.watch(&theme, RecursiveMode::Recursive).map_err(io::Error::other)?;
     }
     let root = root.to_path_buf();
-    thread::Builder::new().name("folio-rebuild".into()).spawn(move || rebuild_loop(&root, w, &rx, watcher))
+    thread::Builder::new().name("folio-rebuild".into()).spawn(move || rebuild_loop(&root, w, &rx, watcher, &images_tx))
 }
 
 /// The entries of `dir` that are symbolic links to folders.
@@ -340,7 +371,7 @@ fn add_event(root: &Path, batch: &mut Batch, event: notify::Result<notify::Event
     }
 }
 
-fn rebuild_loop(root: &Path, w: Watching, rx: &Events, mut watcher: Box<dyn Watcher + Send>) {
+fn rebuild_loop(root: &Path, w: Watching, rx: &Events, mut watcher: Box<dyn Watcher + Send>, images: &mpsc::Sender<Vec<crate::pipeline::images::MadeFile>>) {
     let Watching { mut session, shared, stop, mut hidden } = w;
     let flags = shared.flags;
     let mut built_for = crate::pipeline::today();
@@ -365,6 +396,7 @@ fn rebuild_loop(root: &Path, w: Watching, rx: &Events, mut watcher: Box<dyn Watc
                 let was_broken = !status.errors.is_empty();
                 *shared.snapshot.write().unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::clone(&snapshot);
                 *status = Status { generation: snapshot.generation, errors: Vec::new() };
+                let _ = images.send(snapshot.made());
                 say!("{}", rebuilt_line(&what, &report, was_broken));
                 print_warnings(&report);
                 let now_hidden = held::summary(&report.left_out, build_date, flags);

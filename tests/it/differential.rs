@@ -1114,6 +1114,7 @@ fn compare(opts: &BuildOptions, session: &Session, outcome: &Result<Report, Diag
             let snap = session.snapshot();
             let mut ours_bytes: BTreeMap<&str, &[u8]> = BTreeMap::new();
             let mut ours_static: BTreeMap<&str, &Path> = BTreeMap::new();
+            let mut ours_made: BTreeMap<&str, &Path> = BTreeMap::new();
             for (path, served) in snap.files() {
                 match served {
                     Served::Bytes(b) => {
@@ -1122,8 +1123,14 @@ fn compare(opts: &BuildOptions, session: &Session, outcome: &Result<Report, Diag
                     Served::File(src) => {
                         ours_static.insert(path, src);
                     }
+                    Served::Made(m) => {
+                        ours_made.insert(path, &m.cached);
+                    }
                 }
             }
+            // Files made from images: the same files, made from the same image and options
+            // (the cache file is named by the hash of both).
+            let fresh_made: BTreeMap<&str, &Path> = built.made.iter().map(|m| (m.path.as_str(), m.cached.as_path())).collect();
             let fresh_bytes: BTreeMap<&str, &[u8]> = built.files.iter().map(|f| (f.path.as_str(), &f.bytes[..])).collect();
             let fresh_static: BTreeMap<&str, &Path> = built.assets.iter().map(|a| (a.out.as_str(), a.file.as_path())).collect();
             let mut differing = Vec::new();
@@ -1142,6 +1149,9 @@ fn compare(opts: &BuildOptions, session: &Session, outcome: &Result<Report, Diag
             let mut problems = Vec::new();
             if !differing.is_empty() {
                 problems.push(format!("{} rendered file(s) differ: {}", differing.len(), differing.join(", ")));
+            }
+            if fresh_made != ours_made {
+                problems.push(format!("the files made from images differ:\n  fresh: {fresh_made:?}\n  session: {ours_made:?}"));
             }
             problems.extend(first);
             // Warnings (tag spellings merged, images without alt text) and the note on pages

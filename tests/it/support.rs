@@ -467,7 +467,7 @@ pub fn session_files(session: &folio::session::Session) -> std::collections::BTr
         .into_iter()
         .filter_map(|(p, s)| match s {
             folio::session::Served::Bytes(b) => Some((p.to_string(), b.to_vec())),
-            folio::session::Served::File(_) => None,
+            folio::session::Served::File(_) | folio::session::Served::Made(_) => None,
         })
         .collect()
 }
