@@ -553,6 +553,8 @@ struct SiteResolver<'a> {
     /// Pages whose `image:` is a raster image (shown at the top, fetched first): their first
     /// Markdown image is fetched lazily like the rest.
     heroes: &'a HashSet<String>,
+    /// Every output file (a `figure` of a file the site does not have is an error).
+    provided: &'a model::file_links::Provided,
     /// A hash of what `urls`, `renderer`, `marketing` and `images` were made from: the
     /// resolver is a pure function of them, so an equal `env` means equal answers to every
     /// question.
@@ -576,7 +578,35 @@ impl Resolver for SiteResolver<'_> {
         self.held.get(key).map(|h| h.link_message(&format!("{}/{key}", load::CONTENT_DIR)))
     }
     fn shortcode(&self, call: &Call, page_key: &str) -> Result<String, (String, String)> {
-        crate::render::shortcodes::render_call(self.renderer, self.marketing, call, page_key)
+        let mut made = Vec::new();
+        if call.name == "figure" {
+            if let Some(crate::parse::shortcodes::ArgValue::Str(src)) = call.args.get("src") {
+                let file = self.image_file(src, page_key);
+                if !self.provided.has(&file) {
+                    return Err((
+                        format!("figure `{src}` leads nowhere: the site has no file at /{file}"),
+                        format!("put the image in static/{file}, or correct `src`"),
+                    ));
+                }
+                let alt = match call.args.get("alt") {
+                    Some(crate::parse::shortcodes::ArgValue::Str(a)) => a.as_str(),
+                    _ => "",
+                };
+                let title = match call.args.get("title") {
+                    Some(crate::parse::shortcodes::ArgValue::Str(t)) => Some(t.as_str()),
+                    _ => None,
+                };
+                if let Some(facts) = self.images.facts(&file) {
+                    let sizes = match call.args.get("sizes") {
+                        Some(crate::parse::shortcodes::ArgValue::Str(s)) => Some(s.as_str()),
+                        _ => None,
+                    };
+                    let picture = Picture { src, facts, alt, title, class: None, sizes, loading: Loading::Lazy };
+                    made.push(("picture", crate::images::markup::picture(&picture, self.image_options)));
+                }
+            }
+        }
+        crate::render::shortcodes::render_call(self.renderer, self.marketing, call, page_key, &made)
     }
     fn theme_id(&self, id: &str) -> bool {
         self.renderer.theme_id(id)
@@ -1025,7 +1055,8 @@ impl Engine {
                 images: &image_table,
                 image_options: &config.images,
                 heroes: &heroes,
-                env: hash_of(&(skeleton_input, renderer.key(), marketing_input, image_table.hash)),
+                provided: &provided,
+                env: hash_of(&(skeleton_input, renderer.key(), marketing_input, image_table.hash, claims_input)),
             };
             let answers: Vec<(usize, usize, String)> = marketing_data
                 .topics
@@ -1074,7 +1105,8 @@ impl Engine {
             images: &image_table,
             image_options: &config.images,
             heroes: &heroes,
-            env: hash_of(&(skeleton_input, renderer.key(), marketing_hash, image_table.hash)),
+            provided: &provided,
+            env: hash_of(&(skeleton_input, renderer.key(), marketing_hash, image_table.hash, claims_input)),
         };
         let render_body = |key: &str| -> (Arc<Rendered>, Vec<Diagnostic>, Option<MarkdownResult>) {
             let Some((f, h, body_start, body_line_offset)) = body_of(key) else { return (Arc::default(), Vec::new(), None) };

@@ -1,4 +1,4 @@
-//! Shortcode dispatch: built-in shortcodes (`cta`, `banner`, `pricing`, `price`, `faq`) check their
+//! Shortcode dispatch: built-in shortcodes (`cta`, `banner`, `pricing`, `price`, `faq`, `figure`) check their
 //! arguments here and get their data from the marketing model; any other name must be a
 //! template under `templates/shortcodes/` (site or theme). Output is rendered by templates, so
 //! a theme restyles every shortcode.
@@ -15,6 +15,8 @@ pub const BUILTINS: &[(&str, &[&str], &[&str])] = &[
     ("faq", &["topic"], &["topic", "limit"]),
     ("price", &[], crate::marketing::pricing::PRICE_ARGS),
     ("pricing", &["group"], &["group"]),
+    // An image with a caption: `picture` (its responsive markup) comes from the engine.
+    ("figure", &["src", "alt"], &["src", "alt", "caption", "title", "class", "sizes", "link"]),
 ];
 
 /// Whether the site has a shortcode `name`: a built-in, or a template of the site or theme.
@@ -23,7 +25,9 @@ pub fn exists(r: &Renderer, name: &str) -> bool {
 }
 
 /// Renders one call, or explains what is wrong with it.
-pub fn render_call(r: &Renderer, m: &Marketing, call: &Call, page_key: &str) -> Result<String, (String, String)> {
+/// `made` are variables the engine computed for the call (the `figure`'s `picture`), given to
+/// its template after the arguments are checked.
+pub fn render_call(r: &Renderer, m: &Marketing, call: &Call, page_key: &str, made: &[(&str, String)]) -> Result<String, (String, String)> {
     let user_templates = r.shortcode_templates();
     let template = format!("shortcodes/{}.html", call.name);
     let builtin = BUILTINS.iter().find(|(n, _, _)| *n == call.name);
@@ -87,6 +91,9 @@ pub fn render_call(r: &Renderer, m: &Marketing, call: &Call, page_key: &str) -> 
         for (name, value) in super::marketing::shortcode_data(m, call, page_key)? {
             ctx.insert(name, &value);
         }
+    }
+    for (name, value) in made {
+        ctx.insert(*name, value);
     }
     // A shortcode template may show a price too; the answer is the rendered text, which the
     // Markdown's recorded answers compare.

@@ -15,6 +15,7 @@ mod forms;
 mod front_matter;
 mod headings;
 mod html;
+mod images;
 mod import;
 mod incremental;
 mod losses;
