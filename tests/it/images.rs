@@ -166,7 +166,7 @@ fn a_damaged_image_is_an_error_at_each_line_that_uses_it_and_nothing_is_written(
     site.write_bytes("static/images/team.jpg", b"this is not a JPEG");
     // A PNG cut in half: its header is fine, its pixels are not (found when decoding).
     let logo = std::fs::read(site.root.join("static/images/logo.png")).unwrap();
-    let noisy = image::RgbaImage::from_fn(400, 400, |x, y| image::Rgba([(x * 7 ^ y * 13) as u8, (x * y) as u8, (y * 3) as u8, 255]));
+    let noisy = image::RgbaImage::from_fn(400, 400, |x, y| image::Rgba([((x * 7) ^ (y * 13)) as u8, (x * y) as u8, (y * 3) as u8, 255]));
     noisy.save(site.root.join("static/images/logo.png")).unwrap();
     let whole = std::fs::read(site.root.join("static/images/logo.png")).unwrap();
     assert!(whole.len() > logo.len());
