@@ -883,22 +883,24 @@ fn video(src: &str, title: &str) -> String {
     )
 }
 
+/// Hugo's `figure` as folio's `figure` shortcode (a responsive `<picture>` for a raster image,
+/// and the caption); Hugo's `width`/`height` are left out (folio sets both from the file).
 fn figure(tag: &HugoTag) -> String {
+    let quoted = |v: &str| format!("\"{}\"", v.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', " "));
     let src = tag.arg("src", 0).unwrap_or("");
     let caption = tag.arg("caption", 99).or_else(|| tag.arg("title", 99));
     let alt = tag.arg("alt", 99).or(caption).unwrap_or("");
-    let mut img = format!("<img src=\"{}\" alt=\"{}\"", escape_html(src), escape_html(alt));
-    for dim in ["width", "height"] {
-        if let Some(v) = tag.arg(dim, 99).filter(|v| v.chars().all(|c| c.is_ascii_digit())) {
-            img.push_str(&format!(" {dim}=\"{v}\""));
-        }
+    let mut args = vec![format!("src={}", quoted(src)), format!("alt={}", quoted(alt))];
+    if let Some(c) = caption {
+        args.push(format!("caption={}", quoted(c)));
     }
-    img.push('>');
     if let Some(link) = tag.arg("link", 99) {
-        img = format!("<a href=\"{}\">{img}</a>", escape_html(link));
+        args.push(format!("link={}", quoted(link)));
     }
-    let caption = caption.map(|c| format!("<figcaption>{}</figcaption>", escape_html(c))).unwrap_or_default();
-    format!("<figure>{img}{caption}</figure>")
+    if let Some(class) = tag.arg("class", 99) {
+        args.push(format!("class={}", quoted(class)));
+    }
+    format!("{{{{ figure({}) }}}}", args.join(", "))
 }
 
 #[cfg(test)]
@@ -948,7 +950,7 @@ mod tests {
     #[test]
     fn hugo_shortcodes() {
         let (out, notes) = hugo("{{< figure src=\"/i.png\" alt=\"An \\\"i\\\"\" caption=\"Cap\" >}}\n\n[Install]({{< ref \"docs/install.md#linux\" >}})\n\n{{< youtube w7Ft2ymGmfc >}}\n");
-        assert!(out.contains("<figure><img src=\"/i.png\" alt=\"An &quot;i&quot;\"><figcaption>Cap</figcaption></figure>"), "{out}");
+        assert!(out.contains("{{ figure(src=\"/i.png\", alt=\"An \\\"i\\\"\", caption=\"Cap\") }}"), "{out}");
         assert!(out.contains("[Install](@/docs/install.md#linux)"), "{out}");
         assert!(out.contains("youtube-nocookie.com/embed/w7Ft2ymGmfc"), "{out}");
         assert!(notes.items.is_empty(), "{:?}", notes.items);

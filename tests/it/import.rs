@@ -380,11 +380,11 @@ fn an_imported_hugo_site_builds_like_the_same_site_written_by_hand() {
             .iter()
             .map(|b| match b {
                 Block::Para(t) => t.clone(),
-                Block::Figure { alt, caption } => format!(
-                    "<figure><img src=\"/img/a.svg\" alt=\"{}\">{}</figure>",
-                    escape(alt),
-                    caption.as_ref().map(|c| format!("<figcaption>{}</figcaption>", escape(c))).unwrap_or_default()
-                ),
+                Block::Figure { alt, caption } => {
+                    let quoted = |v: &str| format!("\"{}\"", v.replace('\\', "\\\\").replace('"', "\\\""));
+                    let caption = caption.as_ref().map(|c| format!(", caption={}", quoted(c))).unwrap_or_default();
+                    format!("{{{{ figure(src=\"/img/a.svg\", alt={}{caption}) }}}}", quoted(alt))
+                }
                 Block::Details { summary, inner } => format!("<details>\n<summary>{}</summary>\n\n{inner}\n\n</details>", escape(summary)),
                 Block::Highlight { lang, code } => format!("```{lang}\n{code}\n```"),
                 Block::Tip(t) => format!("> [!TIP]\n> {t}\n"),
