@@ -808,7 +808,7 @@ impl Engine {
         timer.mark("load");
         let image_table = Arc::new(images::table(&assets, &mut memo.probes));
         let image_cache = crate::images::cache::Cache::of_site(root);
-        let made = images::plan(&image_table, &assets, &config.images, &image_cache, root);
+        let mut made = images::plan(&image_table, &assets, &config.images, &image_cache, root);
         timer.mark("images: probe");
 
         // Templates: one renderer per set of template texts and config.
@@ -966,6 +966,19 @@ impl Engine {
         let skeleton = Arc::clone(skeleton);
         let urls = &skeleton.urls;
         let held: HashMap<String, Held> = held.into_iter().collect();
+        // Social cards: the site's, and one per article without a raster image of its own.
+        let card_pages: Vec<images::CardPage<'_>> = skeleton
+            .pages
+            .iter()
+            .map(|p| images::CardPage {
+                url: &p.url,
+                title: &p.title,
+                section: p.section.map(|s| &skeleton.sections[s]).filter(|s| !s.is_home()).map(|s| s.title.as_str()),
+                has_raster_image: p.meta.image.as_deref().is_some_and(|i| image_table.facts(&crate::url::link_file(&p.url, i)).is_some()),
+            })
+            .collect();
+        made.extend(images::plan_cards(&card_pages, &config, &image_cache));
+        made.sort_by(|a, b| a.path.cmp(&b.path));
 
         // Every output file claimed once (`model::claims`): the claims follow from the plan of
         // jobs and the static files, so they are kept under what those are made from.
@@ -986,12 +999,14 @@ impl Engine {
                 file: a.out.clone(),
                 by: Claimant::Static { shown: a.src.strip_prefix(root).map_or_else(|_| a.src.clone(), Path::to_path_buf) },
             }));
-            all.extend(made.iter().map(|m| {
-                let images::Recipe::Copies { shown, .. } = m.recipe.as_ref();
-                Claim {
-                    file: m.path.clone(),
-                    by: Claimant::Generated { what: format!("a resized copy of {}", crate::diag::slashed(shown)), source: Some(shown.clone()) },
-                }
+            all.extend(made.iter().map(|m| Claim {
+                file: m.path.clone(),
+                by: match m.recipe.as_ref() {
+                    images::Recipe::Copies { shown, .. } => {
+                        Claimant::Generated { what: format!("a resized copy of {}", crate::diag::slashed(shown)), source: Some(shown.clone()) }
+                    }
+                    images::Recipe::Card { title, .. } => Claimant::Generated { what: format!("the social card of “{title}”"), source: None },
+                },
             }));
             let found = claims::collisions(&all, |key| body_of_text(&bodies, key));
             let provided = model::file_links::Provided::of(all.iter().map(|c| c.file.as_str()));
@@ -1167,8 +1182,9 @@ impl Engine {
             let made_failures =
                 if opts.preview || opts.check { images::known_failures(&made, &image_cache) } else { images::make_missing(&made, &image_cache) };
             for (recipe, why) in made_failures {
-                let images::Recipe::Copies { out, shown, .. } = recipe.as_ref();
-                failed.push((out.clone(), shown.clone(), why));
+                if let images::Recipe::Copies { out, shown, .. } = recipe.as_ref() {
+                    failed.push((out.clone(), shown.clone(), why));
+                }
             }
             failed.sort();
             failed

@@ -17,6 +17,7 @@
 //! - [`markup`] writes `<picture>` for Markdown images, the `figure` shortcode and templates.
 
 pub mod cache;
+pub mod card;
 pub mod markup;
 
 use crate::config::ImageOptions;
@@ -152,6 +153,27 @@ impl ImageTable {
     pub fn facts(&self, file: &str) -> Option<&Facts> {
         self.by_file.get(file).and_then(|r| r.as_ref().ok())
     }
+}
+
+/// The site's social card (for every page without one of its own), at the site's root.
+pub const SITE_CARD: &str = "social.png";
+
+/// The social card made for a page, beside it (`articles/x/` → `articles/x/social.png`).
+pub fn page_card_file(page_url: &str) -> String {
+    let dir = page_url.trim_start_matches('/');
+    if dir.is_empty() || dir.ends_with('/') {
+        format!("{dir}social.png")
+    } else {
+        // An address written as a file (`/old.html`): beside it, named after it.
+        format!("{}-social.png", dir.rsplit_once('.').map_or(dir, |(stem, _)| stem))
+    }
+}
+
+/// Whether a page gets a social card of its own: an article (a page in a section) without a
+/// raster image of its own, whose title the card's font can draw. Every other page shows its
+/// own image, or the site's card.
+pub fn has_own_card(in_section: bool, has_raster_image: bool, title: &str) -> bool {
+    in_section && !has_raster_image && card::can_draw(title)
 }
 
 /// One published copy of an image.

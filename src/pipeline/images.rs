@@ -66,6 +66,9 @@ pub enum Recipe {
         variants: Vec<Variant>,
         quality: u8,
     },
+    /// A social card (`og:image`): a title, a kicker above it and the site's name, in the
+    /// site's colours.
+    Card { title: String, kicker: String, site_name: String, colours: [[u8; 3]; 3] },
 }
 
 impl Recipe {
@@ -75,6 +78,9 @@ impl Recipe {
             Recipe::Copies { facts, variants, quality, .. } => {
                 variants.iter().map(|v| (hash_of(&(facts.hash, v, quality, images::CODEC_VERSION)), v.format.extension())).collect()
             }
+            Recipe::Card { title, kicker, site_name, colours } => {
+                vec![(hash_of(&("card", title, kicker, site_name, colours, images::card::CARD_VERSION)), "png")]
+            }
         }
     }
 
@@ -82,6 +88,7 @@ impl Recipe {
     fn error_key(&self) -> u64 {
         match self {
             Recipe::Copies { facts, .. } => hash_of(&("decode", facts.hash, images::CODEC_VERSION)),
+            Recipe::Card { .. } => hash_of(&("card", self.keys())),
         }
     }
 
@@ -150,7 +157,50 @@ pub fn make(recipe: &Recipe, cache: &Cache) -> Result<(), String> {
             }
             Ok(())
         }
+        Recipe::Card { title, kicker, site_name, colours } => {
+            let [background, foreground, accent] = colours.map(|[r, g, b]| images::card::Rgb(r, g, b));
+            let png = images::card::render(&images::card::CardStyle { background, foreground, accent }, &images::card::CardText { kicker, title, site_name });
+            for (key, ext) in recipe.keys() {
+                cache.put(key, ext, &png).map_err(|e| format!("the social card could not be written to the cache in .folio/ ({})", crate::fsx::plain(&e)))?;
+            }
+            Ok(())
+        }
     }
+}
+
+/// A page that may get a social card: its address, title, and the title of its section when it
+/// is in one (other than the home page), which the card shows above the title.
+pub struct CardPage<'a> {
+    pub url: &'a str,
+    pub title: &'a str,
+    pub section: Option<&'a str>,
+    /// Whether its `image:` is a raster image the site publishes (shown instead of a card).
+    pub has_raster_image: bool,
+}
+
+/// The social cards: the site's, and one per article without an image of its own
+/// ([`images::has_own_card`], which the page's `og:image` asks too).
+pub fn plan_cards(pages: &[CardPage<'_>], config: &crate::config::SiteConfig, cache: &Cache) -> Vec<MadeFile> {
+    let colour = |c: &str| crate::config::parse_colour(c).unwrap_or([0, 0, 0]);
+    let card = &config.social_card;
+    let colours = [colour(&card.background), colour(&card.text), colour(&card.accent)];
+    let host = config.base_url.split("://").nth(1).unwrap_or(&config.base_url).trim_end_matches('/').to_string();
+    let made = |path: String, recipe: Recipe| {
+        let recipe = Arc::new(recipe);
+        let (key, ext) = recipe.keys()[0];
+        MadeFile { path, cached: cache.file(key, ext), recipe }
+    };
+    let mut files = vec![made(
+        images::SITE_CARD.to_string(),
+        Recipe::Card { title: config.title.clone(), kicker: String::new(), site_name: host.clone(), colours },
+    )];
+    for p in pages {
+        if images::has_own_card(p.section.is_some(), p.has_raster_image, p.title) {
+            let recipe = Recipe::Card { title: p.title.to_string(), kicker: p.section.unwrap_or("").to_string(), site_name: config.title.clone(), colours };
+            files.push(made(images::page_card_file(p.url), recipe));
+        }
+    }
+    files
 }
 
 /// The distinct recipes of `files`.

@@ -382,7 +382,11 @@ pub struct Seo {
     pub description: String,
     pub canonical: String,
     pub og_type: &'static str,
+    /// The page's `og:image`: always a raster image (social networks show no SVG) — the page's
+    /// own image, its social card, or the site's card.
     pub image: Option<String>,
+    pub image_width: u32,
+    pub image_height: u32,
     pub noindex: bool,
 }
 
@@ -392,7 +396,10 @@ pub struct Common {
     pub title: Option<String>,
     pub description: Option<String>,
     pub og_type: &'static str,
+    /// The page's `image:`, as written.
     pub image: Option<String>,
+    /// An article: without a raster image of its own it gets a social card of its own.
+    pub card: bool,
     pub noindex: bool,
     pub crumbs: Vec<Crumb>,
     pub jsonld: Vec<serde_json::Value>,
@@ -408,6 +415,7 @@ impl Common {
             description: None,
             og_type: "website",
             image: None,
+            card: false,
             noindex: false,
             crumbs: Vec::new(),
             jsonld: Vec::new(),
@@ -432,12 +440,15 @@ pub fn base_vars(site: &Site, mut c: Common) -> Vars<'_> {
     } else {
         ctx.insert("breadcrumbs", Vec::<Crumb>::new());
     }
+    let (image, image_width, image_height) = social_image(site, &c);
     let seo = Seo {
         title: full_title,
         description: c.description.clone().filter(|d| !d.is_empty()).unwrap_or_else(|| cfg.description.clone()),
         canonical: cfg.permalink(&c.url),
         og_type: c.og_type,
-        image: c.image.as_deref().map(|i| seo::absolute(cfg, i)),
+        image: Some(seo::absolute(cfg, &image)),
+        image_width,
+        image_height,
         noindex: c.noindex,
     };
     ctx.insert("seo", seo);
@@ -449,6 +460,23 @@ pub fn base_vars(site: &Site, mut c: Common) -> Vars<'_> {
     ctx.insert("banners", banners);
     ctx.insert("current_url", c.url);
     ctx
+}
+
+/// A page's `og:image` (a site path) and its size: its own raster image (the copy nearest 1200
+/// pixels wide, in its own format), else its social card when it has one
+/// (`images::has_own_card`, the rule the engine makes the cards by), else the site's card.
+fn social_image(site: &Site, c: &Common) -> (String, u32, u32) {
+    let own = c.image.as_deref().filter(|i| crate::images::Format::of_path(i.split(['?', '#']).next().unwrap_or(i)).is_some()).and_then(|src| {
+        let file = crate::url::link_file(&c.url, src);
+        let facts = *site.images().facts(&file)?;
+        let copy = crate::images::markup::fallback(&facts, &site.config().images);
+        Some((format!("/{}", crate::images::variant_file(&file, &copy)), copy.width, copy.height))
+    });
+    let (w, h) = (crate::images::card::WIDTH, crate::images::card::HEIGHT);
+    own.unwrap_or_else(|| match &c.title {
+        Some(title) if crate::images::has_own_card(c.card, false, title) => (format!("/{}", crate::images::page_card_file(&c.url)), w, h),
+        _ => (format!("/{}", crate::images::SITE_CARD), w, h),
+    })
 }
 
 fn html(path: String, body: String) -> OutFile {
@@ -469,6 +497,7 @@ pub fn prepare<'a>(site: &'a Site, job: &Job) -> Work<'a> {
             let mut c = Common::new(&p.url, Some(&p.title));
             c.description = Some(page_description(site, *id));
             c.image = p.meta.image.clone();
+            c.card = p.section.map(|s| &site.sections[s]).is_some_and(|s| !s.is_home());
             // A draft is in the site only in a preview (`--drafts`): no search engine should
             // list an address that is not published yet (it is left out of the sitemap too).
             c.noindex = p.meta.draft;

@@ -271,9 +271,10 @@ fn start_making_images(root: &Path, jobs: Receiver<Vec<crate::pipeline::images::
                 made = newer;
             }
             for (recipe, _) in crate::pipeline::images::make_missing(&made, &cache) {
-                let crate::pipeline::images::Recipe::Copies { shown, .. } = recipe.as_ref();
-                if announced.insert(shown.clone()) {
-                    let _ = changes.send(Ok(notify::Event::new(notify::EventKind::Any).add_path(root.join(shown))));
+                if let crate::pipeline::images::Recipe::Copies { shown, .. } = recipe.as_ref() {
+                    if announced.insert(shown.clone()) {
+                        let _ = changes.send(Ok(notify::Event::new(notify::EventKind::Any).add_path(root.join(shown))));
+                    }
                 }
             }
         }
