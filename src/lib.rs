@@ -19,6 +19,7 @@ pub mod config;
 pub mod diag;
 pub mod fsx;
 pub mod hash;
+pub mod images;
 pub mod import;
 pub mod load;
 pub mod marketing;

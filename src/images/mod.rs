@@ -1,0 +1,2 @@
+//! Images: social cards (`card`).
+pub mod card;
