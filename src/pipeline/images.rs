@@ -190,10 +190,8 @@ pub fn plan_cards(pages: &[CardPage<'_>], config: &crate::config::SiteConfig, ca
         let (key, ext) = recipe.keys()[0];
         MadeFile { path, cached: cache.file(key, ext), recipe }
     };
-    let mut files = vec![made(
-        images::SITE_CARD.to_string(),
-        Recipe::Card { title: config.title.clone(), kicker: String::new(), site_name: host.clone(), colours },
-    )];
+    let mut files =
+        vec![made(images::SITE_CARD.to_string(), Recipe::Card { title: config.title.clone(), kicker: String::new(), site_name: host.clone(), colours })];
     for p in pages {
         if images::has_own_card(p.section.is_some(), p.has_raster_image, p.title) {
             let recipe = Recipe::Card { title: p.title.to_string(), kicker: p.section.unwrap_or("").to_string(), site_name: config.title.clone(), colours };

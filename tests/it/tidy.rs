@@ -74,6 +74,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("config", 2),
     ("theme_files", 2),
     ("load", 3),
+    ("images", 3),
     ("parse", 4),
     ("marketing", 5),
     ("model", 6),
