@@ -139,7 +139,8 @@ pub fn check(built: &Built) -> Diagnostics {
     for f in &built.files {
         files.insert(f.path.clone(), &f.bytes);
     }
-    let assets: HashSet<&str> = built.assets.iter().map(|a| a.out.as_str()).collect();
+    // Static files, and the files made from them (image copies, social cards).
+    let assets: HashSet<&str> = built.assets.iter().map(|a| a.out.as_str()).chain(built.made.iter().map(|m| m.path.as_str())).collect();
     let id_cache: HashMap<&str, HashSet<&str>> =
         built.files.iter().filter(|f| f.path.ends_with(".html")).map(|f| (f.path.as_str(), ids(std::str::from_utf8(&f.bytes).unwrap_or("")))).collect();
     for f in built.files.iter().filter(|f| f.path.ends_with(".html")) {

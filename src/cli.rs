@@ -226,6 +226,11 @@ pub fn run(cli: Cli) -> Result<(), u8> {
             }
             let started = std::time::Instant::now();
             let output = output.unwrap_or_else(|| root.join("public"));
+            // Refused before building: a build writes to folio's cache (image copies, cards).
+            crate::output::check_target(&output, &root).map_err(|d| {
+                eprintln!("{d}");
+                1u8
+            })?;
             let staging = env == Env::Staging;
             // What the last build published here, to warn about the pages this one drops.
             let before = crate::output::published(&output);

@@ -216,6 +216,18 @@ pub fn tidy_path(path: &str) -> String {
     parts.join("/")
 }
 
+/// Bytes that cannot stand as they are in an address inside an HTML attribute or a `srcset`
+/// list (where a space or a comma ends the address): `%` is not among them, so an address
+/// already encoded stays as it is.
+const UNSAFE_IN_SRCSET: &percent_encoding::AsciiSet =
+    &percent_encoding::CONTROLS.add(b' ').add(b'"').add(b'<').add(b'>').add(b'`').add(b'{').add(b'}').add(b'|').add(b'\\').add(b'^').add(b',');
+
+/// An address as written, with spaces, commas, braces and letters beyond ASCII percent-encoded:
+/// safe in `src` and in a `srcset` list (`my photo.jpg` → `my%20photo.jpg`).
+pub fn encode_address(url: &str) -> String {
+    percent_encoding::utf8_percent_encode(url, UNSAFE_IN_SRCSET).to_string()
+}
+
 /// `%xx` sequences decoded (bytes that do not form UTF-8 are replaced).
 pub fn percent_decode(s: &str) -> String {
     let b = s.as_bytes();
@@ -247,6 +259,14 @@ pub fn term_url(taxonomy: &str, slug: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn addresses_are_safe_in_srcset_and_encoded_ones_stay() {
+        assert_eq!(encode_address("/images/my photo, final-480w.jpg"), "/images/my%20photo%2C%20final-480w.jpg");
+        assert_eq!(encode_address("/images/my%20photo.jpg"), "/images/my%20photo.jpg");
+        assert_eq!(encode_address("/images/café.jpg"), "/images/caf%C3%A9.jpg");
+        assert_eq!(link_file("/", &encode_address("/images/café {1}.jpg")), "images/café {1}.jpg");
+    }
+
     use super::*;
 
     #[test]

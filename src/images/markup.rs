@@ -36,7 +36,7 @@ pub struct Picture<'a> {
 /// The URL of a copy: `src` with its file name replaced (query and fragment dropped).
 pub fn variant_url(src: &str, v: &Variant) -> String {
     let path = src.split(['?', '#']).next().unwrap_or(src);
-    variant_file(path, v)
+    crate::url::encode_address(&variant_file(path, v))
 }
 
 /// `url 480w, url 800w, …` for the copies in one format.

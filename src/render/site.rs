@@ -470,7 +470,7 @@ fn social_image(site: &Site, c: &Common) -> (String, u32, u32) {
         let file = crate::url::link_file(&c.url, src);
         let facts = *site.images().facts(&file)?;
         let copy = crate::images::markup::fallback(&facts, &site.config().images);
-        Some((format!("/{}", crate::images::variant_file(&file, &copy)), copy.width, copy.height))
+        Some((crate::url::encode_address(&format!("/{}", crate::images::variant_file(&file, &copy))), copy.width, copy.height))
     });
     let (w, h) = (crate::images::card::WIDTH, crate::images::card::HEIGHT);
     own.unwrap_or_else(|| match &c.title {

@@ -142,7 +142,7 @@ fn cache_files(root: &Path) -> Vec<(String, std::time::SystemTime)> {
 fn a_second_build_encodes_nothing_and_an_edited_image_only_its_own_copies() {
     let site = built();
     let first = cache_files(&site.root);
-    assert_eq!(first.len(), 10 + 6 + 4 + 2, "hero, team, logo, rotated: {first:?}");
+    assert_eq!(first.len(), 10 + 6 + 4 + 2 + 2, "hero, team, logo, rotated, two social cards: {first:?}");
     std::fs::remove_dir_all(site.root.join("public")).unwrap();
     site.build().ok();
     assert_eq!(cache_files(&site.root), first, "the second build wrote to the cache");
@@ -211,4 +211,117 @@ fn image_options_in_site_yaml_change_widths_quality_and_formats() {
         .stderr_has("site.yaml:6:")
         .stderr_has("image widths must be between 16 and 8192 pixels")
         .stderr_has("image quality must be between 1 and 100");
+}
+
+/// The `og:image` of a published page, with its width and height.
+fn og_image(site: &Site, page: &str) -> (String, String, String) {
+    let html = site.read(page);
+    let meta = |property: &str| {
+        let tag = elements(&html, &format!("<meta property=\"{property}\""), ">");
+        let tag = tag.first().unwrap_or_else(|| panic!("{page} has no {property}"));
+        attr_values(tag, "content")[0].clone()
+    };
+    (meta("og:image"), meta("og:image:width"), meta("og:image:height"))
+}
+
+#[test]
+fn every_page_has_a_raster_social_image_its_own_its_card_or_the_sites() {
+    let site = built();
+    let card = |url: &str| (format!("https://images.example.com{url}"), "1200".to_string(), "630".to_string());
+    // An article without an image: a card of its own, beside it, 1200×630 PNG.
+    assert_eq!(og_image(&site, "articles/plain/index.html"), card("/articles/plain/social.png"));
+    assert_eq!(dimensions(&site, "articles/plain/social.png"), (1200, 630, image::ImageFormat::Png, false));
+    // An article with a raster image: the copy of it nearest 1200 pixels wide.
+    assert_eq!(
+        og_image(&site, "articles/photos/index.html"),
+        ("https://images.example.com/images/hero-1200w.jpg".to_string(), "1200".to_string(), "600".to_string())
+    );
+    assert!(!site.exists("articles/photos/social.png"), "a page with its own image gets no card");
+    // The home page and lists: the site's card.
+    assert_eq!(og_image(&site, "index.html"), card("/social.png"));
+    assert_eq!(og_image(&site, "articles/index.html"), card("/social.png"));
+    assert_eq!(dimensions(&site, "social.png"), (1200, 630, image::ImageFormat::Png, false));
+    // Cards differ by title.
+    assert_ne!(std::fs::read(site.public("social.png")).unwrap(), std::fs::read(site.public("articles/plain/social.png")).unwrap());
+}
+
+#[test]
+fn a_title_the_bundled_font_cannot_draw_uses_the_sites_card_and_a_new_title_a_new_card() {
+    let site = built();
+    let first = std::fs::read(site.public("articles/plain/social.png")).unwrap();
+    site.write("content/articles/plain.md", "---\ntitle: \"Another title altogether\"\ndate: 2024-04-01\n---\nText.\n");
+    site.build().ok();
+    assert_ne!(std::fs::read(site.public("articles/plain/social.png")).unwrap(), first, "the card shows the new title");
+    site.write("content/articles/plain.md", "---\ntitle: \"東京のオフィス\"\ndate: 2024-04-01\n---\nText.\n");
+    site.build().ok();
+    assert_eq!(og_image(&site, "articles/plain/index.html").0, "https://images.example.com/social.png");
+    assert!(!site.exists("articles/plain/social.png"), "no card with boxes for letters");
+}
+
+#[test]
+fn social_card_colours_come_from_site_yaml_and_bad_ones_are_errors() {
+    let site = built();
+    let before = std::fs::read(site.public("social.png")).unwrap();
+    let yaml = std::fs::read_to_string(site.root.join("site.yaml")).unwrap();
+    site.write("site.yaml", &format!("{yaml}social_card:\n  background: \"#ffffff\"\n  text: \"#111111\"\n"));
+    site.build().ok();
+    let card = image::load_from_memory(&std::fs::read(site.public("social.png")).unwrap()).unwrap().to_rgb8();
+    assert_ne!(std::fs::read(site.public("social.png")).unwrap(), before);
+    let mut counts = std::collections::HashMap::new();
+    for p in card.pixels() {
+        *counts.entry(p.0).or_insert(0usize) += 1;
+    }
+    let background = counts.into_iter().max_by_key(|(_, n)| *n).unwrap().0;
+    assert_eq!(background, [255, 255, 255], "the background is the configured colour");
+    site.write("site.yaml", &format!("{yaml}social_card:\n  background: \"navy-ish\"\n"));
+    site.build().fails().stderr_has("site.yaml:6:").stderr_has("navy-ish");
+}
+
+#[test]
+fn serve_makes_copies_on_request_and_reports_a_damaged_image_in_the_status() {
+    use crate::serve::Server;
+    let site = Site::fixture("images");
+    // Nothing made yet: serve starts without making copies first, and makes each on request.
+    let s = Server::start(site);
+    let copy = s.eventually("a copy is served", || {
+        let r = s.get("/images/team-800w.webp");
+        (r.status == 200).then_some(r)
+    });
+    assert_eq!(copy.header("content-type"), Some("image/webp"));
+    let img = image::load_from_memory(&copy.body).unwrap();
+    assert_eq!((img.width(), img.height()), (800, 600));
+    let card = s.get("/articles/plain/social.png");
+    assert_eq!(card.status, 200);
+    assert_eq!(image::load_from_memory(&card.body).unwrap().width(), 1200);
+    // The page names copies that are served.
+    let page = s.get("/articles/photos/").text();
+    for set in crate::support::attr_values(&page, "srcset") {
+        for part in set.split(", ") {
+            let url = part.split(' ').next().unwrap();
+            let url = format!("/{}", folio::url::link_file("/articles/photos/", url));
+            assert_eq!(s.get(&url).status, 200, "{url}");
+        }
+    }
+    // An image damaged while serving: the status reports it at the line that uses it.
+    s.site.write_bytes("static/images/team.jpg", b"this is not a JPEG");
+    let status = s.eventually("the damaged image is reported", || {
+        let st = s.status_json();
+        (st["ok"] == false).then_some(st)
+    });
+    let errors = status["errors"].as_array().unwrap();
+    assert!(
+        errors.iter().any(|e| e["path"] == "content/articles/photos.md" && e["line"] == 9 && e["message"].as_str().unwrap().contains("it is not a JPEG image")),
+        "{status}"
+    );
+}
+
+#[test]
+fn a_file_name_with_spaces_and_commas_stays_one_address_in_srcset() {
+    let site = Site::fixture("images");
+    std::fs::copy(site.root.join("static/images/team.jpg"), site.root.join("static/images/our team, 2024.jpg")).unwrap();
+    site.write("content/articles/plain.md", "---\ntitle: \"Plain\"\ndate: 2024-04-01\n---\n![The team](</images/our team, 2024.jpg>)\n");
+    site.build().ok();
+    let html = site.read("articles/plain/index.html");
+    assert!(html.contains(r#"srcset="/images/our%20team%2C%202024-480w.webp 480w, /images/our%20team%2C%202024-800w.webp 800w,"#), "{html}");
+    assert!(site.exists("images/our team, 2024-800w.webp"));
 }

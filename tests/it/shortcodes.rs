@@ -55,7 +55,9 @@ fn braces_are_text_where_folio_leaves_them() {
     let site = site("braces");
     site.write("content/braces.md", PAGE);
     // The image exists under the literal name: an image that leads nowhere is an error.
-    site.write("static/img/{{cta(text='w')}}.png", "not really a PNG");
+    let mut png = std::io::Cursor::new(Vec::new());
+    image::RgbImage::new(4, 4).write_to(&mut png, image::ImageFormat::Png).unwrap();
+    site.write_bytes("static/img/{{cta(text='w')}}.png", png.get_ref());
     let run = site.build();
     run.ok()
         .stderr_has("warning: Hugo shortcode `figure` is not a folio shortcode; shown as text")
@@ -81,7 +83,7 @@ fn braces_are_text_where_folio_leaves_them() {
     // Link destinations and titles keep their braces; nothing is expanded into an attribute.
     assert_contains(&body, r#"<a href="/x/%7B%7By%7D%7D" title="t {{ cta(text="z") }}">with title</a>"#);
     assert_contains(&body, "<a href=\"/ref/%7B%7Bcta(text='v')%7D%7D\">ref</a>");
-    assert_contains(&body, "<img src=\"/img/%7B%7Bcta(text='w')%7D%7D.png\" alt=\"pic\"");
+    assert_contains(&body, "<img src=\"/img/%7B%7Bcta(text='w')%7D%7D-4w.png\" srcset=\"/img/%7B%7Bcta(text='w')%7D%7D-4w.png 4w\"");
     assert_eq!(html.matches("<p class=\"cta\">").count(), 1, "no button but the real one: {html}");
     assert_contains(&html, "<p class=\"cta\"><a class=\"button button--primary\" href=\"/contact/\">Real</a></p>");
 }
