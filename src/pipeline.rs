@@ -553,8 +553,6 @@ struct SiteResolver<'a> {
     /// Pages whose `image:` is a raster image (shown at the top, fetched first): their first
     /// Markdown image is fetched lazily like the rest.
     heroes: &'a HashSet<String>,
-    /// Every output file (a `figure` of a file the site does not have is an error).
-    provided: &'a model::file_links::Provided,
     /// A hash of what `urls`, `renderer`, `marketing` and `images` were made from: the
     /// resolver is a pure function of them, so an equal `env` means equal answers to every
     /// question.
@@ -580,14 +578,10 @@ impl Resolver for SiteResolver<'_> {
     fn shortcode(&self, call: &Call, page_key: &str) -> Result<String, (String, String)> {
         let mut made = Vec::new();
         if call.name == "figure" {
+            // Its image is checked with the page's other images (`Rendered::file_refs`): a file
+            // the site lacks, or cannot read, is an error at the call's line.
             if let Some(crate::parse::shortcodes::ArgValue::Str(src)) = call.args.get("src") {
                 let file = self.image_file(src, page_key);
-                if !self.provided.has(&file) {
-                    return Err((
-                        format!("figure `{src}` leads nowhere: the site has no file at /{file}"),
-                        format!("put the image in static/{file}, or correct `src`"),
-                    ));
-                }
                 let alt = match call.args.get("alt") {
                     Some(crate::parse::shortcodes::ArgValue::Str(a)) => a.as_str(),
                     _ => "",
@@ -1070,7 +1064,6 @@ impl Engine {
                 images: &image_table,
                 image_options: &config.images,
                 heroes: &heroes,
-                provided: &provided,
                 env: hash_of(&(skeleton_input, renderer.key(), marketing_input, image_table.hash, claims_input)),
             };
             let answers: Vec<(usize, usize, String)> = marketing_data
@@ -1120,7 +1113,6 @@ impl Engine {
             images: &image_table,
             image_options: &config.images,
             heroes: &heroes,
-            provided: &provided,
             env: hash_of(&(skeleton_input, renderer.key(), marketing_hash, image_table.hash, claims_input)),
         };
         let render_body = |key: &str| -> (Arc<Rendered>, Vec<Diagnostic>, Option<MarkdownResult>) {

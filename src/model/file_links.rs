@@ -42,11 +42,6 @@ impl Provided {
         p
     }
 
-    /// Whether the site has the output file `file` (`/`-separated, in any Unicode form).
-    pub fn has(&self, file: &str) -> bool {
-        self.files.contains(&nfc(file))
-    }
-
     /// The file most likely meant by `file` (which the site does not have): one with the same
     /// name elsewhere (in any case), else the nearest spelling.
     fn nearest(&self, file: &str) -> Option<&str> {

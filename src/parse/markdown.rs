@@ -318,7 +318,15 @@ pub fn render(src: &SourceInfo<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<D
         );
     }
     let mut shortcode_html = Vec::with_capacity(extracted.calls.len());
+    // A figure's image is checked like a Markdown image's: it leads to a file, which is readable.
+    let mut figure_refs = Vec::new();
     for call in &extracted.calls {
+        if let (true, Some(shortcodes::ArgValue::Str(image))) = (call.name == "figure", call.args.get("src")) {
+            if is_site_path(image) {
+                let (line, col) = crate::diag::line_col(src.body, call.span.start);
+                figure_refs.push(FileRef { url: image.clone(), image: true, line: line + src.body_line_offset, col });
+            }
+        }
         match resolver.shortcode(call, src.page_key) {
             Ok(html) => shortcode_html.push(html),
             Err((msg, help)) => {
@@ -330,7 +338,7 @@ pub fn render(src: &SourceInfo<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<D
 
     // 2. Markdown events, rewritten.
     let text = extracted.text.as_str();
-    let mut out = Rendered::default();
+    let mut out = Rendered { file_refs: figure_refs, ..Rendered::default() };
     let mut events: Vec<Event<'_>> = Vec::new();
     let mut headings: Vec<(u8, String, String)> = Vec::new();
     let parsed: Vec<_> = Parser::new_ext(text, options()).into_offset_iter().collect();

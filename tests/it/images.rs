@@ -119,7 +119,16 @@ fn the_figure_shortcode_shows_a_picture_with_its_caption() {
     assert!(figure[0].contains("<figcaption>The team, on a Friday</figcaption>"), "{}", figure[0]);
     // A figure of a file the site does not have is an error at its line.
     site.write("content/articles/plain.md", "---\ntitle: \"Plain\"\ndate: 2024-04-01\n---\nText.\n\n{{ figure(src=\"/images/nope.jpg\", alt=\"x\") }}\n");
-    site.build().fails().stderr_has("content/articles/plain.md:7:").stderr_has("figure `/images/nope.jpg` leads nowhere");
+    site.build().fails().stderr_has("content/articles/plain.md:7:1").stderr_has("image `/images/nope.jpg` leads nowhere");
+    // And one of a damaged file, like a Markdown image's.
+    site.write_bytes("static/images/broken.png", b"not a PNG at all");
+    site.write("content/articles/plain.md", "---\ntitle: \"Plain\"\ndate: 2024-04-01\n---\nText.\n\n{{ figure(src=\"/images/broken.png\", alt=\"x\") }}\n");
+    site.build()
+        .fails()
+        .stderr_has("content/articles/plain.md:7:1")
+        .stderr_has("image `/images/broken.png` cannot be used: it is not a PNG image")
+        .stderr_lacks("cannot be published");
+    std::fs::remove_file(site.root.join("static/images/broken.png")).unwrap();
     // And so is one without alt text (alt="" marks a decorative image).
     site.write("content/articles/plain.md", "---\ntitle: \"Plain\"\ndate: 2024-04-01\n---\n{{ figure(src=\"/images/team.jpg\") }}\n");
     site.build().fails().stderr_has("needs the argument `alt`");
