@@ -9,6 +9,8 @@
 #   HUGO=hugo                    the Hugo binary
 #   FOLIO_BIN=...                use this folio binary instead of `cargo build --release`
 #   SKIP_FOLIO=1                 benchmark Hugo alone
+#   WARM=1                       keep folio's cache (social cards, image copies) and Hugo's
+#                                resources between runs; by default every build is cold
 #
 # Installs nothing. Needs python3, GNU time (/usr/bin/time), cargo, and Hugo
 # (Debian: `apt-get install hugo time`). See benches/README.md.
@@ -84,6 +86,9 @@ run_one() {
   local tool=$1 site=$2 work=$3 label=$4
   local out="$work/out-$tool" log="$work/$tool.log" tfile="$work/$tool.time"
   rm -rf "$out"                     # fresh, empty output dir; not timed
+  # Cold builds: no cache of made files (folio's social cards and image copies; Hugo's
+  # resources). WARM=1 keeps them between runs.
+  if [ "${WARM:-0}" != 1 ]; then rm -rf "$site/folio/.folio" "$site/hugo/resources"; fi
   build_cmd "$tool" "$site" "$out"
   if ! /usr/bin/time -f '%e %U %S %M' -o "$tfile" "${CMD[@]}" >"$log" 2>&1; then
     echo "!! $tool failed ($label): ${CMD[*]}" >&2

@@ -40,6 +40,9 @@ pub enum Kind {
     Url,
     /// Pages some readers cannot use: an image without alt text.
     Accessibility,
+    /// A published file that gives away more than its author may mean to: a photo that holds
+    /// the place it was taken.
+    Privacy,
     /// Writing files: the output folder (refused or not writable), files `folio new` and
     /// `folio init` create.
     Output,

@@ -1153,6 +1153,7 @@ impl Engine {
                 }
             }
         }
+        timer.mark("markdown");
         // Images and file links that lead to no file of the site (`model::file_links`).
         for (key, url, shown, rendered) in
             pages.iter().map(|p| (&p.key, &p.url, &p.shown, &p.rendered)).chain(sections.iter().map(|s| (&s.key, &s.url, &s.shown, &s.rendered)))
@@ -1181,7 +1182,7 @@ impl Engine {
             failed.sort();
             failed
         };
-        timer.mark("images: make");
+        timer.mark("images: make (cards, copies)");
         for (out, shown, why) in &failed {
             let mut uses = Vec::new();
             for (key, url, page_shown, rendered, meta) in pages
@@ -1209,7 +1210,7 @@ impl Engine {
             }
             memo.markdown.retain(|k, _| live.contains(k));
         }
-        timer.mark("markdown");
+        timer.mark("markdown memo");
 
         let before = errors.len();
         check_anchors(&pages, &sections, &marketing_data, &mut errors);
@@ -1331,6 +1332,7 @@ impl Engine {
             })
             .collect();
         warnings.extend(body_warnings);
+        warnings.extend(images::location_warnings(&image_table, &assets, root));
         warnings.extend(skeleton.spellings.iter().map(|s| claims::spelling_warning(s, &skeleton.pages, |key| body_of_text(&bodies, key))));
         warnings.extend(model::undated::warnings(site.pages.unnoted(), site.sections.unnoted(), site.config().feed.enabled, |key| body_of_text(&bodies, key)));
         if let Some(before) = &opts.published {

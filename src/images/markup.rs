@@ -92,7 +92,7 @@ mod tests {
 
     #[test]
     fn a_photo_gets_webp_and_jpeg_sets_and_its_dimensions() {
-        let facts = Facts { width: 4000, height: 3000, format: Format::Jpeg, alpha: false, hash: 1 };
+        let facts = Facts { width: 4000, height: 3000, format: Format::Jpeg, alpha: false, hash: 1, located: false };
         let opts = ImageOptions::default();
         let html = picture(
             &Picture { src: "/images/team.jpg", facts: &facts, alt: "Our team, \"smiling\"", title: None, class: None, sizes: None, loading: Loading::Lazy },
@@ -113,7 +113,7 @@ mod tests {
 
     #[test]
     fn a_webp_original_has_no_second_source_and_a_small_image_keeps_its_size() {
-        let facts = Facts { width: 300, height: 200, format: Format::Webp, alpha: false, hash: 1 };
+        let facts = Facts { width: 300, height: 200, format: Format::Webp, alpha: false, hash: 1, located: false };
         let html = picture(
             &Picture { src: "/a/b.webp?x=1", facts: &facts, alt: "b", title: None, class: None, sizes: None, loading: Loading::Lazy },
             &ImageOptions::default(),

@@ -96,6 +96,9 @@ pub struct Facts {
     pub alpha: bool,
     /// Hash of the file's bytes.
     pub hash: u64,
+    /// Whether its EXIF data holds where it was taken (GPS latitude): its copies never do, but
+    /// the file itself is published as it is.
+    pub located: bool,
 }
 
 /// Reads what [`Facts`] holds from an image's header. `Err` says in plain words why the file
@@ -123,9 +126,33 @@ pub fn probe(bytes: &[u8], named: Format) -> Result<Facts, String> {
         return Err(format!("it is {w} × {h} pixels, larger than folio resizes ({} megapixels at most)", MAX_PIXELS / 1_000_000));
     }
     let alpha = decoder.color_type().has_alpha();
+    let located = decoder.exif_metadata().ok().flatten().is_some_and(|exif| has_location(&exif));
     let turned = decoder.orientation().is_ok_and(swaps_sides);
     let (width, height) = if turned { (h, w) } else { (w, h) };
-    Ok(Facts { width, height, format: found, alpha, hash: crate::hash::hash_bytes(bytes) })
+    Ok(Facts { width, height, format: found, alpha, hash: crate::hash::hash_bytes(bytes), located })
+}
+
+/// Whether EXIF data (a TIFF structure, with or without its `Exif\0\0` prefix) holds a GPS
+/// latitude: the first directory points to a GPS directory (tag 0x8825) that has tag 2.
+fn has_location(exif: &[u8]) -> bool {
+    let tiff = exif.strip_prefix(b"Exif\0\0").unwrap_or(exif);
+    let big_endian = match tiff.get(..4) {
+        Some(b"MM\0*") => true,
+        Some(b"II*\0") => false,
+        _ => return false,
+    };
+    let u16_at = |at: usize| tiff.get(at..at + 2).map(|b| if big_endian { u16::from_be_bytes([b[0], b[1]]) } else { u16::from_le_bytes([b[0], b[1]]) });
+    let u32_at = |at: usize| {
+        tiff.get(at..at + 4).map(|b| if big_endian { u32::from_be_bytes([b[0], b[1], b[2], b[3]]) } else { u32::from_le_bytes([b[0], b[1], b[2], b[3]]) })
+    };
+    // The value of `tag` in the directory at `dir` (an offset for a pointer tag).
+    let entry = |dir: usize, tag: u16| -> Option<u32> {
+        let count = usize::from(u16_at(dir)?);
+        (0..count).map(|i| dir + 2 + i * 12).find(|&at| u16_at(at) == Some(tag)).and_then(|at| u32_at(at + 8))
+    };
+    let Some(first) = u32_at(4) else { return false };
+    let Some(gps) = entry(first as usize, 0x8825) else { return false };
+    entry(gps as usize, 0x0002).is_some()
 }
 
 fn swaps_sides(o: image::metadata::Orientation) -> bool {
@@ -279,6 +306,35 @@ fn encode_one(img: &image::DynamicImage, format: Format, quality: u8) -> Result<
 
 #[cfg(test)]
 mod tests {
+
+    /// A little-endian TIFF structure whose first directory points to a GPS directory holding
+    /// `gps_tag`.
+    fn exif_with_gps(gps_tag: u16) -> Vec<u8> {
+        let mut t = b"Exif\0\0II*\0".to_vec();
+        t.extend(8u32.to_le_bytes());
+        t.extend(1u16.to_le_bytes()); // one entry: the GPS pointer, to offset 26
+        t.extend(0x8825u16.to_le_bytes());
+        t.extend(4u16.to_le_bytes());
+        t.extend(1u32.to_le_bytes());
+        t.extend(26u32.to_le_bytes());
+        t.extend(0u32.to_le_bytes());
+        t.extend(1u16.to_le_bytes()); // the GPS directory: one entry
+        t.extend(gps_tag.to_le_bytes());
+        t.extend(5u16.to_le_bytes());
+        t.extend(3u32.to_le_bytes());
+        t.extend(0u32.to_le_bytes());
+        t.extend(0u32.to_le_bytes());
+        t
+    }
+
+    #[test]
+    fn a_gps_latitude_is_a_location_and_a_bare_gps_directory_is_not() {
+        assert!(has_location(&exif_with_gps(2)));
+        assert!(!has_location(&exif_with_gps(0)), "a GPS version alone says nothing of a place");
+        assert!(!has_location(b"Exif\0\0II*\0\xff\xff\xff\xff"), "an offset beyond the data");
+        assert!(!has_location(b""));
+    }
+
     use super::*;
 
     fn jpeg(w: u32, h: u32) -> Vec<u8> {
@@ -298,15 +354,15 @@ mod tests {
     #[test]
     fn variants_never_upscale_and_keep_the_aspect() {
         let opts = ImageOptions::default();
-        let big = Facts { width: 4000, height: 3000, format: Format::Jpeg, alpha: false, hash: 0 };
+        let big = Facts { width: 4000, height: 3000, format: Format::Jpeg, alpha: false, hash: 0, located: false };
         let v = variants(&big, &opts);
         let jpegs: Vec<_> = v.iter().filter(|v| v.format == Format::Jpeg).map(|v| (v.width, v.height)).collect();
         assert_eq!(jpegs, [(480, 360), (800, 600), (1200, 900), (1600, 1200), (2400, 1800)]);
         assert_eq!(v.iter().filter(|v| v.format == Format::Webp).count(), 5);
-        let small = Facts { width: 900, height: 300, format: Format::Png, alpha: true, hash: 0 };
+        let small = Facts { width: 900, height: 300, format: Format::Png, alpha: true, hash: 0, located: false };
         let v: Vec<_> = variants(&small, &opts).iter().map(|v| (v.width, v.format)).collect();
         assert_eq!(v, [(480, Format::Png), (800, Format::Png), (900, Format::Png), (480, Format::Webp), (800, Format::Webp), (900, Format::Webp)]);
-        let tiny = Facts { width: 32, height: 32, format: Format::Webp, alpha: false, hash: 0 };
+        let tiny = Facts { width: 32, height: 32, format: Format::Webp, alpha: false, hash: 0, located: false };
         assert_eq!(variants(&tiny, &opts), [Variant { width: 32, height: 32, format: Format::Webp }]);
         let no_webp = ImageOptions { webp: false, ..ImageOptions::default() };
         assert!(variants(&big, &no_webp).iter().all(|v| v.format == Format::Jpeg));

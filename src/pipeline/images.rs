@@ -51,6 +51,24 @@ pub fn table(assets: &[Asset], probes: &mut Probes) -> ImageTable {
     ImageTable { by_file, hash }
 }
 
+/// A warning for each published image whose EXIF data holds where it was taken: its copies
+/// carry no metadata, but the file itself is published as it is, for anyone to download.
+pub fn location_warnings(table: &ImageTable, assets: &[Asset], root: &Path) -> Vec<Diagnostic> {
+    let mut located: Vec<&Asset> = assets.iter().filter(|a| table.facts(&a.out).is_some_and(|f| f.located)).collect();
+    located.sort_by(|a, b| a.out.cmp(&b.out));
+    located
+        .into_iter()
+        .map(|a| {
+            let shown = a.src.strip_prefix(root).unwrap_or(&a.src);
+            let file = crate::diag::slashed(shown);
+            Diagnostic::file(shown, format!("image {file} holds the place it was taken (GPS location in its EXIF data); the resized copies pages show do not, but the file itself is published as it is"))
+                .with_help(format!("remove the location from {file} (your photo app's \"remove location\", or `exiftool -gps:all= {file}`), unless it may be public"))
+                .kind(Kind::Privacy)
+                .warning()
+        })
+        .collect()
+}
+
 /// How one or more made files are made.
 #[derive(Debug, PartialEq, Eq, Hash)]
 pub enum Recipe {

@@ -334,3 +334,29 @@ fn a_file_name_with_spaces_and_commas_stays_one_address_in_srcset() {
     assert!(html.contains(r#"srcset="/images/our%20team%2C%202024-480w.webp 480w, /images/our%20team%2C%202024-800w.webp 800w,"#), "{html}");
     assert!(site.exists("images/our team, 2024-800w.webp"));
 }
+
+#[test]
+fn a_photo_that_holds_where_it_was_taken_is_a_warning_and_its_copies_do_not_hold_it() {
+    let site = Site::fixture("images");
+    // A big-endian EXIF block whose GPS directory holds a latitude (tag 2), spliced in after
+    // the JPEG's start-of-image marker, as a phone writes it.
+    let be = |n: u32, bytes: usize| n.to_be_bytes()[4 - bytes..].to_vec();
+    let mut tiff = b"MM\0*".to_vec();
+    tiff.extend(be(8, 4));
+    tiff.extend([be(1, 2), be(0x8825, 2), be(4, 2), be(1, 4), be(26, 4), be(0, 4)].concat());
+    tiff.extend([be(1, 2), be(2, 2), be(5, 2), be(3, 4), be(0, 4), be(0, 4)].concat());
+    let mut app1 = vec![0xFF, 0xE1];
+    app1.extend(be((2 + 6 + tiff.len()) as u32, 2));
+    app1.extend(b"Exif\0\0");
+    app1.extend(&tiff);
+    let team = std::fs::read(site.root.join("static/images/team.jpg")).unwrap();
+    let located = [&team[..2], &app1[..], &team[2..]].concat();
+    site.write_bytes("static/images/located.jpg", &located);
+    site.build()
+        .ok()
+        .stderr_has("warning: image static/images/located.jpg holds the place it was taken")
+        .stderr_has("exiftool -gps:all= static/images/located.jpg")
+        .stderr_lacks("team.jpg holds");
+    let copy = std::fs::read(site.public("images/located-800w.jpg")).unwrap();
+    assert!(!copy.windows(6).any(|w| w == b"Exif\0\0"), "the copy carries the location");
+}
