@@ -1372,6 +1372,20 @@ impl Engine {
     }
 }
 
+/// Where `needle` (a page's body, many kilobytes) first stands whole in `haystack` (the page):
+/// found by its first bytes and then compared, which costs a fraction of a search for the whole
+/// needle (whose setup alone reads all of it).
+fn find_whole(haystack: &str, needle: &str) -> Option<usize> {
+    let mut cut = needle.len().min(64);
+    while !needle.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    if cut == 0 {
+        return haystack.find(needle);
+    }
+    haystack.match_indices(&needle[..cut]).map(|(at, _)| at).find(|&at| haystack[at..].starts_with(needle))
+}
+
 /// Heading ids that the page's template writes too, outside the Markdown body: `<main
 /// id="main">`, or an id made by template code. The finished page is the one place that knows
 /// every id its template writes. Each clash is an error at the heading naming the element; an
@@ -1388,7 +1402,7 @@ fn heading_clashes<'a>(
         let by_path = by_path.get_or_insert_with(|| files.iter().map(|f| (f.path.as_str(), &f.bytes[..])).collect());
         let Some(html) = by_path.get(crate::url::url_to_file(url).as_str()).and_then(|b| std::str::from_utf8(b).ok()) else { continue };
         // A template that changes the body (a filter) leaves nothing to tell it from the rest.
-        let Some(body_start) = html.find(rendered.html.as_str()) else { continue };
+        let Some(body_start) = find_whole(html, &rendered.html) else { continue };
         let body = body_start..body_start + rendered.html.len();
         let mut outside: HashMap<&str, usize> = HashMap::default();
         for (at, id) in crate::text::html_ids(html).into_iter().filter(|(at, _)| !body.contains(at)) {
@@ -1532,5 +1546,20 @@ fn check_anchors(pages: &[Page], sections: &[Section], marketing: &Marketing, er
                 });
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn find_whole_finds_the_first_whole_occurrence() {
+        let body = format!("<p>{}</p>", "word ".repeat(40));
+        let page = format!("<main><p>word word</p>{body}</main>");
+        assert_eq!(find_whole(&page, &body), page.find(&body));
+        assert_eq!(find_whole("<p>é</p>", "é"), Some(3));
+        assert_eq!(find_whole("abc", ""), Some(0));
+        assert_eq!(find_whole(&page, &format!("{body}x")), None);
     }
 }

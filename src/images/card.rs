@@ -545,15 +545,20 @@ fn blit(canvas: &mut Canvas, bitmap: &Bitmap, x: i32, y: i32, ink: Ink) {
         if py < 0 || py >= HEIGHT as i32 {
             continue;
         }
+        // The glyph's row, clipped to the canvas once, laid over the canvas's row.
+        let left = x + bitmap.left;
+        let skip = (-left).max(0) as usize;
+        let from = left.max(0) as usize;
+        if skip >= cells.len() || from >= WIDTH as usize {
+            continue;
+        }
         let start = py as usize * WIDTH as usize;
-        for (col, &level) in cells.iter().enumerate() {
-            let px = x + bitmap.left + col as i32;
-            if level == 0 || px < 0 || px >= WIDTH as i32 {
-                continue;
+        let row_cells = &mut canvas.pixels[start + from..start + WIDTH as usize];
+        for (cell, &level) in row_cells.iter_mut().zip(&cells[skip..]) {
+            if level != 0 {
+                let under = if *cell > base && *cell <= base + LEVELS { *cell - base } else { 0 };
+                *cell = base + (under + level).min(LEVELS);
             }
-            let cell = &mut canvas.pixels[start + px as usize];
-            let under = if *cell > base && *cell <= base + LEVELS { *cell - base } else { 0 };
-            *cell = base + (under + level).min(LEVELS);
         }
     }
 }
