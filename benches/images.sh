@@ -56,7 +56,9 @@ timed cold
 rm -rf "$site/public"
 timed warm
 timed unchanged
-"$GEN" --photos 1 --out "$BENCH_DIR/one-new" >/dev/null
-cp "$BENCH_DIR/one-new/static/photos/photo-0000.jpg" "$site/static/photos/photo-0001.jpg"
+# A photograph the site does not have (the generator's photograph number PHOTOS).
+rm -rf "$BENCH_DIR/one-new"
+"$GEN" --photos 1 --first "$PHOTOS" --out "$BENCH_DIR/one-new" >/dev/null
+cp "$BENCH_DIR/one-new/static/photos/photo-$(printf %04d "$PHOTOS").jpg" "$site/static/photos/photo-0001.jpg"
 timed "one new"
 echo "cache: $(du -sh "$site/.folio/cache/images" | cut -f1) in $(find "$site/.folio/cache/images" -type f | wc -l) files; originals: $(du -sh "$site/static/photos" | cut -f1)"

@@ -1,5 +1,6 @@
 //! Writes a site full of photographs, for `benches/images.sh`:
-//! `cargo run --release --example photo_site -- --photos 200 --out /tmp/photos`.
+//! `cargo run --release --example photo_site -- --photos 200 --out /tmp/photos`
+//! (`--first K`: photographs K to K + N − 1, for a new photograph that is none of the site's).
 //!
 //! `photos` JPEG photographs (quality 90, the size a phone or a stock library gives: 4032×3024,
 //! 3000×2000 and 2400×1600 in turn), twenty to an article, and a site that shows each once as a
@@ -70,13 +71,15 @@ fn write(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
 
 fn main() -> Result<(), Failure> {
     let mut photos = 200usize;
+    let mut first = 0usize;
     let mut out = PathBuf::from("/tmp/folio-photos");
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match a.as_str() {
             "--photos" => photos = args.next().and_then(|n| n.parse().ok()).ok_or("--photos needs a number")?,
+            "--first" => first = args.next().and_then(|n| n.parse().ok()).ok_or("--first needs a number")?,
             "--out" => out = PathBuf::from(args.next().ok_or("--out needs a folder")?),
-            other => return Err(format!("unknown argument {other}: use --photos N --out DIR").into()),
+            other => return Err(format!("unknown argument {other}: use --photos N [--first K] --out DIR").into()),
         }
     }
     write(
@@ -86,13 +89,13 @@ fn main() -> Result<(), Failure> {
     write(&out.join("content/_index.md"), b"---\ntitle: \"Photos\"\n---\nA site of photographs.\n")?;
     write(&out.join("content/albums/_index.md"), b"---\ntitle: \"Albums\"\nsort_by: date\n---\n")?;
     let mut bytes = 0usize;
-    for i in 0..photos {
+    for i in first..first + photos {
         let mut jpeg = Vec::new();
         image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90).encode_image(&photo(i))?;
         bytes += jpeg.len();
         write(&out.join(format!("static/photos/photo-{i:04}.jpg")), &jpeg)?;
     }
-    for (a, chunk) in (0..photos).collect::<Vec<_>>().chunks(PER_ARTICLE).enumerate() {
+    for (a, chunk) in (first..first + photos).collect::<Vec<_>>().chunks(PER_ARTICLE).enumerate() {
         let mut md = format!(
             "---\ntitle: \"Album {}\"\ndate: 2024-01-{:02}\ndescription: \"Twenty photographs.\"\nimage: \"/photos/photo-{:04}.jpg\"\n---\n",
             a + 1,
