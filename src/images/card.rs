@@ -9,15 +9,17 @@
 //! pins one card's hash, on Linux and under Wine.
 //!
 //! The drawing is a grid of palette indices — the background, and `LEVELS` anti-aliasing steps of
-//! each text colour over it — written as an 8-bit indexed PNG with fdeflate and the `Up` filter.
+//! each text colour over it — written as a 4-bit indexed PNG with fdeflate and the `Up` filter.
 //! Glyphs are rasterized once per (font, glyph, size) on each thread, at whole-pixel positions,
 //! and kept between cards.
 //!
 //! Speed, measured with `cargo run --release --example card_speed` (2,000 different titles of 3
-//! to 14 words, one thread, on the shared 2-core development machine): 0.65 ms a card, 24 KB a
-//! card on average, 36 KB the largest. Encoding a four-line card, fdeflate with the `Up` row
-//! filter was the fastest (0.22 ms, 28 KB; adaptive filters: 0.37 ms, 24 KB; no filter: 0.31 ms,
-//! 101 KB; zlib level 1: 0.69 ms, 27 KB; zlib level 6: 3.7 ms, 18 KB).
+//! to 14 words, one thread, on the shared 2-core development machine): 0.37 ms a card, 19 KB a
+//! card on average, 29 KB the largest (at 8 bits a pixel and 16 levels: 0.44 ms, 24 KB). About
+//! half of it is laying glyphs over the canvas, a third fdeflate. Encoding a four-line 8-bit
+//! card, fdeflate with the `Up` row filter was the fastest (0.22 ms, 28 KB; adaptive filters:
+//! 0.37 ms, 24 KB; no filter: 0.31 ms, 101 KB; zlib level 1: 0.69 ms, 27 KB; zlib level 6:
+//! 3.7 ms, 18 KB).
 
 use ab_glyph::{Font, FontRef, GlyphId, PxScale, ScaleFont};
 use rustc_hash::FxHashMap;
@@ -29,7 +31,7 @@ pub const WIDTH: u32 = 1200;
 pub const HEIGHT: u32 = 630;
 
 /// Changes whenever the drawing changes (part of the cache key).
-pub const CARD_VERSION: u32 = 1;
+pub const CARD_VERSION: u32 = 2;
 
 /// A colour, 8 bits a channel, sRGB.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -375,8 +377,10 @@ fn fit_title<'f>(font: &'f FontRef<'static>, title: &str, height: f32) -> (Face<
 
 // ---- Drawing ------------------------------------------------------------------------------------
 
-/// Anti-aliasing steps of each text colour (palette entries besides the background).
-const LEVELS: u8 = 16;
+/// Anti-aliasing steps of each text colour (palette entries besides the background): seven, so
+/// the palette (background, two inks, the mark) has 16 entries and a pixel takes 4 bits — half
+/// the bytes to filter and compress of an 8-bit card, which was half the time a card took.
+const LEVELS: u8 = 7;
 
 #[derive(Clone, Copy)]
 enum Ink {
@@ -468,24 +472,35 @@ fn contrast(a: Rgb, b: Rgb) -> f64 {
     (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
 }
 
-/// Palette indices, one byte a pixel, row after row.
+/// Palette indices, 4 bits a pixel, two pixels a byte (the left one in the high bits, PNG's
+/// order), row after row: the layout the PNG is written in, so nothing is repacked.
 struct Canvas {
     pixels: Vec<u8>,
     mark: u8,
 }
 
+/// Bytes a row of the canvas takes.
+const ROW_BYTES: usize = WIDTH as usize / 2;
+
 impl Canvas {
     fn new(mark: u8) -> Canvas {
-        let mut canvas = Canvas { pixels: vec![0; (WIDTH * HEIGHT) as usize], mark };
+        const _: () = assert!(WIDTH.is_multiple_of(2) && 2 * LEVELS + 2 <= 16);
+        let mut canvas = Canvas { pixels: vec![0; ROW_BYTES * HEIGHT as usize], mark };
         canvas.fill_rect(0, 0, BAND, HEIGHT as i32, mark);
         canvas
     }
 
+    fn set(&mut self, row: usize, x: usize, index: u8) {
+        let byte = &mut self.pixels[row * ROW_BYTES + x / 2];
+        *byte = if x.is_multiple_of(2) { (*byte & 0x0f) | (index << 4) } else { (*byte & 0xf0) | index };
+    }
+
     fn fill_rect(&mut self, x: i32, y: i32, w: i32, h: i32, index: u8) {
         let (x0, x1) = (x.clamp(0, WIDTH as i32) as usize, (x + w).clamp(0, WIDTH as i32) as usize);
-        for row in y.clamp(0, HEIGHT as i32)..(y + h).clamp(0, HEIGHT as i32) {
-            let start = row as usize * WIDTH as usize;
-            self.pixels[start + x0..start + x1].fill(index);
+        for row in y.clamp(0, HEIGHT as i32) as usize..(y + h).clamp(0, HEIGHT as i32) as usize {
+            for x in x0..x1 {
+                self.set(row, x, index);
+            }
         }
     }
 }
@@ -496,6 +511,9 @@ struct Bitmap {
     top: i32,
     width: usize,
     coverage: Vec<u8>,
+    /// Of each row, the cells from its first to its last covered one (empty for a blank row):
+    /// the only ones drawing has to visit.
+    spans: Vec<std::ops::Range<usize>>,
 }
 
 #[derive(Default)]
@@ -530,7 +548,18 @@ fn rasterize(face: &Face, id: GlyphId) -> Option<Bitmap> {
             *cell = (c.clamp(0.0, 1.0) * f32::from(LEVELS)).round() as u8;
         }
     });
-    Some(Bitmap { left: bounds.min.x as i32, top: bounds.min.y as i32, width, coverage })
+    let spans = if width == 0 {
+        Vec::new()
+    } else {
+        coverage
+            .chunks_exact(width)
+            .map(|row| match (row.iter().position(|&c| c != 0), row.iter().rposition(|&c| c != 0)) {
+                (Some(first), Some(last)) => first..last + 1,
+                _ => 0..0,
+            })
+            .collect()
+    };
+    Some(Bitmap { left: bounds.min.x as i32, top: bounds.min.y as i32, width, coverage, spans })
 }
 
 /// Adds a glyph's coverage to the canvas: where it meets coverage of the same ink (two glyphs
@@ -540,35 +569,40 @@ fn blit(canvas: &mut Canvas, bitmap: &Bitmap, x: i32, y: i32, ink: Ink) {
         return;
     }
     let base = ink.base();
-    for (row, cells) in bitmap.coverage.chunks_exact(bitmap.width).enumerate() {
+    for (row, (cells, span)) in bitmap.coverage.chunks_exact(bitmap.width).zip(&bitmap.spans).enumerate() {
         let py = y + bitmap.top + row as i32;
-        if py < 0 || py >= HEIGHT as i32 {
+        if py < 0 || py >= HEIGHT as i32 || span.is_empty() {
             continue;
         }
-        // The glyph's row, clipped to the canvas once, laid over the canvas's row.
-        let left = x + bitmap.left;
+        // The row's covered cells, clipped to the canvas once, laid over the canvas's row.
+        let left = x + bitmap.left + span.start as i32;
         let skip = (-left).max(0) as usize;
         let from = left.max(0) as usize;
-        if skip >= cells.len() || from >= WIDTH as usize {
+        let covered = &cells[span.clone()];
+        if skip >= covered.len() || from >= WIDTH as usize {
             continue;
         }
-        let start = py as usize * WIDTH as usize;
-        let row_cells = &mut canvas.pixels[start + from..start + WIDTH as usize];
-        for (cell, &level) in row_cells.iter_mut().zip(&cells[skip..]) {
+        let start = py as usize * ROW_BYTES;
+        let bytes = &mut canvas.pixels[start..start + ROW_BYTES];
+        for (x, &level) in (from..WIDTH as usize).zip(&covered[skip..]) {
             if level != 0 {
-                let under = if *cell > base && *cell <= base + LEVELS { *cell - base } else { 0 };
-                *cell = base + (under + level).min(LEVELS);
+                let byte = &mut bytes[x / 2];
+                let shift = if x.is_multiple_of(2) { 4 } else { 0 };
+                let cell = (*byte >> shift) & 0x0f;
+                let under = if cell > base && cell <= base + LEVELS { cell - base } else { 0 };
+                let index = base + (under + level).min(LEVELS);
+                *byte = (*byte & !(0x0f << shift)) | (index << shift);
             }
         }
     }
 }
 
 fn encode(canvas: &Canvas, palette: &[u8]) -> Vec<u8> {
-    let mut bytes = Vec::with_capacity(32 * 1024);
+    let mut bytes = Vec::with_capacity(16 * 1024);
     let written = (|| -> Result<(), png::EncodingError> {
         let mut encoder = png::Encoder::new(&mut bytes, WIDTH, HEIGHT);
         encoder.set_color(png::ColorType::Indexed);
-        encoder.set_depth(png::BitDepth::Eight);
+        encoder.set_depth(png::BitDepth::Four);
         encoder.set_palette(palette);
         encoder.set_compression(png::Compression::Fast);
         encoder.set_filter(png::Filter::Up);
@@ -602,7 +636,10 @@ mod tests {
         let mut reader = png::Decoder::new(std::io::Cursor::new(bytes)).read_info().unwrap();
         let mut buf = vec![0; reader.output_buffer_size().unwrap()];
         let info = reader.next_frame(&mut buf).unwrap();
-        (info, buf)
+        assert_eq!(info.bit_depth, png::BitDepth::Four);
+        // One palette index a pixel, as the canvas holds them.
+        let pixels = buf[..info.buffer_size()].iter().flat_map(|b| [b >> 4, b & 0x0f]).collect();
+        (info, pixels)
     }
 
     /// Counts characters: a line of at most `n` characters fits.
@@ -743,6 +780,6 @@ mod tests {
     #[test]
     fn a_card_has_the_same_bytes_everywhere() {
         let bytes = render(&dark(), &card("Où trouver des idées neuves — l’été dernier à Zürich"));
-        assert_eq!(xxhash_rust::xxh3::xxh3_64(&bytes), 11371692283599185035, "CARD_VERSION {CARD_VERSION}");
+        assert_eq!(xxhash_rust::xxh3::xxh3_64(&bytes), 7202735156962325591, "CARD_VERSION {CARD_VERSION}");
     }
 }

@@ -134,14 +134,13 @@ fn the_figure_shortcode_shows_a_picture_with_its_caption() {
     site.build().fails().stderr_has("needs the argument `alt`");
 }
 
-/// Every file of the cache, with its modification time.
+/// Every file of the cache (in its folders by key), with its modification time.
 fn cache_files(root: &Path) -> Vec<(String, std::time::SystemTime)> {
-    let mut files: Vec<_> = std::fs::read_dir(root.join(".folio/cache/images"))
-        .unwrap()
-        .map(|e| {
-            let e = e.unwrap();
-            (e.file_name().to_string_lossy().into_owned(), e.metadata().unwrap().modified().unwrap())
-        })
+    let mut files: Vec<_> = walkdir::WalkDir::new(root.join(".folio/cache/images"))
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.file_name().to_string_lossy().into_owned(), e.metadata().unwrap().modified().unwrap()))
         .collect();
     files.sort();
     files
