@@ -1055,6 +1055,8 @@ impl Engine {
         // FAQ answers first, so the `faq` shortcode in pages sees them rendered.
         let md_memo = &memo.markdown;
         let mut fresh_md: Vec<(String, MarkdownResult)> = Vec::new();
+        // The images FAQ answers show, by topic, for the errors of a damaged image below.
+        let mut answer_images: Vec<(usize, Vec<crate::parse::markdown::FileRef>)> = Vec::new();
         {
             let pre = SiteResolver {
                 urls,
@@ -1082,15 +1084,20 @@ impl Engine {
                         file_text: &topic.text,
                         body: &question.answer_md,
                         body_line_offset: question.answer_line.saturating_sub(1),
+                        body_col_offset: question.answer_col_offset,
                         page_key: &topic.key,
                     };
-                    let input = hash_of(&(&topic.shown, &topic.text, &question.answer_md, question.answer_line, &topic.key));
+                    let input = hash_of(&(&topic.shown, &topic.text, &question.answer_md, question.answer_line, question.answer_col_offset, &topic.key));
                     markdown_of(md_memo.get(id), input, &info, &pre)
                 })
                 .collect();
             for ((t, q, id), (rendered, errs, fresh)) in answers.into_iter().zip(results) {
                 let topic = &loaded_marketing.topics[t];
                 errors.extend(model::file_links::check(&rendered.file_refs, &topic.url, &topic.shown, &topic.text, &provided));
+                let images: Vec<_> = rendered.file_refs.iter().filter(|r| r.image).cloned().collect();
+                if !images.is_empty() {
+                    answer_images.push((t, images));
+                }
                 marketing_data.topics[t].questions[q].answer = rendered.html.clone();
                 errors.extend(errs);
                 if let Some(f) = fresh {
@@ -1117,7 +1124,7 @@ impl Engine {
         };
         let render_body = |key: &str| -> (Arc<Rendered>, Vec<Diagnostic>, Option<MarkdownResult>) {
             let Some((f, h, body_start, body_line_offset)) = body_of(key) else { return (Arc::default(), Vec::new(), None) };
-            let info = SourceInfo { path: &f.shown, file_text: &f.text, body: &f.text[body_start..], body_line_offset, page_key: &f.rel };
+            let info = SourceInfo { path: &f.shown, file_text: &f.text, body: &f.text[body_start..], body_line_offset, body_col_offset: 0, page_key: &f.rel };
             let input = hash_of(&(h, f.shown.to_str(), body_start, body_line_offset, &f.rel));
             markdown_of(md_memo.get(key), input, &info, &resolver)
         };
@@ -1146,7 +1153,7 @@ impl Engine {
                 continue;
             };
             if let Some((body, body_line_offset)) = front_matter::body_of(&f.text) {
-                let info = SourceInfo { path: &f.shown, file_text: &f.text, body, body_line_offset, page_key: &f.rel };
+                let info = SourceInfo { path: &f.shown, file_text: &f.text, body, body_line_offset, body_col_offset: 0, page_key: &f.rel };
                 match render_markdown(&info, &resolver) {
                     Ok((_, errs)) => errors.extend(errs),
                     Err(bug) => errors.push(bug),
@@ -1197,6 +1204,12 @@ impl Engine {
                 if let Some(img) = meta.image.as_deref().filter(|i| crate::url::link_file(url, i) == *out) {
                     let (line, col) = front_matter::key_position(text, "image").unwrap_or((1, 1));
                     uses.push(images::Use { shown: page_shown, text, line, col, written: img });
+                }
+            }
+            for (t, refs) in &answer_images {
+                let topic = &loaded_marketing.topics[*t];
+                for r in refs.iter().filter(|r| crate::url::link_file(&topic.url, &r.url) == *out) {
+                    uses.push(images::Use { shown: &topic.shown, text: &topic.text, line: r.line, col: r.col, written: &r.url });
                 }
             }
             errors.extend(images::problem_diagnostics(shown, why, &uses));

@@ -93,10 +93,8 @@ mod tests {
         // Different folders by the key's first byte; no temporary file is left behind.
         assert_ne!(cache.file(7, "webp").parent(), cache.file(u64::MAX, "webp").parent());
         cache.put(u64::MAX, "webp", b"RIFF").unwrap();
-        let names: Vec<String> = walkdir::WalkDir::new(dir.join(".folio/cache/images"))
-            .into_iter()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
+        let names: Vec<String> =
+            walkdir::WalkDir::new(dir.join(".folio/cache/images")).into_iter().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
         assert_eq!(names.iter().filter(|n| n.ends_with(".webp")).count(), 2, "{names:?}");
         assert!(names.iter().all(|n| !n.starts_with(".tmp")), "{names:?}");
         let _ = std::fs::remove_dir_all(&dir);

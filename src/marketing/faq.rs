@@ -21,6 +21,10 @@ pub struct Question {
     /// Line of the answer's first line in the source file (for diagnostics).
     #[serde(skip)]
     pub answer_line: usize,
+    /// Columns before each of the answer's lines in the file: a YAML block's indentation, or
+    /// where a one-line YAML string starts; 0 in a Markdown topic.
+    #[serde(skip)]
+    pub answer_col_offset: usize,
     pub answer: String,
 }
 
@@ -89,7 +93,7 @@ pub fn parse(f: &SourceFile) -> Result<FaqTopic, Vec<Diagnostic>> {
         questions: Vec::new(),
         warnings: Vec::new(),
     };
-    let mut raw: Vec<(String, String, usize)> = Vec::new();
+    let mut raw: Vec<(String, String, usize, usize)> = Vec::new();
     if f.rel.ends_with(".md") {
         let parsed = front_matter::parse(&f.shown, &f.text, false)?;
         topic.title = parsed.meta.title.clone().unwrap_or_default();
@@ -97,7 +101,7 @@ pub fn parse(f: &SourceFile) -> Result<FaqTopic, Vec<Diagnostic>> {
         topic.weight = parsed.meta.weight;
         topic.warnings = parsed.warnings.clone();
         let mut in_fence: Option<&str> = None;
-        let mut current: Option<(String, String, usize)> = None;
+        let mut current: Option<(String, String, usize, usize)> = None;
         for (i, line) in parsed.body.lines().enumerate() {
             let file_line = parsed.body_line_offset + i + 1;
             let t = line.trim_start();
@@ -111,10 +115,10 @@ pub fn parse(f: &SourceFile) -> Result<FaqTopic, Vec<Diagnostic>> {
                 if let Some(done) = current.take() {
                     raw.push(done);
                 }
-                current = Some((q.trim().to_string(), String::new(), file_line + 1));
+                current = Some((q.trim().to_string(), String::new(), file_line + 1, 0));
                 continue;
             }
-            if let Some((_, answer, _)) = current.as_mut() {
+            if let Some((_, answer, ..)) = current.as_mut() {
                 answer.push_str(line);
                 answer.push('\n');
             }
@@ -133,7 +137,11 @@ pub fn parse(f: &SourceFile) -> Result<FaqTopic, Vec<Diagnostic>> {
                 search_from += off;
                 crate::diag::line_col(&f.text, search_from).0
             });
-            raw.push((q.question, q.answer, line.unwrap_or(1) + 1));
+            let (line, col_offset) = match (line, answer_start(&f.text, search_from)) {
+                (Some(_), Some(start)) => start,
+                (line, _) => (line.unwrap_or(1) + 1, 0),
+            };
+            raw.push((q.question, q.answer, line, col_offset));
         }
     }
     let mut errors = Vec::new();
@@ -166,7 +174,7 @@ pub fn parse(f: &SourceFile) -> Result<FaqTopic, Vec<Diagnostic>> {
         );
     }
     let mut used = HashSet::new();
-    for (question, answer, line) in raw {
+    for (question, answer, line, col_offset) in raw {
         if question.is_empty() || answer.trim().is_empty() {
             errors.push(
                 Diagnostic::at(
@@ -182,13 +190,32 @@ pub fn parse(f: &SourceFile) -> Result<FaqTopic, Vec<Diagnostic>> {
             continue;
         }
         let id = unique_id(heading_id(&question), &mut used);
-        topic.questions.push(Question { question, id, answer_md: answer, answer_line: line, answer: String::new() });
+        topic.questions.push(Question { question, id, answer_md: answer, answer_line: line, answer_col_offset: col_offset, answer: String::new() });
     }
     if errors.is_empty() {
         Ok(topic)
     } else {
         Err(errors)
     }
+}
+
+/// Where the text of the first `answer:` after byte `from` of a YAML topic starts: the line of
+/// its first line and the columns before each line — for a block (`answer: |`, `>-`…) the line
+/// after the key and the block's indentation, for a one-line value its line and where it starts
+/// (after an opening quote). `None` when there is no `answer:` key.
+fn answer_start(text: &str, from: usize) -> Option<(usize, usize)> {
+    let key = from + text.get(from..)?.find("answer:")?;
+    let (line, _) = crate::diag::line_col(text, key);
+    let after = &text[key + "answer:".len()..];
+    let rest = after.lines().next().unwrap_or("");
+    let value = rest.trim_start();
+    if value.starts_with('|') || value.starts_with('>') {
+        let indent = after.lines().skip(1).find(|l| !l.trim().is_empty()).map_or(0, |l| l.len() - l.trim_start().len());
+        return Some((line + 1, indent));
+    }
+    let quote = usize::from(value.starts_with('"') || value.starts_with('\''));
+    let (_, value_col) = crate::diag::line_col(text, key + "answer:".len() + (rest.len() - value.len()));
+    Some((line, value_col - 1 + quote))
 }
 
 #[cfg(test)]
@@ -209,6 +236,15 @@ mod tests {
         assert_eq!(t.questions[0].id, "what-is-it");
         assert!(t.questions[0].answer_md.contains("## not a question"));
         assert_eq!(t.questions[1].answer_line, 12);
+    }
+
+    #[test]
+    fn yaml_answers_are_placed_where_their_text_is() {
+        let text = "title: T\nquestions:\n  - question: \"One?\"\n    answer: \"Yes.\"\n  - question: \"Two?\"\n    answer: |\n\n      First.\n      Second.\n";
+        let t = parse(&file("faq/t.yaml", text)).unwrap();
+        let placed: Vec<(usize, usize)> = t.questions.iter().map(|q| (q.answer_line, q.answer_col_offset)).collect();
+        // "Yes." is at line 4, column 14; the block's first line is 7 (a blank one), indented 6.
+        assert_eq!(placed, [(4, 13), (7, 6)]);
     }
 
     #[test]

@@ -142,8 +142,19 @@ pub struct SourceInfo<'a> {
     /// The Markdown text (a slice of `file_text`, or text from a YAML value).
     pub body: &'a str,
     pub body_line_offset: usize,
+    /// Columns before each line of the body in the file: 0 for a page, the indentation of a
+    /// YAML block (`answer: |`), the value's start for a one-line YAML string.
+    pub body_col_offset: usize,
     /// A stable key for the page (its content path), given to shortcodes.
     pub page_key: &'a str,
+}
+
+impl SourceInfo<'_> {
+    /// The file line and column of a byte offset in the body.
+    pub fn position(&self, body_offset: usize) -> (usize, usize) {
+        let (line, col) = crate::diag::line_col(self.body, body_offset);
+        (line + self.body_line_offset, col + self.body_col_offset)
+    }
 }
 
 pub const MORE_MARKER: &str = "<!-- more -->";
@@ -294,8 +305,8 @@ pub fn unique_id(id: String, used: &mut HashSet<String>) -> String {
 pub fn render(src: &SourceInfo<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<Diagnostic>) {
     let mut errors = Vec::new();
     let diag_at = |offset: usize, msg: String, kind: Kind| {
-        let (line, col) = crate::diag::line_col(src.body, offset);
-        Diagnostic::at(src.path, src.file_text, line + src.body_line_offset, col, msg).kind(kind)
+        let (line, col) = src.position(offset);
+        Diagnostic::at(src.path, src.file_text, line, col, msg).kind(kind)
     };
 
     // 1. Shortcodes out, placeholders in.
@@ -323,8 +334,8 @@ pub fn render(src: &SourceInfo<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<D
     for call in &extracted.calls {
         if let (true, Some(shortcodes::ArgValue::Str(image))) = (call.name == "figure", call.args.get("src")) {
             if is_site_path(image) {
-                let (line, col) = crate::diag::line_col(src.body, call.span.start);
-                figure_refs.push(FileRef { url: image.clone(), image: true, line: line + src.body_line_offset, col });
+                let (line, col) = src.position(call.span.start);
+                figure_refs.push(FileRef { url: image.clone(), image: true, line, col });
             }
         }
         match resolver.shortcode(call, src.page_key) {
@@ -343,10 +354,7 @@ pub fn render(src: &SourceInfo<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<D
     let mut headings: Vec<(u8, String, String)> = Vec::new();
     let parsed: Vec<_> = Parser::new_ext(text, options()).into_offset_iter().collect();
     let shown = crate::diag::slashed(src.path);
-    let line_col_of = |offset: usize| {
-        let (line, col) = crate::diag::line_col(src.body, extracted.original_offset(offset));
-        (line + src.body_line_offset, col)
-    };
+    let line_col_of = |offset: usize| src.position(extracted.original_offset(offset));
     let (mut ids, problems) = Ids::plan(&parsed, &shortcode_html, &shown, |o| line_col_of(o).0);
     for p in problems {
         errors.push(diag_at(extracted.original_offset(p.offset), p.message, Kind::Link).with_help(p.help));
@@ -436,8 +444,8 @@ pub fn render(src: &SourceInfo<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<D
                 let resolved = match found {
                     Some(url) => {
                         if let Some(a) = anchor {
-                            let (line, col) = crate::diag::line_col(src.body, orig);
-                            out.anchor_refs.push(AnchorRef { target: target.to_string(), anchor: a.to_string(), line: line + src.body_line_offset, col });
+                            let (line, col) = src.position(orig);
+                            out.anchor_refs.push(AnchorRef { target: target.to_string(), anchor: a.to_string(), line, col });
                             format!("{url}#{a}")
                         } else {
                             url
@@ -477,8 +485,8 @@ pub fn render(src: &SourceInfo<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<D
             Event::End(TagEnd::Image) => {
                 if let Some((src_url, off, alt)) = image_alt.take() {
                     if alt.trim().is_empty() {
-                        let (line, col) = crate::diag::line_col(src.body, off);
-                        out.images_missing_alt.push((src_url.clone(), line + src.body_line_offset, col));
+                        let (line, col) = src.position(off);
+                        out.images_missing_alt.push((src_url.clone(), line, col));
                     }
                     images_seen += 1;
                     if let Some((at, title)) = image_at.take() {
@@ -651,7 +659,7 @@ mod tests {
 
     fn md(body: &str) -> (Rendered, Vec<Diagnostic>) {
         let file = format!("---\ntitle: t\n---\n{body}");
-        let src = SourceInfo { path: Path::new("content/x.md"), file_text: &file, body, body_line_offset: 3, page_key: "x.md" };
+        let src = SourceInfo { path: Path::new("content/x.md"), file_text: &file, body, body_line_offset: 3, body_col_offset: 0, page_key: "x.md" };
         render(&src, &Fake)
     }
 

@@ -181,8 +181,14 @@ fn a_damaged_image_is_an_error_at_each_line_that_uses_it_and_nothing_is_written(
     site.write_bytes("static/images/logo.png", &whole[..whole.len() / 2]);
     // One nobody uses.
     site.write_bytes("static/images/unused.webp", b"RIFF\x00\x00\x00\x00WEBPjunk");
+    // An FAQ answer that shows the damaged PNG: the error is at the answer's line too.
+    site.write(
+        "content/faq/brand.yaml",
+        "title: \"Brand\"\nquestions:\n  - question: \"What is our logo?\"\n    answer: |\n      This one:\n\n      ![The logo](/images/logo.png)\n",
+    );
     let run = site.build();
     run.fails()
+        .stderr_has("content/faq/brand.yaml:7:7")
         .stderr_has("content/articles/photos.md:9:1")
         .stderr_has("image `/images/team.jpg` cannot be used: it is not a JPEG image")
         .stderr_has("content/articles/photos.md:13:1")
