@@ -14,9 +14,10 @@
 //! and kept between cards.
 //!
 //! Speed, measured with `cargo run --release --example card_speed` (2,000 different titles of 3
-//! to 14 words, one thread, on the shared 2-core development machine): 0.37 ms a card, 19 KB a
-//! card on average, 29 KB the largest (at 8 bits a pixel and 16 levels: 0.44 ms, 24 KB). About
-//! half of it is laying glyphs over the canvas, a third fdeflate. Encoding a four-line 8-bit
+//! to 14 words, one thread, on the shared 2-core development machine): 0.24 ms a card, 19 KB a
+//! card on average, 29 KB the largest (at 8 bits a pixel, 16 levels, pixel by pixel: 0.44 ms,
+//! 24 KB). Glyphs are laid two pixels a byte through a 64 KB table per ink; fdeflate is now
+//! most of a card's time. Encoding a four-line 8-bit
 //! card, fdeflate with the `Up` row filter was the fastest (0.22 ms, 28 KB; adaptive filters:
 //! 0.37 ms, 24 KB; no filter: 0.31 ms, 101 KB; zlib level 1: 0.69 ms, 27 KB; zlib level 6:
 //! 3.7 ms, 18 KB).
@@ -514,6 +515,67 @@ struct Bitmap {
     /// Of each row, the cells from its first to its last covered one (empty for a blank row):
     /// the only ones drawing has to visit.
     spans: Vec<std::ops::Range<usize>>,
+    /// The coverage two cells a byte, as the canvas holds pixels, for a glyph starting on an
+    /// even pixel ([0]: cells 2k and 2k+1 in byte k) and on an odd one ([1]: cells 2k-1 and 2k);
+    /// `packed_width` bytes a row.
+    packed: [Vec<u8>; 2],
+    packed_width: usize,
+}
+
+impl Bitmap {
+    fn new(left: i32, top: i32, width: usize, coverage: Vec<u8>) -> Bitmap {
+        let rows = coverage.len().checked_div(width).unwrap_or(0);
+        let spans = if width == 0 {
+            Vec::new()
+        } else {
+            coverage
+                .chunks_exact(width)
+                .map(|row| match (row.iter().position(|&c| c != 0), row.iter().rposition(|&c| c != 0)) {
+                    (Some(first), Some(last)) => first..last + 1,
+                    _ => 0..0,
+                })
+                .collect()
+        };
+        let packed_width = width / 2 + 1;
+        let packed = [0, 1].map(|parity: usize| {
+            let mut bytes = vec![0u8; packed_width * rows];
+            for (row, cells) in coverage.chunks_exact(width.max(1)).enumerate().take(rows) {
+                for (c, &level) in cells.iter().enumerate() {
+                    let k = (c + parity) / 2;
+                    let shift = if (c + parity).is_multiple_of(2) { 4 } else { 0 };
+                    bytes[row * packed_width + k] |= level << shift;
+                }
+            }
+            bytes
+        });
+        Bitmap { left, top, width, coverage, spans, packed, packed_width }
+    }
+}
+
+/// What a canvas pixel `cell` becomes under a glyph's coverage `level` of the ink whose levels
+/// start at `base`: unchanged where the glyph does not cover it; where it meets coverage of the
+/// same ink (two glyphs touching), the levels add up, saturating at full.
+fn overlay(cell: u8, level: u8, base: u8) -> u8 {
+    if level == 0 {
+        return cell;
+    }
+    let under = if cell > base && cell <= base + LEVELS { cell - base } else { 0 };
+    base + (under + level).min(LEVELS)
+}
+
+/// [`overlay`] for two pixels at once, by ink: entry `canvas byte << 8 | glyph byte`.
+fn overlay_tables() -> &'static [Vec<u8>; 2] {
+    static TABLES: OnceLock<[Vec<u8>; 2]> = OnceLock::new();
+    TABLES.get_or_init(|| {
+        [Ink::Foreground, Ink::Accent].map(|ink| {
+            (0..=u16::MAX)
+                .map(|i| {
+                    let [canvas, glyph] = i.to_be_bytes();
+                    (overlay(canvas >> 4, glyph >> 4, ink.base()) << 4) | overlay(canvas & 0x0f, glyph & 0x0f, ink.base())
+                })
+                .collect()
+        })
+    })
 }
 
 #[derive(Default)]
@@ -548,51 +610,48 @@ fn rasterize(face: &Face, id: GlyphId) -> Option<Bitmap> {
             *cell = (c.clamp(0.0, 1.0) * f32::from(LEVELS)).round() as u8;
         }
     });
-    let spans = if width == 0 {
-        Vec::new()
-    } else {
-        coverage
-            .chunks_exact(width)
-            .map(|row| match (row.iter().position(|&c| c != 0), row.iter().rposition(|&c| c != 0)) {
-                (Some(first), Some(last)) => first..last + 1,
-                _ => 0..0,
-            })
-            .collect()
-    };
-    Some(Bitmap { left: bounds.min.x as i32, top: bounds.min.y as i32, width, coverage, spans })
+    Some(Bitmap::new(bounds.min.x as i32, bounds.min.y as i32, width, coverage))
 }
 
-/// Adds a glyph's coverage to the canvas: where it meets coverage of the same ink (two glyphs
-/// touching), the levels add up, saturating at full.
+/// Lays a glyph's coverage over the canvas ([`overlay`]): two pixels a byte through a table when
+/// the glyph is wholly inside the canvas's width (always, for text inside the margins), else
+/// pixel by pixel, clipped.
 fn blit(canvas: &mut Canvas, bitmap: &Bitmap, x: i32, y: i32, ink: Ink) {
     if bitmap.width == 0 {
         return;
     }
-    let base = ink.base();
+    let left = x + bitmap.left;
+    let inside = left >= 0 && left as usize + bitmap.width <= WIDTH as usize;
+    let table = &overlay_tables()[usize::from(matches!(ink, Ink::Accent))];
     for (row, (cells, span)) in bitmap.coverage.chunks_exact(bitmap.width).zip(&bitmap.spans).enumerate() {
         let py = y + bitmap.top + row as i32;
         if py < 0 || py >= HEIGHT as i32 || span.is_empty() {
             continue;
         }
-        // The row's covered cells, clipped to the canvas once, laid over the canvas's row.
-        let left = x + bitmap.left + span.start as i32;
-        let skip = (-left).max(0) as usize;
-        let from = left.max(0) as usize;
-        let covered = &cells[span.clone()];
-        if skip >= covered.len() || from >= WIDTH as usize {
-            continue;
-        }
         let start = py as usize * ROW_BYTES;
         let bytes = &mut canvas.pixels[start..start + ROW_BYTES];
-        for (x, &level) in (from..WIDTH as usize).zip(&covered[skip..]) {
-            if level != 0 {
-                let byte = &mut bytes[x / 2];
-                let shift = if x.is_multiple_of(2) { 4 } else { 0 };
-                let cell = (*byte >> shift) & 0x0f;
-                let under = if cell > base && cell <= base + LEVELS { cell - base } else { 0 };
-                let index = base + (under + level).min(LEVELS);
-                *byte = (*byte & !(0x0f << shift)) | (index << shift);
+        if inside {
+            let parity = left as usize % 2;
+            let (first, last) = ((span.start + parity) / 2, (span.end - 1 + parity) / 2);
+            let glyph = &bitmap.packed[parity][row * bitmap.packed_width..][first..=last];
+            let under = &mut bytes[left as usize / 2 + first..][..glyph.len()];
+            for (byte, &coverage) in under.iter_mut().zip(glyph) {
+                *byte = table[usize::from(*byte) << 8 | usize::from(coverage)];
             }
+            continue;
+        }
+        // The row's covered cells, clipped to the canvas, pixel by pixel.
+        let from = left + span.start as i32;
+        let skip = (-from).max(0) as usize;
+        let covered = &cells[span.clone()];
+        if skip >= covered.len() || from >= WIDTH as i32 {
+            continue;
+        }
+        for (x, &level) in (from.max(0) as usize..WIDTH as usize).zip(&covered[skip..]) {
+            let byte = &mut bytes[x / 2];
+            let shift = if x.is_multiple_of(2) { 4 } else { 0 };
+            let index = overlay((*byte >> shift) & 0x0f, level, ink.base());
+            *byte = (*byte & !(0x0f << shift)) | (index << shift);
         }
     }
 }
@@ -773,6 +832,44 @@ mod tests {
         let fonts = fonts().unwrap();
         let face = Face::new(&fonts.title, 0, 76.0, 0.0);
         assert!(face.width("AV") < face.width("A") + face.width("V") - 1.0, "the font's kern table is read");
+    }
+
+    /// Two pixels a byte through the table, as [`overlay`] pixel by pixel does: glyphs at even
+    /// and odd positions, overlapping each other, in both inks, and clipped at the edges.
+    #[test]
+    fn glyphs_are_laid_two_pixels_a_byte_as_pixel_by_pixel() {
+        let fonts = fonts().unwrap();
+        let face = Face::new(&fonts.title, 0, 90.0, 0.0);
+        let glyphs: Vec<Bitmap> = "WAVé".chars().filter_map(|c| rasterize(&face, fonts.title.glyph_id(c))).collect();
+        let mut canvas = Canvas::new(15);
+        let mut reference = vec![0u8; (WIDTH * HEIGHT) as usize];
+        for r in 0..HEIGHT as usize {
+            reference[r * WIDTH as usize..][..BAND as usize].fill(15);
+        }
+        let places = [
+            (200, 300, Ink::Foreground),
+            (231, 300, Ink::Foreground),
+            (262, 310, Ink::Accent),
+            (263, 310, Ink::Accent),
+            (-20, 100, Ink::Foreground),
+            (1170, 620, Ink::Accent),
+        ];
+        for (n, (x, y, ink)) in places.into_iter().enumerate() {
+            let bitmap = &glyphs[n % glyphs.len()];
+            blit(&mut canvas, bitmap, x, y, ink);
+            for (row, cells) in bitmap.coverage.chunks_exact(bitmap.width).enumerate() {
+                for (c, &level) in cells.iter().enumerate() {
+                    let (px, py) = (x + bitmap.left + c as i32, y + bitmap.top + row as i32);
+                    if (0..WIDTH as i32).contains(&px) && (0..HEIGHT as i32).contains(&py) {
+                        let cell = &mut reference[py as usize * WIDTH as usize + px as usize];
+                        *cell = overlay(*cell, level, ink.base());
+                    }
+                }
+            }
+        }
+        let unpacked: Vec<u8> = canvas.pixels.iter().flat_map(|b| [b >> 4, b & 0x0f]).collect();
+        assert!(unpacked.iter().any(|&p| p > LEVELS && p < 2 * LEVELS), "accent coverage was drawn");
+        assert!(unpacked == reference, "the canvas differs from pixel-by-pixel drawing");
     }
 
     /// The bytes of one card, as a hash: the same on every system (the suite runs this under
