@@ -554,12 +554,14 @@ pub fn prepare<'a>(site: &'a Site, job: &Job) -> Work<'a> {
             let mut ctx = base_vars(site, c);
             ctx.insert("section", views::section_view(site, s, current));
             let template = if s.is_home() {
-                let featured: Vec<_> = {
+                let featured_ids: Vec<PageId> = {
                     let mut ids: Vec<(PageId, usize)> = site.pages.listing().filter(|(_, p)| p.meta().featured).map(|(i, p)| (i, p.date_rank())).collect();
                     ids.sort_by_key(|&(_, rank)| rank);
-                    ids.into_iter().take(6).map(|(i, _)| card(site, i)).collect()
+                    ids.into_iter().take(6).map(|(i, _)| i).collect()
                 };
-                let latest: Vec<_> = site.dated_pages().into_iter().take(6).map(|i| card(site, i)).collect();
+                // The latest articles besides the featured ones, which the page already shows.
+                let latest: Vec<_> = site.dated_pages().into_iter().filter(|i| !featured_ids.contains(i)).take(6).map(|i| card(site, i)).collect();
+                let featured: Vec<_> = featured_ids.into_iter().map(|i| card(site, i)).collect();
                 ctx.insert("featured", featured);
                 ctx.insert("latest", latest);
                 ctx.insert("pricing", super::marketing::pricing_teaser(site));

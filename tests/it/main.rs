@@ -33,4 +33,5 @@ mod shortcodes;
 mod spec;
 mod support;
 mod templates;
+mod theme;
 mod tidy;
