@@ -146,6 +146,9 @@ pub fn run(opts: ServeOptions) -> Result<(), u8> {
         Some(hidden) => say!("Serving on {origin}/ (Ctrl-C to stop). {hidden}"),
         None => say!("Serving on {origin}/ (Ctrl-C to stop)"),
     }
+    for address in network_origins(opts.bind, local.port()) {
+        say!("  on your network: {address}/");
+    }
     if !opts.bind.is_loopback() {
         say!(
             "note: {} is reachable from other machines, and so is the contact stub; requests must name \
@@ -218,6 +221,33 @@ pub fn origin_of(addr: SocketAddr) -> String {
         IpAddr::V4(v4) => format!("http://{v4}:{}", addr.port()),
         IpAddr::V6(v6) => format!("http://[{v6}]:{}", addr.port()),
     }
+}
+
+/// The addresses other machines reach the server at when it listens on every interface
+/// (`--bind 0.0.0.0` or `::`): each interface's address that is not loopback or link-local, of
+/// the bound family (`::` takes IPv4 too on most systems, but its IPv4 addresses are listed only
+/// for `0.0.0.0`).
+fn network_origins(bind: IpAddr, port: u16) -> Vec<String> {
+    if !bind.is_unspecified() {
+        return Vec::new();
+    }
+    let Ok(interfaces) = if_addrs::get_if_addrs() else { return Vec::new() };
+    reachable_origins(bind, port, interfaces.into_iter().map(|i| i.ip()))
+}
+
+/// [`network_origins`] of the interface addresses `ips`.
+fn reachable_origins(bind: IpAddr, port: u16, ips: impl Iterator<Item = IpAddr>) -> Vec<String> {
+    let mut origins: Vec<String> = ips
+        .filter(|ip| !ip.is_loopback() && ip.is_ipv4() == bind.is_ipv4())
+        .filter(|ip| match ip {
+            IpAddr::V4(v4) => !v4.is_link_local(),
+            IpAddr::V6(v6) => (v6.segments()[0] & 0xffc0) != 0xfe80,
+        })
+        .map(|ip| origin_of(SocketAddr::new(ip, port)))
+        .collect();
+    origins.sort();
+    origins.dedup();
+    origins
 }
 
 /// Where contact forms post, from site.yaml (the stub alone when it cannot be read).
@@ -458,6 +488,16 @@ pub fn rebuilt_line(what: &str, report: &Report, was_broken: bool) -> String {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn all_interfaces_list_the_addresses_other_machines_reach() {
+        let ips =
+            ["127.0.0.1", "192.168.1.20", "169.254.3.4", "10.0.0.7", "::1", "fe80::1", "2001:db8::5", "192.168.1.20"].map(|a| a.parse::<IpAddr>().unwrap());
+        let any4: IpAddr = "0.0.0.0".parse().unwrap();
+        assert_eq!(reachable_origins(any4, 1111, ips.into_iter()), ["http://10.0.0.7:1111", "http://192.168.1.20:1111"]);
+        assert_eq!(reachable_origins("::".parse().unwrap(), 1111, ips.into_iter()), ["http://[2001:db8::5]:1111"]);
+        assert!(network_origins("127.0.0.1".parse().unwrap(), 1111).is_empty(), "a loopback server is reached from this machine only");
+    }
 
     #[test]
     fn origins() {

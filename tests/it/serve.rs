@@ -1132,3 +1132,23 @@ fn init_writes_a_gitignore_for_the_store_and_the_output() {
     site.folio(&["init", "existing"]).ok();
     assert_eq!(std::fs::read_to_string(site.root.join("existing/.gitignore")).unwrap(), "node_modules/\n/public\n.folio/\n");
 }
+
+/// `--bind 0.0.0.0` says where other machines reach the server: the address this machine
+/// reaches the outside from (found here with a UDP socket's `connect`, which sends nothing) is
+/// among the "on your network" lines. No request is made to it: test traffic stays on 127.0.0.1.
+#[test]
+fn serving_on_every_interface_lists_the_network_addresses() {
+    let probe = std::net::UdpSocket::bind("0.0.0.0:0").and_then(|s| s.connect("192.0.2.1:9").and_then(|()| s.local_addr()));
+    let s = Server::start_with(Site::fixture("build/happy"), &["--port", "0", "--bind", "0.0.0.0"]);
+    let out = s.eventually("the network addresses are printed", || {
+        let out = s.output();
+        out.contains("is reachable from other machines").then_some(out)
+    });
+    match probe.map(|a| a.ip()) {
+        Ok(ip) if !ip.is_loopback() && !ip.is_unspecified() => {
+            assert_contains(&out, &format!("  on your network: http://{ip}:{}/", s.port));
+        }
+        _ => eprintln!("no route out of this machine: only the loopback address is printed"),
+    }
+    assert!(out.contains(&format!("Serving on http://127.0.0.1:{}/", s.port)), "{out}");
+}
