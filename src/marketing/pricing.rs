@@ -283,13 +283,23 @@ struct RawGroup {
 pub struct FeatureView {
     pub name: Option<String>,
     pub value: String,
+    /// False when a named feature's value says the tier lacks it (`Not included`, `No`,
+    /// `no`/`false` written bare, `None`, `—`): the theme marks it apart from what a tier has.
+    pub included: bool,
+}
+
+/// Whether a named feature's value says the tier does not have it.
+pub fn says_not_included(value: &str) -> bool {
+    const NOT: [&str; 9] = ["not included", "no", "none", "false", "n/a", "-", "—", "–", "✗"];
+    let value = value.trim().trim_end_matches('.');
+    NOT.iter().any(|n| value.eq_ignore_ascii_case(n))
 }
 
 impl From<&Feature> for FeatureView {
     fn from(f: &Feature) -> Self {
         match f {
-            Feature::Plain(text) => FeatureView { name: None, value: text.clone() },
-            Feature::Named { name, value } => FeatureView { name: Some(name.clone()), value: value.clone() },
+            Feature::Plain(text) => FeatureView { name: None, value: text.clone(), included: true },
+            Feature::Named { name, value } => FeatureView { name: Some(name.clone()), value: value.clone(), included: !says_not_included(value) },
         }
     }
 }
@@ -841,6 +851,16 @@ mod tests {
 
     fn file(text: &str) -> SourceFile {
         SourceFile { rel: "pricing/web.yaml".into(), shown: PathBuf::from("content/pricing/web.yaml"), text: text.into() }
+    }
+
+    #[test]
+    fn values_that_say_a_tier_lacks_a_feature() {
+        for lacks in ["Not included", "not included.", "No", "no", "None", "—", "-", "n/a", "False"] {
+            assert!(says_not_included(lacks), "{lacks}");
+        }
+        for has in ["Yes", "Included", "Up to 5", "Not included in the first month", "0", "Nothing extra"] {
+            assert!(!says_not_included(has), "{has}");
+        }
     }
 
     #[test]

@@ -21,3 +21,34 @@ fn the_home_pages_latest_articles_leave_out_the_featured_ones() {
     let repeated: Vec<&String> = latest.iter().filter(|l| featured.contains(l)).collect();
     assert!(repeated.is_empty(), "latest repeats featured: {repeated:?}");
 }
+
+/// A pricing group of four tiers, the second lacking two features.
+const FOUR_TIERS: &str = r#"title: "Support plans"
+weight: 3
+tiers:
+  - { id: s-one, name: "One", price: { amount: 10, currency: USD, period: month }, features: [{ name: "Email", value: "Yes" }, { name: "Phone", value: "No" }] }
+  - { id: s-two, name: "Two", price: { amount: 20, currency: USD, period: month }, features: [{ name: "Email", value: "Yes" }, { name: "Phone", value: "Not included" }, "Named engineer"] }
+  - { id: s-three, name: "Three", price: { amount: 30, currency: USD, period: month }, features: [{ name: "Email", value: "Yes" }, { name: "Phone", value: "Business hours" }] }
+  - { id: s-four, name: "Four", price: custom, features: [{ name: "Email", value: "Yes" }, { name: "Phone", value: "Around the clock" }] }
+"#;
+
+#[test]
+fn a_feature_a_tier_lacks_is_marked_apart_and_four_tiers_never_leave_one_alone() {
+    let site = Site::sample();
+    site.write("content/pricing/support.yaml", FOUR_TIERS);
+    site.build().ok();
+    let html = site.read("pricing/index.html");
+    let group = elements(&html, "<section class=\"pricing-group\" aria-labelledby=\"group-support\">", "</section>");
+    assert_eq!(group.len(), 1, "{html}");
+    assert!(group[0].contains("<div class=\"tiers tiers--four\">"), "{}", group[0]);
+    let two = elements(group[0], "<article class=\"tier\" id=\"s-two\">", "</article>");
+    let items = elements(two[0], "<li", "</li>");
+    assert_eq!(items.len(), 3, "{items:?}");
+    assert!(items[0].starts_with("<li>") && items[0].contains("Email"), "{items:?}");
+    assert!(items[1].starts_with("<li class=\"is-excluded\">") && items[1].contains("Not included"), "{items:?}");
+    assert!(items[2].starts_with("<li>") && items[2].contains("Named engineer"), "{items:?}");
+    // Groups of three keep the grid that fits three in a row.
+    assert!(html.contains("<div class=\"tiers\">"), "a three-tier group lost its grid");
+    // The sample's own "Not included" features are marked too.
+    assert!(html.matches("class=\"is-excluded\"").count() >= 2 + 3, "{html}");
+}
