@@ -207,7 +207,23 @@ pub fn parse(f: &SourceFile, config: &SiteConfig, assets: &[Asset], today: Date)
 /// The banner `page_key` shows in `placement`: a weighted choice among active banners for that
 /// placement, deterministic for the page (same input, same output).
 pub fn choose<'a>(banners: &'a [Banner], placement: &str, page_key: &str) -> Option<&'a Banner> {
-    let candidates: Vec<&Banner> = banners.iter().filter(|b| b.active && b.placements.iter().any(|p| p == placement)).collect();
+    choose_where(banners, placement, page_key, |_| true)
+}
+
+/// What phones show instead of `chosen` in `placement` when `chosen` is a horizontal banner
+/// (728 px wide, its words about 6 px tall on a phone; the default theme switches below 768 px,
+/// where it would have to shrink): an active banner of that placement no
+/// wider than a phone, chosen like [`choose`]; `None` (the slot stays empty on phones) when the
+/// site has none, or when `chosen` fits a phone already.
+pub fn for_phones<'a>(banners: &'a [Banner], chosen: &Banner, placement: &str, page_key: &str) -> Option<&'a Banner> {
+    if chosen.orientation != "horizontal" {
+        return None;
+    }
+    choose_where(banners, placement, page_key, |b| b.orientation != "horizontal" && b.width <= 320)
+}
+
+fn choose_where<'a>(banners: &'a [Banner], placement: &str, page_key: &str, fits: impl Fn(&Banner) -> bool) -> Option<&'a Banner> {
+    let candidates: Vec<&Banner> = banners.iter().filter(|b| b.active && b.placements.iter().any(|p| p == placement) && fits(b)).collect();
     let total: u64 = candidates.iter().map(|b| u64::from(b.weight)).sum();
     if total == 0 {
         return None;
@@ -290,5 +306,39 @@ mod tests {
         assert!(choose(&banners, "footer", "x").is_none());
         banners[1].active = false;
         assert!((0..50).all(|i| choose(&banners, "sidebar", &format!("p{i}")).unwrap().id == "b0"));
+    }
+
+    #[test]
+    fn a_leaderboard_gets_a_banner_for_phones_of_its_placement_when_there_is_one() {
+        let banner = |id: &str, size: &str, orientation: &str, width: u32, placements: &[&str]| Banner {
+            id: id.into(),
+            partner: "P".into(),
+            target: "t".into(),
+            href: "h".into(),
+            image: "i".into(),
+            alt: "a".into(),
+            size: size.into(),
+            orientation: orientation.into(),
+            width,
+            height: 90,
+            placements: placements.iter().map(|p| p.to_string()).collect(),
+            weight: 1,
+            active: true,
+        };
+        let mut banners = vec![
+            banner("wide", "leaderboard", "horizontal", 728, &["footer", "article-end"]),
+            banner("wide2", "leaderboard", "horizontal", 728, &["article-end"]),
+            banner("tall", "skyscraper", "vertical", 160, &["sidebar"]),
+            banner("box", "rectangle", "rectangle", 300, &["article-end"]),
+        ];
+        let for_phones_of = |banners: &[Banner], id: &str, placement: &str| {
+            let chosen = banners.iter().find(|b| b.id == id).unwrap();
+            for_phones(banners, chosen, placement, "articles/x.md").map(|b| b.id.clone())
+        };
+        assert_eq!(for_phones_of(&banners, "wide", "article-end").as_deref(), Some("box"), "never another leaderboard");
+        assert_eq!(for_phones_of(&banners, "wide", "footer"), None, "no banner of the footer fits a phone");
+        assert_eq!(for_phones_of(&banners, "tall", "sidebar"), None, "a skyscraper fits a phone as it is");
+        banners[3].active = false;
+        assert_eq!(for_phones_of(&banners, "wide", "article-end"), None, "an inactive banner is not shown");
     }
 }

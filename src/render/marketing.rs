@@ -234,12 +234,26 @@ pub fn product_jsonld(cfg: &SiteConfig, g: &PricingGroup, t: &pricing::Tier) -> 
     })
 }
 
+/// A banner as templates see it: its fields, and `phone`, what narrow screens show instead
+/// ([`banners::for_phones`]).
+#[derive(Serialize)]
+pub struct BannerView<'a> {
+    #[serde(flatten)]
+    pub banner: &'a Banner,
+    pub phone: Option<&'a Banner>,
+}
+
+fn banner_view<'a>(all: &'a [Banner], chosen: &'a Banner, placement: &str, page_key: &str) -> BannerView<'a> {
+    BannerView { banner: chosen, phone: banners::for_phones(all, chosen, placement, page_key) }
+}
+
 /// Banners a page shows, by placement (`sidebar`, `article_end`, `footer`).
-pub fn banners_for_page<'a>(site: &'a Site, page_key: &str) -> BTreeMap<&'static str, &'a Banner> {
+pub fn banners_for_page<'a>(site: &'a Site, page_key: &str) -> BTreeMap<&'static str, BannerView<'a>> {
+    let all = &site.marketing().banners;
     let mut out = BTreeMap::new();
     for (placement, key) in [("sidebar", "sidebar"), ("article-end", "article_end"), ("footer", "footer")] {
-        if let Some(b) = banners::choose(&site.marketing().banners, placement, page_key) {
-            out.insert(key, b);
+        if let Some(b) = banners::choose(all, placement, page_key) {
+            out.insert(key, banner_view(all, b, placement, page_key));
         }
     }
     out
@@ -276,7 +290,7 @@ pub fn shortcode_data(m: &Marketing, call: &Call, page_key: &str) -> Result<Vec<
                 },
                 None => banners::choose(&m.banners, placement, page_key),
             };
-            return Ok(vec![("banner", value(chosen))]);
+            return Ok(vec![("banner", value(chosen.map(|b| banner_view(&m.banners, b, placement, page_key))))]);
         }
         "pricing" => {
             let id = arg("group").unwrap_or_default();

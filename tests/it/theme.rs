@@ -52,3 +52,45 @@ fn a_feature_a_tier_lacks_is_marked_apart_and_four_tiers_never_leave_one_alone()
     // The sample's own "Not included" features are marked too.
     assert!(html.matches("class=\"is-excluded\"").count() >= 2 + 3, "{html}");
 }
+
+/// Every banner of a page: its container element, from `<div class="banner …">` to its end.
+fn banners_in(html: &str) -> Vec<&str> {
+    elements(html, "<div class=\"banner ", "\n</div>")
+}
+
+#[test]
+fn a_leaderboard_has_a_banner_for_phones_or_none_never_a_shrunk_one() {
+    let site = Site::sample();
+    site.build().ok();
+    let (mut with_phone, mut without) = (0, 0);
+    for (rel, html) in site.html_files() {
+        for banner in banners_in(&html) {
+            let horizontal = banner.starts_with("<div class=\"banner banner--horizontal");
+            let phone = elements(banner, "<a class=\"banner-phone\"", "</a>");
+            if !horizontal {
+                assert!(phone.is_empty() && !banner.contains("banner--has-phone"), "{rel}: {banner}");
+                continue;
+            }
+            match phone.first() {
+                Some(p) => {
+                    with_phone += 1;
+                    assert!(banner.contains("banner--has-phone"), "{rel}: {banner}");
+                    // No wider than a phone: the sample's rectangles are 300×250.
+                    assert!(p.contains("width=\"300\" height=\"250\"") && p.contains("rel=\"sponsored noopener\""), "{rel}: {p}");
+                }
+                None => {
+                    without += 1;
+                    assert!(!banner.contains("banner--has-phone"), "{rel}: {banner}");
+                }
+            }
+        }
+    }
+    // Article ends have rectangles to show instead; the footer has only leaderboards, so phones
+    // show no footer banner at all.
+    assert!(with_phone > 0 && without > 0, "with a phone banner: {with_phone}, without: {without}");
+    let css = site.read("css/site.css");
+    assert!(
+        css.contains(".banner--horizontal:not(.banner--has-phone), .footer-banner:has(.banner--horizontal:not(.banner--has-phone)) { display: none; }"),
+        "the theme shows a shrunk leaderboard"
+    );
+}
