@@ -94,3 +94,23 @@ fn a_leaderboard_has_a_banner_for_phones_or_none_never_a_shrunk_one() {
         "the theme shows a shrunk leaderboard"
     );
 }
+
+#[test]
+fn an_introduction_sits_beside_the_title_on_wide_screens() {
+    let site = Site::sample();
+    site.build().ok();
+    // A section with an introduction: title and lead, then the introduction, in one split block.
+    let pricing = site.read("pricing/index.html");
+    let intro = elements(&pricing, "<div class=\"page-intro page-intro--split\">", "\n  </div>\n");
+    assert_eq!(intro.len(), 1, "{pricing}");
+    let header = intro[0].find("<header class=\"page-header\">").unwrap();
+    let prose = intro[0].find("<div class=\"prose\">").unwrap();
+    assert!(header < prose && intro[0].contains("<h1>Pricing</h1>"), "{}", intro[0]);
+    // A section without one keeps its header alone.
+    site.write("content/pricing/_index.md", "---\ntitle: \"Pricing\"\n---\n");
+    site.build().ok();
+    let bare = site.read("pricing/index.html");
+    assert!(bare.contains("<div class=\"page-intro\">") && !bare.contains("page-intro--split"), "{bare}");
+    let css = site.read("css/site.css");
+    assert!(css.contains(".page-intro--split { display: grid;") && css.contains(".intro:has(> :nth-child(2)) { display: grid;"), "no wide layout");
+}
