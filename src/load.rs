@@ -47,6 +47,9 @@ pub const CONTENT_DIR: &str = "content";
 pub const STATIC_DIR: &str = "static";
 pub const TEMPLATES_DIR: &str = "templates";
 pub const THEMES_DIR: &str = "themes";
+/// The site's own stylesheet (under `static/`), which every page of the default theme loads
+/// after the theme's.
+pub const CUSTOM_CSS: &str = "css/custom.css";
 
 /// Folders nested deeper than this are a problem (no site needs them; it bounds the walk).
 const MAX_DEPTH: usize = 256;
@@ -473,6 +476,7 @@ pub fn theme_files(root: &Path, theme: &str) -> ThemeFiles {
             template_files.extend(found.files.into_iter().filter(|w| !w.rel.ends_with(".md")));
         }
     }
+    files.problems.extend(replaced_theme_files(&files.statics, &root.join(&theme_folder).join(STATIC_DIR), root, theme));
     if let Some(own) = files.statics.iter().rposition(|a| a.out == crate::url::REDIRECTS_FILE) {
         let a = files.statics.remove(own);
         files.statics.retain(|a| a.out != crate::url::REDIRECTS_FILE);
@@ -499,6 +503,30 @@ pub fn theme_files(root: &Path, theme: &str) -> ThemeFiles {
 }
 
 /// Later entries win over earlier ones with the same output path; sorted by output path.
+/// A warning for each file of the site's `static/` that takes the place of one of the theme's
+/// (the theme's is then not published), except icons, which a site is expected to replace.
+fn replaced_theme_files(statics: &[Asset], theme_static: &Path, root: &Path, theme: &str) -> Vec<Diagnostic> {
+    let (of_theme, of_site): (Vec<&Asset>, Vec<&Asset>) = statics.iter().partition(|a| a.src.starts_with(theme_static));
+    let theirs: std::collections::HashSet<&str> = of_theme.iter().map(|a| a.out.as_str()).collect();
+    let is_icon = |out: &str| out.starts_with("favicon") || out.starts_with("apple-touch-icon");
+    of_site
+        .into_iter()
+        .filter(|a| theirs.contains(a.out.as_str()) && !is_icon(&a.out))
+        .map(|a| {
+            let shown = relative(&a.src, root);
+            let help = if a.out.ends_with(".css") {
+                format!("to add or change styles, put only your rules in static/{}, which every page loads after the theme's stylesheet, and delete or rename this file", CUSTOM_CSS)
+            } else {
+                "rename this file if replacing the theme's was not meant".to_string()
+            };
+            Diagnostic::file(&shown, format!("static/{} replaces the {theme} theme's {}, which is not published", a.out, a.out))
+                .with_help(help)
+                .kind(Kind::Config)
+                .warning()
+        })
+        .collect()
+}
+
 pub fn merge_assets(assets: Vec<Asset>) -> Vec<Asset> {
     let mut seen = std::collections::HashSet::new();
     let mut deduped: Vec<Asset> = assets.into_iter().rev().filter(|a| seen.insert(a.out.clone())).collect();

@@ -789,7 +789,7 @@ impl Engine {
         if memo.config.as_ref().is_none_or(|(k, _)| *k != config_input) {
             memo.config = Some((config_input, parse_config(config_text, opts.base_url.as_deref(), opts.staging)));
         }
-        let config = match memo.config.as_ref().map(|(_, c)| c) {
+        let mut config = match memo.config.as_ref().map(|(_, c)| c) {
             Some(Ok(c)) => c.clone(),
             Some(Err(e)) => return Err(Diagnostics(e.clone()).sorted()),
             None => return Err(Diagnostics::default()),
@@ -799,6 +799,8 @@ impl Engine {
         let mut errors = Diagnostics::default();
         errors.extend(sources.problems().cloned());
         let assets = sources.assets();
+        config.custom_css = assets.iter().any(|a| a.out == load::CUSTOM_CSS);
+        let config = config;
         timer.mark("load");
         let image_table = Arc::new(images::table(&assets, &mut memo.probes));
         let image_cache = crate::images::cache::Cache::of_site(root);
@@ -806,7 +808,7 @@ impl Engine {
         timer.mark("images: probe");
 
         // Templates: one renderer per set of template texts and config.
-        let renderer_input = hash_of(&(sources.templates.iter().map(|t| (&t.rel, &t.shown, &t.text)).collect::<Vec<_>>(), config_input));
+        let renderer_input = hash_of(&(sources.templates.iter().map(|t| (&t.rel, &t.shown, &t.text)).collect::<Vec<_>>(), config_input, config.custom_css));
         if memo.renderer.as_ref().is_none_or(|(k, _)| *k != renderer_input) {
             memo.renderer = Some((renderer_input, Renderer::new(&sources.templates, &config).map(Arc::new)));
         }

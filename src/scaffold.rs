@@ -91,6 +91,36 @@ pub fn new_faq(root: &Path, topic: &str) -> Result<Created, Diagnostic> {
     Ok(Created { path, url: crate::marketing::faq::topic_url(&rel), draft: false })
 }
 
+/// The brand part of a new site's `site.yaml`: every design token of the default theme with its
+/// default value, so rebranding is editing values (README, "Theming").
+const INIT_BRAND: &str = r##"
+# The organisation behind the site: search engines show its name and logo. With a logo and no
+# brand_mark under extra:, the header shows the logo instead of the title.
+organisation:
+  name: "My new site"
+  # logo: "/images/logo.svg"
+
+# The look of the default theme (README, "Theming"). Change these, then put anything else in
+# static/css/custom.css, which every page loads last; static/favicon.svg is the browser-tab icon.
+style:
+  accent: "#0a5a85"        # links, buttons, focus rings: at least 4.5:1 on white
+  accent_dark: "#7cc3ee"   # the same in dark mode: at least 4.5:1 on #0d1420
+  ground: "#13233f"        # behind the hero, the call to action and the footer (light text on it)
+  font: "system-ui, sans-serif"
+  heading_font: "system-ui, sans-serif"
+  radius: 12px             # corners of cards and buttons; 0 for square
+"##;
+
+/// A new site's icon: the first letter of "My new site" on the default accent, to be replaced.
+const INIT_FAVICON: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" width="32" height="32" viewBox="0 0 32 32">
+  <rect width="32" height="32" rx="7" fill="#0a5a85"/>
+  <text x="16" y="22.5" fill="#ffffff" font-family="system-ui, sans-serif" font-size="18" font-weight="700" text-anchor="middle">M</text>
+</svg>
+"##;
+
+/// A new site's own stylesheet, loaded after the theme's on every page.
+const INIT_CUSTOM_CSS: &str = "/* Your styles, loaded after the theme's on every page (README, \"Theming\").\n   The theme's colours, fonts and corners are custom properties: set them in site.yaml under\n   style:, or here, e.g. :root { --measure: 48rem; } for wider text. */\n";
+
 /// The default theme, compiled into the binary so `folio init` works anywhere.
 pub const DEFAULT_THEME: &[(&str, &str)] = crate::theme_files::FILES;
 
@@ -99,12 +129,13 @@ pub fn init(dir: &Path) -> Result<(), Diagnostic> {
         return Err(Diagnostic::file(dir.join("site.yaml"), "a site already exists here").with_help("choose an empty folder").kind(Kind::Output));
     }
     let files: Vec<(PathBuf, String)> = vec![
-        (dir.join("site.yaml"), "title: \"My new site\"\nbase_url: \"https://www.example.com\"\nlanguage: en\ndescription: \"A site built with folio\"\ntheme: default\nmenu:\n  - { name: \"Articles\", url: \"/articles/\" }\n  - { name: \"About\", url: \"/about/\" }\n# A contact form: add content/contact.md with `template: contact.html`, then choose who receives\n# the messages on the live site (README, \"Publishing\"); until then `folio build` refuses the form.\n# contact:\n#   provider: netlify            # or formspree (with form_id), or custom (with action)\n".into()),
+        (dir.join("site.yaml"), String::from("title: \"My new site\"\nbase_url: \"https://www.example.com\"\nlanguage: en\ndescription: \"A site built with folio\"\ntheme: default\nmenu:\n  - { name: \"Articles\", url: \"/articles/\" }\n  - { name: \"About\", url: \"/about/\" }\n# A contact form: add content/contact.md with `template: contact.html`, then choose who receives\n# the messages on the live site (README, \"Publishing\"); until then `folio build` refuses the form.\n# contact:\n#   provider: netlify            # or formspree (with form_id), or custom (with action)\n") + INIT_BRAND),
         (dir.join("content/_index.md"), "---\ntitle: \"Welcome\"\ndescription: \"The home page\"\n---\nThis is the home page. Edit `content/_index.md` to change it.\n".into()),
         (dir.join("content/articles/_index.md"), "---\ntitle: \"Articles\"\ndescription: \"Everything we have written\"\nsort_by: date\n---\n".into()),
         (dir.join("content/articles/hello-world.md"), "---\ntitle: \"Hello, world\"\ndescription: \"The first article\"\ndate: 2026-01-01\ntags: [news]\n---\nThe first article on this site.\n\n<!-- more -->\n\n## Next steps\n\nRun `folio new article \"My title\"` to write another.\n".into()),
         (dir.join("content/about.md"), "---\ntitle: \"About\"\ndescription: \"Who we are\"\n---\nTell your visitors who you are.\n".into()),
-        (dir.join("static/.keep"), String::new()),
+        (dir.join("static/favicon.svg"), INIT_FAVICON.into()),
+        (dir.join("static/css/custom.css"), INIT_CUSTOM_CSS.into()),
     ];
     for (path, text) in files {
         crate::fsx::write(&path, text.as_bytes()).map_err(|e| crate::fsx::io_diag(&path, "write", &e).kind(Kind::Output))?;

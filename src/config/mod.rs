@@ -7,6 +7,7 @@ use serde::Deserialize;
 use std::path::Path;
 
 pub mod forms;
+pub mod style;
 pub use forms::ContactConfig;
 
 pub const CONFIG_FILE: &str = "site.yaml";
@@ -51,6 +52,13 @@ pub struct SiteConfig {
     /// The colours and wording of the generated social cards (`og:image`).
     #[serde(default)]
     pub social_card: SocialCard,
+    /// The default theme's design tokens: accent colours, fonts, corner radius.
+    #[serde(default)]
+    pub style: style::StyleConfig,
+    /// Whether the site has `static/css/custom.css`, which every page then loads after the
+    /// theme's stylesheet. Set by the pipeline from the files it found, never by site.yaml.
+    #[serde(skip)]
+    pub custom_css: bool,
     #[serde(default)]
     pub extra: serde_json::Value,
 }
@@ -243,6 +251,7 @@ impl SiteConfig {
         }
         errors.extend(config.contact.problems(src, text));
         errors.extend(config.image_problems(src, text));
+        errors.extend(config.style.problems(src, text));
         if config.extra.is_null() {
             config.extra = serde_json::Value::Object(Default::default());
         }

@@ -458,19 +458,7 @@ fn blend(under: Rgb, ink: Rgb, level: u8) -> Rgb {
 
 /// WCAG 2 contrast ratio, 1 to 21.
 fn contrast(a: Rgb, b: Rgb) -> f64 {
-    fn luminance(c: Rgb) -> f64 {
-        let channel = |v: u8| {
-            let s = f64::from(v) / 255.0;
-            if s <= 0.03928 {
-                s / 12.92
-            } else {
-                ((s + 0.055) / 1.055).powf(2.4)
-            }
-        };
-        0.2126 * channel(c.0) + 0.7152 * channel(c.1) + 0.0722 * channel(c.2)
-    }
-    let (la, lb) = (luminance(a), luminance(b));
-    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+    crate::config::style::contrast([a.0, a.1, a.2], [b.0, b.1, b.2])
 }
 
 /// Palette indices, 4 bits a pixel, two pixels a byte (the left one in the high bits, PNG's

@@ -96,20 +96,11 @@ fn accessible(theme: &Theme) -> Theme {
 }
 
 fn luminance(c: Color) -> f64 {
-    let ch = |v: u8| {
-        let v = f64::from(v) / 255.0;
-        if v <= 0.039_28 {
-            v / 12.92
-        } else {
-            ((v + 0.055) / 1.055).powf(2.4)
-        }
-    };
-    0.2126 * ch(c.r) + 0.7152 * ch(c.g) + 0.0722 * ch(c.b)
+    crate::config::style::luminance([c.r, c.g, c.b])
 }
 
 fn contrast(a: Color, b: Color) -> f64 {
-    let (x, y) = (luminance(a), luminance(b));
-    (x.max(y) + 0.05) / (x.min(y) + 0.05)
+    crate::config::style::contrast([a.r, a.g, a.b], [b.r, b.g, b.b])
 }
 
 /// `fg` mixed towards black (light background) or white (dark background) just enough for 4.6:1.

@@ -452,6 +452,11 @@ struct SiteValue<'a> {
     env: &'static str,
     banner_disclosure: &'a str,
     taxonomies: &'a [String],
+    /// The custom properties of site.yaml's `style:`, for a `<style>` after the theme's
+    /// stylesheet; absent when nothing is set.
+    style_css: Option<String>,
+    /// Whether the site has `static/css/custom.css`, linked after everything else.
+    custom_css: bool,
     extra: &'a serde_json::Value,
 }
 
@@ -471,6 +476,8 @@ fn site_value(c: &SiteConfig) -> tera::Value {
         env: if c.staging { "staging" } else { "production" },
         banner_disclosure: &c.banners.disclosure,
         taxonomies: &c.taxonomies,
+        style_css: c.style.css(),
+        custom_css: c.custom_css,
         extra: &c.extra,
     };
     serde_json::to_value(v).unwrap_or_default()

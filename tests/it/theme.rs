@@ -114,3 +114,96 @@ fn an_introduction_sits_beside_the_title_on_wide_screens() {
     let css = site.read("css/site.css");
     assert!(css.contains(".page-intro--split { display: grid;") && css.contains(".intro:has(> :nth-child(2)) { display: grid;"), "no wide layout");
 }
+
+#[test]
+fn a_site_restyles_the_theme_from_site_yaml_and_its_own_stylesheet() {
+    let site = Site::sample();
+    let yaml = std::fs::read_to_string(site.root.join("site.yaml")).unwrap();
+    site.write(
+        "site.yaml",
+        &format!("{yaml}style:\n  accent: \"#7c3aed\"\n  accent_dark: \"#c4b5fd\"\n  font: \"Georgia, serif\"\n  radius: 2px\n  ground: \"#2e1065\"\n"),
+    );
+    site.write("static/css/custom.css", ".hero { text-align: center; }\n");
+    site.build().ok();
+    let home = site.read("index.html");
+    let head = &home[..home.find("</head>").unwrap()];
+    let theme_css = head.find("<link rel=\"stylesheet\" href=\"/css/site.css\">").unwrap();
+    let tokens = head.find("<style>:root{--accent:#7c3aed;").expect("the tokens are written into the head");
+    let custom = head.find("<link rel=\"stylesheet\" href=\"/css/custom.css\">").expect("the site's stylesheet is linked");
+    assert!(theme_css < tokens && tokens < custom, "the theme's stylesheet, then the tokens, then the site's own, last");
+    assert!(
+        head.contains("--font:Georgia, serif;")
+            && head.contains("--navy:#2e1065;")
+            && head.contains("@media (prefers-color-scheme: dark){:root{--accent:#c4b5fd;"),
+        "{head}"
+    );
+    assert_eq!(site.read("css/custom.css"), ".hero { text-align: center; }\n");
+    // The footer's colours follow the tokens too.
+    let css = site.read("css/site.css");
+    assert!(css.contains(".site-footer {") && css.contains("background: var(--footer-bg);"), "the footer ignores the tokens");
+
+    // Without the site's stylesheet, no link to it; a faint accent is an error at its line.
+    site.remove("static/css/custom.css");
+    site.write("site.yaml", &format!("{yaml}style:\n  accent: \"#ffd54f\"\n"));
+    let line = yaml.lines().count() + 2;
+    site.build()
+        .fails()
+        .stderr_has(&format!("site.yaml:{line}:3"))
+        .stderr_has("accent colour #ffd54f is too faint on the light background (white): contrast 1.4:1");
+    site.write("site.yaml", &yaml);
+    site.build().ok();
+    assert!(!site.read("index.html").contains("/css/custom.css"), "a link to a stylesheet the site does not have");
+}
+
+#[test]
+fn a_static_file_that_replaces_one_of_the_themes_is_a_warning_and_an_icon_is_not() {
+    let site = Site::sample();
+    site.write("static/css/site.css", "body { color: red; }\n");
+    site.build()
+        .ok()
+        .stderr_has("warning: static/css/site.css replaces the default theme's css/site.css, which is not published")
+        .stderr_has("static/css/custom.css");
+    // The sample's own favicon.svg replaces the theme's without a word.
+    site.remove("static/css/site.css");
+    site.build().ok().stderr_lacks("replaces the default theme");
+}
+
+#[test]
+fn the_organisations_logo_stands_for_the_name_in_the_header_unless_a_mark_is_set() {
+    let site = Site::sample();
+    let yaml = std::fs::read_to_string(site.root.join("site.yaml")).unwrap();
+    site.build().ok();
+    assert!(site
+        .read("index.html")
+        .contains("<a class=\"brand\" href=\"/\"><img src=\"/favicon.svg\" alt=\"\" width=\"34\" height=\"34\"><span>Lanternfish Labs</span></a>"));
+    site.write("site.yaml", &yaml.replace("  brand_mark: \"/favicon.svg\"\n", ""));
+    site.build().ok();
+    assert!(
+        site.read("index.html")
+            .contains("<a class=\"brand\" href=\"/\"><img class=\"brand-logo\" src=\"/images/logo.svg\" alt=\"Lanternfish Labs\" height=\"40\"></a>"),
+        "{}",
+        site.read("index.html")
+    );
+}
+
+#[test]
+fn a_new_site_comes_with_its_tokens_its_own_stylesheet_and_icon() {
+    let parent = Site::empty("init-brand");
+    parent.folio(&["init", "brand"]).ok();
+    let root = parent.root.join("brand");
+    let yaml = std::fs::read_to_string(root.join("site.yaml")).unwrap();
+    for token in ["style:", "  accent: \"#0a5a85\"", "  accent_dark:", "  ground:", "  font:", "  heading_font:", "  radius: 12px", "organisation:"] {
+        assert!(yaml.contains(token), "site.yaml lacks {token}:\n{yaml}");
+    }
+    let icon = std::fs::read_to_string(root.join("static/favicon.svg")).unwrap();
+    assert!(icon.contains(">M</text>"), "{icon}");
+    // It builds without a warning (its icon replaces the theme's as icons may), and every page
+    // loads the site's stylesheet after the tokens.
+    parent.folio(&["build", "--root", "brand"]).ok().stderr_lacks("warning");
+    let home = std::fs::read_to_string(root.join("public/index.html")).unwrap();
+    assert!(home.contains("<style>:root{--accent:#0a5a85;") && home.contains("<link rel=\"stylesheet\" href=\"/css/custom.css\">"), "{home}");
+    // Rebranding is changing a value.
+    std::fs::write(root.join("site.yaml"), yaml.replace("accent: \"#0a5a85\"", "accent: \"#b42318\"")).unwrap();
+    parent.folio(&["build", "--root", "brand"]).ok();
+    assert!(std::fs::read_to_string(root.join("public/index.html")).unwrap().contains("--accent:#b42318;"));
+}
