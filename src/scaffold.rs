@@ -103,8 +103,8 @@ organisation:
 # The look of the default theme (README, "Theming"). Change these, then put anything else in
 # static/css/custom.css, which every page loads last; static/favicon.svg is the browser-tab icon.
 style:
-  accent: "#0a5a85"        # links, buttons, focus rings: at least 4.5:1 on white
-  accent_dark: "#7cc3ee"   # the same in dark mode: at least 4.5:1 on #0d1420
+  accent: "#0a5a85"        # links, buttons, focus rings: at least 4.5:1 on #eaf2f8
+  accent_dark: "#7cc3ee"   # the same in dark mode: at least 4.5:1 on #15263a
   ground: "#13233f"        # behind the hero, the call to action and the footer (light text on it)
   font: "system-ui, sans-serif"
   heading_font: "system-ui, sans-serif"

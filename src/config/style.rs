@@ -10,10 +10,11 @@ use crate::diag::Diagnostic;
 use crate::yaml;
 use serde::Deserialize;
 
-/// The theme's page backgrounds, light and dark (`--bg` in `site.css`), which the accent is
-/// read on.
-const LIGHT_BACKGROUND: [u8; 3] = [0xff, 0xff, 0xff];
-const DARK_BACKGROUND: [u8; 3] = [0x0d, 0x14, 0x20];
+/// Of the theme's backgrounds accent-coloured text is written on (`--bg`, `--bg-soft`,
+/// `--bg-tint` in `site.css`), the one closest to it in each scheme: the tint, in light mode
+/// the darkest, in dark mode the lightest.
+const LIGHT_BACKGROUND: [u8; 3] = [0xea, 0xf2, 0xf8];
+const DARK_BACKGROUND: [u8; 3] = [0x15, 0x26, 0x3a];
 
 /// The faintest text the theme writes on the ground (the footer's small print).
 const FAINTEST_ON_GROUND: [u8; 3] = [0xae, 0xbc, 0xce];
@@ -54,8 +55,8 @@ impl StyleConfig {
         };
         let mut errors = Vec::new();
         for (key, value, background, scheme) in [
-            ("accent", &self.accent, LIGHT_BACKGROUND, "the light background (white)"),
-            ("accent_dark", &self.accent_dark, DARK_BACKGROUND, "the dark background (#0d1420)"),
+            ("accent", &self.accent, LIGHT_BACKGROUND, "the theme's light backgrounds (#eaf2f8 the darkest)"),
+            ("accent_dark", &self.accent_dark, DARK_BACKGROUND, "the theme's dark backgrounds (#15263a the lightest)"),
         ] {
             let Some(value) = value else { continue };
             match super::parse_colour(value) {
@@ -109,36 +110,42 @@ impl StyleConfig {
     /// The custom properties the values set, as a `<style>` body; `None` when nothing is set.
     /// Call after [`StyleConfig::problems`] found none.
     pub fn css(&self) -> Option<String> {
-        let mut light = String::new();
-        if let Some(rgb) = self.accent.as_deref().and_then(super::parse_colour) {
-            light.push_str(&accent_properties(rgb, [0, 0, 0]));
-        }
+        // Both schemes: fonts, corners, the ground (light text on it either way).
+        let mut both = String::new();
         if let Some(font) = &self.font {
-            light.push_str(&format!("--font:{font};"));
+            both.push_str(&format!("--font:{font};"));
         }
         if let Some(font) = self.heading_font.as_ref().or(self.font.as_ref()) {
-            light.push_str(&format!("--heading-font:{font};"));
+            both.push_str(&format!("--heading-font:{font};"));
         }
         if let Some(radius) = &self.radius {
-            light.push_str(&format!("--radius:{radius};--radius-sm:calc({radius} * 2 / 3);"));
+            both.push_str(&format!("--radius:{radius};--radius-sm:calc({radius} * 2 / 3);"));
         }
         if let Some(rgb) = self.ground.as_deref().and_then(super::parse_colour) {
             let [lighter, deeper] = [mix(rgb, [255; 3], 1), mix(rgb, [0; 3], 2)];
-            light.push_str(&format!("--navy:{};--navy-2:{};--footer-bg:{};--footer-line:{};", hex(rgb), hex(lighter), hex(deeper), hex(lighter)));
+            both.push_str(&format!("--navy:{};--navy-2:{};--footer-bg:{};--footer-line:{};", hex(rgb), hex(lighter), hex(deeper), hex(lighter)));
         }
-        let dark = self.accent_dark.as_deref().and_then(super::parse_colour).map(|rgb| accent_properties(rgb, [255, 255, 255]));
-        if light.is_empty() && dark.is_none() {
-            return None;
-        }
+        // The accent of each scheme: the dark one, when not set, is the light one made light
+        // enough to read on the dark background.
+        let accent = self.accent.as_deref().and_then(super::parse_colour);
+        let accent_dark = self.accent_dark.as_deref().and_then(super::parse_colour).or(accent.map(readable_on_dark));
         let mut css = String::new();
-        if !light.is_empty() {
-            css.push_str(&format!(":root{{{light}}}"));
+        if !both.is_empty() {
+            css.push_str(&format!(":root{{{both}}}"));
         }
-        if let Some(dark) = dark {
-            css.push_str(&format!("@media (prefers-color-scheme: dark){{:root{{{dark}}}}}"));
+        if let Some(rgb) = accent {
+            css.push_str(&format!("@media not all and (prefers-color-scheme: dark){{:root{{{}}}}}", accent_properties(rgb, [0, 0, 0])));
         }
-        Some(css)
+        if let Some(rgb) = accent_dark {
+            css.push_str(&format!("@media (prefers-color-scheme: dark){{:root{{{}}}}}", accent_properties(rgb, [255, 255, 255])));
+        }
+        (!css.is_empty()).then_some(css)
     }
+}
+
+/// `rgb` mixed with white just enough to read on the theme's dark background.
+fn readable_on_dark(rgb: [u8; 3]) -> [u8; 3] {
+    (0..=8).map(|eighths| mix(rgb, [255; 3], eighths)).find(|&c| contrast(c, DARK_BACKGROUND) >= MIN_CONTRAST).unwrap_or([255; 3])
 }
 
 /// The accent and what the theme derives from it: `--accent-strong` (hover: a quarter of the
@@ -213,9 +220,19 @@ mod tests {
         let c = parse("  accent: \"#7c3aed\"\n  accent_dark: \"#c4b5fd\"\n  font: \"Inter, system-ui, sans-serif\"\n  radius: 4px\n  ground: \"#2e1065\"\n")
             .unwrap();
         let css = c.style.css().unwrap();
-        assert!(css.starts_with(":root{--accent:#7c3aed;--accent-strong:#5d2bb1;--accent-contrast:#ffffff;--font:Inter, system-ui, sans-serif;--heading-font:Inter, system-ui, sans-serif;--radius:4px;"), "{css}");
+        assert!(css.starts_with(":root{--font:Inter, system-ui, sans-serif;--heading-font:Inter, system-ui, sans-serif;--radius:4px;--radius-sm:calc(4px * 2 / 3);--navy:#2e1065;--navy-2:#482d78;--footer-bg:#220c4b;"), "{css}");
+        // Each accent only in its own scheme, so the light one never lands on the dark page.
+        assert!(
+            css.contains("@media not all and (prefers-color-scheme: dark){:root{--accent:#7c3aed;--accent-strong:#5d2bb1;--accent-contrast:#ffffff;}}"),
+            "{css}"
+        );
         assert!(css.contains("@media (prefers-color-scheme: dark){:root{--accent:#c4b5fd;"), "{css}");
-        assert!(css.contains("--navy:#2e1065;--navy-2:#482d78;--footer-bg:#220c4b;"), "{css}");
+        // Without accent_dark, the dark page gets the accent lightened until it reads there.
+        let c = parse("  accent: \"#7c3aed\"\n").unwrap();
+        let css = c.style.css().unwrap();
+        let dark = css.split("@media (prefers-color-scheme: dark){:root{--accent:#").nth(1).unwrap();
+        let rgb = crate::config::parse_colour(&format!("#{}", &dark[..6])).unwrap();
+        assert!(super::contrast(rgb, super::DARK_BACKGROUND) >= 4.5 && rgb != [255; 3], "{css}");
         assert_eq!(parse("  {}\n").unwrap().style.css(), None, "nothing set, nothing written");
     }
 
@@ -224,8 +241,8 @@ mod tests {
         let errs = parse("  accent: \"#ffd54f\"\n  accent_dark: \"#1e3a8a\"\n  font: \"x; } body { display: none\"\n  radius: 12\n").unwrap_err();
         let msgs: Vec<String> = errs.iter().map(|d| format!("{}:{} {}", d.line.unwrap_or(0), d.col.unwrap_or(0), d.message)).collect();
         assert_eq!(msgs.len(), 4, "{msgs:?}");
-        assert!(msgs[0].starts_with("5:3 accent colour #ffd54f is too faint on the light background"), "{msgs:?}");
-        assert!(msgs[1].starts_with("6:3 accent colour #1e3a8a is too faint on the dark background"), "{msgs:?}");
+        assert!(msgs[0].starts_with("5:3 accent colour #ffd54f is too faint on the theme's light backgrounds"), "{msgs:?}");
+        assert!(msgs[1].starts_with("6:3 accent colour #1e3a8a is too faint on the theme's dark backgrounds"), "{msgs:?}");
         assert!(msgs[2].starts_with("7:3 `x; } body { display: none` is not a list of fonts"), "{msgs:?}");
         assert!(msgs[3].starts_with("8:3 `12` is not a length"), "{msgs:?}");
         let errs = parse("  ground: \"#7c3aed\"\n").unwrap_err();

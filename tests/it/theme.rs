@@ -128,7 +128,7 @@ fn a_site_restyles_the_theme_from_site_yaml_and_its_own_stylesheet() {
     let home = site.read("index.html");
     let head = &home[..home.find("</head>").unwrap()];
     let theme_css = head.find("<link rel=\"stylesheet\" href=\"/css/site.css\">").unwrap();
-    let tokens = head.find("<style>:root{--accent:#7c3aed;").expect("the tokens are written into the head");
+    let tokens = head.find("<style>:root{--font:Georgia, serif;").expect("the tokens are written into the head");
     let custom = head.find("<link rel=\"stylesheet\" href=\"/css/custom.css\">").expect("the site's stylesheet is linked");
     assert!(theme_css < tokens && tokens < custom, "the theme's stylesheet, then the tokens, then the site's own, last");
     assert!(
@@ -149,7 +149,7 @@ fn a_site_restyles_the_theme_from_site_yaml_and_its_own_stylesheet() {
     site.build()
         .fails()
         .stderr_has(&format!("site.yaml:{line}:3"))
-        .stderr_has("accent colour #ffd54f is too faint on the light background (white): contrast 1.4:1");
+        .stderr_has("accent colour #ffd54f is too faint on the theme's light backgrounds (#eaf2f8 the darkest): contrast 1.2:1");
     site.write("site.yaml", &yaml);
     site.build().ok();
     assert!(!site.read("index.html").contains("/css/custom.css"), "a link to a stylesheet the site does not have");
@@ -201,7 +201,7 @@ fn a_new_site_comes_with_its_tokens_its_own_stylesheet_and_icon() {
     // loads the site's stylesheet after the tokens.
     parent.folio(&["build", "--root", "brand"]).ok().stderr_lacks("warning");
     let home = std::fs::read_to_string(root.join("public/index.html")).unwrap();
-    assert!(home.contains("<style>:root{--accent:#0a5a85;") && home.contains("<link rel=\"stylesheet\" href=\"/css/custom.css\">"), "{home}");
+    assert!(home.contains("{:root{--accent:#0a5a85;") && home.contains("<link rel=\"stylesheet\" href=\"/css/custom.css\">"), "{home}");
     // Rebranding is changing a value.
     std::fs::write(root.join("site.yaml"), yaml.replace("accent: \"#0a5a85\"", "accent: \"#b42318\"")).unwrap();
     parent.folio(&["build", "--root", "brand"]).ok();
