@@ -730,7 +730,7 @@ fn role_of(f: &SourceFile) -> Result<Role, Diagnostic> {
     }
     if !f.rel.ends_with(".md") {
         return Err(Diagnostic::file(&f.shown, "YAML file in an unexpected place")
-            .with_help("content YAML belongs in content/faq/<topic>.yaml, content/pricing/<group>.yaml or content/banners.yaml")
+            .with_help("content YAML belongs in content/faq/<topic>.yaml, content/pricing/<group>.yaml, content/banners.yaml, content/testimonials.yaml or content/clients.yaml")
             .kind(Kind::Content));
     }
     if f.rel == "_index.md" || f.rel.ends_with("/_index.md") {
@@ -936,6 +936,7 @@ impl Engine {
             &held,
             &marketing_urls,
             &config.taxonomies,
+            &config.author,
         ));
         if memo.skeleton.as_ref().is_none_or(|(k, _)| *k != skeleton_input) {
             let mut pages_src = Vec::new();
@@ -956,12 +957,22 @@ impl Engine {
                     });
                 }
             }
-            memo.skeleton = Some((skeleton_input, Arc::new(skeleton(pages_src, sections_src, marketing_urls, broken.clone(), &config.taxonomies))));
+            memo.skeleton = Some((
+                skeleton_input,
+                Arc::new(skeleton(pages_src, sections_src, marketing_urls, broken.clone(), &config.taxonomies, config.author.as_deref())),
+            ));
         }
         let Some((_, skeleton)) = memo.skeleton.as_ref() else { return Err(errors.sorted()) };
         let skeleton = Arc::clone(skeleton);
         let urls = &skeleton.urls;
         let held: HashMap<String, Held> = held.into_iter().collect();
+        // The team and the case studies, as their blocks show them, and the testimonials' photos.
+        marketing_data.people = model::showcase::people(&skeleton.pages, &image_table, &config.images);
+        marketing_data.case_studies = model::showcase::case_studies(&skeleton.pages);
+        for t in &mut marketing_data.testimonials {
+            let shown = model::showcase::Shown { class: "avatar", sizes: Some("3rem"), loading: crate::images::markup::Loading::Lazy };
+            t.photo_picture = t.photo.as_deref().and_then(|src| model::showcase::picture_of(src, &t.photo_alt, "/", &shown, &image_table, &config.images));
+        }
         // Social cards: the site's, and one per article without a raster image of its own.
         let card_pages: Vec<images::CardPage<'_>> = skeleton
             .pages
@@ -970,7 +981,7 @@ impl Engine {
                 url: &p.url,
                 title: &p.title,
                 section: p.section.map(|s| &skeleton.sections[s]).filter(|s| !s.is_home()).map(|s| s.title.as_str()),
-                has_raster_image: p.meta.image.as_deref().is_some_and(|i| image_table.facts(&crate::url::link_file(&p.url, i)).is_some()),
+                has_raster_image: p.meta.share_image().is_some_and(|i| image_table.facts(&crate::url::link_file(&p.url, i)).is_some()),
             })
             .collect();
         made.extend(images::plan_cards(&card_pages, &config, &image_cache));
@@ -1064,7 +1075,7 @@ impl Engine {
                 urls,
                 held: &held,
                 renderer: &renderer,
-                marketing: loaded_marketing,
+                marketing: &marketing_data,
                 images: &image_table,
                 image_options: &config.images,
                 heroes: &heroes,
@@ -1113,6 +1124,7 @@ impl Engine {
         let marketing_hash = hash_of(&(
             marketing_input,
             marketing_data.topics.iter().flat_map(|t| t.questions.iter().map(|q| crate::hash::hash_bytes(q.answer.as_bytes()))).collect::<Vec<_>>(),
+            (&marketing_data.people, &marketing_data.case_studies, &marketing_data.testimonials),
         ));
         let resolver = SiteResolver {
             urls,
@@ -1164,12 +1176,18 @@ impl Engine {
         }
         timer.mark("markdown");
         // Images and file links that lead to no file of the site (`model::file_links`).
-        for (key, url, shown, rendered) in
-            pages.iter().map(|p| (&p.key, &p.url, &p.shown, &p.rendered)).chain(sections.iter().map(|s| (&s.key, &s.url, &s.shown, &s.rendered)))
+        for (key, url, shown, rendered, meta) in pages
+            .iter()
+            .map(|p| (&p.key, &p.url, &p.shown, &p.rendered, &p.meta))
+            .chain(sections.iter().map(|s| (&s.key, &s.url, &s.shown, &s.rendered, &s.meta)))
         {
-            if !rendered.file_refs.is_empty() {
+            let named_in_front_matter = meta.image.is_some() || meta.profile.is_some() || meta.case_study.is_some();
+            if !rendered.file_refs.is_empty() || named_in_front_matter {
                 let text = body_of(key).map_or("", |(f, ..)| f.text.as_str());
                 errors.extend(model::file_links::check(&rendered.file_refs, url, shown, text, &provided));
+                if named_in_front_matter {
+                    errors.extend(model::file_links::check(&model::file_links::front_matter_refs(meta, text), url, shown, text, &provided));
+                }
             }
         }
         // Images that cannot be used: damaged (their header, or — in a build, which makes every
@@ -1350,6 +1368,8 @@ impl Engine {
         warnings.extend(images::location_warnings(&image_table, &assets, root));
         warnings.extend(skeleton.spellings.iter().map(|s| claims::spelling_warning(s, &skeleton.pages, |key| body_of_text(&bodies, key))));
         warnings.extend(model::undated::warnings(site.pages.unnoted(), site.sections.unnoted(), site.config().feed.enabled, |key| body_of_text(&bodies, key)));
+        let home = site.sections.unnoted().iter().position(Section::is_home);
+        warnings.extend(model::authors::warnings(site.pages.unnoted(), home, |key| body_of_text(&bodies, key)));
         if let Some(before) = &opts.published {
             let now: HashSet<&str> = files.iter().map(|f| f.path.as_str()).chain(assets.iter().map(|a| a.out.as_str())).collect();
             warnings.extend(model::dropped::dropped(before, &now, site.pages.unnoted(), site.sections.unnoted(), |key| body_of_text(&bodies, key)));
@@ -1492,10 +1512,12 @@ fn skeleton(
     marketing_urls: Vec<(String, String)>,
     broken: Vec<(String, String)>,
     taxonomies: &[String],
+    site_author: Option<&str>,
 ) -> Skeleton {
     let claimed = assemble::assign_urls(pages, sections, marketing_urls, broken);
     let (mut pages, mut sections) = (claimed.pages, claimed.sections);
     assemble::link_pages(&mut pages, &mut sections);
+    model::authors::link_authors(&mut pages, sections.iter().position(model::Section::is_home), site_author);
     let related = model::related_by_tags(&model::RelatedInput::of(&pages), 3);
     assemble::set_related(&mut pages, &related);
     let (taxonomies, spellings) = model::build_taxonomies(&pages, taxonomies);

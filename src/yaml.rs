@@ -496,6 +496,38 @@ pub fn item_offset(text: &str, key: &str, value: &str, occurrence: usize) -> Opt
     None
 }
 
+/// Byte offsets of the lines where the items of the block list under the top-level `key:` start
+/// (each `- ` line at the list's indentation), in order: the n-th offset is the n-th item a parser
+/// reads, for messages about one item. Empty for a flow list (`key: [a, b]`).
+pub fn list_items(text: &str, key: &str) -> Vec<usize> {
+    let mut offsets = Vec::new();
+    let mut offset = 0;
+    let mut inside = false;
+    let mut item_indent: Option<usize> = None;
+    for line in text.split_inclusive('\n') {
+        let bare = line.strip_prefix(BOM).unwrap_or(line);
+        let content = bare.trim_end();
+        let indent = indent_chars(bare);
+        if !inside {
+            inside = indent == 0 && content.strip_prefix(key).is_some_and(|rest| rest.trim_end() == ":");
+        } else if !content.trim().is_empty() && !content.trim_start().starts_with('#') {
+            let is_item = content.trim_start() == "-" || content.trim_start().starts_with("- ");
+            match item_indent {
+                _ if indent == 0 && !is_item => break,
+                None if is_item => {
+                    item_indent = Some(indent);
+                    offsets.push(offset);
+                }
+                Some(i) if is_item && indent == i => offsets.push(offset),
+                Some(i) if indent < i => break,
+                _ => {}
+            }
+        }
+        offset += line.len();
+    }
+    offsets
+}
+
 /// (line, column) of `key:` in the item starting at byte `item_start` (falling back to the
 /// item's first line).
 pub fn key_in_item(text: &str, item_start: usize, key: &str) -> (usize, usize) {
@@ -521,6 +553,17 @@ mod tests {
 
     fn src<'a>(text: &'a str) -> Source<'a> {
         Source { path: Path::new("content/a.md"), file_text: text, line_offset: 1, kind: Kind::FrontMatter }
+    }
+
+    #[test]
+    fn list_items_are_found_where_they_start() {
+        let text = "title: T\nitems:\n  # a comment\n  - name: a\n    quote: |\n      - not an item\n  - name: b\n\nother:\n  - name: c\n";
+        let at: Vec<usize> = list_items(text, "items").into_iter().map(|o| crate::diag::line_col(text, o).0).collect();
+        assert_eq!(at, [4, 7]);
+        assert_eq!(key_in_item(text, list_items(text, "items")[1], "name"), (7, 5));
+        assert!(list_items("items: [a, b]\n", "items").is_empty());
+        let unindented = "items:\n- name: a\n- name: b\nnext: 1\n";
+        assert_eq!(list_items(unindented, "items").len(), 2);
     }
 
     #[test]

@@ -1,11 +1,14 @@
-//! Marketing content: FAQ topics, pricing tiers and affiliate banners — what makes folio a
-//! marketing and knowledge-base tool. Parsed from `content/faq/`, `content/pricing/` and
-//! `content/banners.yaml`, validated and scheduled here; `render::marketing` turns them into
-//! `/faq/`, `/pricing/` and `/go/<id>/` pages and shortcode data.
+//! Marketing content: FAQ topics, pricing tiers, affiliate banners, testimonials and client
+//! logos — what makes folio a marketing and knowledge-base tool. Parsed from `content/faq/`,
+//! `content/pricing/`, `content/banners.yaml`, `content/testimonials.yaml` and
+//! `content/clients.yaml`, validated and scheduled here; `render::marketing` turns them into
+//! `/faq/`, `/pricing/` and `/go/<id>/` pages, the home page's blocks and shortcode data. The
+//! team and case studies are pages; [`showcase`] holds what their blocks show.
 
 pub mod banners;
 pub mod faq;
 pub mod pricing;
+pub mod showcase;
 
 use crate::config::SiteConfig;
 use crate::diag::{Diagnostic, Kind, Severity};
@@ -25,6 +28,13 @@ pub struct Marketing {
     pub groups: Vec<PricingGroup>,
     /// In file order; includes inactive ones (for validation and `folio check`).
     pub banners: Vec<Banner>,
+    /// In file order.
+    pub testimonials: Vec<showcase::Testimonial>,
+    pub clients: showcase::Clients,
+    /// The pages with a `profile:`, by weight then name (filled in by the engine).
+    pub people: Vec<showcase::Person>,
+    /// The pages with a `case_study:`, newest first (filled in by the engine).
+    pub case_studies: Vec<showcase::CaseStudyCard>,
 }
 
 /// Files under content/ that this module reads.
@@ -33,6 +43,8 @@ pub fn is_marketing_file(rel: &str) -> bool {
     let direct = |dir: &str| rel.strip_prefix(dir).is_some_and(|rest| !rest.contains('/'));
     rel == "banners.yaml"
         || rel == "banners.yml"
+        || rel == showcase::TESTIMONIALS_FILE
+        || rel == showcase::CLIENTS_FILE
         || (direct("faq/") && (yaml || (rel.ends_with(".md") && rel != "faq/_index.md")))
         || (direct("pricing/") && yaml)
 }
@@ -59,6 +71,10 @@ pub fn load(files: &[&SourceFile], config: &SiteConfig, assets: &[Asset], today:
             // A group whose file has errors still stands in the list (with no tiers), so pages
             // that show it are not told it does not exist: the file's own errors say what to fix.
             pricing::parse(f).map(|g| m.groups.push(g)).inspect_err(|_| m.groups.push(PricingGroup::failed(f)))
+        } else if f.rel == showcase::TESTIMONIALS_FILE {
+            showcase::parse_testimonials(f, assets).map(|t| m.testimonials = t)
+        } else if f.rel == showcase::CLIENTS_FILE {
+            showcase::parse_clients(f, assets).map(|c| m.clients = c)
         } else {
             banners::parse(f, config, assets, today).map(|b| m.banners = b)
         };
@@ -126,6 +142,9 @@ mod tests {
         assert!(is_marketing_file("faq/cto.md"));
         assert!(is_marketing_file("faq/work.yaml"));
         assert!(is_marketing_file("pricing/web.yaml"));
+        assert!(is_marketing_file("testimonials.yaml"));
+        assert!(is_marketing_file("clients.yaml"));
+        assert!(!is_marketing_file("articles/clients.yaml"));
         assert!(!is_marketing_file("faq/_index.md"));
         assert!(!is_marketing_file("pricing/_index.md"));
         assert!(!is_marketing_file("articles/x.md"));

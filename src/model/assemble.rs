@@ -101,6 +101,8 @@ pub fn assign_urls(pages_src: Vec<PageSource>, sections_src: Vec<SectionSource>,
             previous: None,
             next: None,
             date_rank: 0,
+            author_page: None,
+            authored: Vec::new(),
         });
     }
     for (i, parent) in parents.into_iter().enumerate() {

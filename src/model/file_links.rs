@@ -53,6 +53,24 @@ impl Provided {
     }
 }
 
+/// The images a page's front matter names (`image:`, a profile's `photo:`, a case study's
+/// `logo:`) as links at their lines, so [`check`] reports a missing one like a Markdown image.
+pub fn front_matter_refs(meta: &crate::parse::front_matter::FrontMatter, text: &str) -> Vec<FileRef> {
+    let named = [
+        ("image", meta.image.as_deref()),
+        ("photo", meta.profile.as_ref().and_then(|p| p.photo.as_deref())),
+        ("logo", meta.case_study.as_ref().and_then(|c| c.logo.as_deref())),
+    ];
+    named
+        .into_iter()
+        .filter_map(|(key, src)| {
+            let src = src.filter(|s| crate::parse::markdown::is_site_path(s))?;
+            let (line, col) = crate::parse::front_matter::key_position(text, key).unwrap_or((1, 1));
+            Some(FileRef { url: src.to_string(), image: true, line, col })
+        })
+        .collect()
+}
+
 /// The errors for the links of one Markdown text: `refs`, written in the file `shown` (whose
 /// whole text is `text`), for the page at `page_url`.
 pub fn check(refs: &[FileRef], page_url: &str, shown: &Path, text: &str, provided: &Provided) -> Vec<Diagnostic> {

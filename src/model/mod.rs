@@ -2,10 +2,12 @@
 //! related articles, previous/next). Plain data and pure functions; no I/O, no templates.
 
 pub mod assemble;
+pub mod authors;
 pub mod claims;
 pub mod dropped;
 pub mod file_links;
 pub mod reads;
+pub mod showcase;
 pub mod undated;
 pub mod window;
 
@@ -46,6 +48,10 @@ pub struct Page {
     /// Position in the whole site's newest-first order (see [`assign_date_ranks`]); sorting by
     /// this integer is much cheaper than comparing dates and titles again and again.
     pub date_rank: usize,
+    /// The page of the person this article is by (`model::authors`).
+    pub author_page: Option<PageId>,
+    /// On a person's page: the articles by them, newest first.
+    pub authored: Vec<PageId>,
 }
 
 /// A folder with an `_index.md`: a list page with pagination.
@@ -315,11 +321,11 @@ pub fn pager_window(current: usize, total: usize) -> Vec<usize> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::parse::front_matter::parse_date;
 
-    fn page(key: &str, date: &str, tags: &[&str]) -> Page {
+    pub(crate) fn page(key: &str, date: &str, tags: &[&str]) -> Page {
         Page {
             key: key.into(),
             shown: PathBuf::from(key),
@@ -335,6 +341,8 @@ mod tests {
             previous: None,
             next: None,
             date_rank: 0,
+            author_page: None,
+            authored: Vec::new(),
         }
     }
 

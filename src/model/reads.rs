@@ -120,6 +120,8 @@ impl StaticHashes {
                 (p.section.map(|s| &sections[s].key), p.date_rank).hash(&mut h);
                 p.related.iter().for_each(|r| page_key(r).hash(&mut h));
                 (p.previous.as_ref().map(page_key), p.next.as_ref().map(page_key)).hash(&mut h);
+                p.author_page.as_ref().map(page_key).hash(&mut h);
+                p.authored.iter().for_each(|a| page_key(a).hash(&mut h));
                 h.finish()
             })
             .collect();

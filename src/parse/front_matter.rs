@@ -63,6 +63,13 @@ pub struct FrontMatter {
     pub banners: Option<bool>,
     #[serde(default)]
     pub extra: serde_json::Value,
+    /// A team member's page: the page is a person (its title their name), shown by the
+    /// `team()` block and linked from the byline of each page whose `author:` names them.
+    #[serde(default)]
+    pub profile: Option<Profile>,
+    /// A case study: the page gets a case-study card in lists and its results at the top.
+    #[serde(default)]
+    pub case_study: Option<CaseStudy>,
     /// Sections (`_index.md`) only.
     #[serde(default)]
     pub sort_by: Option<SortBy>,
@@ -70,6 +77,66 @@ pub struct FrontMatter {
     #[serde(default)]
     pub paginate_by: Option<usize>,
 }
+
+impl FrontMatter {
+    /// The image that stands for the page when it is shared: its `image:`, else a team
+    /// member's portrait.
+    pub fn share_image(&self) -> Option<&str> {
+        self.image.as_deref().or_else(|| self.profile.as_ref().and_then(|p| p.photo.as_deref()))
+    }
+}
+
+/// `profile:` — what a team member's page says about them besides their name and bio.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    /// Their job, e.g. "Founder and principal CTO".
+    #[serde(default)]
+    pub role: Option<String>,
+    /// A portrait (a site path; a raster image gets responsive copies).
+    #[serde(default)]
+    pub photo: Option<String>,
+    /// What the portrait shows, for people who cannot see it.
+    #[serde(default)]
+    pub photo_alt: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Elsewhere on the web: LinkedIn, GitHub, a personal site.
+    #[serde(default)]
+    pub links: Vec<NamedLink>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct NamedLink {
+    pub name: String,
+    pub url: String,
+}
+
+/// `case_study:` — the facts a case-study card shows.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseStudy {
+    pub client: String,
+    #[serde(default)]
+    pub industry: Option<String>,
+    /// The client's logo (a site path).
+    #[serde(default)]
+    pub logo: Option<String>,
+    /// The outcomes in figures: `{ value: "38%", label: "lower hosting bill" }`.
+    #[serde(default)]
+    pub results: Vec<Outcome>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Outcome {
+    pub value: String,
+    pub label: String,
+}
+
+/// The most results a case study shows: a card has room for three.
+pub const MAX_RESULTS: usize = 3;
 
 /// The language a file's front matter is written in: YAML between `---` lines, or TOML between
 /// `+++` lines (as Hugo and Zola sites write it). Both fill the same [`FrontMatter`].
@@ -115,6 +182,78 @@ pub struct Parsed<'a> {
     pub warnings: Vec<Diagnostic>,
 }
 
+/// Checks the `profile:` and `case_study:` blocks past their shape (which serde checks).
+fn check_blocks(meta: &FrontMatter, head: Head<'_>, is_section: bool, errors: &mut Vec<Diagnostic>, warnings: &mut Vec<Diagnostic>) {
+    for (key, set) in [("profile", meta.profile.is_some()), ("case_study", meta.case_study.is_some())] {
+        if set && is_section {
+            errors.push(
+                head.error_at_key(key, format!("`{key}` belongs on a page, not on a section's `_index.md`"))
+                    .with_help("put it in the front matter of the page it describes"),
+            );
+        }
+    }
+    if let Some(p) = &meta.profile {
+        if let Some(photo) = &p.photo {
+            if p.photo_alt.as_deref().is_none_or(|a| a.trim().is_empty()) {
+                warnings.push(
+                    head.error_at_value("photo", photo, "the profile photo has no `photo_alt`")
+                        .with_help(format!(
+                            "describe the portrait for people who cannot see it: `{}`",
+                            head.pair("photo_alt", "\"Portrait of …, smiling, in a navy jacket\"")
+                        ))
+                        .warning(),
+                );
+            }
+        }
+        if let Some(email) = &p.email {
+            if !email.contains('@') || email.contains(char::is_whitespace) {
+                errors.push(
+                    head.error_at_value("email", email, format!("`{email}` is not an email address"))
+                        .with_help(format!("write it like `{}`", head.pair("email", "\"maya@example.com\""))),
+                );
+            }
+        }
+        for l in &p.links {
+            if l.name.trim().is_empty() {
+                errors.push(
+                    head.error_at_value("links", &l.url, "a profile link has an empty `name`").with_help("name the link as readers see it, e.g. LinkedIn"),
+                );
+            }
+            if !(l.url.starts_with("https://") || l.url.starts_with("http://") || l.url.starts_with("mailto:") || l.url.starts_with('/')) {
+                errors.push(
+                    head.error_at_value("links", &l.url, format!("profile link `{}` is not an address", l.url))
+                        .with_help("write a full address starting with https://, or a site path starting with /"),
+                );
+            }
+        }
+    }
+    if let Some(c) = &meta.case_study {
+        if c.client.trim().is_empty() {
+            errors.push(head.error_at_key("client", "the case study's `client` is empty").with_help("name the client, e.g. `client: \"Harbourline Freight\"`"));
+        }
+        for r in &c.results {
+            for (key, v) in [("value", &r.value), ("label", &r.label)] {
+                if v.trim().is_empty() {
+                    errors.push(
+                        head.error_at_value("results", &r.label, format!("a result's `{key}` is empty"))
+                            .with_help("write each result as a figure and what it measures: `{ value: \"38%\", label: \"lower hosting bill\" }`"),
+                    );
+                }
+            }
+        }
+        if c.results.len() > MAX_RESULTS {
+            errors.push(
+                head.error_at_value(
+                    "results",
+                    &c.results[MAX_RESULTS].value,
+                    format!("a case study shows at most {MAX_RESULTS} results; this one has {}", c.results.len()),
+                )
+                .with_help("keep the three that matter most, and tell the rest in the text"),
+            );
+        }
+    }
+}
+
 /// The front matter's text, its language and file, for messages about its keys.
 #[derive(Clone, Copy)]
 struct Head<'a> {
@@ -137,6 +276,22 @@ impl Head<'_> {
 
     fn pair(&self, key: &str, value: &str) -> String {
         self.syntax.pair(key, value)
+    }
+
+    /// A diagnostic at `value` where it is written after `key:` (a value in a list under the
+    /// key), else at the key.
+    fn error_at_value(&self, key: &str, value: &str, message: impl Into<String>) -> Diagnostic {
+        let key_line = match self.syntax {
+            Syntax::Yaml => yaml::key_position(self.text, key),
+            Syntax::Toml => crate::toml_fm::key_position(self.text, key),
+        };
+        let found = key_line
+            .filter(|_| !value.is_empty())
+            .and_then(|(line, _)| self.text.lines().enumerate().skip(line - 1).find_map(|(i, l)| l.find(value).map(|at| (i + 1, l[..at].chars().count() + 1))));
+        match found {
+            Some((line, col)) => self.src.error_at(line, col, message),
+            None => self.error_at_key(key, message),
+        }
     }
 }
 
@@ -271,11 +426,12 @@ pub fn parse<'a>(path: &Path, text: &'a str, is_section: bool) -> Result<Parsed<
             Syntax::Toml => "write the keys under an `[extra]` line, at the end of the front matter",
         }));
     }
+    let mut warnings = Vec::new();
+    check_blocks(&meta, head, is_section, &mut errors, &mut warnings);
     if errors.is_empty() {
-        let warnings = match syntax {
-            Syntax::Yaml => yaml::curly_quote_warnings(head_text, src),
-            Syntax::Toml => Vec::new(),
-        };
+        if syntax == Syntax::Yaml {
+            warnings.extend(yaml::curly_quote_warnings(head_text, src));
+        }
         Ok(Parsed { meta, head: head_text, syntax, body, body_line_offset, date, updated, publish_date, expiry_date, warnings })
     } else {
         Err(errors)

@@ -82,7 +82,7 @@ pub struct FileRef {
 }
 
 /// Whether `dest` is a path of the site (not `https:`, `mailto:`, `//host/…`, `#top` or `@/`).
-fn is_site_path(dest: &str) -> bool {
+pub fn is_site_path(dest: &str) -> bool {
     if dest.is_empty() || dest.starts_with('#') || dest.starts_with("//") || dest.starts_with("@/") {
         return false;
     }

@@ -4,7 +4,7 @@
 use super::seo::crumb;
 use super::site::{base_vars, redirect_page, Common, Work};
 use crate::config::SiteConfig;
-use crate::marketing::{banners, faq, pricing, Banner, FaqTopic, Marketing, PricingGroup};
+use crate::marketing::{banners, faq, pricing, showcase, Banner, FaqTopic, Marketing, PricingGroup};
 use crate::model::claims::Claimant;
 use crate::model::Site;
 use crate::parse::shortcodes::{ArgValue, Call};
@@ -106,6 +106,14 @@ struct TopicLink<'a> {
     questions: Vec<QuestionLink<'a>>,
 }
 
+/// A topic in an FAQ page's sidebar: `current` on the page's own.
+#[derive(Serialize)]
+struct SidebarTopic<'a> {
+    #[serde(flatten)]
+    link: TopicLink<'a>,
+    current: bool,
+}
+
 #[derive(Serialize)]
 struct QuestionLink<'a> {
     question: &'a str,
@@ -161,13 +169,21 @@ pub fn prepare<'a>(site: &'a Site, job: &Job) -> Work<'a> {
             c.jsonld.push(faq_page_jsonld(cfg, t));
             let mut vars = base_vars(site, c);
             vars.insert("topic", TopicView { title: &t.title, description: t.description.as_deref(), url: &t.url, questions: &t.questions });
-            let others: Vec<TopicLink<'_>> = m
-                .topics
-                .iter()
-                .filter(|o| o.key != t.key)
-                .map(|o| TopicLink { title: &o.title, url: &o.url, description: o.description.as_deref(), count: o.questions.len(), questions: Vec::new() })
-                .collect();
-            vars.insert("other_topics", others);
+            let link = |o: &'a FaqTopic| TopicLink {
+                title: &o.title,
+                url: &o.url,
+                description: o.description.as_deref(),
+                count: o.questions.len(),
+                questions: Vec::new(),
+            };
+            vars.insert("other_topics", m.topics.iter().filter(|o| o.key != t.key).map(link).collect::<Vec<_>>());
+            // Every topic in the hub's order, for the sidebar, and the topics before and after.
+            vars.insert(
+                "all_topics",
+                m.topics.iter().map(|o| (link(o), o.key == t.key)).map(|(l, current)| SidebarTopic { link: l, current }).collect::<Vec<_>>(),
+            );
+            vars.insert("previous_topic", i.checked_sub(1).map(|p| link(&m.topics[p])));
+            vars.insert("next_topic", m.topics.get(i + 1).map(link));
             Work::template("faq_topic.html", t.shown.clone(), crate::url::url_to_file(&t.url), vars)
         }
         Job::Pricing => {
@@ -310,17 +326,53 @@ pub fn shortcode_data(m: &Marketing, call: &Call, page_key: &str) -> Result<Vec<
                 let ids: Vec<&str> = m.topics.iter().map(|t| t.slug.as_str()).collect();
                 return Err((format!("no FAQ topic `{id}`"), format!("topics are the files in content/faq/: {}", ids.join(", "))));
             };
-            let limit = match call.args.get("limit") {
-                Some(ArgValue::Int(n)) => *n as usize,
-                _ => t.questions.len(),
-            };
             let view =
-                TopicView { title: &t.title, description: t.description.as_deref(), url: &t.url, questions: &t.questions[..limit.min(t.questions.len())] };
+                TopicView { title: &t.title, description: t.description.as_deref(), url: &t.url, questions: &t.questions[..limit(call, t.questions.len())] };
             return Ok(vec![("topic", value(view))]);
+        }
+        "testimonials" => {
+            if m.testimonials.is_empty() {
+                return Err(("the site has no testimonials".into(), format!("add content/{} (see README, \"Content blocks\")", showcase::TESTIMONIALS_FILE)));
+            }
+            return Ok(vec![("testimonials", value(&m.testimonials[..limit(call, m.testimonials.len())]))]);
+        }
+        "clients" => {
+            if m.clients.list.is_empty() {
+                return Err(("the site has no client logos".into(), format!("add content/{} (see README, \"Content blocks\")", showcase::CLIENTS_FILE)));
+            }
+            let title = arg("title").unwrap_or(&m.clients.title);
+            return Ok(vec![("clients", value(&m.clients.list)), ("title", value(title))]);
+        }
+        "team" => {
+            if m.people.is_empty() {
+                return Err((
+                    "the site has no team members".into(),
+                    "give each person a page with a `profile:` in its front matter, e.g. content/authors/ada-lovelace.md (see README, \"Content blocks\")"
+                        .into(),
+                ));
+            }
+            return Ok(vec![("people", value(&m.people[..limit(call, m.people.len())]))]);
+        }
+        "case_studies" => {
+            if m.case_studies.is_empty() {
+                return Err((
+                    "the site has no case studies".into(),
+                    "give each case study a page with a `case_study:` in its front matter, e.g. content/case-studies/harbourline.md (see README, \"Content blocks\")".into(),
+                ));
+            }
+            return Ok(vec![("case_studies", value(&m.case_studies[..limit(call, m.case_studies.len())]))]);
         }
         _ => {}
     }
     Ok(Vec::new())
+}
+
+/// A shortcode's `limit=` (checked to be above 0), at most `len`.
+fn limit(call: &Call, len: usize) -> usize {
+    match call.args.get("limit") {
+        Some(ArgValue::Int(n)) => usize::try_from(*n).unwrap_or(len).min(len),
+        _ => len,
+    }
 }
 
 fn value(v: impl Serialize) -> serde_json::Value {

@@ -83,7 +83,10 @@ pub fn article(site: &Site, page: &Page) -> Value {
         v["datePublished"] = json!(rfc3339(d));
         v["dateModified"] = json!(rfc3339(page.updated.as_ref().unwrap_or(d)));
     }
-    if let Some(a) = page.meta.author.as_ref().or(c.author.as_ref()) {
+    if let Some(id) = page.author_page {
+        let person = &site.pages[id];
+        v["author"] = json!({ "@type": "Person", "name": person.title, "url": c.permalink(&person.url) });
+    } else if let Some(a) = page.meta.author.as_ref().or(c.author.as_ref()) {
         v["author"] = json!({ "@type": "Person", "name": a });
     }
     if let Some(img) = &page.meta.image {
@@ -93,6 +96,31 @@ pub fn article(site: &Site, page: &Page) -> Value {
         v["keywords"] = json!(page.meta.tags.join(", "));
     }
     v
+}
+
+/// A team member's page: a `ProfilePage` about the `Person` (their role, portrait, email and
+/// profiles elsewhere as `sameAs`), who works for the site's organisation.
+pub fn profile_page(site: &Site, page: &Page) -> Option<Value> {
+    let c = site.config();
+    let profile = page.meta.profile.as_ref()?;
+    let mut person = json!({ "@type": "Person", "name": page.title, "url": c.permalink(&page.url), "worksFor": organization(c) });
+    if let Some(role) = &profile.role {
+        person["jobTitle"] = json!(role);
+    }
+    if let Some(photo) = &profile.photo {
+        person["image"] = json!(absolute(c, &crate::url::link_file(&page.url, photo)));
+    }
+    if let Some(email) = &profile.email {
+        person["email"] = json!(email);
+    }
+    let same_as: Vec<&str> = profile.links.iter().map(|l| l.url.as_str()).filter(|u| u.starts_with("http")).collect();
+    if !same_as.is_empty() {
+        person["sameAs"] = json!(same_as);
+    }
+    if let Some(d) = &page.meta.description {
+        person["description"] = json!(d);
+    }
+    Some(json!({ "@type": "ProfilePage", "url": c.permalink(&page.url), "mainEntity": person }))
 }
 
 pub fn breadcrumb_list(c: &SiteConfig, crumbs: &[Crumb]) -> Value {

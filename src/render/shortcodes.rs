@@ -1,4 +1,5 @@
-//! Shortcode dispatch: built-in shortcodes (`cta`, `banner`, `pricing`, `price`, `faq`, `figure`) check their
+//! Shortcode dispatch: built-in shortcodes (`cta`, `banner`, `pricing`, `price`, `faq`, `figure`,
+//! `testimonials`, `clients`, `team`, `case_studies`) check their
 //! arguments here and get their data from the marketing model; any other name must be a
 //! template under `templates/shortcodes/` (site or theme). Output is rendered by templates, so
 //! a theme restyles every shortcode.
@@ -17,6 +18,11 @@ pub const BUILTINS: &[(&str, &[&str], &[&str])] = &[
     ("pricing", &["group"], &["group"]),
     // An image with a caption: `picture` (its responsive markup) comes from the engine.
     ("figure", &["src", "alt"], &["src", "alt", "caption", "title", "class", "sizes", "link"]),
+    // Content blocks (`marketing::showcase`): the data comes from the site's files and pages.
+    ("testimonials", &[], &["limit"]),
+    ("clients", &[], &["title"]),
+    ("team", &[], &["limit"]),
+    ("case_studies", &[], &["limit"]),
 ];
 
 /// Whether the site has a shortcode `name`: a built-in, or a template of the site or theme.

@@ -496,13 +496,20 @@ pub fn prepare<'a>(site: &'a Site, job: &Job) -> Work<'a> {
             let p = &site.pages[*id];
             let mut c = Common::new(&p.url, Some(&p.title));
             c.description = Some(page_description(site, *id));
-            c.image = p.meta.image.clone();
+            c.image = p.meta.share_image().map(str::to_string);
             c.card = p.section.map(|s| &site.sections[s]).is_some_and(|s| !s.is_home());
             // A draft is in the site only in a preview (`--drafts`): no search engine should
             // list an address that is not published yet (it is left out of the sitemap too).
             c.noindex = p.meta.draft;
             let in_section = p.section.map(|s| &site.sections[s]).filter(|s| !s.is_home());
-            if let Some(s) = in_section {
+            if let Some(person) = seo::profile_page(site, p) {
+                // A person's page is about them, not an article.
+                if let Some(s) = in_section {
+                    c.crumbs.push(crumb(&s.title, &s.url));
+                }
+                c.og_type = "profile";
+                c.jsonld.push(person);
+            } else if let Some(s) = in_section {
                 c.crumbs.push(crumb(&s.title, &s.url));
                 c.og_type = "article";
                 c.jsonld.push(seo::article(site, p));
@@ -516,7 +523,7 @@ pub fn prepare<'a>(site: &'a Site, job: &Job) -> Work<'a> {
             let mut ctx = base_vars(site, c);
             ctx.insert("page", views::page_view(site, p));
             ctx.insert("plans", super::marketing::plans(site));
-            let template = p.meta.template.as_deref().unwrap_or("page.html");
+            let template = p.meta.template.as_deref().unwrap_or(if p.meta.profile.is_some() { "author.html" } else { "page.html" });
             Work::template(template, p.shown.clone(), url_to_file(&p.url), ctx)
         }
         Job::Alias(..) | Job::SectionAlias(..) => match redirect(site, job) {
@@ -565,6 +572,10 @@ pub fn prepare<'a>(site: &'a Site, job: &Job) -> Work<'a> {
                 ctx.insert("featured", featured);
                 ctx.insert("latest", latest);
                 ctx.insert("pricing", super::marketing::pricing_teaser(site));
+                let m = site.marketing();
+                ctx.insert("clients", &m.clients);
+                ctx.insert("testimonials", &m.testimonials[..m.testimonials.len().min(HOME_TESTIMONIALS)]);
+                ctx.insert("case_studies", &m.case_studies[..m.case_studies.len().min(HOME_CASE_STUDIES)]);
                 s.meta.template.as_deref().unwrap_or("index.html")
             } else {
                 s.meta.template.as_deref().unwrap_or("section.html")
@@ -616,7 +627,9 @@ pub fn prepare<'a>(site: &'a Site, job: &Job) -> Work<'a> {
             let mut c = Common::new("/404.html", Some("Page not found"));
             c.noindex = true;
             c.banner_key = None;
-            let ctx = base_vars(site, c);
+            let mut ctx = base_vars(site, c);
+            ctx.insert("popular", popular_pages(site));
+            ctx.insert("sections", top_sections(site));
             Work::template("404.html", PathBuf::from("templates/404.html"), "404.html".into(), ctx)
         }
         Job::Feed => Work::Made { path: cfg.feed.filename.clone(), text: feeds::atom(site) },
@@ -636,6 +649,39 @@ pub fn prepare<'a>(site: &'a Site, job: &Job) -> Work<'a> {
         Job::SearchIndex => Work::Made { path: super::search::INDEX_FILE.into(), text: super::search::index(site) },
         Job::Marketing(m) => super::marketing::prepare(site, m),
     }
+}
+
+/// How many testimonials and case studies the home page shows.
+const HOME_TESTIMONIALS: usize = 3;
+const HOME_CASE_STUDIES: usize = 3;
+/// How many pages the 404 page suggests.
+const POPULAR_SHOWN: usize = 6;
+
+/// The pages a lost visitor is offered: the featured ones (what the site itself puts forward),
+/// then the newest, up to [`POPULAR_SHOWN`].
+fn popular_pages(site: &Site) -> Vec<views::PageCard<'_>> {
+    let mut featured: Vec<(PageId, usize)> = site.pages.listing().filter(|(_, p)| p.meta().featured).map(|(i, p)| (i, p.date_rank())).collect();
+    featured.sort_by_key(|&(_, rank)| rank);
+    let mut ids: Vec<PageId> = featured.into_iter().map(|(i, _)| i).take(POPULAR_SHOWN).collect();
+    for id in site.dated_pages() {
+        if ids.len() >= POPULAR_SHOWN {
+            break;
+        }
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    ids.into_iter().map(|i| card(site, i)).collect()
+}
+
+/// The site's top-level sections (besides the home page), with their descriptions.
+fn top_sections(site: &Site) -> Vec<views::SectionLink<'_>> {
+    let home = site.sections.iter().position(crate::model::Section::is_home);
+    site.sections
+        .iter()
+        .filter(|s| !s.is_home() && s.parent == home)
+        .map(|s| views::SectionLink { title: &s.title, url: &s.url, description: s.meta.description.as_deref() })
+        .collect()
 }
 
 /// Every indexable page with its last modification date (drafts, which a `--drafts` preview

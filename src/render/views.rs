@@ -3,8 +3,10 @@
 //! README.md, "Theme variables").
 
 use crate::hash::Prehashed;
-use crate::images::markup::{Loading, Picture};
+use crate::images::markup::Loading;
+use crate::model::showcase::Shown;
 use crate::model::{Page, PageId, Pager, Section, Site};
+use crate::parse::front_matter::{CaseStudy, NamedLink};
 use crate::parse::markdown::TocEntry;
 use serde::Serialize;
 use std::borrow::Cow;
@@ -49,6 +51,99 @@ pub struct PageCard<'a> {
     pub featured: bool,
     /// `draft: true` (only in a `--drafts` build or serve): the card says "Draft".
     pub draft: bool,
+    /// A person's page: their role and portrait (the card is a team card).
+    pub profile: Option<CardProfile<'a>>,
+    /// A case study's facts (the card is a case-study card).
+    pub case_study: Option<&'a CaseStudy>,
+}
+
+/// What a team card shows besides the name.
+#[derive(Serialize)]
+pub struct CardProfile<'a> {
+    pub role: Option<&'a str>,
+    pub photo_picture: Option<String>,
+    pub initials: String,
+}
+
+fn card_profile<'a>(site: &Site, p: &'a Page) -> Option<CardProfile<'a>> {
+    let profile = p.meta.profile.as_ref()?;
+    let shown = Shown { class: "portrait", sizes: Some(crate::model::showcase::PORTRAIT_SIZES), loading: Loading::Lazy };
+    Some(CardProfile {
+        role: profile.role.as_deref(),
+        photo_picture: profile.photo.as_deref().and_then(|src| {
+            crate::model::showcase::picture_of(src, profile.photo_alt.as_deref().unwrap_or(""), &p.url, &shown, site.images(), &site.config().images)
+        }),
+        initials: crate::marketing::showcase::initials(&p.title),
+    })
+}
+
+/// An article's author, as its byline shows them.
+#[derive(Serialize)]
+pub struct AuthorView<'a> {
+    pub name: &'a str,
+    pub url: &'a str,
+    pub role: Option<&'a str>,
+    /// A small portrait for the byline, when their photo is a raster image.
+    pub photo_picture: Option<String>,
+    pub initials: String,
+}
+
+/// A person's page: what their profile says.
+#[derive(Serialize)]
+pub struct ProfileView<'a> {
+    pub role: Option<&'a str>,
+    pub photo: Option<&'a str>,
+    pub photo_alt: &'a str,
+    /// The portrait at the top of their page (fetched first), when it is a raster image.
+    pub photo_picture: Option<String>,
+    pub initials: String,
+    pub email: Option<&'a str>,
+    pub links: &'a [NamedLink],
+    /// The articles they wrote, newest first (at most [`AUTHORED_SHOWN`]).
+    pub articles: Vec<PageCard<'a>>,
+    /// How many articles they wrote in all.
+    pub article_count: usize,
+}
+
+/// How many of a person's articles their page lists.
+pub const AUTHORED_SHOWN: usize = 24;
+
+/// How wide the portrait at the top of a person's page is shown.
+const PROFILE_SIZES: &str = "(min-width: 48rem) 16rem, 12rem";
+
+fn profile_view<'a>(site: &'a Site, p: &'a Page) -> Option<ProfileView<'a>> {
+    let profile = p.meta.profile.as_ref()?;
+    let alt = profile.photo_alt.as_deref().unwrap_or("");
+    let shown = Shown { class: "profile-photo", sizes: Some(PROFILE_SIZES), loading: Loading::Priority };
+    Some(ProfileView {
+        role: profile.role.as_deref(),
+        photo: profile.photo.as_deref(),
+        photo_alt: alt,
+        photo_picture: profile
+            .photo
+            .as_deref()
+            .and_then(|src| crate::model::showcase::picture_of(src, alt, &p.url, &shown, site.images(), &site.config().images)),
+        initials: crate::marketing::showcase::initials(&p.title),
+        email: profile.email.as_deref(),
+        links: &profile.links,
+        articles: p.authored.iter().take(AUTHORED_SHOWN).map(|&id| card(site, id)).collect(),
+        article_count: p.authored.len(),
+    })
+}
+
+fn author_view(site: &Site, id: PageId) -> AuthorView<'_> {
+    let person = &site.pages[id];
+    let profile = person.meta.profile.as_ref();
+    let shown = Shown { class: "byline-photo", sizes: Some("2.5rem"), loading: Loading::Lazy };
+    AuthorView {
+        name: &person.title,
+        url: &person.url,
+        role: profile.and_then(|p| p.role.as_deref()),
+        photo_picture: profile
+            .and_then(|p| p.photo.as_deref())
+            .and_then(|src| crate::model::showcase::picture_of(src, "", &person.url, &shown, site.images(), &site.config().images)),
+        initials: crate::marketing::showcase::initials(&person.title),
+    }
 }
 
 /// How wide a card's image is shown: three cards in a row on a wide screen, one on a phone.
@@ -60,10 +155,7 @@ const CARD_SIZES: &str = "(min-width: 64rem) 22rem, (min-width: 40rem) 45vw, cal
 pub fn image_picture(site: &Site, page_url: &str, image: Option<&str>, class: &str, sizes: Option<&str>, loading: Loading) -> Option<String> {
     let src = image?;
     crate::images::Format::of_path(src.split(['?', '#']).next().unwrap_or(src))?;
-    let images = site.images();
-    let facts = images.facts(&crate::url::link_file(page_url, src))?;
-    let picture = Picture { src, facts, alt: "", title: None, class: Some(class), sizes, loading };
-    Some(crate::images::markup::picture(&picture, &site.config().images))
+    crate::model::showcase::picture_of(src, "", page_url, &Shown { class, sizes, loading }, site.images(), &site.config().images)
 }
 
 pub fn tag_links<'a>(values: &'a [String], taxonomy: &str, site: &Site) -> Vec<Link<'a>> {
@@ -94,6 +186,8 @@ pub fn card<'a>(site: &'a Site, id: PageId) -> PageCard<'a> {
         image_picture: image_picture(site, &p.url, p.meta.image.as_deref(), "card-image", Some(CARD_SIZES), Loading::Lazy),
         featured: p.meta.featured,
         draft: p.meta.draft,
+        profile: card_profile(site, p),
+        case_study: p.meta.case_study.as_ref(),
     }
 }
 
@@ -118,6 +212,11 @@ pub struct PageView<'a> {
     pub expiry_date: Option<String>,
     pub expiry_date_display: Option<String>,
     pub author: Option<&'a str>,
+    /// The author's page, when `author` names a team member (a page with a `profile:`).
+    pub author_page: Option<AuthorView<'a>>,
+    /// On a team member's page: their profile and articles.
+    pub profile: Option<ProfileView<'a>>,
+    pub case_study: Option<&'a CaseStudy>,
     pub image: Option<&'a str>,
     /// `image` as `<picture>` markup for the top of the page (fetched first), when it is a
     /// raster image.
@@ -167,6 +266,9 @@ pub fn page_view<'a>(site: &'a Site, page: &'a Page) -> PageView<'a> {
         expiry_date: page.meta.expiry_date.as_deref().and_then(crate::parse::front_matter::parse_date).as_ref().map(iso_date),
         expiry_date_display: page.meta.expiry_date.as_deref().and_then(crate::parse::front_matter::parse_date).as_ref().map(display_date),
         author: page.meta.author.as_deref().or(site.config().author.as_deref()),
+        author_page: page.author_page.map(|id| author_view(site, id)),
+        profile: profile_view(site, page),
+        case_study: page.meta.case_study.as_ref(),
         image: page.meta.image.as_deref(),
         image_picture: image_picture(site, &page.url, page.meta.image.as_deref(), "article-image", None, Loading::Priority),
         featured: page.meta.featured,
@@ -248,6 +350,14 @@ pub fn section_view<'a>(site: &'a Site, section: &'a Section, current: &Pager) -
         paginator: paginator_view(&section.url, current),
         extra: extra_with_prices(site, &section.meta.extra),
     }
+}
+
+/// A section in a list of sections (the 404 page's).
+#[derive(Serialize)]
+pub struct SectionLink<'a> {
+    pub title: &'a str,
+    pub url: &'a str,
+    pub description: Option<&'a str>,
 }
 
 #[derive(Serialize)]

@@ -4,6 +4,7 @@
 
 #![allow(clippy::unwrap_used)] // tests fail loudly by design
 
+mod blocks;
 mod build;
 mod claims;
 mod differential;

@@ -335,7 +335,7 @@ fn unknown_shortcode_is_an_error_listing_the_valid_names() {
     let (_site, run) = break_with("unknown-shortcode");
     run.stderr_has("error: unknown shortcode `nope`")
         .stderr_has("  --> content/articles/shortcodes.md:7:1")
-        .stderr_has("banner, cta, faq, figure, note, price, pricing");
+        .stderr_has("banner, case_studies, clients, cta, faq, figure, note, price, pricing, team, testimonials");
 }
 
 #[test]
