@@ -119,7 +119,9 @@ impl StyleConfig {
             both.push_str(&format!("--heading-font:{font};"));
         }
         if let Some(radius) = &self.radius {
-            both.push_str(&format!("--radius:{radius};--radius-sm:calc({radius} * 2 / 3);"));
+            // `calc(0 * 2 / 3)` is invalid CSS (a unitless zero cannot be multiplied into a length).
+            let small = if radius.trim_start_matches(['0', '.']).is_empty() { "0".to_string() } else { format!("calc({radius} * 2 / 3)") };
+            both.push_str(&format!("--radius:{radius};--radius-sm:{small};"));
         }
         if let Some(rgb) = self.ground.as_deref().and_then(super::parse_colour) {
             let [lighter, deeper] = [mix(rgb, [255; 3], 1), mix(rgb, [0; 3], 2)];
@@ -238,6 +240,8 @@ mod tests {
 
     #[test]
     fn faint_colours_and_unsafe_values_are_errors_at_their_keys() {
+        let square = parse("  radius: 0\n").unwrap().style.css().unwrap_or_default();
+        assert!(square.contains("--radius:0;--radius-sm:0;"), "{square}");
         let errs = parse("  accent: \"#ffd54f\"\n  accent_dark: \"#1e3a8a\"\n  font: \"x; } body { display: none\"\n  radius: 12\n").unwrap_err();
         let msgs: Vec<String> = errs.iter().map(|d| format!("{}:{} {}", d.line.unwrap_or(0), d.col.unwrap_or(0), d.message)).collect();
         assert_eq!(msgs.len(), 4, "{msgs:?}");

@@ -625,7 +625,9 @@ pub fn prepare<'a>(site: &'a Site, job: &Job) -> Work<'a> {
         }
         Job::NotFound => {
             let mut c = Common::new("/404.html", Some("Page not found"));
-            c.noindex = true;
+            // Not `noindex`: hosts answer every missing address with this page and status 404,
+            // which keeps it out of search indexes; the tag only failed crawl audits of the
+            // page opened at /404.html. It is not in the sitemap.
             c.banner_key = None;
             let mut ctx = base_vars(site, c);
             ctx.insert("popular", popular_pages(site));

@@ -203,6 +203,14 @@ impl Browser {
         });
     }
 
+    /// Opens `url` and waits until its document is parsed — not for its images (which a debug
+    /// build of serve may still be making) nor its live-reload connection.
+    fn open(&mut self, url: &str) {
+        self.call("Page.navigate", json!({ "url": url }));
+        let expected = serde_json::to_string(url).unwrap_or_default();
+        retry("the page loads", || (self.eval(&format!("location.href === {expected} && document.readyState !== 'loading'")) == true).then_some(()));
+    }
+
     fn wait_for(&mut self, what: &str, expression: &str) {
         retry(what, || (self.eval(expression) == true).then_some(()));
     }
@@ -326,4 +334,74 @@ fn the_contact_form_at_phone_width_with_netlify_and_formspree() {
         assert_eq!(lines[0]["fields"]["message"], "Sent at phone width.", "{provider}");
         assert_eq!(lines[0]["spam"], false, "{provider}");
     }
+}
+
+/// axe-core (installed by `npm ci --prefix tests/vnu`), or `None` (with a note) to skip; a
+/// failure when CI is set.
+fn axe_or_skip() -> Option<String> {
+    let path = crate::support::repo_root().join("tests/vnu/node_modules/axe-core/axe.min.js");
+    let found = std::fs::read_to_string(&path).ok();
+    if found.is_none() {
+        let msg = format!("{} not found: run `npm ci --prefix tests/vnu`", path.display());
+        if std::env::var_os("CI").is_some() {
+            panic!("{msg}; the accessibility test must run in CI");
+        }
+        eprintln!("note: skipping the accessibility test. {msg}");
+    }
+    found
+}
+
+/// Every kind of page the default theme makes, checked by axe-core for the WCAG 2.1 A and AA
+/// rules in Chromium, at phone and desktop width, in light and dark mode.
+#[test]
+fn every_page_type_passes_axe_at_phone_and_desktop_width_light_and_dark() {
+    let Some(chromium) = chromium_or_skip() else { return };
+    let Some(axe) = axe_or_skip() else { return };
+    let server = Server::start(Site::sample());
+    let base = format!("http://127.0.0.1:{}", server.port);
+    let mut b = Browser::launch(&chromium);
+    // Raster images stay out of it: axe reads the markup, and each first request of a copy
+    // would have serve (a debug build here) encode it, holding a worker for up to a minute.
+    b.call("Network.enable", json!({}));
+    b.call("Network.setBlockedURLs", json!({ "urls": ["*.jpg", "*.jpeg", "*.png", "*.webp"] }));
+    let pages = [
+        "/",
+        "/articles/",
+        "/articles/what-is-cto-as-a-service/",
+        "/tags/cto/",
+        "/about/",
+        "/authors/",
+        "/authors/maya-okafor/",
+        "/case-studies/",
+        "/case-studies/harbourline-freight/",
+        "/faq/",
+        "/faq/cto-as-a-service/",
+        "/pricing/",
+        "/contact/",
+        "/search/",
+        "/no-such-page/",
+    ];
+    let mut found = Vec::new();
+    for (width, height, mobile) in [(390, 844, true), (1280, 900, false)] {
+        b.call("Emulation.setDeviceMetricsOverride", json!({ "width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile }));
+        for scheme in ["light", "dark"] {
+            b.call("Emulation.setEmulatedMedia", json!({ "features": [{ "name": "prefers-color-scheme", "value": scheme }] }));
+            for page in pages {
+                b.open(&format!("{base}{page}"));
+                b.call("Runtime.evaluate", json!({ "expression": axe }));
+                let run = b.call(
+                    "Runtime.evaluate",
+                    json!({
+                        "expression": "axe.run(document, { preload: false, runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })\
+                            .then(function (r) { return r.violations.map(function (v) { return v.id + ' at ' + v.nodes.map(function (n) { return n.target.join(' '); }).join(', '); }); })",
+                        "awaitPromise": true,
+                        "returnByValue": true,
+                    }),
+                );
+                let violations = run["result"]["value"].as_array().cloned().unwrap_or_else(|| panic!("axe did not run on {page}: {run}"));
+                found.extend(violations.iter().map(|v| format!("{page} at {width} px, {scheme}: {}", v.as_str().unwrap_or_default())));
+            }
+        }
+    }
+    assert!(found.is_empty(), "axe found WCAG 2.1 AA violations:\n{}", found.join("\n"));
 }

@@ -245,5 +245,6 @@ fn the_404_page_offers_a_search_popular_pages_and_the_sections() {
     assert_eq!(cards[0], "/articles/four-pillars-of-an-outsourced-cto/");
     let nav = elements(&html, "<nav class=\"not-found-sections\"", "</nav>");
     assert!(nav[0].contains("<a href=\"/case-studies/\">Case studies</a>") && nav[0].contains("<a href=\"/\">Home page</a>"), "{}", nav[0]);
-    assert!(html.contains("<meta name=\"robots\" content=\"noindex"), "the 404 page is not indexed");
+    // Hosts answer it with status 404, which keeps it out of search indexes; not in the sitemap.
+    assert!(!site.read("sitemap.xml").contains("404.html"), "the 404 page is in the sitemap");
 }

@@ -40,6 +40,27 @@ const SENTENCES: &[&str] = &[
     "Say {{ note(text=\"hi\") }} here.",
     "Braces {{ note('x') }} stay.",
     "Escaped {{/* note() */}} braces.",
+    "The team: {{ team() }}",
+    "What they say: {{ testimonials(limit=1) }}",
+    "Our work: {{ case_studies() }}",
+];
+/// `author:` values: titles pages can be given (`TITLES`), spelled as written or otherwise, and
+/// a name nobody has; a page with a `profile:` and one of these titles is that author's page.
+const AUTHORS: &[&str] = &["Alpha: what a CTO does", "alpha:  WHAT a cto does", "Renamed", "Nobody Known"];
+/// `profile:` blocks: plain, with a portrait the site lacks (an error), with a bad link.
+const PROFILES: &[&str] = &[
+    "{ role: \"CTO\" }",
+    "{ role: \"Writer\", photo: \"/images/nobody.png\", photo_alt: \"A portrait\" }",
+    "{ links: [{ name: \"Site\", url: \"example.com\" }] }",
+];
+/// `case_study:` blocks, one without a client (an error).
+const CASE_STUDIES: &[&str] = &["{ client: \"Acme\", industry: \"Retail\", results: [{ value: \"3×\", label: \"orders\" }] }", "{ client: \"\" }"];
+/// The testimonials and client-logo files: written well, with an error, or deleted.
+const BLOCK_FILES: &[(&str, &str)] = &[
+    ("content/testimonials.yaml", "testimonials:\n  - quote: \"They listened.\"\n    name: \"Ann Client\"\n    company: \"Acme\"\n"),
+    ("content/testimonials.yaml", "testimonials:\n  - quote: \"\"\n    name: \"Ann Client\"\n"),
+    ("content/clients.yaml", "clients:\n  - name: \"Acme\"\n    logo: \"/banners/wide.svg\"\n"),
+    ("content/clients.yaml", "clients:\n  - name: \"Acme\"\n    logo: \"/images/missing.svg\"\n"),
 ];
 const SLUGS: &[&str] = &["renamed", "alpha", "beta-two", "news/today", "Über Größe"];
 const DATES: &[&str] = &["2025-03-01", "2023-07-04", "2025-12-31", "2026-02-14T09:30:00Z", "2024-11-02"];
@@ -142,6 +163,22 @@ enum Edit {
         page: u8,
         key: &'static str,
         date: Option<&'static str>,
+    },
+    /// `author:` set or removed.
+    Author {
+        page: u8,
+        name: Option<&'static str>,
+    },
+    /// A `profile:` (the page is a person) or a `case_study:` set or removed.
+    Block {
+        page: u8,
+        key: &'static str,
+        value: Option<&'static str>,
+    },
+    /// `content/testimonials.yaml` or `content/clients.yaml` written (one of `BLOCK_FILES`) or deleted.
+    BlockFile {
+        file: u8,
+        delete: bool,
     },
     /// A tag spelled another way than the same tag on other pages (one address, a warning).
     TagSpelling {
@@ -325,6 +362,10 @@ fn edit() -> impl Strategy<Value = Edit> {
         1 => (idx(), pick(FUTURE_DATES)).prop_map(|(page, date)| Edit::FutureDate { page, date }),
         2 => (idx(), pick(SCHEDULE_KEYS), prop::option::weighted(0.7, pick(SCHEDULE_DATES))).prop_map(|(page, key, date)| Edit::Schedule { page, key, date }),
         1 => (idx(), prop::sample::subsequence(TAG_SPELLINGS, 1..=2)).prop_map(|(page, tags)| Edit::TagSpelling { page, tags }),
+        2 => (idx(), prop::option::of(pick(AUTHORS))).prop_map(|(page, name)| Edit::Author { page, name }),
+        1 => (idx(), prop::option::weighted(0.7, pick(PROFILES))).prop_map(|(page, value)| Edit::Block { page, key: "profile", value }),
+        1 => (idx(), prop::option::weighted(0.7, pick(CASE_STUDIES))).prop_map(|(page, value)| Edit::Block { page, key: "case_study", value }),
+        1 => (idx(), any::<bool>()).prop_map(|(file, delete)| Edit::BlockFile { file, delete }),
         2 => (idx(), idx(), anchor).prop_map(|(from, to, anchor)| Edit::AddLink { from, to, anchor }),
         2 => (idx(), pick(TITLES), pick(DATES), prop::sample::subsequence(TAGS, 0..=2), prop::bool::weighted(0.2))
             .prop_map(|(section, title, date, tags, draft)| Edit::AddPage { section, title, date, tags, draft }),
@@ -703,6 +744,28 @@ impl Files {
                     Some(set_key(t, key, now.then_some("true")))
                 })?;
                 one(format!("{key} of {rel} := {now}"), &rel)
+            }
+            Edit::Author { page, name } => {
+                let rel = nth(&self.readable_pages(), *page)?;
+                self.edit(&rel, |t| Some(set_key(t, "author", name.map(quoted).as_deref())))?;
+                one(format!("author of {rel} := {name:?}"), &rel)
+            }
+            Edit::Block { page, key, value } => {
+                let rel = nth(&self.readable_pages(), *page)?;
+                self.edit(&rel, |t| Some(set_key(t, key, *value)))?;
+                one(format!("{key} of {rel} := {value:?}"), &rel)
+            }
+            Edit::BlockFile { file, delete } => {
+                let (rel, text) = BLOCK_FILES[usize::from(*file) % BLOCK_FILES.len()];
+                if *delete {
+                    if !self.path(rel).exists() {
+                        return None;
+                    }
+                    std::fs::remove_file(self.path(rel)).unwrap();
+                } else {
+                    self.write(rel, text);
+                }
+                one(format!("{} {rel}", if *delete { "delete" } else { "write" }), rel)
             }
             Edit::CollidingAlias { page, alias } => self.apply(&Edit::AddAlias { page: *page, alias }),
             Edit::FutureDate { page, date } => self.apply(&Edit::Date { page: *page, date: Some(date) }),
