@@ -561,11 +561,7 @@ pub fn prepare<'a>(site: &'a Site, job: &Job) -> Work<'a> {
             let mut ctx = base_vars(site, c);
             ctx.insert("section", views::section_view(site, s, current));
             let template = if s.is_home() {
-                let featured_ids: Vec<PageId> = {
-                    let mut ids: Vec<(PageId, usize)> = site.pages.listing().filter(|(_, p)| p.meta().featured).map(|(i, p)| (i, p.date_rank())).collect();
-                    ids.sort_by_key(|&(_, rank)| rank);
-                    ids.into_iter().take(6).map(|(i, _)| i).collect()
-                };
+                let featured_ids = featured(site, 6);
                 // The latest articles besides the featured ones, which the page already shows.
                 let latest: Vec<_> = site.dated_pages().into_iter().filter(|i| !featured_ids.contains(i)).take(6).map(|i| card(site, i)).collect();
                 let featured: Vec<_> = featured_ids.into_iter().map(|i| card(site, i)).collect();
@@ -659,12 +655,17 @@ const HOME_CASE_STUDIES: usize = 3;
 /// How many pages the 404 page suggests.
 const POPULAR_SHOWN: usize = 6;
 
+/// The newest `limit` pages with `featured: true`.
+fn featured(site: &Site, limit: usize) -> Vec<PageId> {
+    let mut ids: Vec<(PageId, usize)> = site.pages.listing().filter(|(_, p)| p.meta().featured).map(|(i, p)| (i, p.date_rank())).collect();
+    ids.sort_by_key(|&(_, rank)| rank);
+    ids.into_iter().take(limit).map(|(i, _)| i).collect()
+}
+
 /// The pages a lost visitor is offered: the featured ones (what the site itself puts forward),
 /// then the newest, up to [`POPULAR_SHOWN`].
 fn popular_pages(site: &Site) -> Vec<views::PageCard<'_>> {
-    let mut featured: Vec<(PageId, usize)> = site.pages.listing().filter(|(_, p)| p.meta().featured).map(|(i, p)| (i, p.date_rank())).collect();
-    featured.sort_by_key(|&(_, rank)| rank);
-    let mut ids: Vec<PageId> = featured.into_iter().map(|(i, _)| i).take(POPULAR_SHOWN).collect();
+    let mut ids = featured(site, POPULAR_SHOWN);
     for id in site.dated_pages() {
         if ids.len() >= POPULAR_SHOWN {
             break;

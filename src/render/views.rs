@@ -65,14 +65,19 @@ pub struct CardProfile<'a> {
     pub initials: String,
 }
 
+/// A person's portrait (their `profile:` photo, written on their page), shown as `shown`, with
+/// `alt`; the image table is read only when they have a photo.
+fn portrait(site: &Site, person: &Page, alt: &str, shown: &Shown<'_>) -> Option<String> {
+    let src = person.meta.profile.as_ref()?.photo.as_deref()?;
+    crate::model::showcase::picture_of(src, alt, &person.url, shown, site.images(), &site.config().images)
+}
+
 fn card_profile<'a>(site: &Site, p: &'a Page) -> Option<CardProfile<'a>> {
     let profile = p.meta.profile.as_ref()?;
     let shown = Shown { class: "portrait", sizes: Some(crate::model::showcase::PORTRAIT_SIZES), loading: Loading::Lazy };
     Some(CardProfile {
         role: profile.role.as_deref(),
-        photo_picture: profile.photo.as_deref().and_then(|src| {
-            crate::model::showcase::picture_of(src, profile.photo_alt.as_deref().unwrap_or(""), &p.url, &shown, site.images(), &site.config().images)
-        }),
+        photo_picture: portrait(site, p, profile.photo_alt.as_deref().unwrap_or(""), &shown),
         initials: crate::marketing::showcase::initials(&p.title),
     })
 }
@@ -119,10 +124,7 @@ fn profile_view<'a>(site: &'a Site, p: &'a Page) -> Option<ProfileView<'a>> {
         role: profile.role.as_deref(),
         photo: profile.photo.as_deref(),
         photo_alt: alt,
-        photo_picture: profile
-            .photo
-            .as_deref()
-            .and_then(|src| crate::model::showcase::picture_of(src, alt, &p.url, &shown, site.images(), &site.config().images)),
+        photo_picture: portrait(site, p, alt, &shown),
         initials: crate::marketing::showcase::initials(&p.title),
         email: profile.email.as_deref(),
         links: &profile.links,
@@ -139,9 +141,7 @@ fn author_view(site: &Site, id: PageId) -> AuthorView<'_> {
         name: &person.title,
         url: &person.url,
         role: profile.and_then(|p| p.role.as_deref()),
-        photo_picture: profile
-            .and_then(|p| p.photo.as_deref())
-            .and_then(|src| crate::model::showcase::picture_of(src, "", &person.url, &shown, site.images(), &site.config().images)),
+        photo_picture: portrait(site, person, "", &shown),
         initials: crate::marketing::showcase::initials(&person.title),
     }
 }
