@@ -246,7 +246,13 @@ pub fn run(cli: Cli) -> Result<(), u8> {
                 build_date: pipeline::today(),
                 ..BuildOptions::default()
             };
-            let mut built = pipeline::build(&opts).map_err(|d| {
+            // Each file goes into the staging tree beside the output folder as soon as it is
+            // rendered; the tree replaces the folder only when the whole site built.
+            let tree = crate::output::Staging::begin(&output, &root).map_err(|d| {
+                eprintln!("{d}");
+                1u8
+            })?;
+            let mut built = pipeline::build_into(&opts, &tree).map_err(|d| {
                 print_diagnostics(&d);
                 1u8
             })?;
@@ -254,7 +260,7 @@ pub fn run(cli: Cli) -> Result<(), u8> {
                 print_diagnostics(&crate::diag::Diagnostics(built.warnings.clone()).sorted());
             }
             print_note(&built);
-            let written = crate::output::write(&built, &output, &root).map_err(|d| {
+            let written = tree.finish(&built).map_err(|d| {
                 eprintln!("{d}");
                 1u8
             })?;

@@ -69,9 +69,9 @@ pub fn hash_serialized<T: Serialize + ?Sized>(v: &T) -> u64 {
 
 /// A text with the hash of its bytes: serializes as the text for templates, and as the hash
 /// inside [`hash_serialized`], so hashing a page's context does not re-read its whole body.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Prehashed<'a> {
-    pub text: &'a str,
+    pub text: std::borrow::Cow<'a, str>,
     pub hash: u64,
 }
 
@@ -80,7 +80,7 @@ impl Serialize for Prehashed<'_> {
         if HASHING.with(Cell::get) {
             s.serialize_u64(self.hash)
         } else {
-            s.serialize_str(self.text)
+            s.serialize_str(&self.text)
         }
     }
 }
@@ -94,11 +94,11 @@ mod tests {
         assert_eq!(hash_bytes(b"folio"), hash_bytes(b"folio"));
         assert_ne!(hash_of("a"), hash_of("b"));
         let text = "long body";
-        let p = Prehashed { text, hash: hash_bytes(text.as_bytes()) };
+        let p = Prehashed { text: text.into(), hash: hash_bytes(text.as_bytes()) };
         assert_eq!(serde_json::to_string(&p).unwrap(), "\"long body\"");
-        let other = Prehashed { text: "other body", hash: hash_bytes(b"other body") };
+        let other = Prehashed { text: "other body".into(), hash: hash_bytes(b"other body") };
         assert_ne!(hash_serialized(&p), hash_serialized(&other));
-        assert_eq!(hash_serialized(&p), hash_serialized(&Prehashed { text: "ignored while hashing", hash: p.hash }));
+        assert_eq!(hash_serialized(&p), hash_serialized(&Prehashed { text: "ignored while hashing".into(), hash: p.hash }));
         // The flag is reset afterwards.
         assert_eq!(serde_json::to_string(&p).unwrap(), "\"long body\"");
     }

@@ -16,12 +16,14 @@
 
 use crate::diag::{Diagnostic, Kind};
 use crate::load::Asset;
-use crate::pipeline::Built;
+use crate::pipeline::{Built, OutFile};
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashSet};
 use std::fs;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 /// What a write did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -116,79 +118,170 @@ impl Places {
     }
 }
 
+/// Writes a build held in memory (`pipeline::build`): [`Staging::begin`], each file, then
+/// [`Staging::finish`].
 pub fn write(built: &Built, target: &Path, root: &Path) -> Result<Written, Diagnostic> {
-    check_target(target, root)?;
-    let places = Places::of(target);
-    let fail = |what: &str, e: io::Error| {
-        Diagnostic::file(target, format!("could not {what}: {e}"))
-            .with_help("check that the output folder is writable and the disk has space; the previous site is unchanged")
-            .kind(Kind::Output)
-    };
-    if let Some(parent) = places.target.parent() {
-        fs::create_dir_all(parent).map_err(|e| fail("create the output folder's parent", e))?;
+    let staging = Staging::begin(target, root)?;
+    built.files.par_iter().try_for_each(|f| staging.put(f))?;
+    staging.finish(built)
+}
+
+/// A new site on its way into an output folder: the staging tree beside it, which takes each
+/// file as soon as it is rendered (`pipeline::build_into`) and is swapped in whole by
+/// [`Staging::finish`]. Dropped without finishing (a build with errors, a panic), it removes
+/// the staging tree and puts back anything of the user's: the output folder never changed. A
+/// kill leaves the tree for the next run's [`recover`].
+pub struct Staging {
+    places: Places,
+    /// As the user named it, for messages.
+    shown: PathBuf,
+    _lock: fs::File,
+    /// Whether the output folder exists, and the files folio wrote there last time.
+    exists: bool,
+    before: BTreeSet<String>,
+    /// Files in the output folder that folio did not write.
+    users: HashSet<String>,
+    /// The user's files at paths where the new site has the same bytes: they stay the user's.
+    theirs: Mutex<BTreeSet<String>>,
+    written: AtomicUsize,
+    unchanged: AtomicUsize,
+    /// Set by the first write that failed: the rest are refused at once.
+    failed: AtomicBool,
+    finished: bool,
+}
+
+impl Staging {
+    /// Checks the output folder ([`check_target`]), takes its lock (waiting for another build),
+    /// cleans up what an interrupted run left and makes an empty staging tree.
+    pub fn begin(target: &Path, root: &Path) -> Result<Staging, Diagnostic> {
+        check_target(target, root)?;
+        let places = Places::of(target);
+        let fail = |what: &str, e: io::Error| problem(target, what, e);
+        if let Some(parent) = places.target.parent() {
+            fs::create_dir_all(parent).map_err(|e| fail("create the output folder's parent", e))?;
+        }
+        let lock = lock(&places).map_err(|e| fail("lock the output folder", e))?;
+        recover(&places).map_err(|e| fail("clean up after an interrupted build", e))?;
+        let exists = places.target.is_dir();
+        let before = if exists { manifest(&places.target) } else { BTreeSet::new() };
+        let users: HashSet<String> =
+            if exists { files_below(&places.target).into_iter().filter(|p| p != MARKER && !before.contains(p)).collect() } else { HashSet::new() };
+        fs::create_dir(&places.staging).map_err(|e| fail("create the staging folder", e))?;
+        Ok(Staging {
+            places,
+            shown: target.to_path_buf(),
+            _lock: lock,
+            exists,
+            before,
+            users,
+            theirs: Mutex::new(BTreeSet::new()),
+            written: AtomicUsize::new(0),
+            unchanged: AtomicUsize::new(0),
+            failed: AtomicBool::new(false),
+            finished: false,
+        })
     }
-    let _lock = lock(&places).map_err(|e| fail("lock the output folder", e))?;
-    recover(&places).map_err(|e| fail("clean up after an interrupted build", e))?;
-    let theirs = users_files_at_site_paths(built, &places.target).map_err(|rel| {
-        Diagnostic::file(target.join(&rel), "folio did not write this file, and the new site has another file there")
-            .with_help("folio never replaces files it did not write: move or delete it, or rename the site's file")
-            .kind(Kind::Output)
-    })?;
-    match build_beside(built, &places, &theirs) {
-        Ok(written) => Ok(written),
-        Err(e) => {
-            // Put back anything of the user's that was on its way, then drop the half-made tree.
-            let _ = recover(&places);
-            Err(fail("write the site", e))
+
+    /// Writes one rendered file into the staging tree (a hard link to the old file when its
+    /// bytes did not change).
+    pub fn put(&self, file: &OutFile) -> Result<(), Diagnostic> {
+        self.claim(&file.path, || Some(file.bytes.to_vec()))?;
+        if self.failed.load(Ordering::Relaxed) {
+            return Err(problem(&self.shown, "write the site", io::Error::other("an earlier file could not be written")));
+        }
+        let result = (|| {
+            let dest = self.places.staging.join(&file.path);
+            create_parent(&dest)?;
+            let old = self.places.target.join(&file.path);
+            if self.reuse(&file.path) && fs::metadata(&old).is_ok_and(|m| m.len() == file.bytes.len() as u64) && fs::read(&old).is_ok_and(|b| *b == *file.bytes)
+            {
+                link_or_copy(&old, &dest)?;
+                self.unchanged.fetch_add(1, Ordering::Relaxed);
+            } else {
+                fs::write(&dest, &file.bytes)?;
+                self.written.fetch_add(1, Ordering::Relaxed);
+            }
+            Ok(())
+        })();
+        result.map_err(|e| {
+            self.failed.store(true, Ordering::Relaxed);
+            problem(&self.shown, "write the site", e)
+        })
+    }
+
+    fn reuse(&self, rel: &str) -> bool {
+        self.exists && self.before.contains(rel)
+    }
+
+    /// A site file at `rel`: refused where a file of the user's is in the way (other bytes at
+    /// `rel`, or a file where the site needs a folder); the same bytes stay the user's.
+    fn claim(&self, rel: &str, ours: impl FnOnce() -> Option<Vec<u8>>) -> Result<(), Diagnostic> {
+        if self.users.is_empty() {
+            return Ok(());
+        }
+        let refuse = |rel: &str| {
+            Diagnostic::file(self.shown.join(rel), "folio did not write this file, and the new site has another file there")
+                .with_help("folio never replaces files it did not write: move or delete it, or rename the site's file")
+                .kind(Kind::Output)
+        };
+        let mut parent = rel;
+        while let Some((up, _)) = parent.rsplit_once('/') {
+            if self.users.contains(up) {
+                return Err(refuse(up));
+            }
+            parent = up;
+        }
+        if self.users.contains(rel) {
+            let ours = ours();
+            if ours.is_none() || ours != fs::read(self.places.target.join(rel)).ok() {
+                return Err(refuse(rel));
+            }
+            self.theirs.lock().unwrap_or_else(|e| e.into_inner()).insert(rel.to_string());
+        }
+        Ok(())
+    }
+
+    /// Adds the static files and the files made from images, writes the manifest, moves the
+    /// user's files over and swaps the new site in. `built` lists every rendered file (their
+    /// bytes are not needed: [`Staging::put`] wrote them).
+    pub fn finish(mut self, built: &Built) -> Result<Written, Diagnostic> {
+        let rendered: HashSet<&str> = built.files.iter().map(|f| f.path.as_str()).collect();
+        for a in built.assets.iter().filter(|a| !rendered.contains(a.out.as_str())) {
+            self.claim(&a.out, || read_asset(a).ok())?;
+        }
+        for m in &built.made {
+            self.claim(&m.path, || fs::read(&m.cached).ok())?;
+        }
+        let theirs = std::mem::take(&mut *self.theirs.lock().unwrap_or_else(|e| e.into_inner()));
+        match self.finish_tree(built, &rendered, &theirs) {
+            Ok(written) => {
+                self.finished = true;
+                Ok(written)
+            }
+            Err(e) => Err(problem(&self.shown, "write the site", e)),
         }
     }
 }
 
-/// The user's files (not in the manifest) at paths where the new site has a file with the same
-/// bytes: they stay the user's (not listed in the manifest, so never removed). `Err` names the
-/// first one the site would overwrite with other bytes, or a file of the user's where the site
-/// needs a folder.
-fn users_files_at_site_paths(built: &Built, target: &Path) -> Result<BTreeSet<String>, String> {
-    if !target.is_dir() {
-        return Ok(BTreeSet::new());
-    }
-    let before = manifest(target);
-    let users: HashSet<String> = files_below(target).into_iter().filter(|p| p != MARKER && !before.contains(p)).collect();
-    let rendered: HashSet<&str> = built.files.iter().map(|f| f.path.as_str()).collect();
-    // Each site file with its bytes, the static file or the cached file to read them from.
-    enum Ours<'a> {
-        Bytes(&'a [u8]),
-        Static(&'a Asset),
-        Cached(&'a Path),
-    }
-    let site = built
-        .files
-        .iter()
-        .map(|f| (f.path.as_str(), Ours::Bytes(&f.bytes[..])))
-        .chain(built.assets.iter().filter(|a| !rendered.contains(a.out.as_str())).map(|a| (a.out.as_str(), Ours::Static(a))))
-        .chain(built.made.iter().map(|m| (m.path.as_str(), Ours::Cached(&m.cached))));
-    let mut same = BTreeSet::new();
-    for (rel, source) in site {
-        let mut parent = rel;
-        while let Some((up, _)) = parent.rsplit_once('/') {
-            if users.contains(up) {
-                return Err(up.to_string());
-            }
-            parent = up;
-        }
-        if users.contains(rel) {
-            let ours = match source {
-                Ours::Bytes(bytes) => Some(bytes.to_vec()),
-                Ours::Static(asset) => read_asset(asset).ok(),
-                Ours::Cached(file) => fs::read(file).ok(),
-            };
-            if ours.is_none() || ours != fs::read(target.join(rel)).ok() {
-                return Err(rel.to_string());
-            }
-            same.insert(rel.to_string());
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.finished {
+            // Put back anything of the user's that was on its way, then drop the half-made tree.
+            let _ = recover(&self.places);
         }
     }
-    Ok(same)
+}
+
+impl crate::pipeline::Sink for Staging {
+    fn put(&self, file: &OutFile) -> Result<(), Diagnostic> {
+        Staging::put(self, file)
+    }
+}
+
+fn problem(target: &Path, what: &str, e: io::Error) -> Diagnostic {
+    Diagnostic::file(target, format!("could not {what}: {e}"))
+        .with_help("check that the output folder is writable and the disk has space; the previous site is unchanged")
+        .kind(Kind::Output)
 }
 
 /// Holds the lock file in `.folio/` beside the output folder; a second build waits for the
@@ -336,146 +429,133 @@ fn create_parent(path: &Path) -> io::Result<()> {
     }
 }
 
-/// Writes the new site into the staging folder (linking what did not change), moves the user's
-/// files over and swaps it in.
-fn build_beside(built: &Built, places: &Places, theirs: &BTreeSet<String>) -> io::Result<Written> {
-    let target = &places.target;
-    let staging = &places.staging;
-    let exists = target.is_dir();
-    let before = if exists { manifest(target) } else { BTreeSet::new() };
-    fs::create_dir(staging)?;
-    let rendered: HashSet<&str> = built.files.iter().map(|f| f.path.as_str()).collect();
-    let reuse = |rel: &str| exists && before.contains(rel);
-    let files: Vec<bool> = built
-        .files
-        .par_iter()
-        .map(|f| {
-            let dest = staging.join(&f.path);
-            create_parent(&dest)?;
-            let old = target.join(&f.path);
-            if reuse(&f.path) && fs::metadata(&old).is_ok_and(|m| m.len() == f.bytes.len() as u64) && fs::read(&old).is_ok_and(|b| *b == *f.bytes) {
-                link_or_copy(&old, &dest)?;
-                return Ok(false);
-            }
-            fs::write(&dest, &f.bytes)?;
-            Ok(true)
-        })
-        .collect::<io::Result<_>>()?;
-    // A rendered file wins over a static file with the same path.
-    let assets: Vec<bool> = built
-        .assets
-        .par_iter()
-        .filter(|a| !rendered.contains(a.out.as_str()))
-        .map(|a| {
-            let dest = staging.join(&a.out);
-            create_parent(&dest)?;
-            let old = target.join(&a.out);
-            if reuse(&a.out) {
-                if let (Ok(s), Ok(d)) = (fs::symlink_metadata(&a.file), fs::metadata(&old)) {
-                    let newer = match (s.modified(), d.modified()) {
-                        (Ok(sm), Ok(dm)) => sm > dm,
-                        _ => true,
-                    };
-                    if s.len() == d.len() && !newer {
-                        link_or_copy(&old, &dest)?;
-                        return Ok(false);
+impl Staging {
+    /// The rest of the new tree beside the rendered files: static files, made files, the
+    /// manifest, the user's files; then the swap.
+    fn finish_tree(&self, built: &Built, rendered: &HashSet<&str>, theirs: &BTreeSet<String>) -> io::Result<Written> {
+        let places = &self.places;
+        let target = &places.target;
+        let staging = &places.staging;
+        let exists = self.exists;
+        let before = &self.before;
+        let reuse = |rel: &str| self.reuse(rel);
+        // A rendered file wins over a static file with the same path.
+        let assets: Vec<bool> = built
+            .assets
+            .par_iter()
+            .filter(|a| !rendered.contains(a.out.as_str()))
+            .map(|a| {
+                let dest = staging.join(&a.out);
+                create_parent(&dest)?;
+                let old = target.join(&a.out);
+                if reuse(&a.out) {
+                    if let (Ok(s), Ok(d)) = (fs::symlink_metadata(&a.file), fs::metadata(&old)) {
+                        let newer = match (s.modified(), d.modified()) {
+                            (Ok(sm), Ok(dm)) => sm > dm,
+                            _ => true,
+                        };
+                        if s.len() == d.len() && !newer {
+                            link_or_copy(&old, &dest)?;
+                            return Ok(false);
+                        }
                     }
                 }
-            }
-            copy_asset(a, &dest)?;
-            Ok(true)
-        })
-        .collect::<io::Result<_>>()?;
-    // Files made from images: from the cache, where the build made them.
-    let made: Vec<bool> = built
-        .made
-        .par_iter()
-        .map(|m| {
-            let dest = staging.join(&m.path);
-            create_parent(&dest)?;
-            link_or_copy(&m.cached, &dest).map_err(|e| io::Error::new(e.kind(), format!("{} (copying {} from the image cache)", e, m.path)))?;
-            Ok(!reuse(&m.path))
-        })
-        .collect::<io::Result<_>>()?;
-    let after: BTreeSet<String> = built
-        .files
-        .iter()
-        .map(|f| f.path.clone())
-        .chain(built.assets.iter().filter(|a| !rendered.contains(a.out.as_str())).map(|a| a.out.clone()))
-        .chain(built.made.iter().map(|m| m.path.clone()))
-        .collect();
-    let mut marker = String::from(MARKER_HEAD);
-    marker.push('\n');
-    let sources = page_sources(built);
-    for p in after.difference(theirs) {
-        marker.push_str(p);
-        if let Some(source) = sources.get(p) {
-            marker.push('\t');
-            marker.push_str(source);
-        }
-        marker.push('\n');
-    }
-    fs::write(staging.join(MARKER), marker)?;
-    let written = files.iter().chain(&assets).chain(&made).filter(|w| **w).count();
-    let removed = before.iter().filter(|p| !after.contains(*p)).count();
-    let result = Written { written, unchanged: files.len() + assets.len() + made.len() - written, removed };
-
-    if exists {
-        // The user's files: nested ones are linked, top-level ones moved just before the swap.
-        let mut moving: BTreeSet<String> = BTreeSet::new();
-        for rel in files_below(target) {
-            if rel == MARKER || before.contains(&rel) || after.contains(&rel) {
-                continue;
-            }
-            let name = top(&rel).to_string();
-            let folio_inside = before.iter().chain(&after).any(|p| p.starts_with(&format!("{name}/")) || *p == name);
-            if folio_inside {
-                let dest = staging.join(&rel);
-                create_parent(&dest)?;
-                link_or_copy(&target.join(&rel), &dest)?;
-            } else {
-                moving.insert(name);
-            }
-        }
-        // Empty folders of the user's (a fresh `.well-known/`) are theirs too.
-        for entry in fs::read_dir(target)?.flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if entry.file_type().is_ok_and(|t| t.is_dir())
-                && !before.iter().any(|p| p.starts_with(&format!("{name}/")))
-                && !after.iter().any(|p| p.starts_with(&format!("{name}/")))
-            {
-                moving.insert(name);
-            }
-        }
-        let mut moved = Vec::new();
-        let swapped = moving
-            .iter()
-            .filter(|name| !staging.join(name).exists())
-            .try_for_each(|name| {
-                fs::rename(target.join(name), staging.join(name))?;
-                moved.push(name.clone());
-                Ok(())
+                copy_asset(a, &dest)?;
+                Ok(true)
             })
-            .and_then(|()| swap(staging, target, &places.old));
-        if let Err(e) = swapped {
-            // The folder cannot be renamed or the staging folder is on another device (a mount
-            // point, a share, a file held open on Windows): put the user's files back and copy
-            // the new site in, file by file.
-            for name in &moved {
-                fs::rename(staging.join(name), target.join(name))?;
+            .collect::<io::Result<_>>()?;
+        // Files made from images: from the cache, where the build made them.
+        let made: Vec<bool> = built
+            .made
+            .par_iter()
+            .map(|m| {
+                let dest = staging.join(&m.path);
+                create_parent(&dest)?;
+                link_or_copy(&m.cached, &dest).map_err(|e| io::Error::new(e.kind(), format!("{} (copying {} from the image cache)", e, m.path)))?;
+                Ok(!reuse(&m.path))
+            })
+            .collect::<io::Result<_>>()?;
+        let after: BTreeSet<String> = built
+            .files
+            .iter()
+            .map(|f| f.path.clone())
+            .chain(built.assets.iter().filter(|a| !rendered.contains(a.out.as_str())).map(|a| a.out.clone()))
+            .chain(built.made.iter().map(|m| m.path.clone()))
+            .collect();
+        let mut marker = String::from(MARKER_HEAD);
+        marker.push('\n');
+        let sources = page_sources(built);
+        for p in after.difference(theirs) {
+            marker.push_str(p);
+            if let Some(source) = sources.get(p) {
+                marker.push('\t');
+                marker.push_str(source);
             }
-            eprintln!("warning: could not swap in the new site at once ({e}); updating {} file by file instead", target.display());
-            copy_into(staging, target, &before, &after)?;
+            marker.push('\n');
         }
-        fs::remove_dir_all(staging)?;
-    } else {
-        if target.exists() {
-            // An empty folder the user made.
-            fs::remove_dir(target)?;
+        fs::write(staging.join(MARKER), marker)?;
+        let files = (self.written.load(Ordering::Relaxed), self.unchanged.load(Ordering::Relaxed));
+        let written = files.0 + assets.iter().chain(&made).filter(|w| **w).count();
+        let removed = before.iter().filter(|p| !after.contains(*p)).count();
+        let result = Written { written, unchanged: files.1 + assets.len() + made.len() - (written - files.0), removed };
+
+        if exists {
+            // The user's files: nested ones are linked, top-level ones moved just before the swap.
+            let mut moving: BTreeSet<String> = BTreeSet::new();
+            for rel in files_below(target) {
+                if rel == MARKER || before.contains(&rel) || after.contains(&rel) {
+                    continue;
+                }
+                let name = top(&rel).to_string();
+                let folio_inside = before.iter().chain(&after).any(|p| p.starts_with(&format!("{name}/")) || *p == name);
+                if folio_inside {
+                    let dest = staging.join(&rel);
+                    create_parent(&dest)?;
+                    link_or_copy(&target.join(&rel), &dest)?;
+                } else {
+                    moving.insert(name);
+                }
+            }
+            // Empty folders of the user's (a fresh `.well-known/`) are theirs too.
+            for entry in fs::read_dir(target)?.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if entry.file_type().is_ok_and(|t| t.is_dir())
+                    && !before.iter().any(|p| p.starts_with(&format!("{name}/")))
+                    && !after.iter().any(|p| p.starts_with(&format!("{name}/")))
+                {
+                    moving.insert(name);
+                }
+            }
+            let mut moved = Vec::new();
+            let swapped = moving
+                .iter()
+                .filter(|name| !staging.join(name).exists())
+                .try_for_each(|name| {
+                    fs::rename(target.join(name), staging.join(name))?;
+                    moved.push(name.clone());
+                    Ok(())
+                })
+                .and_then(|()| swap(staging, target, &places.old));
+            if let Err(e) = swapped {
+                // The folder cannot be renamed or the staging folder is on another device (a mount
+                // point, a share, a file held open on Windows): put the user's files back and copy
+                // the new site in, file by file.
+                for name in &moved {
+                    fs::rename(staging.join(name), target.join(name))?;
+                }
+                eprintln!("warning: could not swap in the new site at once ({e}); updating {} file by file instead", target.display());
+                copy_into(staging, target, before, &after)?;
+            }
+            fs::remove_dir_all(staging)?;
+        } else {
+            if target.exists() {
+                // An empty folder the user made.
+                fs::remove_dir(target)?;
+            }
+            fs::rename(staging, target)?;
         }
-        fs::rename(staging, target)?;
+        Ok(result)
     }
-    Ok(result)
 }
 
 /// The fallback where folders cannot be renamed: every file of `after` is copied from `new`

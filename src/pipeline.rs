@@ -242,6 +242,22 @@ pub fn build(opts: &BuildOptions) -> Result<Built, Diagnostics> {
     Ok(built)
 }
 
+/// Where a build puts each output file the moment it is rendered (`output::Staging`, the
+/// staging tree beside the output folder), so the rendered site is never held in memory whole.
+pub trait Sink: Sync {
+    /// Writes one file; the error says what went wrong, naming the output folder.
+    fn put(&self, file: &OutFile) -> Result<(), Diagnostic>;
+}
+
+/// Builds the site into `sink`, file by file. The [`Built`] it returns lists each file's path
+/// with no bytes. On any error, returns every diagnostic found (the sink may have been given
+/// files by then: the caller throws them away).
+pub fn build_into(opts: &BuildOptions, sink: &dyn Sink) -> Result<Built, Diagnostics> {
+    let mut built = Engine::new(opts.clone()).run_into(&ChangeSet::everything(), Some(sink))?;
+    built.files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(built)
+}
+
 /// What changed since the last run, classified once by where it lives.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ChangeSet {
@@ -689,17 +705,25 @@ fn reads_still_hold(reads: &[Read], resolver: &SiteResolver<'_>) -> bool {
 }
 
 /// Renders Markdown, or reuses `kept` when it was given the same text (`input`) and every
-/// answer it read from the site is unchanged. Returns the result and whether it is new.
+/// answer it read from the site is unchanged. Returns the result and, when `keep` (a later run
+/// may reuse it), what to keep of it.
 fn markdown_of(
     kept: Option<&MarkdownResult>,
     input: u64,
     info: &SourceInfo<'_>,
     resolver: &SiteResolver<'_>,
+    keep: bool,
 ) -> (Arc<Rendered>, Vec<Diagnostic>, Option<MarkdownResult>) {
     if let Some(k) = kept {
         if k.input == input && (k.env == resolver.env || reads_still_hold(&k.reads, resolver)) {
             return (Arc::clone(&k.rendered), k.errors.clone(), None);
         }
+    }
+    if !keep {
+        return match render_markdown(info, resolver) {
+            Ok((rendered, errors)) => (Arc::new(rendered), errors, None),
+            Err(bug) => (Arc::default(), vec![bug], None),
+        };
     }
     let recording = Recording { inner: resolver, reads: Mutex::new(Vec::new()) };
     let (rendered, errors) = match render_markdown(info, &recording) {
@@ -757,13 +781,19 @@ impl Engine {
     /// Builds the site after `changes`. The result, including every error, is what a fresh
     /// [`build`] of the same files and options gives.
     pub fn run(&mut self, changes: &ChangeSet) -> Result<Built, Diagnostics> {
+        self.run_into(changes, None)
+    }
+
+    /// [`Engine::run`], giving each output file to `sink` as soon as it is rendered and keeping
+    /// none of their bytes (no later run can reuse them: for a one-off build).
+    fn run_into(&mut self, changes: &ChangeSet, sink: Option<&dyn Sink>) -> Result<Built, Diagnostics> {
         let started = Instant::now();
         let root = self.opts.root.clone();
         self.sources.apply(&root, changes);
         // Each page's work already turns a panic into an error naming the page; this catches one
         // anywhere else, and drops what was kept, which the panic may have left half-updated.
         let run =
-            crate::render::on_render_threads(|| crate::diag::catch_panic(Path::new(crate::config::CONFIG_FILE), "building the site", || self.build_all()));
+            crate::render::on_render_threads(|| crate::diag::catch_panic(Path::new(crate::config::CONFIG_FILE), "building the site", || self.build_all(sink)));
         let mut built = match run {
             Ok(result) => result?,
             Err(bug) => {
@@ -775,7 +805,7 @@ impl Engine {
         Ok(built)
     }
 
-    fn build_all(&mut self) -> Result<Built, Diagnostics> {
+    fn build_all(&mut self, sink: Option<&dyn Sink>) -> Result<Built, Diagnostics> {
         let mut timer = PhaseTimer::new();
         let opts = &self.opts;
         let root = &opts.root;
@@ -962,6 +992,7 @@ impl Engine {
                 Arc::new(skeleton(pages_src, sections_src, marketing_urls, broken.clone(), &config.taxonomies, config.author.as_deref())),
             ));
         }
+        timer.mark("skeleton: assemble");
         let Some((_, skeleton)) = memo.skeleton.as_ref() else { return Err(errors.sorted()) };
         let skeleton = Arc::clone(skeleton);
         let urls = &skeleton.urls;
@@ -986,6 +1017,7 @@ impl Engine {
             .collect();
         made.extend(images::plan_cards(&card_pages, &config, &image_cache));
         made.sort_by(|a, b| a.path.cmp(&b.path));
+        timer.mark("skeleton: cards");
 
         // Every output file claimed once (`model::claims`): the claims follow from the plan of
         // jobs and the static files, so they are kept under what those are made from.
@@ -1015,9 +1047,11 @@ impl Engine {
                     images::Recipe::Card { title, .. } => Claimant::Generated { what: format!("the social card of “{title}”"), source: None },
                 },
             }));
+            timer.mark("skeleton: claims plan");
             let found = claims::collisions(&all, |key| body_of_text(&bodies, key));
             let provided = model::file_links::Provided::of(all.iter().map(|c| c.file.as_str()));
             memo.claims = Some((claims_input, (found, Arc::new(provided))));
+            timer.mark("skeleton: claims check");
         }
         let provided = match &memo.claims {
             Some((_, (found, provided))) => {
@@ -1067,6 +1101,8 @@ impl Engine {
             .collect();
         // FAQ answers first, so the `faq` shortcode in pages sees them rendered.
         let md_memo = &memo.markdown;
+        // A build into a sink is never run again: what a later run could reuse is not kept.
+        let keep = sink.is_none();
         let mut fresh_md: Vec<(String, MarkdownResult)> = Vec::new();
         // The images FAQ answers show, by topic, for the errors of a damaged image below.
         let mut answer_images: Vec<(usize, Vec<crate::parse::markdown::FileRef>)> = Vec::new();
@@ -1101,7 +1137,7 @@ impl Engine {
                         page_key: &topic.key,
                     };
                     let input = hash_of(&(&topic.shown, &topic.text, &question.answer_md, question.answer_line, question.answer_col_offset, &topic.key));
-                    markdown_of(md_memo.get(id), input, &info, &pre)
+                    markdown_of(md_memo.get(id), input, &info, &pre, keep)
                 })
                 .collect();
             for ((t, q, id), (rendered, errs, fresh)) in answers.into_iter().zip(results) {
@@ -1111,7 +1147,7 @@ impl Engine {
                 if !images.is_empty() {
                     answer_images.push((t, images));
                 }
-                marketing_data.topics[t].questions[q].answer = rendered.html.clone();
+                marketing_data.topics[t].questions[q].answer = rendered.html.text();
                 errors.extend(errs);
                 if let Some(f) = fresh {
                     fresh_md.push((id, f));
@@ -1140,7 +1176,7 @@ impl Engine {
             let Some((f, h, body_start, body_line_offset)) = body_of(key) else { return (Arc::default(), Vec::new(), None) };
             let info = SourceInfo { path: &f.shown, file_text: &f.text, body: &f.text[body_start..], body_line_offset, body_col_offset: 0, page_key: &f.rel };
             let input = hash_of(&(h, f.shown.to_str(), body_start, body_line_offset, &f.rel));
-            markdown_of(md_memo.get(key), input, &info, &resolver)
+            markdown_of(md_memo.get(key), input, &info, &resolver, keep)
         };
         let page_md: Vec<_> = pages.par_iter().map(|p| render_body(&p.key)).collect();
         let section_md: Vec<_> = sections.par_iter().map(|s| render_body(&s.key)).collect();
@@ -1235,7 +1271,9 @@ impl Engine {
             errors.extend(images::problem_diagnostics(shown, why, &uses));
         }
         let live_md = pages.len() + sections.len() + marketing_data.faq_count();
-        memo.markdown.extend(fresh_md);
+        if keep {
+            memo.markdown.extend(fresh_md);
+        }
         if memo.markdown.len() > live_md {
             let mut live: std::collections::HashSet<String> = pages.iter().map(|p| p.key.clone()).chain(sections.iter().map(|s| s.key.clone())).collect();
             for t in &marketing_data.topics {
@@ -1289,7 +1327,7 @@ impl Engine {
             .collect();
         let mut entries = Vec::with_capacity(search_entries.len());
         for (p, (e, fresh)) in pages.iter().zip(search_entries) {
-            if let Some(k) = fresh {
+            if let Some(k) = fresh.filter(|_| keep) {
                 memo.search.insert(p.key.clone(), (k, Arc::clone(&e.json)));
             }
             entries.push(e);
@@ -1306,7 +1344,37 @@ impl Engine {
         // again only when what it is made from changed.
         let hashes = model::reads::ItemHashes::of(&site, &skeleton.statics, config_input, marketing_hash);
         timer.mark("hashes");
-        let outcomes = crate::render::site::render_site(&site, &renderer, &hashes, &memo.jobs).map_err(|e| fail(Diagnostics(e)))?;
+        // Each file is checked the moment it is rendered (the heading ids its template writes too,
+        // a form posting to serve's stub) and, in a build, written out.
+        let clash_items: HashMap<String, (&String, &PathBuf, &Arc<Rendered>)> = site
+            .pages
+            .iter()
+            .map(|p| (&p.key, &p.shown, &p.url, &p.rendered))
+            .chain(site.sections.iter().map(|s| (&s.key, &s.shown, &s.url, &s.rendered)))
+            .filter(|(.., r)| !r.headings.is_empty())
+            .map(|(key, shown, url, rendered)| (crate::url::url_to_file(url), (key, shown, rendered)))
+            .collect();
+        let form_needle = stub_form_needle(&site);
+        let found: Mutex<(Vec<Diagnostic>, Vec<String>)> = Mutex::new((Vec::new(), Vec::new()));
+        let on_file = |file: &OutFile| {
+            let html = || std::str::from_utf8(&file.bytes).ok();
+            let clashes = match (clash_items.get(file.path.as_str()), html()) {
+                (Some((key, shown, rendered)), Some(html)) => heading_clashes(shown, rendered, html, body_of_text(&bodies, key).unwrap_or("")),
+                _ => Vec::new(),
+            };
+            let shows_form = form_needle.as_deref().is_some_and(|needle| file.path.ends_with(".html") && html().is_some_and(|h| h.contains(needle)));
+            let written = sink.map_or(Ok(()), |sink| sink.put(file));
+            if !clashes.is_empty() || shows_form || written.is_err() {
+                let mut found = found.lock().unwrap_or_else(|e| e.into_inner());
+                found.0.extend(clashes);
+                found.0.extend(written.err());
+                if shows_form {
+                    found.1.push(file.path.clone());
+                }
+            }
+        };
+        let outcomes = crate::render::site::render_site(&site, &renderer, &hashes, &memo.jobs, &on_file, sink.is_none()).map_err(|e| fail(Diagnostics(e)))?;
+        let (file_problems, showing_form) = found.into_inner().unwrap_or_else(|e| e.into_inner());
         timer.mark("render");
         if timer.enabled {
             let prepared = outcomes.iter().filter(|o| !memo.jobs.get(&o.name).is_some_and(|old| Arc::ptr_eq(old, &o.record))).count();
@@ -1314,39 +1382,41 @@ impl Engine {
         }
         let rendered = outcomes.iter().filter(|o| o.rendered).count();
         let mut changed = Vec::new();
-        let mut jobs: crate::render::site::Records = HashMap::with_capacity_and_hasher(outcomes.len(), Default::default());
         let mut files: Vec<OutFile> = Vec::with_capacity(outcomes.len());
-        for o in outcomes {
-            let unchanged = match memo.jobs.get(&o.name) {
-                Some(old) => {
-                    Arc::ptr_eq(old, &o.record)
-                        || (old.file.path == o.record.file.path
-                            && (Arc::ptr_eq(&old.file.bytes, &o.record.file.bytes) || old.file.bytes == o.record.file.bytes))
-                }
-                None => false,
-            };
-            if !unchanged {
-                changed.push(o.record.file.path.clone());
-                if let Some(old) = memo.jobs.get(&o.name) {
-                    if old.file.path != o.record.file.path {
-                        changed.push(old.file.path.clone());
+        if keep {
+            let mut jobs: crate::render::site::Records = HashMap::with_capacity_and_hasher(outcomes.len(), Default::default());
+            for o in outcomes {
+                let unchanged = match memo.jobs.get(&o.name) {
+                    Some(old) => {
+                        Arc::ptr_eq(old, &o.record)
+                            || (old.file.path == o.record.file.path
+                                && (Arc::ptr_eq(&old.file.bytes, &o.record.file.bytes) || old.file.bytes == o.record.file.bytes))
+                    }
+                    None => false,
+                };
+                if !unchanged {
+                    changed.push(o.record.file.path.clone());
+                    if let Some(old) = memo.jobs.get(&o.name) {
+                        if old.file.path != o.record.file.path {
+                            changed.push(old.file.path.clone());
+                        }
                     }
                 }
+                files.push(o.record.file.clone());
+                jobs.insert(o.name, o.record);
             }
-            files.push(o.record.file.clone());
-            jobs.insert(o.name, o.record);
+            // Jobs that are gone (a deleted page, a shorter list) took their files with them.
+            changed.extend(memo.jobs.iter().filter(|(name, _)| !jobs.contains_key(*name)).map(|(_, rec)| rec.file.path.clone()));
+            changed.sort();
+            changed.dedup();
+            memo.jobs = jobs;
+        } else {
+            // A build into a sink: nothing to compare with, nothing kept; the files are in the sink.
+            files.extend(outcomes.into_iter().map(|o| Arc::try_unwrap(o.record).map_or_else(|shared| shared.file.clone(), |record| record.file)));
         }
-        // Jobs that are gone (a deleted page, a shorter list) took their files with them.
-        changed.extend(memo.jobs.iter().filter(|(name, _)| !jobs.contains_key(*name)).map(|(_, rec)| rec.file.path.clone()));
-        changed.sort();
-        changed.dedup();
-        memo.jobs = jobs;
         timer.mark("outputs");
-        let items =
-            site.pages.iter().map(|p| (&p.key, &p.shown, &p.url, &p.rendered)).chain(site.sections.iter().map(|s| (&s.key, &s.shown, &s.url, &s.rendered)));
-        let clashes = heading_clashes(items, &files, |key| body_of_text(&bodies, key));
-        if !clashes.is_empty() {
-            return Err(fail(Diagnostics(clashes)));
+        if !file_problems.is_empty() {
+            return Err(fail(Diagnostics(file_problems)));
         }
         let mut warnings: Vec<Diagnostic> = site
             .pages
@@ -1375,7 +1445,7 @@ impl Engine {
             warnings.extend(model::dropped::dropped(before, &now, site.pages.unnoted(), site.sections.unnoted(), |key| body_of_text(&bodies, key)));
         }
         let config_text = sources.config_text.as_ref().and_then(|t| t.as_ref().ok()).map_or("", String::as_str);
-        if let Some(problem) = stub_form_problem(config_text, &site, &files) {
+        if let Some(problem) = stub_form_problem(config_text, &site, &showing_form) {
             // A preview may post to the stub; a site to publish may not (SPEC, "Publishing").
             if opts.preview {
                 warnings.push(problem.warning());
@@ -1426,61 +1496,54 @@ fn find_whole(haystack: &str, needle: &str) -> Option<usize> {
 /// every id its template writes. Each clash is an error at the heading naming the element; an
 /// automatic id only clashes here with an id made by template code, since it already stepped
 /// aside for the ids written out in the templates (`Resolver::theme_id`).
-fn heading_clashes<'a>(
-    items: impl Iterator<Item = (&'a String, &'a PathBuf, &'a String, &'a Arc<Rendered>)>,
-    files: &[OutFile],
-    text_of: impl Fn(&str) -> Option<&'a str>,
-) -> Vec<Diagnostic> {
-    let mut by_path: Option<HashMap<&str, &[u8]>> = None;
+fn heading_clashes(shown: &Path, rendered: &Rendered, html: &str, text: &str) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for (key, shown, url, rendered) in items.filter(|(.., r)| !r.headings.is_empty()) {
-        let by_path = by_path.get_or_insert_with(|| files.iter().map(|f| (f.path.as_str(), &f.bytes[..])).collect());
-        let Some(html) = by_path.get(crate::url::url_to_file(url).as_str()).and_then(|b| std::str::from_utf8(b).ok()) else { continue };
-        // A template that changes the body (a filter) leaves nothing to tell it from the rest.
-        let Some(body_start) = find_whole(html, &rendered.html) else { continue };
-        let body = body_start..body_start + rendered.html.len();
-        let mut outside: HashMap<&str, usize> = HashMap::default();
-        for (at, id) in crate::text::html_ids(html).into_iter().filter(|(at, _)| !body.contains(at)) {
-            outside.entry(id).or_insert(at);
-        }
-        for h in &rendered.headings {
-            let Some(&at) = outside.get(crate::text::escape_html(&h.id).as_str()) else { continue };
-            let tag = html[..at].rfind('<').and_then(|lt| html[lt + 1..at].split_whitespace().next()).unwrap_or("");
-            let element = format!("<{tag} id=\"{}\">", h.id);
-            let (message, help) = if h.explicit {
-                (
-                    format!("heading id `{}` is also the id of the page's {element}, from the template", h.id),
-                    format!("give the heading another id, e.g. {{#{}-section}}, and use that in links to it", h.id),
-                )
-            } else {
-                (
-                    format!("this heading's id `{}` (made from its text) is also the id of the page's {element}, from the template", h.id),
-                    format!("give the heading an id of its own, e.g. {{#{}-section}} after its text", h.id),
-                )
-            };
-            let text = text_of(key).unwrap_or("");
-            out.push(Diagnostic::at(shown, text, h.line, h.col, message).with_help(help).kind(Kind::Link));
-        }
+    let body_html = rendered.html.text();
+    // A template that changes the body (a filter) leaves nothing to tell it from the rest.
+    let Some(body_start) = find_whole(html, &body_html) else { return out };
+    let body = body_start..body_start + body_html.len();
+    let mut outside: HashMap<&str, usize> = HashMap::default();
+    for (at, id) in crate::text::html_ids(html).into_iter().filter(|(at, _)| !body.contains(at)) {
+        outside.entry(id).or_insert(at);
+    }
+    for h in &rendered.headings {
+        let Some(&at) = outside.get(crate::text::escape_html(&h.id).as_str()) else { continue };
+        let tag = html[..at].rfind('<').and_then(|lt| html[lt + 1..at].split_whitespace().next()).unwrap_or("");
+        let element = format!("<{tag} id=\"{}\">", h.id);
+        let (message, help) = if h.explicit {
+            (
+                format!("heading id `{}` is also the id of the page's {element}, from the template", h.id),
+                format!("give the heading another id, e.g. {{#{}-section}}, and use that in links to it", h.id),
+            )
+        } else {
+            (
+                format!("this heading's id `{}` (made from its text) is also the id of the page's {element}, from the template", h.id),
+                format!("give the heading an id of its own, e.g. {{#{}-section}} after its text", h.id),
+            )
+        };
+        out.push(Diagnostic::at(shown, text, h.line, h.col, message).with_help(help).kind(Kind::Link));
     }
     out
 }
 
-/// A form posting to `folio serve`'s stub on a site with no form provider: the pages that show
-/// it, as one error at `contact:` in site.yaml (or its first line).
-fn stub_form_problem(config_text: &str, site: &Site, files: &[OutFile]) -> Option<Diagnostic> {
+/// What a page showing a form that posts to `folio serve`'s stub has in its HTML, on a site
+/// with no form provider (`None`: the site has one, or is a staging build, whose form sends
+/// nothing by design).
+fn stub_form_needle(site: &Site) -> Option<String> {
     let config = site.config();
-    // A staging build's form sends nothing by design.
-    if config.contact.provider.is_some() || config.staging {
-        return None;
-    }
-    let needle = format!("action=\"{}\"", config.contact.endpoint);
-    let shows_form = |f: &&OutFile| f.path.ends_with(".html") && std::str::from_utf8(&f.bytes).is_ok_and(|html| html.contains(&needle));
+    (config.contact.provider.is_none() && !config.staging).then(|| format!("action=\"{}\"", config.contact.endpoint))
+}
+
+/// A form posting to `folio serve`'s stub on a site with no form provider: the pages that show
+/// it (`showing`, found by [`stub_form_needle`]), as one error at `contact:` in site.yaml (or
+/// its first line).
+fn stub_form_problem(config_text: &str, site: &Site, showing: &[String]) -> Option<Diagnostic> {
     // Usually no page shows the form: look up sources only for the few that do.
     let source_of = |out: &str| {
         let mut urls = site.pages.iter().map(|p| (&p.url, &p.shown)).chain(site.sections.iter().map(|s| (&s.url, &s.shown)));
         urls.find(|(url, _)| out.strip_suffix("index.html") == Some(url.trim_start_matches('/'))).map(|(_, shown)| crate::diag::slashed(shown))
     };
-    let mut pages: Vec<String> = files.iter().filter(shows_form).map(|f| source_of(&f.path).unwrap_or_else(|| f.path.clone())).collect();
+    let mut pages: Vec<String> = showing.iter().map(|f| source_of(f).unwrap_or_else(|| f.clone())).collect();
     if pages.is_empty() {
         return None;
     }

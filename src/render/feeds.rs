@@ -43,7 +43,7 @@ pub fn atom(site: &Site) -> String {
             let _ = writeln!(x, "<category term=\"{}\"/>", esc(t));
         }
         let summary = p.meta.description.clone().unwrap_or_else(|| crate::text::html_to_text(&p.rendered.summary_html));
-        let _ = write!(x, "<summary>{}</summary>\n<content type=\"html\">{}</content>\n</entry>\n", esc(&summary), esc(&p.rendered.html));
+        let _ = write!(x, "<summary>{}</summary>\n<content type=\"html\">{}</content>\n</entry>\n", esc(&summary), esc(&p.rendered.html.text()));
     }
     x.push_str("</feed>\n");
     x

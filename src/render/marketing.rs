@@ -87,13 +87,13 @@ fn section<'a>(site: &'a Site, dir: &str) -> Option<&'a crate::model::Section> {
 struct IntroView<'a> {
     title: &'a str,
     description: Option<&'a str>,
-    content: &'a str,
+    content: String,
 }
 
 fn intro<'a>(site: &'a Site, dir: &str, default_title: &'a str) -> IntroView<'a> {
     match section(site, dir) {
-        Some(s) => IntroView { title: &s.title, description: s.meta.description.as_deref(), content: &s.rendered.html },
-        None => IntroView { title: default_title, description: None, content: "" },
+        Some(s) => IntroView { title: &s.title, description: s.meta.description.as_deref(), content: s.rendered.html.text() },
+        None => IntroView { title: default_title, description: None, content: String::new() },
     }
 }
 

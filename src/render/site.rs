@@ -298,7 +298,19 @@ pub struct Outcome {
 /// site it read has the same hash, and the templates are the same) is not prepared again; a
 /// job prepared again whose work has the same key as before is not rendered again. All
 /// template errors come back together.
-pub fn render_site(site: &Site, r: &super::Renderer, hashes: &ItemHashes, previous: &Records) -> Result<Vec<Outcome>, Vec<Diagnostic>> {
+/// Renders every output file (again only where what it read changed, see `previous`), in
+/// parallel. `on_file` sees each file as soon as it is made or found unchanged — the engine
+/// checks it and, in a build, writes it out; with `keep_bytes` false the records then keep only
+/// the file's path (neither its bytes nor what it read, which only a later run could use), so a
+/// build never holds the rendered site in memory (issue 17).
+pub fn render_site(
+    site: &Site,
+    r: &super::Renderer,
+    hashes: &ItemHashes,
+    previous: &Records,
+    on_file: &(dyn Fn(&OutFile) + Sync),
+    keep_bytes: bool,
+) -> Result<Vec<Outcome>, Vec<Diagnostic>> {
     // Looked up by key only when a page or section moved since the job was recorded.
     let page_ids: std::sync::OnceLock<HashMap<u64, usize, rustc_hash::FxBuildHasher>> = std::sync::OnceLock::new();
     let section_ids: std::sync::OnceLock<HashMap<u64, usize, rustc_hash::FxBuildHasher>> = std::sync::OnceLock::new();
@@ -326,6 +338,7 @@ pub fn render_site(site: &Site, r: &super::Renderer, hashes: &ItemHashes, previo
             let before = previous.get(&name);
             if let Some(rec) = before {
                 if rec.renderer_key == r.key() && rec.reads.iter().all(|(n, h)| current(n) == Some(*h)) && prices_hold(rec) {
+                    on_file(&rec.file);
                     return Ok(Outcome { name, record: Arc::clone(rec), rendered: false });
                 }
             }
@@ -334,13 +347,19 @@ pub fn render_site(site: &Site, r: &super::Renderer, hashes: &ItemHashes, previo
             debug_assert_eq!(work.path(), claim(site, job).file, "{job:?} writes a file it did not claim");
             let work_key = work.key(r.key());
             let reads: Vec<(Named, u64)> = items.into_iter().map(|i| (hashes.named(i), hashes.hash(i))).collect();
-            let (file, prices, rendered) = match before {
+            let (mut file, prices, rendered) = match before {
                 Some(rec) if rec.work_key == work_key && rec.file.path == work.path() && prices_hold(rec) => (rec.file.clone(), rec.prices.clone(), false),
                 _ => {
                     let (file, prices) = work.produce(r, &groups)?;
                     (file, prices, true)
                 }
             };
+            on_file(&file);
+            // Nothing will be rendered again from this record: keep only the file's path.
+            let reads = if keep_bytes { reads } else { Vec::new() };
+            if !keep_bytes {
+                file.bytes = Arc::from(&[][..]);
+            }
             Ok(Outcome { name, record: Arc::new(JobRecord { reads, renderer_key: r.key(), work_key, prices, file }), rendered })
         })
         .collect();

@@ -204,8 +204,12 @@ fn served_equals_built(server: &Server, what: &str) {
     let _ = std::fs::remove_dir_all(&out);
 }
 
+/// A folder of its own for each call: tests run in parallel in one process, and two builds into
+/// one folder take turns on its lock while one test deletes what the other reads.
 fn tempdir_for(site: &Site, name: &str) -> PathBuf {
-    site.root.parent().unwrap_or(&site.root).join(format!("{name}-{}", std::process::id()))
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    site.root.parent().unwrap_or(&site.root).join(format!("{name}-{}-{n}", std::process::id()))
 }
 
 fn rebuilt_since(server: &Server, lines_before: usize) -> Option<String> {

@@ -90,7 +90,7 @@ fn plain(md: &str) -> String {
 fn through_folio(md: &str) -> String {
     let file_text = format!("---\ntitle: x\n---\n{md}");
     let src = SourceInfo { path: Path::new("content/spec.md"), file_text: &file_text, body: md, body_line_offset: 3, body_col_offset: 0, page_key: "spec.md" };
-    markdown::render(&src, &NoSite).0.html
+    markdown::render(&src, &NoSite).0.html.text()
 }
 
 /// Undoes what folio adds on purpose, one rule each:
