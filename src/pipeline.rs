@@ -524,7 +524,7 @@ struct Memo {
     skeleton: Kept<Arc<Skeleton>>,
     /// Output files claimed twice (`model::claims`).
     claims: Kept<(Vec<Diagnostic>, Arc<model::file_links::Provided>)>,
-    search: HashMap<String, (u64, Arc<str>)>,
+    search: HashMap<String, (u64, Arc<model::SearchPage>)>,
     /// What each image's header said, by file stamp.
     probes: images::Probes,
     /// By job name: what made each output file, and the file.
@@ -1282,15 +1282,15 @@ impl Engine {
                 let input = SearchInput::of(&sections, p);
                 let key = hash_of(&input);
                 match search_memo.get(&p.key) {
-                    Some((k, json)) if *k == key => (model::SearchEntry { json: Arc::clone(json) }, None),
-                    _ => (model::SearchEntry { json: crate::render::search::page_entry(&input) }, Some(key)),
+                    Some((k, page)) if *k == key => (model::SearchEntry { page: Arc::clone(page) }, None),
+                    _ => (model::SearchEntry { page: crate::render::search::page_entry(&input, key) }, Some(key)),
                 }
             })
             .collect();
         let mut entries = Vec::with_capacity(search_entries.len());
         for (p, (e, fresh)) in pages.iter().zip(search_entries) {
             if let Some(k) = fresh {
-                memo.search.insert(p.key.clone(), (k, Arc::clone(&e.json)));
+                memo.search.insert(p.key.clone(), (k, Arc::clone(&e.page)));
             }
             entries.push(e);
         }
