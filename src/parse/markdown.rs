@@ -620,14 +620,56 @@ pub fn search_sections(html: &str) -> Vec<SearchSection> {
         let Some(end) = html[tag_end..].find(close).map(|e| tag_end + e) else { break };
         let tag = &html[start..tag_end];
         let Some(id) = tag.split_once(" id=\"").and_then(|(_, rest)| rest.split_once('"')).map(|(id, _)| unescape(id)) else { continue };
-        out.last_mut().expect("the first section").text = crate::text::html_to_text(&html[from..start]);
+        out.last_mut().expect("the first section").text = plain_text(&html[from..start]);
         let inner = &html[tag_end..end];
         let inner = inner.find("<a class=\"anchor\"").map_or(inner, |a| &inner[..a]);
-        out.push(SearchSection { id: Some(id), heading: crate::text::html_to_text(inner), text: String::new() });
+        out.push(SearchSection { id: Some(id), heading: plain_text(inner), text: String::new() });
         from = end + close.len();
         at = from;
     }
-    out.last_mut().expect("the first section").text = crate::text::html_to_text(&html[from..]);
+    out.last_mut().expect("the first section").text = plain_text(&html[from..]);
+    out
+}
+
+/// What [`crate::text::html_to_text`] gives, in one pass (it is run over every page's whole
+/// text): tags become spaces, the five entities the renderer writes are undone, runs of white
+/// space become one space, none at either end.
+fn plain_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut space = false;
+    let mut rest = html;
+    while let Some(c) = rest.chars().next() {
+        let mut len = c.len_utf8();
+        let mut push = |ch: char, out: &mut String| {
+            if ch.is_whitespace() {
+                space = true;
+            } else {
+                if space && !out.is_empty() {
+                    out.push(' ');
+                }
+                space = false;
+                out.push(ch);
+            }
+        };
+        match c {
+            '<' => {
+                len = rest.find('>').map_or(rest.len(), |e| e + 1);
+                space = true;
+            }
+            '&' => {
+                let entity = [("&amp;", '&'), ("&lt;", '<'), ("&gt;", '>'), ("&quot;", '"'), ("&#39;", '\'')].into_iter().find(|(e, _)| rest.starts_with(e));
+                match entity {
+                    Some((e, ch)) => {
+                        len = e.len();
+                        push(ch, &mut out);
+                    }
+                    None => push('&', &mut out),
+                }
+            }
+            _ => push(c, &mut out),
+        }
+        rest = &rest[len..];
+    }
     out
 }
 
@@ -744,6 +786,9 @@ mod tests {
         assert_eq!((s[1].id.as_deref(), s[1].heading.as_str(), s[1].text.as_str()), (Some("a"), "First & one", "Alpha text. Deep still a"));
         assert_eq!((s[2].id.as_deref(), s[2].heading.as_str(), s[2].text.as_str()), (Some("b\"c"), "Second", "Beta"));
         assert_eq!(search_sections("").len(), 1);
+        for html in ["<p>a &amp;lt; b</p>\n<ul><li>x</li><li>y&#39;s</li></ul>", "  <b>bold</b>text &quot;q&quot; &nbsp; é", "a<br>b < c", "<p>unclosed"] {
+            assert_eq!(plain_text(html), crate::text::html_to_text(html), "{html}");
+        }
     }
 
     #[test]

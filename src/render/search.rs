@@ -31,7 +31,7 @@
 
 use crate::model::{SearchDoc, SearchEntry, SearchFile, SearchPage, Site};
 use crate::text::html_to_text;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
@@ -51,7 +51,7 @@ const SUMMARY_POSTINGS: usize = 100;
 /// Words at most in a summary file.
 const SUMMARY_WORDS: usize = 200;
 /// Documents per documents' file.
-pub const DOCS_PER_CHUNK: usize = 8;
+pub const DOCS_PER_CHUNK: usize = 16;
 /// Text kept per document for excerpts, in bytes (cut back to a word boundary).
 pub const TEXT_BYTES: usize = 2000;
 /// A stem's weight in a document at most.
@@ -69,12 +69,22 @@ const BODY_CAP: u32 = 5;
 /// The words of `text` as the index and `search.js` see them: lowercase, diacritics folded
 /// (`é` → `e`), split at anything that is not a letter or digit; words of one character or of
 /// more than 40 are left out. `search.js` folds a query the same way (`fold`).
-pub fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+pub fn words(text: &str) -> impl Iterator<Item = std::borrow::Cow<'_, str>> + '_ {
+    use std::borrow::Cow;
     use unicode_normalization::char::is_combining_mark;
     use unicode_normalization::UnicodeNormalization;
     text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).filter_map(|w| {
-        let folded: String = w.to_lowercase().nfd().filter(|c| !is_combining_mark(*c)).collect();
-        let n = folded.chars().count();
+        // Most words are ASCII: lowercased without allocating when they already are.
+        let folded: Cow<'_, str> = if w.is_ascii() {
+            if w.bytes().any(|b| b.is_ascii_uppercase()) {
+                Cow::Owned(w.to_ascii_lowercase())
+            } else {
+                Cow::Borrowed(w)
+            }
+        } else {
+            Cow::Owned(w.to_lowercase().nfd().filter(|c| !is_combining_mark(*c)).collect())
+        };
+        let n = if folded.is_ascii() { folded.len() } else { folded.chars().count() };
         ((2..=MAX_WORD_CHARS).contains(&n) && folded.chars().all(char::is_alphanumeric)).then_some(folded)
     })
 }
@@ -150,22 +160,23 @@ fn title_weight(title: &str) -> u32 {
 
 /// Adds `weight` to each distinct word of `text` (once per word).
 fn add_once(terms: &mut HashMap<String, u32>, text: &str, weight: u32) {
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = rustc_hash::FxHashSet::default();
     for w in words(text) {
         if seen.insert(w.clone()) {
-            *terms.entry(w).or_default() += weight;
+            *terms.entry(w.into_owned()).or_default() += weight;
         }
     }
 }
 
 /// Adds one per use of each word of `text`, at most [`BODY_CAP`] a word.
 fn add_body(terms: &mut HashMap<String, u32>, text: &str) {
-    let mut counts: HashMap<String, u32> = HashMap::new();
+    let mut counts: HashMap<std::borrow::Cow<'_, str>, u32> = HashMap::default();
     for w in words(text) {
         *counts.entry(w).or_default() += 1;
     }
+    terms.reserve(counts.len());
     for (w, n) in counts {
-        *terms.entry(w).or_default() += n.min(BODY_CAP);
+        *terms.entry(w.into_owned()).or_default() += n.min(BODY_CAP);
     }
 }
 
@@ -196,7 +207,7 @@ pub fn page_entry(input: &SearchInput<'_>, hash: u64) -> Arc<SearchPage> {
     let none = [crate::parse::markdown::SearchSection::default()];
     let sections = if sections.is_empty() { &none[..] } else { sections };
     for (i, s) in sections.iter().enumerate() {
-        let mut terms = HashMap::new();
+        let mut terms = HashMap::default();
         add_body(&mut terms, &s.text);
         if i == 0 {
             add_once(&mut terms, input.title, title_weight(input.title));
@@ -250,7 +261,7 @@ pub fn files(site: &Site) -> Arc<Vec<SearchFile>> {
             .flat_map(|t| {
                 t.questions.iter().map(move |q| {
                     let text = html_to_text(&q.answer);
-                    let mut terms = HashMap::new();
+                    let mut terms = HashMap::default();
                     add_body(&mut terms, &text);
                     add_once(&mut terms, &q.question, TITLE);
                     add_once(&mut terms, &t.title, 1);
@@ -259,7 +270,12 @@ pub fn files(site: &Site) -> Arc<Vec<SearchFile>> {
                 })
             })
             .collect();
-        Arc::new(merge(entries, &faq, language))
+        let started = std::time::Instant::now();
+        let files = merge(entries, &faq, language);
+        if std::env::var_os("FOLIO_TIMINGS").is_some() {
+            eprintln!("search index: {} files merged in {:.1} ms", files.len(), started.elapsed().as_secs_f64() * 1000.0);
+        }
+        Arc::new(files)
     }))
 }
 
@@ -282,8 +298,8 @@ pub fn merge(entries: &[SearchEntry], faq: &[(String, &str, &str, SearchDoc)], l
 
     // Stems: each distinct word stemmed once.
     let stemmer = stemmer(language);
-    let mut word_stem: HashMap<&str, u32> = HashMap::new();
-    let mut stem_ids: HashMap<String, u32> = HashMap::new();
+    let mut word_stem: HashMap<&str, u32> = HashMap::default();
+    let mut stem_ids: HashMap<String, u32> = HashMap::default();
     let mut postings: Vec<Vec<(u32, u32)>> = Vec::new();
     let mut doc_stems: Vec<(u32, u32)> = Vec::new();
     for (id, d) in docs.iter().enumerate() {
@@ -329,7 +345,10 @@ pub fn merge(entries: &[SearchEntry], faq: &[(String, &str, &str, SearchDoc)], l
     tree.node(String::new(), 0, &words, &mut fragments, &mut leaves, &mut inner);
 
     // Documents' files.
-    let chunks: Vec<String> = docs.chunks(DOCS_PER_CHUNK).map(chunk_json).collect();
+    let chunks: Vec<String> = {
+        use rayon::prelude::*;
+        docs.par_chunks(DOCS_PER_CHUNK).map(chunk_json).collect()
+    };
 
     let version = crate::hash::hash_of(&fragments.iter().chain(&chunks).map(|f| crate::hash::hash_bytes(f.as_bytes())).collect::<Vec<_>>());
     let mut manifest = String::new();
@@ -467,7 +486,7 @@ impl Tree<'_> {
 /// A fragment: `{"w":{"word":stem,…},"p":[[doc,weight,…],…]}`, each stem's postings with
 /// documents as differences from the previous one, at most `max` postings a stem (the best).
 fn fragment_json(words: &[(&str, u32)], postings: &[Vec<(u32, u32)>], max: usize) -> String {
-    let mut local: HashMap<u32, usize> = HashMap::new();
+    let mut local: HashMap<u32, usize> = HashMap::default();
     let mut order: Vec<u32> = Vec::new();
     let mut s = String::from("{\"w\":{");
     for (i, (w, stem)) in words.iter().enumerate() {
@@ -537,7 +556,7 @@ mod tests {
 
     #[test]
     fn words_are_lowercased_folded_and_split() {
-        let w: Vec<String> = words("Café-au-lait, naïve CTO's résumé x 42 Ärger").collect();
+        let w: Vec<String> = words("Café-au-lait, naïve CTO's résumé x 42 Ärger").map(|w| w.into_owned()).collect();
         assert_eq!(w, ["cafe", "au", "lait", "naive", "cto", "resume", "42", "arger"]);
         assert_eq!(words(&"a".repeat(41)).count(), 0);
     }
