@@ -296,46 +296,65 @@ pub fn merge(entries: &[SearchEntry], faq: &[(String, &str, &str, SearchDoc)], l
         docs.push(Doc { url: url.clone(), title: question, heading: "", kind: "FAQ", draft: false, text: &d.text, terms: &d.terms });
     }
 
-    // Stems: each distinct word stemmed once.
+    // Stems: each distinct word of the site stemmed once; the steps over every document run in
+    // parallel, and stem numbers follow the sorted words, so nothing depends on the threads.
+    use rayon::prelude::*;
     let stemmer = stemmer(language);
-    let mut word_stem: HashMap<&str, u32> = HashMap::default();
-    let mut stem_ids: HashMap<String, u32> = HashMap::default();
-    let mut postings: Vec<Vec<(u32, u32)>> = Vec::new();
-    let mut doc_stems: Vec<(u32, u32)> = Vec::new();
-    for (id, d) in docs.iter().enumerate() {
-        doc_stems.clear();
-        for (w, weight) in d.terms {
-            let stem = *word_stem.entry(w).or_insert_with(|| {
-                let s = match &stemmer {
-                    Some(st) => st.stem(w).into_owned(),
-                    None => w.to_string(),
-                };
-                let next = stem_ids.len() as u32;
-                *stem_ids.entry(s).or_insert(next)
+    let distinct: Vec<&str> = {
+        let sets = docs
+            .par_iter()
+            .fold(rustc_hash::FxHashSet::default, |mut set, d| {
+                set.extend(d.terms.iter().map(|(w, _)| &**w));
+                set
+            })
+            .reduce(rustc_hash::FxHashSet::default, |a, b| {
+                let (mut big, small) = if a.len() >= b.len() { (a, b) } else { (b, a) };
+                big.extend(small);
+                big
             });
-            doc_stems.push((stem, *weight));
-        }
-        doc_stems.sort_unstable();
-        let mut i = 0;
-        while i < doc_stems.len() {
-            let stem = doc_stems[i].0;
-            let mut total = 0;
-            while i < doc_stems.len() && doc_stems[i].0 == stem {
-                total += doc_stems[i].1;
-                i += 1;
-            }
-            if postings.len() <= stem as usize {
-                postings.resize_with(stem as usize + 1, Vec::new);
-            }
-            postings[stem as usize].push((id as u32, total.min(MAX_WEIGHT)));
+        let mut v: Vec<&str> = sets.into_iter().collect();
+        v.par_sort_unstable();
+        v
+    };
+    let stems: Vec<String> = distinct
+        .par_iter()
+        .map(|w| match &stemmer {
+            Some(st) => st.stem(w).into_owned(),
+            None => w.to_string(),
+        })
+        .collect();
+    let mut stem_ids: HashMap<&str, u32> = HashMap::default();
+    let mut word_stem: HashMap<&str, u32> = HashMap::default();
+    word_stem.reserve(distinct.len());
+    for (w, st) in distinct.iter().zip(&stems) {
+        let next = stem_ids.len() as u32;
+        word_stem.insert(w, *stem_ids.entry(st.as_str()).or_insert(next));
+    }
+    let per_doc: Vec<Vec<(u32, u32)>> = docs
+        .par_iter()
+        .map(|d| {
+            let mut v: Vec<(u32, u32)> = d.terms.iter().map(|(w, weight)| (word_stem[&**w], *weight)).collect();
+            v.sort_unstable();
+            // One posting a stem: its words' weights added up.
+            v.dedup_by(|later, kept| {
+                let same = later.0 == kept.0;
+                if same {
+                    kept.1 += later.1;
+                }
+                same
+            });
+            v
+        })
+        .collect();
+    let mut postings: Vec<Vec<(u32, u32)>> = vec![Vec::new(); stem_ids.len()];
+    for (id, stems) in per_doc.iter().enumerate() {
+        for (stem, weight) in stems {
+            postings[*stem as usize].push((id as u32, (*weight).min(MAX_WEIGHT)));
         }
     }
-    for list in &mut postings {
-        cap(list, MAX_POSTINGS);
-    }
-    let cost: Vec<usize> = postings.iter().map(|p| postings_cost(p)).collect();
-    let mut words: Vec<(&str, u32)> = word_stem.into_iter().collect();
-    words.sort_unstable();
+    postings.par_iter_mut().for_each(|list| cap(list, MAX_POSTINGS));
+    let cost: Vec<usize> = postings.par_iter().map(|p| postings_cost(p)).collect();
+    let words: Vec<(&str, u32)> = distinct.iter().map(|w| (*w, word_stem[w])).collect();
 
     // The prefix tree and its files.
     let mut fragments: Vec<String> = Vec::new();
@@ -345,10 +364,7 @@ pub fn merge(entries: &[SearchEntry], faq: &[(String, &str, &str, SearchDoc)], l
     tree.node(String::new(), 0, &words, &mut fragments, &mut leaves, &mut inner);
 
     // Documents' files.
-    let chunks: Vec<String> = {
-        use rayon::prelude::*;
-        docs.par_chunks(DOCS_PER_CHUNK).map(chunk_json).collect()
-    };
+    let chunks: Vec<String> = docs.par_chunks(DOCS_PER_CHUNK).map(chunk_json).collect();
 
     let version = crate::hash::hash_of(&fragments.iter().chain(&chunks).map(|f| crate::hash::hash_bytes(f.as_bytes())).collect::<Vec<_>>());
     let mut manifest = String::new();

@@ -184,6 +184,12 @@
     var more = form.querySelector("[data-search-more]");
     if (!input || !pop || !list) return;
     var results = [], active = -1, timer = null, seq = 0, pending = null;
+    // The combobox semantics come with the script that makes the list (without it the box is a
+    // plain search form, and HTML does not allow them on a search field as written).
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-expanded", "false");
+    input.setAttribute("aria-controls", list.id);
 
     function close() {
       pop.hidden = true;
