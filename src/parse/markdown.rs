@@ -635,40 +635,53 @@ pub fn search_sections(html: &str) -> Vec<SearchSection> {
 /// text): tags become spaces, the five entities the renderer writes are undone, runs of white
 /// space become one space, none at either end.
 fn plain_text(html: &str) -> String {
+    let bytes = html.as_bytes();
     let mut out = String::with_capacity(html.len());
     let mut space = false;
-    let mut rest = html;
-    while let Some(c) = rest.chars().next() {
-        let mut len = c.len_utf8();
-        let mut push = |ch: char, out: &mut String| {
-            if ch.is_whitespace() {
-                space = true;
-            } else {
-                if space && !out.is_empty() {
-                    out.push(' ');
-                }
-                space = false;
-                out.push(ch);
-            }
-        };
-        match c {
-            '<' => {
-                len = rest.find('>').map_or(rest.len(), |e| e + 1);
-                space = true;
-            }
-            '&' => {
-                let entity = [("&amp;", '&'), ("&lt;", '<'), ("&gt;", '>'), ("&quot;", '"'), ("&#39;", '\'')].into_iter().find(|(e, _)| rest.starts_with(e));
-                match entity {
-                    Some((e, ch)) => {
-                        len = e.len();
-                        push(ch, &mut out);
-                    }
-                    None => push('&', &mut out),
-                }
-            }
-            _ => push(c, &mut out),
+    let mut i = 0;
+    // Pushes one character that is not white space, a space before it if white space came
+    // between it and the text before.
+    let word = |out: &mut String, space: &mut bool, s: &str| {
+        if *space && !out.is_empty() {
+            out.push(' ');
         }
-        rest = &rest[len..];
+        *space = false;
+        out.push_str(s);
+    };
+    while i < bytes.len() {
+        let b = bytes[i];
+        match b {
+            b'<' => {
+                i = html[i..].find('>').map_or(bytes.len(), |e| i + e + 1);
+                space = true;
+            }
+            b'&' => {
+                let entity =
+                    [("&amp;", "&"), ("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#39;", "'")].into_iter().find(|(e, _)| html[i..].starts_with(e));
+                let (len, s) = entity.map_or((1, "&"), |(e, s)| (e.len(), s));
+                word(&mut out, &mut space, s);
+                i += len;
+            }
+            _ if b.is_ascii_whitespace() => {
+                space = true;
+                i += 1;
+            }
+            _ if b.is_ascii() => {
+                // A run of plain ASCII text at once.
+                let end = bytes[i..].iter().position(|&c| matches!(c, b'<' | b'&') || c.is_ascii_whitespace() || !c.is_ascii()).map_or(bytes.len(), |n| i + n);
+                word(&mut out, &mut space, &html[i..end]);
+                i = end;
+            }
+            _ => {
+                let c = html[i..].chars().next().unwrap_or(' ');
+                if c.is_whitespace() {
+                    space = true;
+                } else {
+                    word(&mut out, &mut space, &html[i..i + c.len_utf8()]);
+                }
+                i += c.len_utf8();
+            }
+        }
     }
     out
 }
@@ -786,7 +799,13 @@ mod tests {
         assert_eq!((s[1].id.as_deref(), s[1].heading.as_str(), s[1].text.as_str()), (Some("a"), "First & one", "Alpha text. Deep still a"));
         assert_eq!((s[2].id.as_deref(), s[2].heading.as_str(), s[2].text.as_str()), (Some("b\"c"), "Second", "Beta"));
         assert_eq!(search_sections("").len(), 1);
-        for html in ["<p>a &amp;lt; b</p>\n<ul><li>x</li><li>y&#39;s</li></ul>", "  <b>bold</b>text &quot;q&quot; &nbsp; é", "a<br>b < c", "<p>unclosed"] {
+        for html in [
+            "<p>a &amp;lt; b</p>\n<ul><li>x</li><li>y&#39;s</li></ul>",
+            "  <b>bold</b>text &quot;q&quot; &nbsp; é\u{a0}x\u{2003}y ",
+            "a<br>b < c",
+            "<p>unclosed",
+            "x&y &amp;&lt;z",
+        ] {
             assert_eq!(plain_text(html), crate::text::html_to_text(html), "{html}");
         }
     }

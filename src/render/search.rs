@@ -158,30 +158,34 @@ fn title_weight(title: &str) -> u32 {
     (6 * (n + 1) + 24) / (n + 1)
 }
 
+/// A document's words and weights while they are counted; the words borrowed from the text
+/// where they are already lowercase, so counting allocates little.
+type Counts<'a> = HashMap<std::borrow::Cow<'a, str>, u32>;
+
 /// Adds `weight` to each distinct word of `text` (once per word).
-fn add_once(terms: &mut HashMap<String, u32>, text: &str, weight: u32) {
+fn add_once<'a>(terms: &mut Counts<'a>, text: &'a str, weight: u32) {
     let mut seen = rustc_hash::FxHashSet::default();
     for w in words(text) {
         if seen.insert(w.clone()) {
-            *terms.entry(w.into_owned()).or_default() += weight;
+            *terms.entry(w).or_default() += weight;
         }
     }
 }
 
-/// Adds one per use of each word of `text`, at most [`BODY_CAP`] a word.
-fn add_body(terms: &mut HashMap<String, u32>, text: &str) {
-    let mut counts: HashMap<std::borrow::Cow<'_, str>, u32> = HashMap::default();
+/// The words of `text`, each counted once per use up to [`BODY_CAP`].
+fn body_counts(text: &str) -> Counts<'_> {
+    let mut counts: Counts<'_> = HashMap::default();
     for w in words(text) {
         *counts.entry(w).or_default() += 1;
     }
-    terms.reserve(counts.len());
-    for (w, n) in counts {
-        *terms.entry(w.into_owned()).or_default() += n.min(BODY_CAP);
+    for n in counts.values_mut() {
+        *n = (*n).min(BODY_CAP);
     }
+    counts
 }
 
-fn sorted_terms(terms: HashMap<String, u32>) -> Vec<(Box<str>, u32)> {
-    let mut v: Vec<(Box<str>, u32)> = terms.into_iter().map(|(w, n)| (w.into_boxed_str(), n)).collect();
+fn sorted_terms(terms: Counts<'_>) -> Vec<(Box<str>, u32)> {
+    let mut v: Vec<(Box<str>, u32)> = terms.into_iter().map(|(w, n)| (Box::from(&*w), n)).collect();
     v.sort_unstable();
     v
 }
@@ -207,8 +211,7 @@ pub fn page_entry(input: &SearchInput<'_>, hash: u64) -> Arc<SearchPage> {
     let none = [crate::parse::markdown::SearchSection::default()];
     let sections = if sections.is_empty() { &none[..] } else { sections };
     for (i, s) in sections.iter().enumerate() {
-        let mut terms = HashMap::default();
-        add_body(&mut terms, &s.text);
+        let mut terms = body_counts(&s.text);
         if i == 0 {
             add_once(&mut terms, input.title, title_weight(input.title));
             for t in input.tags {
@@ -261,11 +264,11 @@ pub fn files(site: &Site) -> Arc<Vec<SearchFile>> {
             .flat_map(|t| {
                 t.questions.iter().map(move |q| {
                     let text = html_to_text(&q.answer);
-                    let mut terms = HashMap::default();
-                    add_body(&mut terms, &text);
+                    let mut terms = body_counts(&text);
                     add_once(&mut terms, &q.question, TITLE);
                     add_once(&mut terms, &t.title, 1);
-                    let doc = SearchDoc { anchor: None, heading: String::new(), text: cut_text(&text, TEXT_BYTES), terms: sorted_terms(terms) };
+                    let terms = sorted_terms(terms);
+                    let doc = SearchDoc { anchor: None, heading: String::new(), text: cut_text(&text, TEXT_BYTES), terms };
                     (format!("{}#{}", t.url, q.id), q.question.as_str(), t.title.as_str(), doc)
                 })
             })
