@@ -540,7 +540,7 @@ struct Memo {
     skeleton: Kept<Arc<Skeleton>>,
     /// Output files claimed twice (`model::claims`).
     claims: Kept<(Vec<Diagnostic>, Arc<model::file_links::Provided>)>,
-    search: HashMap<String, (u64, Arc<str>)>,
+    search: HashMap<String, (u64, Arc<model::SearchPage>)>,
     /// What each image's header said, by file stamp.
     probes: images::Probes,
     /// By job name: what made each output file, and the file.
@@ -1178,9 +1178,28 @@ impl Engine {
             let input = hash_of(&(h, f.shown.to_str(), body_start, body_line_offset, &f.rel));
             markdown_of(md_memo.get(key), input, &info, &resolver, keep)
         };
-        let page_md: Vec<_> = pages.par_iter().map(|p| render_body(&p.key)).collect();
+        // A build into a sink makes each page's search entry right away and drops the page's
+        // text cut at headings, which only the entry needs: every page's text at once took
+        // more memory than the rest of the page.
+        let page_md: Vec<_> = pages
+            .par_iter()
+            .map(|p| {
+                let (mut rendered, errs, fresh) = render_body(&p.key);
+                let entry = (!keep).then(|| {
+                    let input = SearchInput::with(&sections, p, &rendered);
+                    let key = hash_of(&input);
+                    crate::render::search::page_entry(&input, key)
+                });
+                if let (Some(_), Some(r)) = (&entry, Arc::get_mut(&mut rendered)) {
+                    r.search_sections = Vec::new();
+                }
+                ((rendered, errs, fresh), entry)
+            })
+            .collect();
         let section_md: Vec<_> = sections.par_iter().map(|s| render_body(&s.key)).collect();
-        for (page, (rendered, errs, fresh)) in pages.iter_mut().zip(page_md) {
+        let mut made_entries: Vec<Option<Arc<model::SearchPage>>> = Vec::with_capacity(page_md.len());
+        for (page, ((rendered, errs, fresh), entry)) in pages.iter_mut().zip(page_md) {
+            made_entries.push(entry);
             page.rendered = rendered;
             errors.extend(errs);
             if let Some(f) = fresh {
@@ -1316,19 +1335,23 @@ impl Engine {
         let search_memo = &memo.search;
         let search_entries: Vec<(model::SearchEntry, Option<u64>)> = pages
             .par_iter()
-            .map(|p| {
+            .zip(made_entries)
+            .map(|(p, made)| {
+                if let Some(page) = made {
+                    return (model::SearchEntry { page }, None);
+                }
                 let input = SearchInput::of(&sections, p);
                 let key = hash_of(&input);
                 match search_memo.get(&p.key) {
-                    Some((k, json)) if *k == key => (model::SearchEntry { json: Arc::clone(json) }, None),
-                    _ => (model::SearchEntry { json: crate::render::search::page_entry(&input) }, Some(key)),
+                    Some((k, page)) if *k == key => (model::SearchEntry { page: Arc::clone(page) }, None),
+                    _ => (model::SearchEntry { page: crate::render::search::page_entry(&input, key) }, Some(key)),
                 }
             })
             .collect();
         let mut entries = Vec::with_capacity(search_entries.len());
         for (p, (e, fresh)) in pages.iter().zip(search_entries) {
             if let Some(k) = fresh.filter(|_| keep) {
-                memo.search.insert(p.key.clone(), (k, Arc::clone(&e.json)));
+                memo.search.insert(p.key.clone(), (k, Arc::clone(&e.page)));
             }
             entries.push(e);
         }

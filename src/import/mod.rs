@@ -116,8 +116,7 @@ pub struct Counts {
 pub const REPORT_FILE: &str = "import-report.md";
 
 /// Files the source may have that folio writes itself.
-const FOLIO_WRITES: &[&str] =
-    &["404.html", "atom.xml", "sitemap.xml", "robots.txt", "css/syntax.css", "search/index.html", "search-index.json", "feed.xml", "index.xml"];
+const FOLIO_WRITES: &[&str] = &["404.html", "atom.xml", "sitemap.xml", "robots.txt", "css/syntax.css", "search/index.html", "feed.xml", "index.xml"];
 
 /// Reads the site in `src`, plans the new site and writes it into `into`. Returns the plan
 /// (for the summary). `into` must not exist or be an empty folder.
@@ -455,6 +454,10 @@ pub fn plan(flavour: Flavour, tree: &Tree) -> Plan {
         let rel = out.strip_prefix("static/").or_else(|| out.strip_prefix("content/")).unwrap_or(out);
         if FOLIO_WRITES.contains(&rel) {
             notes.changed(src, 1, format!("not copied: folio writes its own {rel}"));
+            continue;
+        }
+        if rel.strip_prefix(crate::render::search::DIR).is_some_and(|r| r.starts_with('/')) {
+            notes.changed(src, 1, format!("not copied: folio writes its own search index in /{}/", crate::render::search::DIR));
             continue;
         }
         let file = crate::url::fold_key(rel);

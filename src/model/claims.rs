@@ -71,6 +71,21 @@ pub fn collisions<'t>(claims: &[Claim], text_of: impl Fn(&str) -> Option<&'t str
             errors.push(collision(&other.file, &other.by, &keeper.file, &keeper.by, &text_of));
         }
     }
+    // A claim of a folder (a name ending in `/`: the search index's files, which are known only
+    // after every page is rendered) owns every file in it.
+    for folder in claims.iter().filter(|c| c.file.ends_with('/')) {
+        let key = crate::url::fold_key(&folder.file);
+        for other in claims.iter().filter(|c| !std::ptr::eq(*c, folder) && crate::url::fold_key(&c.file).starts_with(&key)) {
+            let message = format!(
+                "{} is inside the folder {}, where folio writes {}",
+                crate::url::file_to_url(&other.file),
+                crate::url::file_to_url(&folder.file),
+                folder.by.describe()
+            );
+            errors
+                .push(place(&other.by, message, &text_of).with_help("give it another address; folio writes every file in that folder itself").kind(Kind::Url));
+        }
+    }
     let mut seen = std::collections::HashSet::new();
     for c in claims {
         if let Some((name, problem)) = crate::url::file_problem(&c.file) {
@@ -314,6 +329,15 @@ mod tests {
         assert!(e.message.contains("/logo.png") && e.message.contains("static/Logo.png") && e.message.contains("upper and lower case"), "{}", e.message);
         let e = errors.iter().find(|e| e.path == Path::new("static/caf\u{e9}.png")).expect("café");
         assert!(e.message.contains("static/cafe\u{301}.png"), "{}", e.message);
+    }
+
+    #[test]
+    fn a_folder_claim_owns_every_file_in_it() {
+        let folder = Claim { file: "search/data/".into(), by: Claimant::Generated { what: "the search index".into(), source: None } };
+        let errors = collisions(&[folder.clone(), claim("search/data-x.json", page("a.md")), claim("search/data/t0.json", page("b.md"))], |_| None);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].message.contains("search/data/t0.json"), "{}", errors[0].message);
+        assert!(collisions(&[folder, claim("search/index.html", page("c.md"))], |_| None).is_empty());
     }
 
     #[test]

@@ -418,10 +418,84 @@ pub(crate) mod tests {
     }
 }
 
-/// One page's search index entry: its JSON and a hash of it.
+/// One page's part of the search index, made once per page and kept under a hash of what it is
+/// made from (`render::search::SearchInput`): the page's documents (the text before its first
+/// `##`/`###` heading, then one per such heading), each with its weighted words. The whole index
+/// is merged from these each build; stemming happens there, once per distinct word of the site
+/// (so the kept entries do not depend on the site's language).
 #[derive(Debug, Clone)]
 pub struct SearchEntry {
-    pub json: Arc<str>,
+    pub page: Arc<SearchPage>,
+}
+
+/// See [`SearchEntry`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SearchPage {
+    pub title: String,
+    pub url: String,
+    /// `Article` or `Page`.
+    pub kind: &'static str,
+    pub draft: bool,
+    pub docs: Vec<SearchDoc>,
+    /// The hash of what the entry was made from.
+    pub hash: u64,
+}
+
+/// One search result: a page's start or one of its heading sections, or an FAQ question.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SearchDoc {
+    /// The heading id (`None`: the page itself).
+    pub anchor: Option<String>,
+    /// The section's heading (empty for the page itself).
+    pub heading: String,
+    /// Plain text for excerpts, cut at a word boundary.
+    pub text: String,
+    /// Each word (lowercase, diacritics folded) and its weight (title, heading and body counts
+    /// combined), sorted by word.
+    pub terms: Terms,
+}
+
+/// A document's words and their weights, packed: the words in one text, one weight byte each
+/// (weights stop at `render::search::MAX_WEIGHT`). A build holds every page's words until the
+/// index is merged; a boxed string per word took five times the room (issue 17: memory).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Terms {
+    /// The words, each followed by `\n` (a word never holds whitespace).
+    words: Box<str>,
+    weights: Box<[u8]>,
+}
+
+impl Terms {
+    pub fn iter(&self) -> impl Iterator<Item = (&str, u32)> + '_ {
+        self.words.split_terminator('\n').zip(self.weights.iter().map(|&w| u32::from(w)))
+    }
+
+    pub fn len(&self) -> usize {
+        self.weights.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.weights.is_empty()
+    }
+}
+
+impl<'a> FromIterator<(&'a str, u32)> for Terms {
+    fn from_iter<I: IntoIterator<Item = (&'a str, u32)>>(items: I) -> Terms {
+        let (mut words, mut weights) = (String::new(), Vec::new());
+        for (word, weight) in items {
+            words.push_str(word);
+            words.push('\n');
+            weights.push(u8::try_from(weight).unwrap_or(u8::MAX));
+        }
+        Terms { words: words.into_boxed_str(), weights: weights.into_boxed_slice() }
+    }
+}
+
+/// One file of the search index (under `render::search::DIR`), made from every entry at once.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SearchFile {
+    pub path: String,
+    pub text: String,
 }
 
 /// The whole site, ready to render. Its parts are reached through accessors that note the
@@ -435,6 +509,9 @@ pub struct Site {
     marketing: crate::marketing::Marketing,
     /// Search index entry of each page, in page order.
     search_entries: Vec<SearchEntry>,
+    /// The search index's files, merged from the entries once, when first asked for (by
+    /// `render::search::files`, which notes what it reads).
+    search_files: std::sync::OnceLock<Arc<Vec<SearchFile>>>,
     /// The site's own `static/_redirects`, whose rules go first in the `_redirects` folio writes.
     user_redirects: Option<UserRedirects>,
     /// The raster images the site publishes, with what their headers say.
@@ -543,6 +620,7 @@ impl Site {
             taxonomies,
             marketing,
             search_entries,
+            search_files: std::sync::OnceLock::new(),
             user_redirects: None,
             images: Default::default(),
         }
@@ -583,6 +661,12 @@ impl Site {
     pub fn search_entries(&self) -> &[SearchEntry] {
         reads::note(reads::Item::SearchEntries);
         &self.search_entries
+    }
+    /// Where the merged search files are kept once made (see `render::search::files`); reading
+    /// it notes nothing: whoever fills it reads the entries, FAQ and config through the noting
+    /// accessors first.
+    pub fn search_files_cell(&self) -> &std::sync::OnceLock<Arc<Vec<SearchFile>>> {
+        &self.search_files
     }
     pub fn home(&self) -> Option<&Section> {
         self.sections.iter().find(|s| s.is_home())

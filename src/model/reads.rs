@@ -173,7 +173,7 @@ impl ItemHashes {
         };
         let page_hashes: Vec<u64> = pages.iter().zip(&statics.pages).map(|(p, s)| hash_of(&(s, p.rendered.hash))).collect();
         let section_hashes: Vec<u64> = sections.iter().zip(&statics.sections).map(|(p, s)| hash_of(&(s, p.rendered.hash))).collect();
-        let search = hash_of(&site.search_entries.iter().map(|e| crate::hash::hash_bytes(e.json.as_bytes())).collect::<Vec<_>>());
+        let search = hash_of(&site.search_entries.iter().map(|e| e.page.hash).collect::<Vec<_>>());
         ItemHashes {
             page_keys: statics.page_keys.clone(),
             section_keys: statics.section_keys.clone(),

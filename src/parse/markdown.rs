@@ -171,6 +171,9 @@ pub struct Rendered {
     pub uses_shortcodes: bool,
     /// The first words of the text, for the search index.
     pub search_text: String,
+    /// The whole text for the search index, cut at each `##` and `###` heading (see
+    /// [`search_sections`]). Made from `html`, so `html_hash` covers it.
+    pub search_sections: Vec<SearchSection>,
     /// Hash of `html` (so a page's context hashes its body without reading it again).
     pub html_hash: u64,
     /// Hash of every field above: equal hashes, equal renderings.
@@ -608,6 +611,7 @@ pub fn render(src: &SourceInfo<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<D
     };
     out.uses_shortcodes = !extracted.calls.is_empty();
     out.search_text = text_prefix(&callouts::without_titles(&html), SEARCH_WORDS);
+    out.search_sections = search_sections(&html);
     out.html_hash = crate::hash::hash_bytes(html.as_bytes());
     out.html = PackedHtml::new(&html);
     out.word_count = words;
@@ -629,6 +633,129 @@ pub fn render(src: &SourceInfo<'_>, resolver: &dyn Resolver) -> (Rendered, Vec<D
         &out.search_text,
     ));
     (out, errors)
+}
+
+/// A part of a page for the search index: the `##` or `###` heading it starts at (`None` for
+/// the text before the first one, which belongs to the page itself) and its plain text.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct SearchSection {
+    pub id: Option<String>,
+    pub heading: String,
+    pub text: String,
+}
+
+/// The page's rendered HTML cut at each `<h2>` and `<h3>` with an id into [`SearchSection`]s,
+/// as plain text: code blocks (`<pre>`) and callout titles are left out. The first section (the
+/// text before any heading) is always there, possibly empty.
+pub fn search_sections(html: &str) -> Vec<SearchSection> {
+    let html = callouts::without_titles(html);
+    let html = without_code_blocks(&html);
+    let mut out = vec![SearchSection::default()];
+    let mut from = 0;
+    let mut at = 0;
+    while let Some(off) = html[at..].find("<h") {
+        let start = at + off;
+        at = start + 2;
+        let level = html.as_bytes().get(start + 2).copied();
+        if !matches!(level, Some(b'2' | b'3')) || !matches!(html.as_bytes().get(start + 3), Some(b' ' | b'>')) {
+            continue;
+        }
+        let Some(tag_end) = html[start..].find('>').map(|e| start + e + 1) else { break };
+        let close = if level == Some(b'2') { "</h2>" } else { "</h3>" };
+        let Some(end) = html[tag_end..].find(close).map(|e| tag_end + e) else { break };
+        let tag = &html[start..tag_end];
+        let Some(id) = tag.split_once(" id=\"").and_then(|(_, rest)| rest.split_once('"')).map(|(id, _)| unescape(id)) else { continue };
+        out.last_mut().expect("the first section").text = plain_text(&html[from..start]);
+        let inner = &html[tag_end..end];
+        let inner = inner.find("<a class=\"anchor\"").map_or(inner, |a| &inner[..a]);
+        out.push(SearchSection { id: Some(id), heading: plain_text(inner), text: String::new() });
+        from = end + close.len();
+        at = from;
+    }
+    out.last_mut().expect("the first section").text = plain_text(&html[from..]);
+    out
+}
+
+/// What [`crate::text::html_to_text`] gives, in one pass (it is run over every page's whole
+/// text): tags become spaces, the five entities the renderer writes are undone, runs of white
+/// space become one space, none at either end.
+fn plain_text(html: &str) -> String {
+    let bytes = html.as_bytes();
+    let mut out = String::with_capacity(html.len());
+    let mut space = false;
+    let mut i = 0;
+    // Pushes one character that is not white space, a space before it if white space came
+    // between it and the text before.
+    let word = |out: &mut String, space: &mut bool, s: &str| {
+        if *space && !out.is_empty() {
+            out.push(' ');
+        }
+        *space = false;
+        out.push_str(s);
+    };
+    while i < bytes.len() {
+        let b = bytes[i];
+        match b {
+            b'<' => {
+                i = html[i..].find('>').map_or(bytes.len(), |e| i + e + 1);
+                space = true;
+            }
+            b'&' => {
+                let entity =
+                    [("&amp;", "&"), ("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#39;", "'")].into_iter().find(|(e, _)| html[i..].starts_with(e));
+                let (len, s) = entity.map_or((1, "&"), |(e, s)| (e.len(), s));
+                word(&mut out, &mut space, s);
+                i += len;
+            }
+            _ if b.is_ascii_whitespace() => {
+                space = true;
+                i += 1;
+            }
+            _ if b.is_ascii() => {
+                // A run of plain ASCII text at once.
+                let end = bytes[i..].iter().position(|&c| matches!(c, b'<' | b'&') || c.is_ascii_whitespace() || !c.is_ascii()).map_or(bytes.len(), |n| i + n);
+                word(&mut out, &mut space, &html[i..end]);
+                i = end;
+            }
+            _ => {
+                let c = html[i..].chars().next().unwrap_or(' ');
+                if c.is_whitespace() {
+                    space = true;
+                } else {
+                    word(&mut out, &mut space, &html[i..i + c.len_utf8()]);
+                }
+                i += c.len_utf8();
+            }
+        }
+    }
+    out
+}
+
+/// `html` without its `<pre>…</pre>` blocks (code is not searched: it floods the index with
+/// identifiers and its words make poor excerpts).
+fn without_code_blocks(html: &str) -> std::borrow::Cow<'_, str> {
+    if !html.contains("<pre") {
+        return std::borrow::Cow::Borrowed(html);
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(s) = rest.find("<pre") {
+        out.push_str(&rest[..s]);
+        match rest[s..].find("</pre>") {
+            Some(e) => rest = &rest[s + e + "</pre>".len()..],
+            None => {
+                rest = "";
+            }
+        }
+        out.push(' ');
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
+}
+
+/// An attribute value as written in HTML, entities undone (heading ids are escaped).
+fn unescape(s: &str) -> String {
+    s.replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">").replace("&#39;", "'").replace("&amp;", "&")
 }
 
 /// Nests headings of levels 2–4 into a tree (level 1 is the page title).
@@ -706,6 +833,26 @@ mod tests {
         let file = format!("---\ntitle: t\n---\n{body}");
         let src = SourceInfo { path: Path::new("content/x.md"), file_text: &file, body, body_line_offset: 3, body_col_offset: 0, page_key: "x.md" };
         render(&src, &Fake)
+    }
+
+    #[test]
+    fn search_sections_cut_at_h2_and_h3_without_code() {
+        let html = "<p>Intro words.</p>\n<h2 id=\"a\">First &amp; one<a class=\"anchor\" href=\"#a\" aria-hidden=\"true\" tabindex=\"-1\">#</a></h2>\n<p>Alpha text.</p><pre><code>let x = 1;</code></pre><h4 id=\"d\">Deep</h4><p>still a</p><h3 id=\"b&quot;c\">Second</h3><p>Beta</p>";
+        let s = search_sections(html);
+        assert_eq!(s.len(), 3, "{s:?}");
+        assert_eq!((s[0].id.as_deref(), s[0].heading.as_str(), s[0].text.as_str()), (None, "", "Intro words."));
+        assert_eq!((s[1].id.as_deref(), s[1].heading.as_str(), s[1].text.as_str()), (Some("a"), "First & one", "Alpha text. Deep still a"));
+        assert_eq!((s[2].id.as_deref(), s[2].heading.as_str(), s[2].text.as_str()), (Some("b\"c"), "Second", "Beta"));
+        assert_eq!(search_sections("").len(), 1);
+        for html in [
+            "<p>a &amp;lt; b</p>\n<ul><li>x</li><li>y&#39;s</li></ul>",
+            "  <b>bold</b>text &quot;q&quot; &nbsp; é\u{a0}x\u{2003}y ",
+            "a<br>b < c",
+            "<p>unclosed",
+            "x&y &amp;&lt;z",
+        ] {
+            assert_eq!(plain_text(html), crate::text::html_to_text(html), "{html}");
+        }
     }
 
     #[test]

@@ -46,7 +46,10 @@ pub enum Job {
     Robots,
     SyntaxCss,
     SearchPage,
-    SearchIndex,
+    /// One file of the search index: the `n`th of [`super::search::files`] (the manifest,
+    /// fragments of words, documents), whose number is known only once every page is rendered.
+    /// The claim table claims their folder, [`super::search::DIR`], as a whole.
+    SearchFile(usize),
     Marketing(super::marketing::Job),
     /// `_redirects`: the redirect jobs' rules for the host (see [`super::redirects`]).
     Redirects,
@@ -82,7 +85,8 @@ pub fn plan(site: &Site) -> Vec<Job> {
             }
         }
     }
-    jobs.extend([Job::NotFound, Job::Sitemap, Job::Robots, Job::SyntaxCss, Job::SearchPage, Job::SearchIndex]);
+    jobs.extend([Job::NotFound, Job::Sitemap, Job::Robots, Job::SyntaxCss, Job::SearchPage]);
+    jobs.extend((0..super::search::files(site).len()).map(Job::SearchFile));
     if site.config().feed.enabled {
         jobs.push(Job::Feed);
     }
@@ -114,8 +118,14 @@ pub fn redirect(site: &Site, job: &Job) -> Option<super::redirects::Redirect> {
 /// The output file of every job, claimed by what makes it (see [`crate::model::claims`]).
 /// Derived from [`plan`], so every file the site is rendered into is claimed; the rendering
 /// checks (in debug builds) that each job writes the file it claimed.
+///
+/// The search index's files depend on every page's text, which the claims are made before; so
+/// they are claimed as one folder ([`super::search::DIR`] with a trailing `/`: every file in
+/// it is the index's, see [`crate::model::claims::collisions`]).
 pub fn claims(site: &Site) -> Vec<Claim> {
-    plan(site).iter().map(|job| claim(site, job)).collect()
+    let mut claims: Vec<Claim> = plan(site).iter().filter(|job| !matches!(job, Job::SearchFile(_))).map(|job| claim(site, job)).collect();
+    claims.push(Claim { file: format!("{}/", super::search::DIR), by: Claimant::Generated { what: "the search index".into(), source: None } });
+    claims
 }
 
 /// The file `job` writes and who claims it, without preparing its work.
@@ -163,7 +173,7 @@ pub fn claim(site: &Site, job: &Job) -> Claim {
         Job::Robots => ("robots.txt".into(), made("the robots.txt folio writes")),
         Job::SyntaxCss => ("css/syntax.css".into(), made("the code highlighting stylesheet")),
         Job::SearchPage => ("search/index.html".into(), made("the search page")),
-        Job::SearchIndex => (super::search::INDEX_FILE.into(), made("the search index")),
+        Job::SearchFile(n) => (super::search::files(site).get(*n).map(|f| f.path.clone()).unwrap_or_default(), made("the search index")),
         Job::Marketing(m) => super::marketing::claim(site, m),
     };
     Claim { file, by }
@@ -663,7 +673,11 @@ pub fn prepare<'a>(site: &'a Site, job: &Job) -> Work<'a> {
             let ctx = base_vars(site, c);
             Work::template("search.html", PathBuf::from("templates/search.html"), "search/index.html".into(), ctx)
         }
-        Job::SearchIndex => Work::Made { path: super::search::INDEX_FILE.into(), text: super::search::index(site) },
+        Job::SearchFile(n) => {
+            let files = super::search::files(site);
+            let f = files.get(*n).cloned().unwrap_or_else(|| crate::model::SearchFile { path: String::new(), text: String::new() });
+            Work::Made { path: f.path, text: f.text }
+        }
         Job::Marketing(m) => super::marketing::prepare(site, m),
     }
 }

@@ -405,3 +405,89 @@ fn every_page_type_passes_axe_at_phone_and_desktop_width_light_and_dark() {
     }
     assert!(found.is_empty(), "axe found WCAG 2.1 AA violations:\n{}", found.join("\n"));
 }
+
+/// Presses a key in the page the way a keyboard does (keyDown, then keyUp).
+fn press(b: &mut Browser, key: &str, code: u32) {
+    let text = if key == "Enter" { "\r" } else { "" };
+    b.call("Input.dispatchKeyEvent", json!({ "type": "keyDown", "key": key, "code": key, "windowsVirtualKeyCode": code, "text": text }));
+    b.call("Input.dispatchKeyEvent", json!({ "type": "keyUp", "key": key, "code": key, "windowsVirtualKeyCode": code }));
+}
+
+/// The search box in the header: typing shows results with the matched words marked, the arrow
+/// keys move the selection, Escape closes, and Enter opens the first result at its heading's
+/// anchor. The open results pass axe at phone width, light and dark.
+#[test]
+fn the_header_search_box_finds_highlights_and_opens_with_enter() {
+    let Some(chromium) = chromium_or_skip() else { return };
+    let server = Server::start(Site::sample());
+    let base = format!("http://127.0.0.1:{}", server.port);
+    let mut b = Browser::launch(&chromium);
+    b.call("Network.enable", json!({}));
+    b.call("Network.setBlockedURLs", json!({ "urls": ["*.jpg", "*.jpeg", "*.png", "*.webp"] }));
+    b.call("Emulation.setDeviceMetricsOverride", json!({ "width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": true }));
+    b.open(&format!("{base}{ARTICLE_URL}"));
+    b.wait_for("search.js is loaded", "document.readyState === 'complete'");
+
+    b.eval("document.getElementById('header-search-input').focus()");
+    b.call("Input.insertText", json!({ "text": "password manager" }));
+    b.wait_for(
+        "results with marked words",
+        "(function(){ var o = document.querySelectorAll('#header-search-results [role=option]'); \
+         return o.length > 0 && !!o[0].querySelector('.search-hit-text mark') \
+         && document.getElementById('header-search-input').getAttribute('aria-expanded') === 'true'; })()",
+    );
+    let first = b.eval("document.querySelector('#header-search-results [role=option]').getAttribute('data-url')");
+    let first = first.as_str().unwrap().to_string();
+    assert_eq!(first, "/articles/security-policy-basics/#a-sample-password-and-access-policy");
+    let marked = b.eval("[].map.call(document.querySelectorAll('#header-search-results [role=option]:first-child mark'), function (m) { return m.textContent.toLowerCase(); }).join(' ')");
+    let marked = marked.as_str().unwrap().to_string();
+    assert!(marked.contains("password") && marked.contains("manager"), "marked: {marked}");
+    // The excerpt is cut at word boundaries: it starts and ends with a whole word or "…".
+    let excerpt = b.eval("document.querySelector('#header-search-results [role=option] .search-hit-text').textContent");
+    let excerpt = excerpt.as_str().unwrap().to_string();
+    assert!(excerpt.split_whitespace().count() <= 30, "{excerpt}");
+
+    // The open results pass axe, light and dark.
+    if let Some(axe) = axe_or_skip() {
+        b.call("Runtime.evaluate", json!({ "expression": axe }));
+        for scheme in ["light", "dark"] {
+            b.call("Emulation.setEmulatedMedia", json!({ "features": [{ "name": "prefers-color-scheme", "value": scheme }] }));
+            let run = b.call(
+                "Runtime.evaluate",
+                json!({
+                    "expression": "axe.run(document, { preload: false, runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })\
+                        .then(function (r) { return r.violations.map(function (v) { return v.id + ' at ' + v.nodes.map(function (n) { return n.target.join(' '); }).join(', '); }); })",
+                    "awaitPromise": true,
+                    "returnByValue": true,
+                }),
+            );
+            let violations = run["result"]["value"].as_array().cloned().unwrap_or_else(|| panic!("axe did not run: {run}"));
+            assert!(violations.is_empty(), "{scheme}: {violations:?}");
+        }
+    }
+
+    // Arrow keys move the selection (the input keeps focus: aria-activedescendant).
+    press(&mut b, "ArrowDown", 40);
+    assert_eq!(b.eval("document.getElementById('header-search-input').getAttribute('aria-activedescendant')"), "header-search-input-option-1");
+    assert_eq!(b.eval("document.activeElement.id"), "header-search-input");
+    press(&mut b, "ArrowUp", 38);
+    assert_eq!(b.eval("document.querySelector('[aria-selected=true]').id"), "header-search-input-option-0");
+    // Escape closes; typing again opens.
+    press(&mut b, "Escape", 27);
+    assert_eq!(b.eval("document.querySelector('[data-search-popover]').hidden"), true);
+    b.call("Input.insertText", json!({ "text": "s" }));
+    b.wait_for("results again", "document.querySelector('[data-search-popover]').hidden === false");
+    // "password managers": the plural finds the same section (stemming).
+    b.wait_for(
+        "the first result is the section again",
+        &format!(
+            "(function(){{ var o = document.querySelector('#header-search-results [role=option]'); return !!o && o.getAttribute('data-url') === {}; }})()",
+            serde_json::to_string(&first).unwrap()
+        ),
+    );
+
+    // Enter opens the first result, at its heading.
+    press(&mut b, "Enter", 13);
+    let want = format!("{base}{first}");
+    b.wait_for("the first result opens", &format!("location.href === {}", serde_json::to_string(&want).unwrap()));
+}

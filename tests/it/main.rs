@@ -29,6 +29,7 @@ mod preview;
 mod redirects;
 mod sample;
 mod schedule;
+mod search;
 mod serve;
 mod shortcodes;
 mod spec;

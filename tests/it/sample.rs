@@ -54,7 +54,7 @@ fn sample_site_builds_with_every_key_page() {
         "about/index.html",
         "privacy/index.html",
         "search/index.html",
-        "search-index.json",
+        "search/data/manifest.json",
         "404.html",
         "sitemap.xml",
         "robots.txt",

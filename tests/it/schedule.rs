@@ -22,8 +22,8 @@ fn absent(site: &Site, title: &str, slug: &str) {
     for (path, text) in site.html_files() {
         assert!(!text.contains(title) && !text.contains(&format!("/articles/{slug}/")), "the held page leaked into {path}");
     }
-    for file in ["sitemap.xml", "atom.xml", "search-index.json"] {
-        let text = site.read(file);
+    for file in ["sitemap.xml", "atom.xml", "search/data"] {
+        let text = site.read_all(file);
         assert!(!text.contains(title) && !text.contains(&format!("/articles/{slug}/")), "the held page leaked into {file}");
     }
 }
@@ -35,7 +35,7 @@ fn present(site: &Site, title: &str, slug: &str) {
     assert!(site.read("articles/index.html").contains(title), "missing from the section list");
     assert!(site.read("atom.xml").contains(title), "missing from the feed");
     assert!(site.read("sitemap.xml").contains(&format!("/articles/{slug}/")), "missing from the sitemap");
-    assert!(site.read("search-index.json").contains(title), "missing from the search index");
+    assert!(site.read_all("search/data").contains(title), "missing from the search index");
 }
 
 /// One page held back by its schedule: `note` without flags, and with `other_flag` (which does

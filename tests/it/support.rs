@@ -150,6 +150,31 @@ impl Site {
         std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
     }
 
+    /// The text of a published file, or of every file in a published folder (sorted by name,
+    /// one after another): `search/data` is the whole search index.
+    pub fn read_all(&self, rel: &str) -> String {
+        let p = self.public(rel);
+        if !p.is_dir() {
+            return self.read(rel);
+        }
+        let mut names: Vec<PathBuf> = std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()).collect();
+        names.sort();
+        names.iter().map(|f| std::fs::read_to_string(f).unwrap()).collect::<Vec<_>>().join("\n")
+    }
+
+    /// Every document of the search index, in order: `[url, title, heading, kind, text]`, and
+    /// a sixth element, 1, for a draft.
+    pub fn search_docs(&self) -> Vec<serde_json::Value> {
+        let manifest: serde_json::Value = serde_json::from_str(&self.read("search/data/manifest.json")).unwrap();
+        let (n, per) = (manifest["docs"].as_u64().unwrap(), manifest["chunk"].as_u64().unwrap());
+        (0..n.div_ceil(per))
+            .flat_map(|i| {
+                let chunk: Vec<serde_json::Value> = serde_json::from_str(&self.read(&format!("search/data/d{i}.json"))).unwrap();
+                chunk
+            })
+            .collect()
+    }
+
     pub fn exists(&self, rel: &str) -> bool {
         self.public(rel).exists()
     }
