@@ -338,6 +338,22 @@ fn the_contact_form_at_phone_width_with_netlify_and_formspree() {
 
 /// axe-core (installed by `npm ci --prefix tests/vnu`), or `None` (with a note) to skip; a
 /// failure when CI is set.
+/// The WCAG 2.1 A and AA violations axe (already loaded into the page) finds in the open page,
+/// each as "rule at selectors".
+fn axe_violations(b: &mut Browser) -> Vec<String> {
+    let run = b.call(
+        "Runtime.evaluate",
+        json!({
+            "expression": "axe.run(document, { preload: false, runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })\
+                .then(function (r) { return r.violations.map(function (v) { return v.id + ' at ' + v.nodes.map(function (n) { return n.target.join(' '); }).join(', '); }); })",
+            "awaitPromise": true,
+            "returnByValue": true,
+        }),
+    );
+    let violations = run["result"]["value"].as_array().cloned().unwrap_or_else(|| panic!("axe did not run: {run}"));
+    violations.iter().map(|v| v.as_str().unwrap_or_default().to_string()).collect()
+}
+
 fn axe_or_skip() -> Option<String> {
     let path = crate::support::repo_root().join("tests/vnu/node_modules/axe-core/axe.min.js");
     let found = std::fs::read_to_string(&path).ok();
@@ -389,17 +405,7 @@ fn every_page_type_passes_axe_at_phone_and_desktop_width_light_and_dark() {
             for page in pages {
                 b.open(&format!("{base}{page}"));
                 b.call("Runtime.evaluate", json!({ "expression": axe }));
-                let run = b.call(
-                    "Runtime.evaluate",
-                    json!({
-                        "expression": "axe.run(document, { preload: false, runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })\
-                            .then(function (r) { return r.violations.map(function (v) { return v.id + ' at ' + v.nodes.map(function (n) { return n.target.join(' '); }).join(', '); }); })",
-                        "awaitPromise": true,
-                        "returnByValue": true,
-                    }),
-                );
-                let violations = run["result"]["value"].as_array().cloned().unwrap_or_else(|| panic!("axe did not run on {page}: {run}"));
-                found.extend(violations.iter().map(|v| format!("{page} at {width} px, {scheme}: {}", v.as_str().unwrap_or_default())));
+                found.extend(axe_violations(&mut b).iter().map(|v| format!("{page} at {width} px, {scheme}: {v}")));
             }
         }
     }
@@ -452,16 +458,7 @@ fn the_header_search_box_finds_highlights_and_opens_with_enter() {
         b.call("Runtime.evaluate", json!({ "expression": axe }));
         for scheme in ["light", "dark"] {
             b.call("Emulation.setEmulatedMedia", json!({ "features": [{ "name": "prefers-color-scheme", "value": scheme }] }));
-            let run = b.call(
-                "Runtime.evaluate",
-                json!({
-                    "expression": "axe.run(document, { preload: false, runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })\
-                        .then(function (r) { return r.violations.map(function (v) { return v.id + ' at ' + v.nodes.map(function (n) { return n.target.join(' '); }).join(', '); }); })",
-                    "awaitPromise": true,
-                    "returnByValue": true,
-                }),
-            );
-            let violations = run["result"]["value"].as_array().cloned().unwrap_or_else(|| panic!("axe did not run: {run}"));
+            let violations = axe_violations(&mut b);
             assert!(violations.is_empty(), "{scheme}: {violations:?}");
         }
     }
