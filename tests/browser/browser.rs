@@ -170,6 +170,11 @@ impl Browser {
 
     /// Sends one DevTools command and waits for its answer (events in between are skipped).
     fn call(&mut self, method: &str, params: Value) -> Value {
+        self.try_call(method, params).unwrap_or_else(|v| panic!("{method} failed: {v}"))
+    }
+
+    /// A DevTools call; `Err` holds the answer when DevTools refused it.
+    fn try_call(&mut self, method: &str, params: Value) -> Result<Value, Value> {
         self.next_id += 1;
         let id = self.next_id;
         let msg = json!({ "id": id, "method": method, "params": params }).to_string();
@@ -179,16 +184,18 @@ impl Browser {
             let Ok(text) = msg.to_text() else { continue };
             let Ok(v) = serde_json::from_str::<Value>(text) else { continue };
             if v["id"] == id {
-                assert!(v.get("error").is_none(), "{method} failed: {v}");
-                return v["result"].clone();
+                return if v.get("error").is_some() { Err(v) } else { Ok(v["result"].clone()) };
             }
         }
     }
 
-    /// Evaluates a JavaScript expression in the page and returns its value.
+    /// Evaluates a JavaScript expression in the page and returns its value: null while the page
+    /// is between documents (a navigation destroys the context an evaluation was sent to).
     fn eval(&mut self, expression: &str) -> Value {
-        let r = self.call("Runtime.evaluate", json!({ "expression": expression, "returnByValue": true }));
-        r["result"]["value"].clone()
+        match self.try_call("Runtime.evaluate", json!({ "expression": expression, "returnByValue": true })) {
+            Ok(r) => r["result"]["value"].clone(),
+            Err(_) => Value::Null,
+        }
     }
 
     fn navigate(&mut self, url: &str) {
