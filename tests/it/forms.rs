@@ -30,7 +30,7 @@ fn built_form(site: &Site) -> (String, String) {
 /// The contact page's form as the last build wrote it.
 fn built_form_of(site: &Site) -> (String, String) {
     let html = site.read("contact/index.html");
-    let form = elements(&html, "<form", "</form>")[0].to_string();
+    let form = page_forms(&html)[0].to_string();
     let open = elements(&form, "<form", ">")[0].to_string();
     (open, form)
 }
@@ -245,7 +245,7 @@ fn serve_shows_the_same_form_as_build() {
         let end = script + served[script..].find("</script>").unwrap() + "</script>".len();
         let without = format!("{}{}", &served[..script], &served[end..]);
         // serve builds with its own address as base_url; compare the form only.
-        let form = |html: &str| elements(html, "<form", "</form>")[0].to_string();
+        let form = |html: &str| page_forms(html)[0].to_string();
         assert_eq!(form(&without), form(&built), "{contact}");
     }
 }

@@ -353,7 +353,7 @@ fn unknown_shortcode_argument_is_an_error() {
 fn contact_form_is_labelled_autocompleted_and_has_a_hidden_honeypot() {
     let site = built();
     let html = site.read("contact/index.html");
-    let forms = elements(&html, "<form", "</form>");
+    let forms = page_forms(&html);
     assert_eq!(forms.len(), 1);
     let form = forms[0];
     let open = elements(form, "<form", ">")[0];

@@ -310,6 +310,11 @@ pub fn hrefs(html: &str) -> Vec<String> {
 
 /// The text of every element that starts with `open` (e.g. `<details class="faq-item"`) up to
 /// the first following `close` (e.g. `</details>`).
+/// The page's forms other than the header's search box (`<form role="search">`, on every page).
+pub fn page_forms(html: &str) -> Vec<&str> {
+    elements(html, "<form", "</form>").into_iter().filter(|f| !elements(f, "<form", ">")[0].contains("role=\"search\"")).collect()
+}
+
 pub fn elements<'a>(html: &'a str, open: &str, close: &str) -> Vec<&'a str> {
     let mut out = Vec::new();
     let mut rest = html;
