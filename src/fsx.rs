@@ -9,6 +9,17 @@ use std::fs;
 use std::io::{self, Read};
 use std::path::Path;
 
+/// Resident and peak resident memory of this process in MB, where the system says (Linux):
+/// for `FOLIO_TIMINGS`, to place a build's peak.
+pub fn memory_mb() -> Option<(u64, u64)> {
+    let status = fs::read_to_string("/proc/self/status").ok()?;
+    let field = |name: &str| -> Option<u64> {
+        let line = status.lines().find(|l| l.starts_with(name))?;
+        line[name.len()..].trim().trim_end_matches("kB").trim().parse::<u64>().ok().map(|kb| kb / 1024)
+    };
+    Some((field("VmRSS:")?, field("VmHWM:")?))
+}
+
 /// Content files larger than this are refused: no article is 8 MiB of text.
 pub const MAX_SOURCE_BYTES: u64 = 8 * 1024 * 1024;
 

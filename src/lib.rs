@@ -31,6 +31,7 @@ pub mod render;
 pub mod scaffold;
 pub mod serve;
 pub mod session;
+pub mod spool;
 pub mod text;
 mod theme_files;
 pub mod toml_fm;

@@ -162,6 +162,9 @@ impl Staging {
         }
         let lock = lock(&places).map_err(|e| fail("lock the output folder", e))?;
         recover(&places).map_err(|e| fail("clean up after an interrupted build", e))?;
+        if let Some(dir) = places.lock.parent() {
+            crate::spool::sweep(dir);
+        }
         let exists = places.target.is_dir();
         let before = if exists { manifest(&places.target) } else { BTreeSet::new() };
         let users: HashSet<String> =
@@ -275,6 +278,11 @@ impl Drop for Staging {
 impl crate::pipeline::Sink for Staging {
     fn put(&self, file: &OutFile) -> Result<(), Diagnostic> {
         Staging::put(self, file)
+    }
+
+    /// folio's working folder beside the output folder (where its lock is): on the same disk.
+    fn scratch_dir(&self) -> Option<PathBuf> {
+        self.places.lock.parent().map(Path::to_path_buf)
     }
 }
 

@@ -209,12 +209,17 @@ fn parse_config(text: &str, base_url: Option<&str>, staging: bool) -> Result<Sit
     Ok(config)
 }
 
-/// Phase timings, printed to stderr when `FOLIO_TIMINGS` is set (for profiling builds).
+/// Phase timings, printed to stderr when `FOLIO_TIMINGS` is set (for profiling builds), with
+/// the memory in use and the peak so far at the end of each phase where the system says
+/// (Linux: `/proc/self/status`), so a peak can be placed.
 struct PhaseTimer {
     enabled: bool,
     last: Instant,
-    phases: Vec<(&'static str, f64)>,
+    phases: Vec<Phase>,
 }
+
+/// A phase's name, milliseconds, and memory in use and peak so far (MB) at its end.
+type Phase = (&'static str, f64, Option<(u64, u64)>);
 
 impl PhaseTimer {
     fn new() -> Self {
@@ -223,13 +228,20 @@ impl PhaseTimer {
     fn mark(&mut self, name: &'static str) {
         if self.enabled {
             let now = Instant::now();
-            self.phases.push((name, (now - self.last).as_secs_f64() * 1000.0));
+            self.phases.push((name, (now - self.last).as_secs_f64() * 1000.0, crate::fsx::memory_mb()));
             self.last = now;
         }
     }
     fn report(&self) {
         if self.enabled {
-            let parts: Vec<String> = self.phases.iter().map(|(n, ms)| format!("{n} {ms:.1}")).collect();
+            let parts: Vec<String> = self
+                .phases
+                .iter()
+                .map(|(n, ms, mem)| match mem {
+                    Some((rss, peak)) => format!("{n} {ms:.1} [{rss}/{peak} MB]"),
+                    None => format!("{n} {ms:.1}"),
+                })
+                .collect();
             eprintln!("timings (ms): {}", parts.join(", "));
         }
     }
@@ -247,6 +259,22 @@ pub fn build(opts: &BuildOptions) -> Result<Built, Diagnostics> {
 pub trait Sink: Sync {
     /// Writes one file; the error says what went wrong, naming the output folder.
     fn put(&self, file: &OutFile) -> Result<(), Diagnostic>;
+
+    /// A folder for the build's scratch file ([`crate::spool`]) on the disk the site goes to;
+    /// `None` keeps everything in memory.
+    fn scratch_dir(&self) -> Option<PathBuf> {
+        None
+    }
+}
+
+/// The scratch file of a build into a sink that offers a folder for one.
+fn open_spool(sink: Option<&dyn Sink>) -> Result<Option<Arc<crate::spool::Spool>>, Diagnostic> {
+    let Some(dir) = sink.and_then(Sink::scratch_dir) else { return Ok(None) };
+    crate::spool::Spool::new_in(&dir).map(|s| Some(Arc::new(s))).map_err(|e| {
+        Diagnostic::file(&dir, format!("could not make the build's scratch file here: {e}"))
+            .with_help("check that this folder is writable and the disk has space; the previous site is unchanged")
+            .kind(Kind::Output)
+    })
 }
 
 /// Builds the site into `sink`, file by file. The [`Built`] it returns lists each file's path
@@ -1179,19 +1207,32 @@ impl Engine {
             markdown_of(md_memo.get(key), input, &info, &resolver, keep)
         };
         // A build into a sink makes each page's search entry right away and drops the page's
-        // text cut at headings, which only the entry needs: every page's text at once took
-        // more memory than the rest of the page.
+        // text cut at headings, which only the entry needs; the entry and the packed body wait
+        // in the build's scratch file until the index and the page are written.
+        let spool = match open_spool(sink) {
+            Ok(s) => s,
+            Err(d) => {
+                errors.push(d);
+                return Err(errors.sorted());
+            }
+        };
         let page_md: Vec<_> = pages
             .par_iter()
             .map(|p| {
                 let (mut rendered, errs, fresh) = render_body(&p.key);
-                let entry = (!keep).then(|| {
+                let mut entry = (!keep).then(|| {
                     let input = SearchInput::with(&sections, p, &rendered);
                     let key = hash_of(&input);
                     crate::render::search::page_entry(&input, key)
                 });
                 if let (Some(_), Some(r)) = (&entry, Arc::get_mut(&mut rendered)) {
                     r.search_sections = Vec::new();
+                    if let Some(spool) = &spool {
+                        r.html.spool(spool);
+                    }
+                }
+                if let (Some(spool), Some(e)) = (&spool, entry.as_mut().and_then(Arc::get_mut)) {
+                    e.packed.spool(spool);
                 }
                 ((rendered, errs, fresh), entry)
             })
@@ -1397,7 +1438,15 @@ impl Engine {
             }
         };
         let outcomes = crate::render::site::render_site(&site, &renderer, &hashes, &memo.jobs, &on_file, sink.is_none()).map_err(|e| fail(Diagnostics(e)))?;
-        let (file_problems, showing_form) = found.into_inner().unwrap_or_else(|e| e.into_inner());
+        let (mut file_problems, showing_form) = found.into_inner().unwrap_or_else(|e| e.into_inner());
+        if let Some(why) = spool.as_ref().and_then(|s| s.failure()) {
+            let dir = sink.and_then(Sink::scratch_dir).unwrap_or_default();
+            file_problems.push(
+                Diagnostic::file(&dir, format!("could not use the build's scratch file here: {why}"))
+                    .with_help("check that this folder is writable and the disk has space; the previous site is unchanged")
+                    .kind(Kind::Output),
+            );
+        }
         timer.mark("render");
         if timer.enabled {
             let prepared = outcomes.iter().filter(|o| !memo.jobs.get(&o.name).is_some_and(|old| Arc::ptr_eq(old, &o.record))).count();

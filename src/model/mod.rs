@@ -431,64 +431,28 @@ pub struct SearchEntry {
 /// See [`SearchEntry`].
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SearchPage {
-    pub title: String,
-    pub url: String,
-    /// `Article` or `Page`.
-    pub kind: &'static str,
-    pub draft: bool,
-    pub docs: Vec<SearchDoc>,
+    /// How many documents (results) the page has.
+    pub docs: u32,
+    /// The documents, packed by `render::search::page_entry`: each one's record in a documents'
+    /// file (URL, title, heading, kind, text for excerpts) and its words with their weights. A
+    /// build moves them to its scratch file ([`crate::spool`]) until the index is written.
+    pub packed: crate::spool::Packed,
     /// The hash of what the entry was made from.
     pub hash: u64,
 }
 
-/// One search result: a page's start or one of its heading sections, or an FAQ question.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct SearchDoc {
-    /// The heading id (`None`: the page itself).
-    pub anchor: Option<String>,
-    /// The section's heading (empty for the page itself).
-    pub heading: String,
-    /// Plain text for excerpts, cut at a word boundary.
-    pub text: String,
-    /// Each word (lowercase, diacritics folded) and its weight (title, heading and body counts
-    /// combined), sorted by word.
-    pub terms: Terms,
-}
-
-/// A document's words and their weights, packed: the words in one text, one weight byte each
-/// (weights stop at `render::search::MAX_WEIGHT`). A build holds every page's words until the
-/// index is merged; a boxed string per word took five times the room (issue 17: memory).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Terms {
-    /// The words, each followed by `\n` (a word never holds whitespace).
-    words: Box<str>,
-    weights: Box<[u8]>,
-}
-
-impl Terms {
-    pub fn iter(&self) -> impl Iterator<Item = (&str, u32)> + '_ {
-        self.words.split_terminator('\n').zip(self.weights.iter().map(|&w| u32::from(w)))
-    }
-
-    pub fn len(&self) -> usize {
-        self.weights.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.weights.is_empty()
-    }
-}
-
-impl<'a> FromIterator<(&'a str, u32)> for Terms {
-    fn from_iter<I: IntoIterator<Item = (&'a str, u32)>>(items: I) -> Terms {
-        let (mut words, mut weights) = (String::new(), Vec::new());
-        for (word, weight) in items {
-            words.push_str(word);
-            words.push('\n');
-            weights.push(u8::try_from(weight).unwrap_or(u8::MAX));
-        }
-        Terms { words: words.into_boxed_str(), weights: weights.into_boxed_slice() }
-    }
+/// The merged search index (made by `render::search::merge`, which also makes its files): the
+/// manifest and the fragments, made; the documents' files, made from the entries when their
+/// jobs ask (in a build the entries wait in the spool, so the documents' text is never all in
+/// memory at once).
+#[derive(Debug)]
+pub struct SearchIndex {
+    pub manifest: String,
+    pub fragments: Vec<String>,
+    /// The pages' entries (the FAQ's after them) and the number of the first document of each.
+    pub pages: Vec<Arc<SearchPage>>,
+    pub first_doc: Vec<u32>,
+    pub docs: u32,
 }
 
 /// One file of the search index (under `render::search::DIR`), made from every entry at once.
@@ -509,9 +473,9 @@ pub struct Site {
     marketing: crate::marketing::Marketing,
     /// Search index entry of each page, in page order.
     search_entries: Vec<SearchEntry>,
-    /// The search index's files, merged from the entries once, when first asked for (by
-    /// `render::search::files`, which notes what it reads).
-    search_files: std::sync::OnceLock<Arc<Vec<SearchFile>>>,
+    /// The search index, merged from the entries once, when first asked for (by
+    /// `render::search::index`, which notes what it reads).
+    search_index: std::sync::OnceLock<Arc<SearchIndex>>,
     /// The site's own `static/_redirects`, whose rules go first in the `_redirects` folio writes.
     user_redirects: Option<UserRedirects>,
     /// The raster images the site publishes, with what their headers say.
@@ -620,7 +584,7 @@ impl Site {
             taxonomies,
             marketing,
             search_entries,
-            search_files: std::sync::OnceLock::new(),
+            search_index: std::sync::OnceLock::new(),
             user_redirects: None,
             images: Default::default(),
         }
@@ -662,11 +626,11 @@ impl Site {
         reads::note(reads::Item::SearchEntries);
         &self.search_entries
     }
-    /// Where the merged search files are kept once made (see `render::search::files`); reading
+    /// Where the merged search index is kept once made (see `render::search::index`); reading
     /// it notes nothing: whoever fills it reads the entries, FAQ and config through the noting
     /// accessors first.
-    pub fn search_files_cell(&self) -> &std::sync::OnceLock<Arc<Vec<SearchFile>>> {
-        &self.search_files
+    pub fn search_index_cell(&self) -> &std::sync::OnceLock<Arc<SearchIndex>> {
+        &self.search_index
     }
     pub fn home(&self) -> Option<&Section> {
         self.sections.iter().find(|s| s.is_home())

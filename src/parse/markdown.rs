@@ -106,21 +106,27 @@ fn is_file_link(dest: &str) -> bool {
 /// highlighted code makes a body five times its Markdown, and a build holds every body from the
 /// Markdown step until the page renders — 250 MB at 10,000 pages, 2.5 GB at 100,000. Packed, a
 /// body takes about a fifth; it is unpacked for the few readers of the whole text (its own page,
-/// the feed, a section's introduction, the check of heading ids).
+/// the feed, a section's introduction, the check of heading ids). A build moves the packed
+/// bytes to its scratch file ([`crate::spool`]), so the bodies wait on disk, not in memory.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct PackedHtml {
-    packed: Box<[u8]>,
+    packed: crate::spool::Packed,
     len: usize,
 }
 
 impl PackedHtml {
     pub fn new(html: &str) -> PackedHtml {
-        PackedHtml { packed: lz4_flex::compress_prepend_size(html.as_bytes()).into_boxed_slice(), len: html.len() }
+        PackedHtml { packed: crate::spool::Packed::Held(lz4_flex::compress_prepend_size(html.as_bytes()).into_boxed_slice()), len: html.len() }
+    }
+
+    /// Moves the packed bytes to `spool` (see [`crate::spool::Packed::spool`]).
+    pub fn spool(&mut self, spool: &std::sync::Arc<crate::spool::Spool>) {
+        self.packed.spool(spool);
     }
 
     /// The HTML, unpacked.
     pub fn text(&self) -> String {
-        let bytes = lz4_flex::decompress_size_prepended(&self.packed).unwrap_or_default();
+        let bytes = lz4_flex::decompress_size_prepended(&self.packed.bytes()).unwrap_or_default();
         // Packed from a `&str` by `new`: always UTF-8.
         String::from_utf8(bytes).unwrap_or_default()
     }

@@ -29,7 +29,7 @@
 //!
 //! Everything is sorted: the same site gives the same bytes on every system.
 
-use crate::model::{SearchDoc, SearchEntry, SearchFile, SearchPage, Site, Terms};
+use crate::model::{SearchFile, SearchIndex, SearchPage, Site};
 use crate::text::html_to_text;
 use rustc_hash::FxHashMap as HashMap;
 use std::fmt::Write as _;
@@ -189,12 +189,6 @@ fn body_counts(text: &str) -> Counts<'_> {
     counts
 }
 
-fn sorted_terms(terms: Counts<'_>) -> Terms {
-    let mut v: Vec<(std::borrow::Cow<'_, str>, u32)> = terms.into_iter().collect();
-    v.sort_unstable();
-    v.iter().map(|(w, n)| (&**w, (*n).min(MAX_WEIGHT).min(u32::from(u8::MAX)))).collect()
-}
-
 /// `s` cut to at most `max` bytes, back to the last space when cut.
 fn cut_text(s: &str, max: usize) -> String {
     if s.len() <= max {
@@ -208,14 +202,90 @@ fn cut_text(s: &str, max: usize) -> String {
     cut.rfind(' ').map_or(cut, |i| &cut[..i]).to_string()
 }
 
-/// The index entry of one page: its documents with their weighted words. `hash` is the hash of
-/// `input` (kept in the entry so the merged files' key needs no second pass over the text).
+/// A document's record in a documents' file: `[url,title,heading,kind,text(,1 for a draft)]`.
+fn record(url: &str, title: &str, heading: &str, kind: &str, text: &str, draft: bool) -> String {
+    let mut s = String::with_capacity(url.len() + title.len() + heading.len() + text.len() + 24);
+    let _ = write!(s, "[{},{},{},{},{}", json(url), json(title), json(heading), json(kind), json(text));
+    if draft {
+        s.push_str(",1");
+    }
+    s.push(']');
+    s
+}
+
+/// Packs documents for a [`SearchPage`]: for each, its record (`u32` length, bytes), then its
+/// words (`u32` count, and per word a weight byte, a length byte and the word), sorted by word.
+fn pack<'a>(docs: impl IntoIterator<Item = (String, Counts<'a>)>) -> (u32, Box<[u8]>) {
+    let mut out = Vec::new();
+    let mut n = 0;
+    for (record, counts) in docs {
+        n += 1;
+        out.extend_from_slice(&(record.len() as u32).to_le_bytes());
+        out.extend_from_slice(record.as_bytes());
+        let mut terms: Vec<(std::borrow::Cow<'_, str>, u32)> = counts.into_iter().collect();
+        terms.sort_unstable();
+        out.extend_from_slice(&(terms.len() as u32).to_le_bytes());
+        for (w, weight) in &terms {
+            // A word is at most 40 characters (`words`): at most 160 bytes.
+            out.push(u8::try_from((*weight).min(MAX_WEIGHT)).unwrap_or(u8::MAX));
+            out.push(u8::try_from(w.len()).unwrap_or(u8::MAX));
+            out.extend_from_slice(w.as_bytes());
+        }
+    }
+    (n, out.into_boxed_slice())
+}
+
+/// One packed document: its record and its words with their weights.
+struct Unpacked<'a> {
+    record: &'a str,
+    terms: &'a [u8],
+}
+
+impl<'a> Unpacked<'a> {
+    fn terms(&self) -> impl Iterator<Item = (&'a str, u32)> + 'a {
+        let mut rest = self.terms;
+        std::iter::from_fn(move || {
+            let (&weight, tail) = rest.split_first()?;
+            let (&len, tail) = tail.split_first()?;
+            let (word, tail) = tail.split_at_checked(usize::from(len))?;
+            rest = tail;
+            Some((std::str::from_utf8(word).unwrap_or_default(), u32::from(weight)))
+        })
+    }
+}
+
+/// The documents packed by [`pack`]. Bytes that do not parse (a spool that could not be read
+/// gives none) end the list.
+fn unpack(bytes: &[u8]) -> impl Iterator<Item = Unpacked<'_>> + '_ {
+    let mut rest = bytes;
+    std::iter::from_fn(move || {
+        let take_u32 = |b: &mut &[u8]| -> Option<usize> {
+            let (n, tail) = b.split_at_checked(4)?;
+            *b = tail;
+            Some(u32::from_le_bytes(n.try_into().ok()?) as usize)
+        };
+        let len = take_u32(&mut rest)?;
+        let (record, tail) = rest.split_at_checked(len)?;
+        rest = tail;
+        let count = take_u32(&mut rest)?;
+        let start = rest;
+        for _ in 0..count {
+            let len = usize::from(*rest.get(1)?);
+            rest = rest.get(2 + len..)?;
+        }
+        let terms = &start[..start.len() - rest.len()];
+        Some(Unpacked { record: std::str::from_utf8(record).unwrap_or_default(), terms })
+    })
+}
+
+/// The index entry of one page: its documents with their weighted words, packed. `hash` is the
+/// hash of `input` (kept in the entry: the index's version is made from the entries' hashes).
 pub fn page_entry(input: &SearchInput<'_>, hash: u64) -> Arc<SearchPage> {
-    let mut docs = Vec::with_capacity(input.rendered.search_sections.len().max(1));
     let sections: &[crate::parse::markdown::SearchSection] = &input.rendered.search_sections;
     let none = [crate::parse::markdown::SearchSection::default()];
     let sections = if sections.is_empty() { &none[..] } else { sections };
-    for (i, s) in sections.iter().enumerate() {
+    let kind = if input.article { "Article" } else { "Page" };
+    let docs = sections.iter().enumerate().map(|(i, s)| {
         let mut terms = body_counts(&s.text);
         if i == 0 {
             add_once(&mut terms, input.title, title_weight(input.title));
@@ -234,85 +304,149 @@ pub fn page_entry(input: &SearchInput<'_>, hash: u64) -> Arc<SearchPage> {
             (0, Some(d)) if s.text.is_empty() => d,
             _ => &s.text,
         };
-        docs.push(SearchDoc { anchor: s.id.clone(), heading: s.heading.clone(), text: cut_text(text, TEXT_BYTES), terms: sorted_terms(terms) });
-    }
-    Arc::new(SearchPage {
-        title: input.title.to_string(),
-        url: input.url.to_string(),
-        kind: if input.article { "Article" } else { "Page" },
-        draft: input.draft,
-        docs,
-        hash,
-    })
+        let url = match &s.id {
+            Some(a) => format!("{}#{}", input.url, a),
+            None => input.url.to_string(),
+        };
+        (record(&url, input.title, &s.heading, kind, &cut_text(text, TEXT_BYTES), input.draft), terms)
+    });
+    let (docs, packed) = pack(docs);
+    Arc::new(SearchPage { docs, packed: crate::spool::Packed::Held(packed), hash })
 }
 
-/// One document as the merge sees it.
-struct Doc<'a> {
-    url: String,
-    title: &'a str,
-    heading: &'a str,
-    kind: &'static str,
-    draft: bool,
-    text: &'a str,
-    terms: &'a Terms,
+/// The FAQ's questions, one document each, as entries after the pages'.
+fn faq_entries(topics: &[crate::marketing::FaqTopic]) -> Vec<Arc<SearchPage>> {
+    topics
+        .iter()
+        .flat_map(|t| {
+            t.questions.iter().map(move |q| {
+                let text = html_to_text(&q.answer);
+                let mut terms = body_counts(&text);
+                add_once(&mut terms, &q.question, TITLE);
+                add_once(&mut terms, &t.title, 1);
+                let url = format!("{}#{}", t.url, q.id);
+                let (docs, packed) = pack([(record(&url, &q.question, "", "FAQ", &cut_text(&text, TEXT_BYTES), false), terms)]);
+                let hash = crate::hash::hash_bytes(&packed);
+                Arc::new(SearchPage { docs, packed: crate::spool::Packed::Held(packed), hash })
+            })
+        })
+        .collect()
 }
 
-/// The index's files, merged from every page's entry and the FAQ once per site (kept in the
-/// site: every search job asks). Notes the reads it depends on for whichever job asks.
-pub fn files(site: &Site) -> Arc<Vec<SearchFile>> {
+/// The index, merged from every page's entry and the FAQ once per site (kept in the site: every
+/// search job asks). Notes the reads it depends on for whichever job asks.
+pub fn index(site: &Site) -> Arc<SearchIndex> {
     let entries = site.search_entries();
     let topics = &site.marketing().topics;
     let language = &site.config().language;
-    Arc::clone(site.search_files_cell().get_or_init(|| {
-        let faq: Vec<(String, &str, &str, SearchDoc)> = topics
-            .iter()
-            .flat_map(|t| {
-                t.questions.iter().map(move |q| {
-                    let text = html_to_text(&q.answer);
-                    let mut terms = body_counts(&text);
-                    add_once(&mut terms, &q.question, TITLE);
-                    add_once(&mut terms, &t.title, 1);
-                    let terms = sorted_terms(terms);
-                    let doc = SearchDoc { anchor: None, heading: String::new(), text: cut_text(&text, TEXT_BYTES), terms };
-                    (format!("{}#{}", t.url, q.id), q.question.as_str(), t.title.as_str(), doc)
-                })
-            })
-            .collect();
+    Arc::clone(site.search_index_cell().get_or_init(|| {
         let started = std::time::Instant::now();
-        let files = merge(entries, &faq, language);
+        let mut pages: Vec<Arc<SearchPage>> = entries.iter().map(|e| Arc::clone(&e.page)).collect();
+        pages.extend(faq_entries(topics));
+        let index = merge(pages, language);
         if std::env::var_os("FOLIO_TIMINGS").is_some() {
-            eprintln!("search index: {} files merged in {:.1} ms", files.len(), started.elapsed().as_secs_f64() * 1000.0);
+            let mem = crate::fsx::memory_mb().map(|(rss, peak)| format!(" [{rss}/{peak} MB]")).unwrap_or_default();
+            eprintln!("search index: {} files merged in {:.1} ms{mem}", index.len(), started.elapsed().as_secs_f64() * 1000.0);
         }
-        Arc::new(files)
+        Arc::new(index)
     }))
 }
 
-/// The files of the index (see the module comment), the manifest first.
-pub fn merge(entries: &[SearchEntry], faq: &[(String, &str, &str, SearchDoc)], language: &str) -> Vec<SearchFile> {
-    let mut docs: Vec<Doc<'_>> = Vec::new();
-    for e in entries {
-        let p: &SearchPage = &e.page;
-        for d in &p.docs {
-            let url = match &d.anchor {
-                Some(a) => format!("{}#{}", p.url, a),
-                None => p.url.clone(),
-            };
-            docs.push(Doc { url, title: &p.title, heading: &d.heading, kind: p.kind, draft: p.draft, text: &d.text, terms: &d.terms });
+impl SearchIndex {
+    /// How many files: the manifest, the fragments, the documents' files.
+    pub fn len(&self) -> usize {
+        1 + self.fragments.len() + self.chunks()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+
+    fn chunks(&self) -> usize {
+        (self.docs as usize).div_ceil(DOCS_PER_CHUNK)
+    }
+
+    /// The path of file `n` (see [`SearchIndex::file`]).
+    pub fn path(&self, n: usize) -> Option<String> {
+        match n.checked_sub(1) {
+            None => Some(MANIFEST.to_string()),
+            Some(n) if n < self.fragments.len() => Some(format!("{DIR}/t{n}.json")),
+            Some(n) => (n - self.fragments.len() < self.chunks()).then(|| format!("{DIR}/d{}.json", n - self.fragments.len())),
         }
     }
-    for (url, question, _topic, d) in faq {
-        docs.push(Doc { url: url.clone(), title: question, heading: "", kind: "FAQ", draft: false, text: &d.text, terms: &d.terms });
+
+    /// File `n` (the manifest first, then the fragments, then the documents' files).
+    pub fn file(&self, n: usize) -> Option<SearchFile> {
+        if n == 0 {
+            return Some(SearchFile { path: MANIFEST.to_string(), text: self.manifest.clone() });
+        }
+        let n = n - 1;
+        if let Some(text) = self.fragments.get(n) {
+            return Some(SearchFile { path: format!("{DIR}/t{n}.json"), text: text.clone() });
+        }
+        let chunk = n - self.fragments.len();
+        (chunk < self.chunks()).then(|| SearchFile { path: format!("{DIR}/d{chunk}.json"), text: self.chunk_json(chunk) })
+    }
+
+    /// A documents' file: `[record,…]` for documents `chunk * DOCS_PER_CHUNK` on.
+    fn chunk_json(&self, chunk: usize) -> String {
+        let from = (chunk * DOCS_PER_CHUNK) as u32;
+        let to = (from + DOCS_PER_CHUNK as u32).min(self.docs);
+        let mut s = String::from("[");
+        let mut page = self.first_doc.partition_point(|&first| first <= from).saturating_sub(1);
+        while page < self.pages.len() && self.first_doc[page] < to {
+            let bytes = self.pages[page].packed.bytes();
+            for (i, d) in unpack(&bytes).enumerate() {
+                let id = self.first_doc[page] + i as u32;
+                if (from..to).contains(&id) {
+                    if s.len() > 1 {
+                        s.push(',');
+                    }
+                    s.push_str(d.record);
+                }
+            }
+            page += 1;
+        }
+        s.push(']');
+        s
+    }
+}
+
+/// A posting: a document and its weight (at most [`MAX_WEIGHT`], under 64) in one `u32`, so a
+/// list sorts by document. Room for 2^26 documents.
+fn posting(doc: u32, weight: u32) -> u32 {
+    doc << 6 | weight.min(MAX_WEIGHT)
+}
+
+fn unposting(p: u32) -> (u32, u32) {
+    (p >> 6, p & 63)
+}
+
+/// Merges the entries (see the module comment).
+pub fn merge(pages: Vec<Arc<SearchPage>>, language: &str) -> SearchIndex {
+    use rayon::prelude::*;
+    let mut first_doc = Vec::with_capacity(pages.len());
+    let mut docs = 0u32;
+    for p in &pages {
+        first_doc.push(docs);
+        docs += p.docs;
     }
 
     // Stems: each distinct word of the site stemmed once; the steps over every document run in
     // parallel, and stem numbers follow the sorted words, so nothing depends on the threads.
-    use rayon::prelude::*;
     let stemmer = stemmer(language);
-    let distinct: Vec<&str> = {
-        let sets = docs
+    let distinct: Vec<Box<str>> = {
+        let sets = pages
             .par_iter()
-            .fold(rustc_hash::FxHashSet::default, |mut set, d| {
-                set.extend(d.terms.iter().map(|(w, _)| w));
+            .fold(rustc_hash::FxHashSet::<Box<str>>::default, |mut set, p| {
+                let bytes = p.packed.bytes();
+                for d in unpack(&bytes) {
+                    for (w, _) in d.terms() {
+                        if !set.contains(w) {
+                            set.insert(w.into());
+                        }
+                    }
+                }
                 set
             })
             .reduce(rustc_hash::FxHashSet::default, |a, b| {
@@ -320,7 +454,7 @@ pub fn merge(entries: &[SearchEntry], faq: &[(String, &str, &str, SearchDoc)], l
                 big.extend(small);
                 big
             });
-        let mut v: Vec<&str> = sets.into_iter().collect();
+        let mut v: Vec<Box<str>> = sets.into_iter().collect();
         v.par_sort_unstable();
         v
     };
@@ -338,31 +472,50 @@ pub fn merge(entries: &[SearchEntry], faq: &[(String, &str, &str, SearchDoc)], l
         let next = stem_ids.len() as u32;
         word_stem.insert(w, *stem_ids.entry(st.as_str()).or_insert(next));
     }
-    let per_doc: Vec<Vec<(u32, u32)>> = docs
-        .par_iter()
-        .map(|d| {
-            let mut v: Vec<(u32, u32)> = d.terms.iter().map(|(w, weight)| (word_stem[w], weight)).collect();
-            v.sort_unstable();
-            // One posting a stem: its words' weights added up.
-            v.dedup_by(|later, kept| {
-                let same = later.0 == kept.0;
-                if same {
-                    kept.1 += later.1;
+
+    // Postings, a run of pages at a time: each run's (stem, posting) pairs sorted, then added
+    // to the lists in page order, so each list is in document order.
+    const RUN: usize = 512;
+    let runs: Vec<Vec<(u32, u32)>> = pages
+        .par_chunks(RUN)
+        .enumerate()
+        .map(|(r, run)| {
+            let mut pairs: Vec<(u32, u32)> = Vec::new();
+            let mut doc_stems: Vec<(u32, u32)> = Vec::new();
+            for (k, p) in run.iter().enumerate() {
+                let bytes = p.packed.bytes();
+                for (i, d) in unpack(&bytes).enumerate() {
+                    let id = first_doc[r * RUN + k] + i as u32;
+                    doc_stems.clear();
+                    doc_stems.extend(d.terms().map(|(w, weight)| (word_stem[w], weight)));
+                    doc_stems.sort_unstable();
+                    // One posting a stem: its words' weights added up.
+                    doc_stems.dedup_by(|later, kept| {
+                        let same = later.0 == kept.0;
+                        if same {
+                            kept.1 += later.1;
+                        }
+                        same
+                    });
+                    pairs.extend(doc_stems.iter().map(|&(stem, weight)| (stem, posting(id, weight))));
                 }
-                same
-            });
-            v
+            }
+            pairs.sort_unstable();
+            pairs
         })
         .collect();
-    let mut postings: Vec<Vec<(u32, u32)>> = vec![Vec::new(); stem_ids.len()];
-    for (id, stems) in per_doc.iter().enumerate() {
-        for (stem, weight) in stems {
-            postings[*stem as usize].push((id as u32, (*weight).min(MAX_WEIGHT)));
+    let mut postings: Vec<Vec<u32>> = vec![Vec::new(); stem_ids.len()];
+    for run in runs {
+        for (stem, p) in run {
+            postings[stem as usize].push(p);
         }
     }
-    postings.par_iter_mut().for_each(|list| cap(list, MAX_POSTINGS));
+    postings.par_iter_mut().for_each(|list| {
+        cap(list, MAX_POSTINGS);
+        list.shrink_to_fit();
+    });
     let cost: Vec<usize> = postings.par_iter().map(|p| postings_cost(p)).collect();
-    let words: Vec<(&str, u32)> = distinct.iter().map(|w| (*w, word_stem[w])).collect();
+    let words: Vec<(&str, u32)> = distinct.iter().map(|w| (&**w, word_stem[&**w])).collect();
 
     // The prefix tree and its files.
     let mut fragments: Vec<String> = Vec::new();
@@ -371,26 +524,26 @@ pub fn merge(entries: &[SearchEntry], faq: &[(String, &str, &str, SearchDoc)], l
     let tree = Tree { postings: &postings, cost: &cost };
     tree.node(String::new(), 0, &words, &mut fragments, &mut leaves, &mut inner);
 
-    // Documents' files.
-    let chunks: Vec<String> = docs.par_chunks(DOCS_PER_CHUNK).map(chunk_json).collect();
-
-    let version = crate::hash::hash_of(&fragments.iter().chain(&chunks).map(|f| crate::hash::hash_bytes(f.as_bytes())).collect::<Vec<_>>());
+    // The version: every fragment, and every entry (whose hash covers what its records are
+    // made from), in order.
+    let version = crate::hash::hash_of(&(
+        fragments.iter().map(|f| crate::hash::hash_bytes(f.as_bytes())).collect::<Vec<_>>(),
+        pages.iter().map(|p| p.hash).collect::<Vec<_>>(),
+        DOCS_PER_CHUNK,
+        TEXT_BYTES,
+    ));
     let mut manifest = String::new();
     let _ = write!(
         manifest,
         "{{\"v\":\"{:016x}\",\"lang\":{},\"docs\":{},\"chunk\":{},\"leaf\":{},\"inner\":{}}}",
         version,
         json(language),
-        docs.len(),
+        docs,
         DOCS_PER_CHUNK,
         prefix_map(&leaves),
         prefix_map(&inner)
     );
-    let mut out = Vec::with_capacity(1 + fragments.len() + chunks.len());
-    out.push(SearchFile { path: MANIFEST.to_string(), text: manifest });
-    out.extend(fragments.into_iter().enumerate().map(|(i, text)| SearchFile { path: format!("{DIR}/t{i}.json"), text }));
-    out.extend(chunks.into_iter().enumerate().map(|(i, text)| SearchFile { path: format!("{DIR}/d{i}.json"), text }));
-    out
+    SearchIndex { manifest, fragments, pages, first_doc, docs }
 }
 
 fn json(s: &str) -> String {
@@ -413,9 +566,12 @@ fn prefix_map(v: &[(String, usize)]) -> String {
 }
 
 /// Keeps the best `max` postings (highest weight, then first document), in document order.
-fn cap(list: &mut Vec<(u32, u32)>, max: usize) {
+fn cap(list: &mut Vec<u32>, max: usize) {
     if list.len() > max {
-        list.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        list.sort_unstable_by_key(|&p| {
+            let (doc, weight) = unposting(p);
+            (std::cmp::Reverse(weight), doc)
+        });
         list.truncate(max);
         list.sort_unstable();
     }
@@ -426,18 +582,19 @@ fn digits(n: u32) -> usize {
 }
 
 /// Bytes a postings list takes in a fragment, an upper bound: `[d,w,d,w],`.
-fn postings_cost(p: &[(u32, u32)]) -> usize {
+fn postings_cost(p: &[u32]) -> usize {
     let mut last = 0;
     let mut n = 3;
-    for (d, w) in p {
-        n += digits(d - last) + digits(*w) + 2;
-        last = *d;
+    for &p in p {
+        let (d, w) = unposting(p);
+        n += digits(d - last) + digits(w) + 2;
+        last = d;
     }
     n
 }
 
 struct Tree<'a> {
-    postings: &'a [Vec<(u32, u32)>],
+    postings: &'a [Vec<u32>],
     cost: &'a [usize],
 }
 
@@ -509,7 +666,7 @@ impl Tree<'_> {
 
 /// A fragment: `{"w":{"word":stem,…},"p":[[doc,weight,…],…]}`, each stem's postings with
 /// documents as differences from the previous one, at most `max` postings a stem (the best).
-fn fragment_json(words: &[(&str, u32)], postings: &[Vec<(u32, u32)>], max: usize) -> String {
+fn fragment_json(words: &[(&str, u32)], postings: &[Vec<u32>], max: usize) -> String {
     let mut local: HashMap<u32, usize> = HashMap::default();
     let mut order: Vec<u32> = Vec::new();
     let mut s = String::from("{\"w\":{");
@@ -528,16 +685,25 @@ fn fragment_json(words: &[(&str, u32)], postings: &[Vec<(u32, u32)>], max: usize
         if i > 0 {
             s.push(',');
         }
-        let mut list = postings[*stem as usize].clone();
-        cap(&mut list, max);
+        let all = &postings[*stem as usize];
+        let capped;
+        let list = if all.len() > max {
+            let mut some = all.clone();
+            cap(&mut some, max);
+            capped = some;
+            &capped
+        } else {
+            all
+        };
         s.push('[');
         let mut last = 0;
-        for (k, (d, w)) in list.iter().enumerate() {
+        for (k, &p) in list.iter().enumerate() {
+            let (d, w) = unposting(p);
             if k > 0 {
                 s.push(',');
             }
             let _ = write!(s, "{},{w}", d - last);
-            last = *d;
+            last = d;
         }
         s.push(']');
     }
@@ -545,28 +711,11 @@ fn fragment_json(words: &[(&str, u32)], postings: &[Vec<(u32, u32)>], max: usize
     s
 }
 
-/// A documents' file: `[[url,title,heading,kind,text(,1 for a draft)],…]`.
-fn chunk_json(docs: &[Doc<'_>]) -> String {
-    let mut s = String::from("[");
-    for (i, d) in docs.iter().enumerate() {
-        if i > 0 {
-            s.push(',');
-        }
-        let _ = write!(s, "[{},{},{},{},{}", json(&d.url), json(d.title), json(d.heading), json(d.kind), json(d.text));
-        if d.draft {
-            s.push_str(",1");
-        }
-        s.push(']');
-    }
-    s.push(']');
-    s
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn entry(url: &str, title: &str, sections: &[(Option<&str>, &str, &str)]) -> SearchEntry {
+    fn entry(url: &str, title: &str, sections: &[(Option<&str>, &str, &str)]) -> Arc<SearchPage> {
         let rendered = crate::parse::markdown::Rendered {
             search_sections: sections
                 .iter()
@@ -575,7 +724,7 @@ mod tests {
             ..Default::default()
         };
         let input = SearchInput { title, url, article: true, description: None, tags: &[], draft: false, rendered: &rendered };
-        SearchEntry { page: page_entry(&input, 1) }
+        page_entry(&input, 1)
     }
 
     #[test]
@@ -616,7 +765,7 @@ mod tests {
             entry("/a/", "Pricing", &[(None, "", "Our prices."), (Some("plans"), "Plans", "Priced monthly.")]),
             entry("/b/", "Other", &[(None, "", "We talk about price once.")]),
         ];
-        let files = merge(&entries, &[], "en");
+        let files = files_of(&entries);
         let f = fragment_of(&files, "pricing");
         let stem = f["w"]["pricing"].as_u64().expect("pricing is a word");
         assert_eq!(f["w"]["prices"].as_u64(), Some(stem));
@@ -629,7 +778,13 @@ mod tests {
         assert_eq!(docs[1][2], "Plans");
     }
 
-    fn big_site(pages: usize) -> Vec<SearchEntry> {
+    /// Every file of the index merged from `pages`.
+    fn files_of(pages: &[Arc<SearchPage>]) -> Vec<SearchFile> {
+        let index = merge(pages.to_vec(), "en");
+        (0..index.len()).map(|n| index.file(n).expect("a file")).collect()
+    }
+
+    fn big_site(pages: usize) -> Vec<Arc<SearchPage>> {
         // Deterministic pseudo-words: many distinct words sharing prefixes, some in every page.
         let mut seed = 7u64;
         let mut next = move || {
@@ -656,7 +811,7 @@ mod tests {
     #[test]
     fn every_file_stays_under_its_limit_and_the_bytes_do_not_change() {
         let entries = big_site(1500);
-        let files = merge(&entries, &[], "en");
+        let files = files_of(&entries);
         assert!(files.len() > 20, "{} files: the index was split", files.len());
         for f in &files {
             assert!(f.text.len() <= FRAGMENT_LIMIT, "{} is {} bytes", f.path, f.text.len());
@@ -670,6 +825,30 @@ mod tests {
                 assert!(a == b || !b.starts_with(a.as_str()), "{a} and {b}");
             }
         }
-        assert_eq!(files, merge(&entries, &[], "en"), "same input, same bytes");
+        assert_eq!(files, files_of(&entries), "same input, same bytes");
+        // Documents are numbered across pages: document 16 is page 8's start.
+        assert_eq!(m["docs"], 3000);
+        let d1: serde_json::Value = serde_json::from_str(&files.iter().find(|f| f.path == format!("{DIR}/d1.json")).expect("d1").text).expect("json");
+        assert_eq!(d1.as_array().map(Vec::len), Some(DOCS_PER_CHUNK));
+        assert_eq!((d1[0][0].as_str(), d1[1][0].as_str(), d1[15][0].as_str()), (Some("/p/8/"), Some("/p/8/#more"), Some("/p/15/#more")));
+    }
+
+    #[test]
+    fn entries_in_a_spool_give_the_same_files() {
+        let entries = big_site(300);
+        let dir = std::env::temp_dir().join(format!("folio-search-spool-{}", std::process::id()));
+        let spool = Arc::new(crate::spool::Spool::new_in(&dir).expect("spool"));
+        let spooled: Vec<Arc<SearchPage>> = entries
+            .iter()
+            .map(|e| {
+                let mut page = SearchPage::clone(e);
+                page.packed.spool(&spool);
+                assert!(matches!(page.packed, crate::spool::Packed::Spooled(..)));
+                Arc::new(page)
+            })
+            .collect();
+        assert_eq!(files_of(&spooled), files_of(&entries));
+        assert!(spool.failure().is_none());
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -86,7 +86,7 @@ pub fn plan(site: &Site) -> Vec<Job> {
         }
     }
     jobs.extend([Job::NotFound, Job::Sitemap, Job::Robots, Job::SyntaxCss, Job::SearchPage]);
-    jobs.extend((0..super::search::files(site).len()).map(Job::SearchFile));
+    jobs.extend((0..super::search::index(site).len()).map(Job::SearchFile));
     if site.config().feed.enabled {
         jobs.push(Job::Feed);
     }
@@ -173,7 +173,7 @@ pub fn claim(site: &Site, job: &Job) -> Claim {
         Job::Robots => ("robots.txt".into(), made("the robots.txt folio writes")),
         Job::SyntaxCss => ("css/syntax.css".into(), made("the code highlighting stylesheet")),
         Job::SearchPage => ("search/index.html".into(), made("the search page")),
-        Job::SearchFile(n) => (super::search::files(site).get(*n).map(|f| f.path.clone()).unwrap_or_default(), made("the search index")),
+        Job::SearchFile(n) => (super::search::index(site).path(*n).unwrap_or_default(), made("the search index")),
         Job::Marketing(m) => super::marketing::claim(site, m),
     };
     Claim { file, by }
@@ -674,8 +674,7 @@ pub fn prepare<'a>(site: &'a Site, job: &Job) -> Work<'a> {
             Work::template("search.html", PathBuf::from("templates/search.html"), "search/index.html".into(), ctx)
         }
         Job::SearchFile(n) => {
-            let files = super::search::files(site);
-            let f = files.get(*n).cloned().unwrap_or_else(|| crate::model::SearchFile { path: String::new(), text: String::new() });
+            let f = super::search::index(site).file(*n).unwrap_or_else(|| crate::model::SearchFile { path: String::new(), text: String::new() });
             Work::Made { path: f.path, text: f.text }
         }
         Job::Marketing(m) => super::marketing::prepare(site, m),

@@ -247,6 +247,47 @@ cat '{disk}/public/CNAME'
 }
 
 #[test]
+fn a_build_whose_scratch_file_runs_out_of_disk_changes_nothing() {
+    // The build keeps page bodies and search entries in a scratch file in `.folio/` beside the
+    // output folder (`folio::spool`): here that folder is a small full disk of its own.
+    let site = Site::fixture("build/happy");
+    let bin = folio_bin();
+    let script = format!(
+        r#"cd '{root}'
+export SOURCE_DATE_EPOCH=1768478400
+'{bin}' build > /dev/null
+mkdir -p .folio
+mount -t tmpfs -o size=2m tmpfs .folio
+echo MOUNTED
+head -c 2090000 /dev/zero > .folio/filler || true
+sum() {{ (cd public && find . -type f -print0 | sort -z | xargs -0 sha256sum); }}
+before=$(sum)
+cp content/about.md about.bak
+head -c 60000 /dev/urandom | base64 -w 76 >> content/about.md
+if '{bin}' build > /dev/null 2> build.err; then echo "BUILD SUCCEEDED"; fi
+grep -q 'disk has space' build.err && echo "SAID WHY"
+grep -q "the build's scratch file" build.err && echo "SCRATCH"
+after=$(sum)
+[ "$before" = "$after" ] && echo "UNCHANGED"
+ls -a | grep -q folio-new && echo "LEFTOVER" || true
+ls .folio | grep -q spool && echo "SPOOL LEFT" || true
+cat build.err >&2
+rm .folio/filler
+mv about.bak content/about.md
+'{bin}' build > /dev/null && echo "RECOVERED"
+"#,
+        root = site.root.display(),
+        bin = bin.display()
+    );
+    let Some((stdout, stderr)) = in_mount_namespace("a_build_whose_scratch_file_runs_out_of_disk_changes_nothing", &script) else { return };
+    assert!(!stdout.contains("BUILD SUCCEEDED"), "the build should run out of space:\n{stdout}\n{stderr}");
+    assert!(stdout.contains("SAID WHY") && stdout.contains("SCRATCH"), "the error should say what to do:\n{stdout}\n{stderr}");
+    assert!(stdout.contains("UNCHANGED"), "the output changed:\n{stdout}\n{stderr}");
+    assert!(!stdout.contains("LEFTOVER") && !stdout.contains("SPOOL LEFT"), "{stdout}");
+    assert!(stdout.contains("RECOVERED"), "{stdout}\n{stderr}");
+}
+
+#[test]
 fn an_output_folder_that_cannot_be_renamed_is_updated_file_by_file() {
     let site = Site::fixture("build/happy");
     let bin = folio_bin();
@@ -290,7 +331,7 @@ fn a_full_disk_never_loses_an_acknowledged_lead() {
     let script = format!(
         r#"cd '{root}'
 mkdir -p .folio
-mount -t tmpfs -o size=16k tmpfs .folio
+mount -t tmpfs -o size=2m tmpfs .folio
 echo MOUNTED
 head -c 8192 /dev/zero > .folio/filler
 '{bin}' serve --port {port} > serve.log 2>&1 &
