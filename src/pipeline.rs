@@ -1419,6 +1419,8 @@ impl Engine {
             .map(|(key, shown, url, rendered)| (crate::url::url_to_file(url), (key, shown, rendered)))
             .collect();
         let form_needle = stub_form_needle(&site);
+        // Searched for in every page: memchr's SIMD search takes a fraction of `str::contains`.
+        let form_finder = form_needle.as_deref().map(|n| memchr::memmem::Finder::new(n.as_bytes()).into_owned());
         let found: Mutex<(Vec<Diagnostic>, Vec<String>)> = Mutex::new((Vec::new(), Vec::new()));
         let on_file = |file: &OutFile| {
             let html = || std::str::from_utf8(&file.bytes).ok();
@@ -1426,7 +1428,7 @@ impl Engine {
                 (Some((key, shown, rendered)), Some(html)) => heading_clashes(shown, rendered, html, body_of_text(&bodies, key).unwrap_or("")),
                 _ => Vec::new(),
             };
-            let shows_form = form_needle.as_deref().is_some_and(|needle| file.path.ends_with(".html") && html().is_some_and(|h| h.contains(needle)));
+            let shows_form = form_finder.as_ref().is_some_and(|finder| file.path.ends_with(".html") && finder.find(&file.bytes).is_some());
             let written = sink.map_or(Ok(()), |sink| sink.put(file));
             if !clashes.is_empty() || shows_form || written.is_err() {
                 let mut found = found.lock().unwrap_or_else(|e| e.into_inner());
@@ -1560,7 +1562,7 @@ fn find_whole(haystack: &str, needle: &str) -> Option<usize> {
     if cut == 0 {
         return haystack.find(needle);
     }
-    haystack.match_indices(&needle[..cut]).map(|(at, _)| at).find(|&at| haystack[at..].starts_with(needle))
+    memchr::memmem::find_iter(haystack.as_bytes(), &needle.as_bytes()[..cut]).find(|&at| haystack.as_bytes()[at..].starts_with(needle.as_bytes()))
 }
 
 /// Heading ids that the page's template writes too, outside the Markdown body: `<main
