@@ -51,7 +51,10 @@ if [ "${SKIP_FOLIO:-0}" != 1 ]; then
   TOOLS+=(folio)
 fi
 
-if command -v "$HUGO" >/dev/null; then
+if [ "${SKIP_HUGO:-0}" = 1 ]; then
+  echo "SKIP_HUGO=1: benchmarking folio alone"
+  HUGO_VERSION="(skipped)"
+elif command -v "$HUGO" >/dev/null; then
   HUGO=$(command -v "$HUGO")
   TOOLS+=(hugo)
   HUGO_VERSION=$("$HUGO" version 2>/dev/null | head -1)
@@ -105,8 +108,13 @@ for n in "${SIZES[@]}"; do
   site="$BENCH_DIR/site-$n"
   work="$BENCH_DIR/work-$n"
   echo
-  echo "== N = $n: generating site in $site"
-  python3 "$HERE/gen_site.py" --pages "$n" --out "$site" --themes "$REPO/themes"
+  if [ "${REUSE_SITES:-0}" = 1 ] && [ -f "$site/folio/site.yaml" ]; then
+    echo "== N = $n: reusing the site in $site (REUSE_SITES=1; its themes/ refreshed from the repo)"
+    rm -rf "$site/folio/themes" && cp -r "$REPO/themes" "$site/folio/themes"
+  else
+    echo "== N = $n: generating site in $site"
+    python3 "$HERE/gen_site.py" --pages "$n" --out "$site" --themes "$REPO/themes"
+  fi
   rm -rf "$work"; mkdir -p "$work"; : >"$work/results.tsv"
 
   active=()

@@ -53,22 +53,41 @@ pub fn html_ids(html: &str) -> Vec<(usize, &str)> {
     out
 }
 
+/// Whether the tag whose text (between `<` and `>`) is `tag` sits inside a line of text
+/// (`<strong>`, `</a>`, `<code>`…): it joins the text around it, where any other tag (a
+/// paragraph, a list item, a line break) separates it. So `<strong>Plans</strong>: monthly`
+/// reads "Plans: monthly", not "Plans : monthly".
+pub fn is_inline_tag(tag: &str) -> bool {
+    let name = tag.strip_prefix('/').unwrap_or(tag);
+    let end = name.find(|c: char| !c.is_ascii_alphanumeric()).unwrap_or(name.len());
+    const INLINE: [&str; 25] = [
+        "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "i", "ins", "kbd", "mark", "q", "s", "samp", "small", "span", "strong",
+        "sub", "sup", "u", "var",
+    ];
+    let name = &name[..end];
+    INLINE.iter().any(|n| n.eq_ignore_ascii_case(name))
+}
+
 /// Plain text of an HTML fragment (tags removed, entities for `& < > "` decoded), whitespace
-/// collapsed. For descriptions and search.
+/// collapsed; a tag that is not inline ([`is_inline_tag`]) separates words. For descriptions
+/// and search.
 pub fn html_to_text(html: &str) -> String {
     let mut text = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => {
-                in_tag = true;
-                text.push(' ');
-            }
-            '>' if in_tag => in_tag = false,
-            _ if !in_tag => text.push(c),
-            _ => {}
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        text.push_str(&rest[..lt]);
+        let after = &rest[lt + 1..];
+        let Some(gt) = after.find('>') else {
+            text.push(' ');
+            rest = "";
+            break;
+        };
+        if !is_inline_tag(&after[..gt]) {
+            text.push(' ');
         }
+        rest = &after[gt + 1..];
     }
+    text.push_str(rest);
     let text = text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&");
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -93,6 +112,8 @@ mod tests {
         assert_eq!(slugify("Über Größe"), "uber-grosse");
         assert_eq!(escape_html("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
         assert_eq!(html_to_text("<p>a &amp; <b>b</b></p>"), "a & b");
+        assert_eq!(html_to_text("<p><strong>Accounts and passwords</strong>: how</p><p>Next</p>"), "Accounts and passwords: how Next");
+        assert_eq!(html_to_text("a<br>b<em>c</em>d <A HREF=x>e</A>."), "a bcd e.");
         assert_eq!(truncate("one two three", 8), "one two…");
     }
 }

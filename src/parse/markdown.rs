@@ -683,7 +683,7 @@ pub fn search_sections(html: &str) -> Vec<SearchSection> {
 }
 
 /// What [`crate::text::html_to_text`] gives, in one pass (it is run over every page's whole
-/// text): tags become spaces, the five entities the renderer writes are undone, runs of white
+/// text): tags that are not inline become spaces, the five entities the renderer writes are undone, runs of white
 /// space become one space, none at either end.
 fn plain_text(html: &str) -> String {
     let bytes = html.as_bytes();
@@ -702,10 +702,16 @@ fn plain_text(html: &str) -> String {
     while i < bytes.len() {
         let b = bytes[i];
         match b {
-            b'<' => {
-                i = html[i..].find('>').map_or(bytes.len(), |e| i + e + 1);
-                space = true;
-            }
+            b'<' => match html[i + 1..].find('>') {
+                Some(e) => {
+                    space |= !crate::text::is_inline_tag(&html[i + 1..i + 1 + e]);
+                    i += e + 2;
+                }
+                None => {
+                    space = true;
+                    i = bytes.len();
+                }
+            },
             b'&' => {
                 let entity =
                     [("&amp;", "&"), ("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#39;", "'")].into_iter().find(|(e, _)| html[i..].starts_with(e));
@@ -856,6 +862,7 @@ mod tests {
             "a<br>b < c",
             "<p>unclosed",
             "x&y &amp;&lt;z",
+            "<p><strong>Accounts</strong>: how <a href=\"x\">to</a>.</p><li>a</li><li>b</li>",
         ] {
             assert_eq!(plain_text(html), crate::text::html_to_text(html), "{html}");
         }

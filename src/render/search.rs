@@ -5,7 +5,8 @@
 //! * **Documents.** Each page is cut at its `##`/`###` headings
 //!   ([`crate::parse::markdown::search_sections`]): the text before the first heading is the
 //!   page itself, each heading a document of its own whose URL has the heading's `#anchor`.
-//!   Each FAQ question is a document (`topic#question`).
+//!   Each FAQ question is a document (`topic#question`), and so is each pricing tier
+//!   (`/pricing/#tier`).
 //! * **Words and stems.** Text is lowercased, its diacritics folded and split at anything not a
 //!   letter or digit ([`words`]). Each distinct word of the site is stemmed once, at build time,
 //!   with the Snowball stemmer of `config.language` (none for a language it does not know), so
@@ -333,6 +334,40 @@ fn faq_entries(topics: &[crate::marketing::FaqTopic]) -> Vec<Arc<SearchPage>> {
         .collect()
 }
 
+/// The pricing tiers, one document each (`/pricing/#tier`), after the FAQ's: the tier's name
+/// weighs as a title, its group's title as a heading, and its text is the price, summary and
+/// features as the table shows them.
+fn pricing_entries(groups: &[crate::marketing::pricing::PricingGroup]) -> Vec<Arc<SearchPage>> {
+    groups
+        .iter()
+        .flat_map(|g| {
+            g.tiers.iter().map(move |t| {
+                let mut text = format!("{} {}", t.price_display, t.period_display).trim().to_string();
+                for part in std::iter::once(&t.summary).chain(g.description.as_ref()).filter(|p| !p.is_empty()) {
+                    text.push_str(". ");
+                    text.push_str(part);
+                }
+                for f in t.features.iter().filter(|f| f.included) {
+                    text.push_str(". ");
+                    if let Some(name) = &f.name {
+                        text.push_str(name);
+                        text.push_str(": ");
+                    }
+                    text.push_str(&f.value);
+                }
+                let mut terms = body_counts(&text);
+                add_once(&mut terms, &t.name, TITLE);
+                add_once(&mut terms, &g.title, HEADING);
+                add_once(&mut terms, "pricing price plan", DESCRIPTION);
+                let url = format!("/pricing/#{}", t.id);
+                let (docs, packed) = pack([(record(&url, &t.name, &g.title, "Pricing", &cut_text(&text, TEXT_BYTES), false), terms)]);
+                let hash = crate::hash::hash_bytes(&packed);
+                Arc::new(SearchPage { docs, packed: crate::spool::Packed::Held(packed), hash })
+            })
+        })
+        .collect()
+}
+
 /// The index, merged from every page's entry and the FAQ once per site (kept in the site: every
 /// search job asks). Notes the reads it depends on for whichever job asks.
 pub fn index(site: &Site) -> Arc<SearchIndex> {
@@ -343,6 +378,7 @@ pub fn index(site: &Site) -> Arc<SearchIndex> {
         let started = std::time::Instant::now();
         let mut pages: Vec<Arc<SearchPage>> = entries.iter().map(|e| Arc::clone(&e.page)).collect();
         pages.extend(faq_entries(topics));
+        pages.extend(pricing_entries(&site.marketing().groups));
         let index = merge(pages, language);
         if std::env::var_os("FOLIO_TIMINGS").is_some() {
             let mem = crate::fsx::memory_mb().map(|(rss, peak)| format!(" [{rss}/{peak} MB]")).unwrap_or_default();

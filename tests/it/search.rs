@@ -69,6 +69,9 @@ fn search_ranks_the_right_page_first_on_the_sample_site() {
         ("what does a cto do", "/articles/what-does-a-cto-do/", 3),
         // A prefix being typed: "pric" reaches "pricing" and "price".
         ("pric", "/faq/working-with-us/#how-much-does-cto-as-a-service-cost", 3),
+        // Pricing tiers are results of their own.
+        ("ecommerce store", "/pricing/#ecommerce-store", 1),
+        ("fractional", "/pricing/#cto-fractional", 3),
     ];
     let queries: Vec<&str> = cases.iter().map(|c| c.0).collect();
     let ranked = rank(&site, &queries, 3);

@@ -98,26 +98,30 @@
       });
     });
   };
-  // The first `limit` results with their documents: { url, title, heading, kind, text, draft }.
+  // Results shown per page at most: a page whose every section matches does not fill the list.
+  var PER_PAGE = 2;
+  // The first `limit` results with their documents: { url, title, heading, kind, text, draft },
+  // at most PER_PAGE of one page (a few more hits are read to make up for those left out).
   Engine.prototype.search = function (query, limit) {
     var self = this;
     return this.rank(query).then(function (r) {
       return self.manifest().then(function (m) {
-        var top = r.hits.slice(0, limit);
+        var top = r.hits.slice(0, limit + 6);
         return Promise.all(top.map(function (h) { return self.file(m, "d" + Math.floor(h.id / m.chunk) + ".json"); })).then(function (chunks) {
-          return {
-            total: r.hits.length,
-            marks: r.marks,
-            results: top.map(function (h, i) {
-              var d = chunks[i][h.id % m.chunk];
-              return { id: h.id, score: h.score, all: h.all, url: d[0], title: d[1], heading: d[2], kind: d[3], text: d[4], draft: d[5] === 1 };
-            })
-          };
+          var shown = {};
+          var results = [];
+          top.forEach(function (h, i) {
+            var d = chunks[i][h.id % m.chunk];
+            var page = d[0].split("#")[0];
+            shown[page] = (shown[page] || 0) + 1;
+            if (shown[page] > PER_PAGE || results.length >= limit) return;
+            results.push({ id: h.id, score: h.score, all: h.all, url: d[0], title: d[1], heading: d[2], kind: d[3], text: d[4], draft: d[5] === 1 });
+          });
+          return { total: r.hits.length, marks: r.marks, results: results };
         });
       });
     });
   };
-
   function marked(marks, token) {
     var f = fold(token);
     return marks.words[f] === true || (marks.prefix !== null && f.lastIndexOf(marks.prefix, 0) === 0);
