@@ -103,8 +103,9 @@ struct CachedLine {
     after: ParseState,
 }
 
-/// Entries kept at most per thread (each a few hundred bytes: about 20 MB when full).
-const MAX_CACHED_LINES: usize = 60_000;
+/// Entries kept at most per thread (two parse states, the ops and the line: about 1.5 KB each,
+/// so about 30 MB when full).
+const MAX_CACHED_LINES: usize = 20_000;
 
 thread_local! {
     static LINE_CACHE: RefCell<LineCache> = RefCell::new(LineCache::default());

@@ -510,40 +510,49 @@ pub fn merge(pages: Vec<Arc<SearchPage>>, language: &str) -> SearchIndex {
     }
 
     // Postings, a run of pages at a time: each run's (stem, posting) pairs sorted, then added
-    // to the lists in page order, so each list is in document order.
+    // to the lists in page order, so each list is in document order. A few runs at once, and a
+    // list is cut to its best postings whenever it reaches twice as many as it keeps (the best
+    // of all are the best of the best so far and the rest), so the working set stays small.
     const RUN: usize = 512;
-    let runs: Vec<Vec<(u32, u32)>> = pages
-        .par_chunks(RUN)
-        .enumerate()
-        .map(|(r, run)| {
-            let mut pairs: Vec<(u32, u32)> = Vec::new();
-            let mut doc_stems: Vec<(u32, u32)> = Vec::new();
-            for (k, p) in run.iter().enumerate() {
-                let bytes = p.packed.bytes();
-                for (i, d) in unpack(&bytes).enumerate() {
-                    let id = first_doc[r * RUN + k] + i as u32;
-                    doc_stems.clear();
-                    doc_stems.extend(d.terms().map(|(w, weight)| (word_stem[w], weight)));
-                    doc_stems.sort_unstable();
-                    // One posting a stem: its words' weights added up.
-                    doc_stems.dedup_by(|later, kept| {
-                        let same = later.0 == kept.0;
-                        if same {
-                            kept.1 += later.1;
-                        }
-                        same
-                    });
-                    pairs.extend(doc_stems.iter().map(|&(stem, weight)| (stem, posting(id, weight))));
+    const RUNS_AT_ONCE: usize = 16;
+    let mut postings: Vec<Vec<u32>> = vec![Vec::new(); stem_ids.len()];
+    for (b, batch) in pages.chunks(RUN * RUNS_AT_ONCE).enumerate() {
+        let runs: Vec<Vec<(u32, u32)>> = batch
+            .par_chunks(RUN)
+            .enumerate()
+            .map(|(r, run)| {
+                let mut pairs: Vec<(u32, u32)> = Vec::new();
+                let mut doc_stems: Vec<(u32, u32)> = Vec::new();
+                for (k, p) in run.iter().enumerate() {
+                    let bytes = p.packed.bytes();
+                    for (i, d) in unpack(&bytes).enumerate() {
+                        let id = first_doc[b * RUN * RUNS_AT_ONCE + r * RUN + k] + i as u32;
+                        doc_stems.clear();
+                        doc_stems.extend(d.terms().map(|(w, weight)| (word_stem[w], weight)));
+                        doc_stems.sort_unstable();
+                        // One posting a stem: its words' weights added up.
+                        doc_stems.dedup_by(|later, kept| {
+                            let same = later.0 == kept.0;
+                            if same {
+                                kept.1 += later.1;
+                            }
+                            same
+                        });
+                        pairs.extend(doc_stems.iter().map(|&(stem, weight)| (stem, posting(id, weight))));
+                    }
+                }
+                pairs.sort_unstable();
+                pairs
+            })
+            .collect();
+        for run in runs {
+            for (stem, p) in run {
+                let list = &mut postings[stem as usize];
+                list.push(p);
+                if list.len() >= 2 * MAX_POSTINGS {
+                    cap(list, MAX_POSTINGS);
                 }
             }
-            pairs.sort_unstable();
-            pairs
-        })
-        .collect();
-    let mut postings: Vec<Vec<u32>> = vec![Vec::new(); stem_ids.len()];
-    for run in runs {
-        for (stem, p) in run {
-            postings[stem as usize].push(p);
         }
     }
     postings.par_iter_mut().for_each(|list| {
