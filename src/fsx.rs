@@ -204,6 +204,27 @@ pub fn write(path: &Path, bytes: &[u8]) -> io::Result<()> {
     fs::write(path, bytes)
 }
 
+/// Temporary names for [`write_whole`]: process id and a counter, so no two writers share one.
+static NEXT_TEMP: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Writes `bytes` to `dest` whole or not at all: under a temporary name unique to this writer
+/// in the same folder (made when missing), then renamed into place, so a reader sees no file or
+/// a whole one and two writers of the same bytes cannot mix them. The image cache and serve's
+/// store of rendered files write this way.
+pub fn write_whole(dest: &Path, bytes: &[u8]) -> io::Result<()> {
+    let folder = dest.parent().unwrap_or(Path::new("."));
+    if !folder.is_dir() {
+        fs::create_dir_all(folder)?;
+    }
+    let n = NEXT_TEMP.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let temp = folder.join(format!(".tmp-{}-{n}", std::process::id()));
+    let written = fs::write(&temp, bytes).and_then(|()| fs::rename(&temp, dest));
+    if written.is_err() {
+        let _ = fs::remove_file(&temp);
+    }
+    written
+}
+
 /// What differs between systems, kept small so a port touches only this.
 #[cfg(unix)]
 mod platform {

@@ -10,7 +10,7 @@
 
 use crate::config::{SiteConfig, CONFIG_FILE};
 use crate::diag::{Diagnostic, Diagnostics, Kind, Severity};
-use crate::hash::hash_of;
+use crate::hash::{hash_of, Digest};
 use crate::images::markup::{Loading, Picture};
 use crate::load::{self, Asset, ContentEntry, SourceFile};
 use crate::marketing::{self, Marketing};
@@ -277,11 +277,42 @@ fn open_spool(sink: Option<&dyn Sink>) -> Result<Option<Arc<crate::spool::Spool>
     })
 }
 
+/// Where `folio serve` keeps its rendered files instead of memory (`session::store`, a folder of
+/// files named by their [`Digest`]): each file is put the moment it is rendered, and the job
+/// records and serve's snapshots keep only its digest (issue 17).
+pub trait Store: Sync {
+    /// Keeps `bytes` under `digest`; bytes kept already are not written again.
+    fn put(&self, digest: Digest, bytes: &[u8]) -> Result<(), Diagnostic>;
+    /// The bytes kept under `digest`: what the checks on finished pages read of a file this run
+    /// did not render again.
+    fn get(&self, digest: Digest) -> Result<Vec<u8>, Diagnostic>;
+}
+
+/// Where a run's rendered files go, and so what its job records keep of them.
+#[derive(Clone, Copy)]
+enum Output<'a> {
+    /// Held in memory, in [`Built::files`] and the records: a build held in memory.
+    Memory,
+    /// Into a sink, nothing kept: `folio build`.
+    Sink(&'a dyn Sink),
+    /// Into serve's store, the records keeping digests.
+    Store(&'a dyn Store),
+}
+
+impl<'a> Output<'a> {
+    fn sink(&self) -> Option<&'a dyn Sink> {
+        match self {
+            Output::Sink(sink) => Some(*sink),
+            _ => None,
+        }
+    }
+}
+
 /// Builds the site into `sink`, file by file. The [`Built`] it returns lists each file's path
 /// with no bytes. On any error, returns every diagnostic found (the sink may have been given
 /// files by then: the caller throws them away).
 pub fn build_into(opts: &BuildOptions, sink: &dyn Sink) -> Result<Built, Diagnostics> {
-    let mut built = Engine::new(opts.clone()).run_into(&ChangeSet::everything(), Some(sink))?;
+    let mut built = Engine::new(opts.clone()).run_into(&ChangeSet::everything(), Output::Sink(sink))?;
     built.files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(built)
 }
@@ -809,19 +840,28 @@ impl Engine {
     /// Builds the site after `changes`. The result, including every error, is what a fresh
     /// [`build`] of the same files and options gives.
     pub fn run(&mut self, changes: &ChangeSet) -> Result<Built, Diagnostics> {
-        self.run_into(changes, None)
+        self.run_into(changes, Output::Memory)
     }
 
-    /// [`Engine::run`], giving each output file to `sink` as soon as it is rendered and keeping
-    /// none of their bytes (no later run can reuse them: for a one-off build).
-    fn run_into(&mut self, changes: &ChangeSet, sink: Option<&dyn Sink>) -> Result<Built, Diagnostics> {
+    /// [`Engine::run`] for `folio serve`: each output file goes to `store` as it is rendered, and
+    /// [`Built::files`] and the kept records hold only its [`Digest`] (an empty `bytes`). An
+    /// engine is run with one store, or none, for its whole life: records of one kind are
+    /// compared with records of the same kind.
+    pub fn run_stored(&mut self, changes: &ChangeSet, store: &dyn Store) -> Result<Built, Diagnostics> {
+        self.run_into(changes, Output::Store(store))
+    }
+
+    /// [`Engine::run`], giving each output file to `output` as soon as it is rendered; into a
+    /// sink, keeping none of their bytes (no later run can reuse them: for a one-off build).
+    fn run_into(&mut self, changes: &ChangeSet, output: Output<'_>) -> Result<Built, Diagnostics> {
         let started = Instant::now();
         let root = self.opts.root.clone();
         self.sources.apply(&root, changes);
         // Each page's work already turns a panic into an error naming the page; this catches one
         // anywhere else, and drops what was kept, which the panic may have left half-updated.
-        let run =
-            crate::render::on_render_threads(|| crate::diag::catch_panic(Path::new(crate::config::CONFIG_FILE), "building the site", || self.build_all(sink)));
+        let run = crate::render::on_render_threads(|| {
+            crate::diag::catch_panic(Path::new(crate::config::CONFIG_FILE), "building the site", || self.build_all(output))
+        });
         let mut built = match run {
             Ok(result) => result?,
             Err(bug) => {
@@ -833,7 +873,7 @@ impl Engine {
         Ok(built)
     }
 
-    fn build_all(&mut self, sink: Option<&dyn Sink>) -> Result<Built, Diagnostics> {
+    fn build_all(&mut self, output: Output<'_>) -> Result<Built, Diagnostics> {
         let mut timer = PhaseTimer::new();
         let opts = &self.opts;
         let root = &opts.root;
@@ -1130,7 +1170,7 @@ impl Engine {
         // FAQ answers first, so the `faq` shortcode in pages sees them rendered.
         let md_memo = &memo.markdown;
         // A build into a sink is never run again: what a later run could reuse is not kept.
-        let keep = sink.is_none();
+        let keep = !matches!(output, Output::Sink(_));
         let mut fresh_md: Vec<(String, MarkdownResult)> = Vec::new();
         // The images FAQ answers show, by topic, for the errors of a damaged image below.
         let mut answer_images: Vec<(usize, Vec<crate::parse::markdown::FileRef>)> = Vec::new();
@@ -1209,7 +1249,7 @@ impl Engine {
         // A build into a sink makes each page's search entry right away and drops the page's
         // text cut at headings, which only the entry needs; the entry and the packed body wait
         // in the build's scratch file until the index and the page are written.
-        let spool = match open_spool(sink) {
+        let spool = match open_spool(output.sink()) {
             Ok(s) => s,
             Err(d) => {
                 errors.push(d);
@@ -1422,14 +1462,38 @@ impl Engine {
         // Searched for in every page: memchr's SIMD search takes a fraction of `str::contains`.
         let form_finder = form_needle.as_deref().map(|n| memchr::memmem::Finder::new(n.as_bytes()).into_owned());
         let found: Mutex<(Vec<Diagnostic>, Vec<String>)> = Mutex::new((Vec::new(), Vec::new()));
+        let keep_files = match output {
+            Output::Memory => crate::render::site::Keep::Bytes,
+            Output::Store(_) => crate::render::site::Keep::Digest,
+            Output::Sink(_) => crate::render::site::Keep::Path,
+        };
         let on_file = |file: &OutFile| {
-            let html = || std::str::from_utf8(&file.bytes).ok();
-            let clashes = match (clash_items.get(file.path.as_str()), html()) {
+            let clash = clash_items.get(file.path.as_str());
+            let form_page = form_needle.is_some() && file.path.ends_with(".html");
+            // Serve's records keep only a digest: a file this run did not render again is read
+            // back from the store when a check needs its text (it is in the store since the run
+            // that rendered it; serve collects only objects no snapshot or record names).
+            let mut problem = None;
+            let read_back = match output {
+                Output::Store(store) if !file.holds_bytes() && (clash.is_some() || form_page) => {
+                    file.digest.and_then(|d| store.get(d).map_err(|e| problem = Some(e)).ok())
+                }
+                _ => None,
+            };
+            let bytes = read_back.as_deref().unwrap_or(&file.bytes);
+            let html = || std::str::from_utf8(bytes).ok();
+            let clashes = match (clash, html()) {
                 (Some((key, shown, rendered)), Some(html)) => heading_clashes(shown, rendered, html, body_of_text(&bodies, key).unwrap_or("")),
                 _ => Vec::new(),
             };
-            let shows_form = form_finder.as_ref().is_some_and(|finder| file.path.ends_with(".html") && finder.find(&file.bytes).is_some());
-            let written = sink.map_or(Ok(()), |sink| sink.put(file));
+            let shows_form = form_finder.as_ref().is_some_and(|finder| form_page && finder.find(bytes).is_some());
+            let written = match (output, file.digest) {
+                (Output::Sink(sink), _) => sink.put(file),
+                // Only what this run rendered: a file from a record is in the store already.
+                (Output::Store(store), Some(digest)) if file.holds_bytes() => store.put(digest, &file.bytes),
+                _ => Ok(()),
+            };
+            let written = written.and(problem.map_or(Ok(()), Err));
             if !clashes.is_empty() || shows_form || written.is_err() {
                 let mut found = found.lock().unwrap_or_else(|e| e.into_inner());
                 found.0.extend(clashes);
@@ -1439,10 +1503,10 @@ impl Engine {
                 }
             }
         };
-        let outcomes = crate::render::site::render_site(&site, &renderer, &hashes, &memo.jobs, &on_file, sink.is_none()).map_err(|e| fail(Diagnostics(e)))?;
+        let outcomes = crate::render::site::render_site(&site, &renderer, &hashes, &memo.jobs, &on_file, keep_files).map_err(|e| fail(Diagnostics(e)))?;
         let (mut file_problems, showing_form) = found.into_inner().unwrap_or_else(|e| e.into_inner());
         if let Some(why) = spool.as_ref().and_then(|s| s.failure()) {
-            let dir = sink.and_then(Sink::scratch_dir).unwrap_or_default();
+            let dir = output.sink().and_then(Sink::scratch_dir).unwrap_or_default();
             file_problems.push(
                 Diagnostic::file(&dir, format!("could not use the build's scratch file here: {why}"))
                     .with_help("check that this folder is writable and the disk has space; the previous site is unchanged")
@@ -1461,11 +1525,7 @@ impl Engine {
             let mut jobs: crate::render::site::Records = HashMap::with_capacity_and_hasher(outcomes.len(), Default::default());
             for o in outcomes {
                 let unchanged = match memo.jobs.get(&o.name) {
-                    Some(old) => {
-                        Arc::ptr_eq(old, &o.record)
-                            || (old.file.path == o.record.file.path
-                                && (Arc::ptr_eq(&old.file.bytes, &o.record.file.bytes) || old.file.bytes == o.record.file.bytes))
-                    }
+                    Some(old) => Arc::ptr_eq(old, &o.record) || (old.file.path == o.record.file.path && old.file.same_bytes(&o.record.file)),
                     None => false,
                 };
                 if !unchanged {

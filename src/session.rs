@@ -1,18 +1,26 @@
 //! A build session for `folio serve`: keeps the build [`Engine`] (and its caches) between
 //! rebuilds. The server reads immutable [`Snapshot`]s, so requests never see a half-finished
-//! rebuild, and a failed rebuild leaves the last good snapshot in place.
+//! rebuild, and a failed rebuild leaves the last good snapshot in place. The rendered files
+//! are not in memory: each is written to the session's [`store::Store`] on disk as it is
+//! rendered, and the snapshots name it by its digest (issue 17).
 
-use crate::diag::Diagnostics;
-use crate::pipeline::{BuildOptions, ChangeSet, Engine, Stats};
-use std::collections::HashMap;
+pub mod store;
+
+use crate::diag::{Diagnostic, Diagnostics, Kind};
+use crate::hash::Digest;
+use crate::pipeline::{BuildOptions, ChangeSet, Engine, OutFile, Stats};
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
+use store::Store;
 
 /// One servable file of the built site.
 #[derive(Debug, Clone)]
 pub enum Served {
-    /// Rendered in memory.
+    /// Rendered, in the session's store under this digest.
+    Stored(Digest),
+    /// Rendered, in memory: only when the store could not be made (a read-only site folder).
     Bytes(Arc<[u8]>),
     /// A static file: its resolved path (an [`crate::load::Asset`]'s `file`), opened with
     /// [`crate::load::open_asset`] on every request.
@@ -38,6 +46,8 @@ pub struct Snapshot {
     pub held: HashMap<String, crate::model::window::HeldPage>,
     /// The files made from images, by output path (the cache keeps their bytes).
     made: Arc<HashMap<String, Served>>,
+    /// Where the rendered files are ([`Served::Stored`]).
+    store: Option<Arc<Store>>,
 }
 
 impl Snapshot {
@@ -67,6 +77,21 @@ impl Snapshot {
     /// The page left out of this build whose output file is `path`, if any.
     pub fn held(&self, path: &str) -> Option<&crate::model::window::HeldPage> {
         self.held.get(path)
+    }
+
+    /// The bytes of a rendered file (`None` for a static file or one made from an image, which
+    /// are read from their own places).
+    pub fn rendered(&self, served: &Served) -> Option<std::io::Result<Vec<u8>>> {
+        match served {
+            Served::Bytes(bytes) => Some(Ok(bytes.to_vec())),
+            Served::Stored(digest) => Some(self.store.as_ref().map_or_else(|| Err(std::io::ErrorKind::NotFound.into()), |s| s.read(*digest))),
+            Served::File(_) | Served::Made(_) => None,
+        }
+    }
+
+    /// Opens a rendered file kept in the store.
+    pub fn open_stored(&self, digest: Digest) -> std::io::Result<std::fs::File> {
+        self.store.as_ref().map_or_else(|| Err(std::io::ErrorKind::NotFound.into()), |s| s.open_object(digest))
     }
 
     /// Every file, by output path.
@@ -110,11 +135,33 @@ pub struct Session {
     snapshot: Arc<Snapshot>,
     /// The static files of the last snapshot (served from disk, so not in `Built::changed`).
     assets: Vec<crate::load::Asset>,
+    /// Where rendered files go, or why there is no store (the pages are then kept in memory,
+    /// as before issue 17, and the first build says so).
+    store: Result<Arc<Store>, Diagnostic>,
+    /// Whether the missing store was reported.
+    store_reported: bool,
+    /// The objects the current snapshot names: kept until the snapshot after the next, for
+    /// requests that picked the current one up just before it was replaced.
+    live: HashSet<u128>,
 }
 
 impl Session {
+    /// A session of the site at `opts.root`; its store is made under `.folio/serve/` (and the
+    /// stores of serves that were killed are removed).
     pub fn new(opts: BuildOptions) -> Session {
-        Session { engine: Engine::new(opts), snapshot: Arc::new(Snapshot::default()), assets: Vec::new() }
+        let store = Store::open(&opts.root).map(Arc::new).map_err(|e| {
+            let folder = opts.root.join(".folio").join("serve");
+            crate::fsx::io_diag(&folder, "create", &e)
+                .with_help("folio serve keeps the pages it renders there; until it can, it keeps them in memory")
+                .kind(Kind::Output)
+                .warning()
+        });
+        Session { engine: Engine::new(opts), snapshot: Arc::new(Snapshot::default()), assets: Vec::new(), store, store_reported: false, live: HashSet::new() }
+    }
+
+    /// The session's store of rendered files, if it has one.
+    pub fn store(&self) -> Option<Arc<Store>> {
+        self.store.as_ref().ok().map(Arc::clone)
     }
 
     pub fn root(&self) -> &Path {
@@ -142,7 +189,11 @@ impl Session {
     /// snapshot stays.
     pub fn rebuild(&mut self, changed: &[PathBuf]) -> Result<Report, Diagnostics> {
         let started = Instant::now();
-        let built = self.engine.run(&ChangeSet::classify(self.root(), changed))?;
+        let changes = ChangeSet::classify(self.root(), changed);
+        let built = match &self.store {
+            Ok(store) => self.engine.run_stored(&changes, store.as_ref())?,
+            Err(_) => self.engine.run(&changes)?,
+        };
         let mut changed_outputs = built.changed.clone();
         // Static files are served from disk: the paths the change names are what changed (a
         // file reached through a link changes with the file it leads to).
@@ -170,7 +221,7 @@ impl Session {
                 overlay.insert(p.clone(), asset);
             }
             for f in built.files.iter().filter(|f| changed.contains(f.path.as_str())) {
-                overlay.insert(f.path.clone(), Some(Served::Bytes(Arc::clone(&f.bytes))));
+                overlay.insert(f.path.clone(), Some(served(f)));
             }
             (Arc::clone(&self.snapshot.base), overlay)
         } else {
@@ -179,7 +230,7 @@ impl Session {
                 files.insert(a.out.clone(), Served::File(a.file.clone()));
             }
             for f in &built.files {
-                files.insert(f.path.clone(), Served::Bytes(Arc::clone(&f.bytes)));
+                files.insert(f.path.clone(), served(f));
             }
             (Arc::new(files), HashMap::new())
         };
@@ -199,7 +250,21 @@ impl Session {
         } else {
             Arc::new(built.made.iter().map(|m| (m.path.clone(), Served::Made(m.clone()))).collect())
         };
-        self.snapshot = Arc::new(Snapshot { base, overlay, generation, plans, held, made });
+        let store = self.store.as_ref().ok().map(Arc::clone);
+        self.snapshot = Arc::new(Snapshot { base, overlay, generation, plans, held, made, store });
+        if let Ok(store) = &self.store {
+            // Every object a kept job record names is in this snapshot (a record is kept only
+            // with its file), so what neither it nor the one before names is garbage.
+            let live: HashSet<u128> = built.files.iter().filter_map(|f| f.digest.map(|d| d.hash)).collect();
+            let previous = std::mem::replace(&mut self.live, live);
+            store.collect(&previous.union(&self.live).copied().collect());
+        }
+        let mut warnings = built.warnings;
+        if let Err(why) = &self.store {
+            if !std::mem::replace(&mut self.store_reported, true) {
+                warnings.push(why.clone());
+            }
+        }
         Ok(Report {
             stats: built.stats,
             changed: changed_outputs,
@@ -208,7 +273,15 @@ impl Session {
             css_only,
             note: built.note,
             left_out: built.left_out,
-            warnings: built.warnings,
+            warnings,
         })
+    }
+}
+
+/// How a snapshot names a rendered file: by its digest when it went to the store.
+fn served(f: &OutFile) -> Served {
+    match f.digest {
+        Some(digest) => Served::Stored(digest),
+        None => Served::Bytes(Arc::clone(&f.bytes)),
     }
 }

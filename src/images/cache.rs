@@ -14,16 +14,12 @@
 
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 
 /// The cache folder of a site.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Cache {
     dir: PathBuf,
 }
-
-/// Temporary names: process id and a counter, so no two writers share one.
-static NEXT_TEMP: AtomicU64 = AtomicU64::new(0);
 
 impl Cache {
     /// The cache of the site at `root`.
@@ -61,17 +57,7 @@ impl Cache {
     }
 
     fn write_whole(&self, dest: &Path, bytes: &[u8]) -> io::Result<()> {
-        let folder = dest.parent().unwrap_or(&self.dir);
-        if !folder.is_dir() {
-            std::fs::create_dir_all(folder)?;
-        }
-        let n = NEXT_TEMP.fetch_add(1, Ordering::Relaxed);
-        let temp = folder.join(format!(".tmp-{}-{n}", std::process::id()));
-        let written = std::fs::write(&temp, bytes).and_then(|()| std::fs::rename(&temp, dest));
-        if written.is_err() {
-            let _ = std::fs::remove_file(&temp);
-        }
-        written
+        crate::fsx::write_whole(dest, bytes)
     }
 }
 

@@ -7,7 +7,7 @@ use super::feeds;
 use super::seo::{self, crumb, Crumb};
 use super::views::{self, card, title_case};
 use crate::diag::{catch_panic, Diagnostic};
-use crate::hash::{hash_bytes, hash_of, hash_serialized};
+use crate::hash::{hash_bytes, hash_of, hash_serialized, Digest};
 use crate::marketing::PricingGroup;
 use crate::model::claims::{Claim, Claimant};
 use crate::model::reads::{self, ItemHashes, Named};
@@ -25,7 +25,41 @@ use std::sync::Arc;
 pub struct OutFile {
     /// Relative to the output folder, `/`-separated (`articles/x/index.html`).
     pub path: String,
+    /// The bytes, while they are held: always in a build held in memory, and in serve only
+    /// from rendering to [`render_site`]'s `on_file` (see [`Keep`]).
     pub bytes: Arc<[u8]>,
+    /// With [`Keep::Digest`] (serve): what names the bytes, which the records keep instead.
+    pub digest: Option<Digest>,
+}
+
+impl OutFile {
+    /// Whether `bytes` are this file's bytes (not emptied after they went to serve's store).
+    pub fn holds_bytes(&self) -> bool {
+        self.digest.is_none_or(|d| d.len == self.bytes.len() as u64)
+    }
+
+    /// Whether the two files have the same bytes, by digest when both have one.
+    pub fn same_bytes(&self, other: &OutFile) -> bool {
+        match (self.digest, other.digest) {
+            (Some(a), Some(b)) => a == b,
+            (None, None) => Arc::ptr_eq(&self.bytes, &other.bytes) || self.bytes == other.bytes,
+            _ => false,
+        }
+    }
+}
+
+/// What a job record keeps of its file once `on_file` has seen it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    /// The bytes and everything a later run can reuse: a build held in memory (tests,
+    /// `folio check`, which reads the finished pages).
+    Bytes,
+    /// Everything a later run can reuse, but of the file only its [`Digest`]: `folio serve`,
+    /// whose `on_file` writes the bytes to its store on disk, so a large site's rendered pages
+    /// are never all in memory (issue 17).
+    Digest,
+    /// Only the file's path: a one-off build into a sink, never run again.
+    Path,
 }
 
 /// One output file to produce.
@@ -310,16 +344,18 @@ pub struct Outcome {
 /// template errors come back together.
 /// Renders every output file (again only where what it read changed, see `previous`), in
 /// parallel. `on_file` sees each file as soon as it is made or found unchanged — the engine
-/// checks it and, in a build, writes it out; with `keep_bytes` false the records then keep only
-/// the file's path (neither its bytes nor what it read, which only a later run could use), so a
-/// build never holds the rendered site in memory (issue 17).
+/// checks it and, in a build or serve, writes it out; `keep` says what the records then keep of
+/// it (see [`Keep`]): with [`Keep::Path`] neither its bytes nor what it read, which only a later
+/// run could use, so a build never holds the rendered site in memory; with [`Keep::Digest`] what
+/// it read and its digest, so serve does not either (issue 17). A file taken from a record that
+/// keeps only its digest reaches `on_file` without its bytes ([`OutFile::holds_bytes`]).
 pub fn render_site(
     site: &Site,
     r: &super::Renderer,
     hashes: &ItemHashes,
     previous: &Records,
     on_file: &(dyn Fn(&OutFile) + Sync),
-    keep_bytes: bool,
+    keep: Keep,
 ) -> Result<Vec<Outcome>, Vec<Diagnostic>> {
     // Looked up by key only when a page or section moved since the job was recorded.
     let page_ids: std::sync::OnceLock<HashMap<u64, usize, rustc_hash::FxBuildHasher>> = std::sync::OnceLock::new();
@@ -364,10 +400,13 @@ pub fn render_site(
                     (file, prices, true)
                 }
             };
+            if keep == Keep::Digest && file.digest.is_none() {
+                file.digest = Some(Digest::of(&file.bytes));
+            }
             on_file(&file);
             // Nothing will be rendered again from this record: keep only the file's path.
-            let reads = if keep_bytes { reads } else { Vec::new() };
-            if !keep_bytes {
+            let reads = if keep == Keep::Path { Vec::new() } else { reads };
+            if keep != Keep::Bytes {
                 file.bytes = Arc::from(&[][..]);
             }
             Ok(Outcome { name, record: Arc::new(JobRecord { reads, renderer_key: r.key(), work_key, prices, file }), rendered })
@@ -509,7 +548,7 @@ fn social_image(site: &Site, c: &Common) -> (String, u32, u32) {
 }
 
 fn html(path: String, body: String) -> OutFile {
-    OutFile { path, bytes: std::sync::Arc::from(body.into_bytes()) }
+    OutFile { path, bytes: std::sync::Arc::from(body.into_bytes()), digest: None }
 }
 
 fn page_description(site: &Site, id: PageId) -> String {

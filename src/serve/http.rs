@@ -1,7 +1,8 @@
 //! Answering requests: the tiny_http worker pool and the router. Every request is checked for
 //! its Host (DNS rebinding), its path (see `paths`) and its method, then answered from the
-//! in-memory snapshot of the last good build, by the contact stub, or by the dev server's own
-//! endpoints under `/__folio/`. No answer carries CORS headers.
+//! snapshot of the last good build (rendered files read from the session's store on disk,
+//! static files from the site), by the contact stub, or by the dev server's own endpoints under
+//! `/__folio/`. No answer carries CORS headers.
 
 use super::contact::{self, Endpoint, Post};
 use super::guard::{self, PEER_HEADER, SECRET_HEADER, STREAM_HEADER};
@@ -254,7 +255,7 @@ pub fn handle(shared: &Shared, req: Request) {
         Resolved::NotFound if held_page(&snapshot, &path).is_some() => {
             let notice = held_page(&snapshot, &path).map(|p| super::held::notice(p, shared.flags)).unwrap_or_default();
             let not_found = match snapshot.get("404.html") {
-                Some(Served::Bytes(data)) => Some(data.to_vec()),
+                Some(served @ (Served::Bytes(_) | Served::Stored(_))) => snapshot.rendered(served).and_then(Result::ok),
                 Some(Served::File(file)) => crate::load::open_asset(file).ok().and_then(|(mut f, _)| {
                     let mut html = Vec::new();
                     f.read_to_end(&mut html).ok().map(|_| html)
@@ -292,6 +293,22 @@ fn serve_file(req: Request, snapshot: &Snapshot, key: &str, status: u16, cache: 
             let headers = base_headers(content_type, "no-cache");
             let resp = Response::new(StatusCode(status), headers, Cursor::new(Arc::clone(data)), Some(len), None);
             respond(req, resp)
+        }
+        Some(Served::Stored(digest)) => {
+            // The snapshot this request picked up names it, so it is kept until the snapshot
+            // after the next one: a miss means the store was deleted under the server.
+            let Ok(mut file) = snapshot.open_stored(*digest) else {
+                return respond(req, text(500, "500 Internal Server Error: the rendered file is missing from .folio/serve/; save a file to rebuild\n"));
+            };
+            if is_html {
+                let mut html = Vec::new();
+                if file.read_to_end(&mut html).is_err() {
+                    return respond(req, text(500, "500 Internal Server Error: could not read the file\n"));
+                }
+                return respond(req, bytes(status, content_type, livereload::inject(&html, snapshot.generation)));
+            }
+            let len = usize::try_from(digest.len).ok();
+            respond(req, Response::new(StatusCode(status), base_headers(content_type, "no-cache"), file.take(digest.len), len, None))
         }
         Some(Served::File(file)) => {
             // The file the build checked, if it still is that file: a path swapped for a link

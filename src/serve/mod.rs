@@ -1,6 +1,7 @@
-//! `folio serve`: build, serve the site from memory on loopback, watch the sources, rebuild
-//! what changed and reload open pages, show build errors over the last good site, and stub the
-//! contact endpoint. This module wires the parts together and owns start-up and shutdown:
+//! `folio serve`: build, serve the site on loopback (rendered pages from the session's store
+//! under `.folio/serve/`, removed on Ctrl-C), watch the sources, rebuild what changed and reload
+//! open pages, show build errors over the last good site, and stub the contact endpoint. This
+//! module wires the parts together and owns start-up and shutdown:
 //!
 //! ```text
 //! browser ─TCP─▶ guard (bounds, one request per connection) ─loopback TCP + secret─▶ tiny_http
@@ -83,6 +84,8 @@ pub fn run(opts: ServeOptions) -> Result<(), u8> {
     let flags = held::Flags { drafts: opts.drafts, future: opts.future, expired: opts.expired };
     let build_date = build_opts.build_date;
     let mut session = Session::new(build_opts);
+    // Removed on the way out, when no request can read it any more.
+    let store = session.store();
     // What the preview hides (drafts, pages dated later, expired pages): on the first line, and
     // again whenever a rebuild changes it.
     let mut hidden = None;
@@ -183,6 +186,9 @@ this machine by IP address or localhost",
     shared.hub.stop();
     guard.finish(Duration::from_secs(2));
     drop(server);
+    if let Some(store) = store {
+        store.close();
+    }
     say!("Stopped.");
     Ok(())
 }

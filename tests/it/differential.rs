@@ -1175,13 +1175,14 @@ fn compare(opts: &BuildOptions, session: &Session, outcome: &Result<Report, Diag
         (Ok(_), Err(ours)) => Err(format!("the session failed where a fresh build succeeds:\n{}", indent(&rendered(ours).iter().collect::<Vec<_>>()))),
         (Ok(built), Ok(report)) => {
             let snap = session.snapshot();
-            let mut ours_bytes: BTreeMap<&str, &[u8]> = BTreeMap::new();
+            let mut ours_bytes: BTreeMap<&str, Vec<u8>> = BTreeMap::new();
             let mut ours_static: BTreeMap<&str, &Path> = BTreeMap::new();
             let mut ours_made: BTreeMap<&str, &Path> = BTreeMap::new();
             for (path, served) in snap.files() {
                 match served {
-                    Served::Bytes(b) => {
-                        ours_bytes.insert(path, b);
+                    Served::Bytes(_) | Served::Stored(_) => {
+                        let bytes = snap.rendered(served).expect("a rendered file").unwrap_or_else(|e| panic!("{path}: {e}"));
+                        ours_bytes.insert(path, bytes);
                     }
                     Served::File(src) => {
                         ours_static.insert(path, src);
@@ -1194,7 +1195,7 @@ fn compare(opts: &BuildOptions, session: &Session, outcome: &Result<Report, Diag
             // Files made from images: the same files, made from the same image and options
             // (the cache file is named by the hash of both).
             let fresh_made: BTreeMap<&str, &Path> = built.made.iter().map(|m| (m.path.as_str(), m.cached.as_path())).collect();
-            let fresh_bytes: BTreeMap<&str, &[u8]> = built.files.iter().map(|f| (f.path.as_str(), &f.bytes[..])).collect();
+            let fresh_bytes: BTreeMap<&str, Vec<u8>> = built.files.iter().map(|f| (f.path.as_str(), f.bytes.to_vec())).collect();
             let fresh_static: BTreeMap<&str, &Path> = built.assets.iter().map(|a| (a.out.as_str(), a.file.as_path())).collect();
             let mut differing = Vec::new();
             let mut first = None;

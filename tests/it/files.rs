@@ -351,7 +351,7 @@ fn rebuilds_through_links_equal_a_fresh_build() {
                 .into_iter()
                 .filter_map(|(p, s)| match s {
                     folio::session::Served::File(f) => Some((p, f.as_path())),
-                    folio::session::Served::Bytes(_) | folio::session::Served::Made(_) => None,
+                    folio::session::Served::Bytes(_) | folio::session::Served::Stored(_) | folio::session::Served::Made(_) => None,
                 })
                 .collect();
             assert_eq!(fresh_static, ours, "after {after}: static files differ from a fresh build");

@@ -884,6 +884,94 @@ fn an_edited_article_is_served_after_the_rebuild() {
     s.eventually("the deleted page is gone", || (s.get("/articles/brand-new/").status == 404).then_some(()));
 }
 
+/// The digests of every rendered file a fresh build gives for what `s` serves now (its base
+/// URL, preview mode), by output path.
+#[cfg(unix)]
+fn fresh_digests(s: &Server) -> std::collections::BTreeMap<String, folio::hash::Digest> {
+    let opts = folio::pipeline::BuildOptions {
+        root: s.site.root.clone(),
+        base_url: Some(format!("http://127.0.0.1:{}", s.port)),
+        preview: true,
+        ..Default::default()
+    };
+    let built = folio::pipeline::build(&opts).unwrap_or_else(|e| panic!("{e}"));
+    built.files.iter().map(|f| (f.path.clone(), folio::hash::Digest::of(&f.bytes))).collect()
+}
+
+/// The objects in serve's store (`.folio/serve/<session>/objects/`), by name, each checked to
+/// be named by the digest of its bytes.
+#[cfg(unix)]
+fn store_objects(site: &Site) -> std::collections::BTreeSet<String> {
+    let serve = site.root.join(".folio/serve");
+    let sessions: Vec<_> = std::fs::read_dir(&serve).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
+    assert_eq!(sessions.len(), 1, "one session folder: {sessions:?}");
+    let mut names = std::collections::BTreeSet::new();
+    for e in walkdir::WalkDir::new(sessions[0].join("objects")) {
+        let e = e.unwrap();
+        if e.file_type().is_file() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let bytes = std::fs::read(e.path()).unwrap();
+            assert_eq!(name, folio::hash::Digest::of(&bytes).hex(), "an object is named by the hash of its bytes");
+            names.insert(name);
+        }
+    }
+    names
+}
+
+// SIGINT: unix only (see `ctrl_c_stops_cleanly`).
+#[cfg(unix)]
+#[test]
+fn serve_keeps_rendered_pages_in_a_store_on_disk_collects_old_ones_and_removes_it_on_ctrl_c() {
+    let mut s = Server::start(Site::sample());
+    let page = "articles/cio-vs-cto/index.html";
+    let rebuilt = |s: &Server| s.output().matches("Rebuilt after").count();
+    let hexes = |d: &std::collections::BTreeMap<String, folio::hash::Digest>| d.values().map(|d| d.hex()).collect::<std::collections::BTreeSet<_>>();
+    let v0 = fresh_digests(&s);
+    assert_eq!(store_objects(&s.site), hexes(&v0), "the first build's files, each once");
+    let mut versions = vec![v0];
+    for word in ["Firstedit", "Secondedit"] {
+        let before = rebuilt(&s);
+        edit(&s.site, ARTICLE, |t| format!("{t}\n{word} paragraph.\n"));
+        s.eventually("the edit is served", || s.get(ARTICLE_URL).text().contains(word).then_some(()));
+        assert!(rebuilt(&s) > before);
+        versions.push(fresh_digests(&s));
+    }
+    let [v0, v1, v2] = [&versions[0], &versions[1], &versions[2]];
+    // The page over HTTP is the stored file (plus the live-reload script).
+    let served = s.get(ARTICLE_URL).body;
+    let stored = std::fs::read(
+        std::fs::read_dir(s.site.root.join(".folio/serve"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| p.is_dir())
+            .unwrap()
+            .join("objects")
+            .join(&v2[page].hex()[..2])
+            .join(v2[page].hex()),
+    )
+    .unwrap();
+    let stored = String::from_utf8(stored).unwrap();
+    assert!(stored.contains("Secondedit paragraph."));
+    let served = String::from_utf8(served).unwrap();
+    let script = served.rfind("<script src=\"/__folio/").expect("the live-reload script");
+    let script_end = script + served[script..].find("</script>").unwrap() + "</script>".len();
+    assert_eq!(format!("{}{}", &served[..script], &served[script_end..]), stored, "the served page is the stored one, byte for byte");
+    // Only the live snapshots' objects: the current one's all, the previous one's at most;
+    // the article as first built (two snapshots back) is collected.
+    let objects = store_objects(&s.site);
+    let (now, before) = (hexes(v2), hexes(v1));
+    assert!(now.is_subset(&objects), "every file of the current build is in the store");
+    let stray: Vec<&String> = objects.iter().filter(|o| !now.contains(*o) && !before.contains(*o)).collect();
+    assert!(stray.is_empty(), "objects no live snapshot names: {stray:?}");
+    assert_ne!(v0[page], v1[page]);
+    assert!(!objects.contains(&v0[page].hex()), "the first version of the edited page is collected");
+    assert!(objects.contains(&v1[page].hex()), "the previous snapshot's version is kept one more generation");
+    // Stopped with Ctrl-C: the store is gone.
+    let status = s.interrupt();
+    assert!(status.success(), "exit status {status:?}\n{}", s.output());
+    assert!(!s.site.root.join(".folio/serve").exists(), "the store is removed on Ctrl-C:\n{}", s.output());
+}
+
 #[test]
 fn with_poll_edits_new_and_deleted_files_are_seen() {
     let s = Server::start_with(Site::sample(), &["--port", "0", "--poll"]);

@@ -491,13 +491,10 @@ pub fn assert_contains(haystack: &str, needle: &str) {
 
 /// The rendered files a serve session would answer with (static files are served from disk).
 pub fn session_files(session: &folio::session::Session) -> std::collections::BTreeMap<String, Vec<u8>> {
-    session
-        .snapshot()
+    let snapshot = session.snapshot();
+    snapshot
         .files()
         .into_iter()
-        .filter_map(|(p, s)| match s {
-            folio::session::Served::Bytes(b) => Some((p.to_string(), b.to_vec())),
-            folio::session::Served::File(_) | folio::session::Served::Made(_) => None,
-        })
+        .filter_map(|(p, s)| Some((p.to_string(), snapshot.rendered(s)?.unwrap_or_else(|e| panic!("{p}: cannot read it from serve's store: {e}")))))
         .collect()
 }
