@@ -325,18 +325,20 @@ fn a_full_disk_never_loses_an_acknowledged_lead() {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let bin = folio_bin();
     let message = "A lead long enough to fill a small disk quickly. ".repeat(20);
-    // `.folio/` is a 16 KiB tmpfs, half of it taken by a filler file: after a few posts the
+    // `.folio/` is a small tmpfs, all but 8 KiB of it taken by serve's pages and a filler file: after a few posts the
     // store's next page cannot be had (ENOSPC, often after a short write). Removing the filler
     // frees space, and the next post must be stored whole after the cut-back ones.
     let script = format!(
         r#"cd '{root}'
 mkdir -p .folio
-mount -t tmpfs -o size=2m tmpfs .folio
+mount -t tmpfs -o size=16m tmpfs .folio
 echo MOUNTED
-head -c 8192 /dev/zero > .folio/filler
 '{bin}' serve --port {port} > serve.log 2>&1 &
 pid=$!
 for i in $(seq 1 600); do grep -q 'Serving on' serve.log && break; sleep 0.1; done
+# serve keeps its rendered pages in .folio/serve/: fill what is left but 8 KiB.
+free=$(df --output=avail -B1 .folio | tail -1)
+head -c $((free - 8192)) /dev/zero > .folio/filler
 post() {{
   curl -s -o answer.txt -w '%{{http_code}}' -H 'Origin: http://127.0.0.1:{port}' -H 'Sec-Fetch-Site: same-origin' \
     -H 'Content-Type: application/json' -H 'Accept: application/json' \
