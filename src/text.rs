@@ -44,13 +44,19 @@ pub fn escape_html(s: &str) -> String {
 pub fn html_ids(html: &str) -> Vec<(usize, &str)> {
     let mut out = Vec::new();
     let mut at = 0;
-    while let Some(i) = html[at..].find(" id=\"") {
+    while let Some(i) = find(&html[at..], " id=\"") {
         let start = at + i + 5;
         let Some(end) = html[start..].find('"') else { break };
         out.push((at + i, &html[start..start + end]));
         at = start + end;
     }
     out
+}
+
+/// Where `needle` first is in `haystack`: memchr's SIMD search, several times `str::find` on
+/// the long pages and highlighted code the per-page steps scan.
+pub fn find(haystack: &str, needle: &str) -> Option<usize> {
+    memchr::memmem::find(haystack.as_bytes(), needle.as_bytes())
 }
 
 /// Whether the tag whose text (between `<` and `>`) is `tag` sits inside a line of text

@@ -46,15 +46,15 @@ pub const CLOSE: &str = "</aside>\n";
 
 /// `html` without callout titles (the search text is the body, not "Note", "Tip", …).
 pub fn without_titles(html: &str) -> std::borrow::Cow<'_, str> {
-    if !html.contains(TITLE_OPEN) {
+    if crate::text::find(html, TITLE_OPEN).is_none() {
         return std::borrow::Cow::Borrowed(html);
     }
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
-    while let Some(start) = rest.find(TITLE_OPEN) {
+    while let Some(start) = crate::text::find(rest, TITLE_OPEN) {
         out.push_str(&rest[..start]);
         rest = &rest[start..];
-        rest = rest.find("</p>").map_or("", |end| &rest[end + "</p>".len()..]);
+        rest = crate::text::find(rest, "</p>").map_or("", |end| &rest[end + "</p>".len()..]);
     }
     out.push_str(rest);
     std::borrow::Cow::Owned(out)

@@ -659,7 +659,7 @@ pub fn search_sections(html: &str) -> Vec<SearchSection> {
     let mut out = vec![SearchSection::default()];
     let mut from = 0;
     let mut at = 0;
-    while let Some(off) = html[at..].find("<h") {
+    while let Some(off) = crate::text::find(&html[at..], "<h") {
         let start = at + off;
         at = start + 2;
         let level = html.as_bytes().get(start + 2).copied();
@@ -668,7 +668,7 @@ pub fn search_sections(html: &str) -> Vec<SearchSection> {
         }
         let Some(tag_end) = html[start..].find('>').map(|e| start + e + 1) else { break };
         let close = if level == Some(b'2') { "</h2>" } else { "</h3>" };
-        let Some(end) = html[tag_end..].find(close).map(|e| tag_end + e) else { break };
+        let Some(end) = crate::text::find(&html[tag_end..], close).map(|e| tag_end + e) else { break };
         let tag = &html[start..tag_end];
         let Some(id) = tag.split_once(" id=\"").and_then(|(_, rest)| rest.split_once('"')).map(|(id, _)| unescape(id)) else { continue };
         out.last_mut().expect("the first section").text = plain_text(&html[from..start]);
@@ -746,14 +746,14 @@ fn plain_text(html: &str) -> String {
 /// `html` without its `<pre>…</pre>` blocks (code is not searched: it floods the index with
 /// identifiers and its words make poor excerpts).
 fn without_code_blocks(html: &str) -> std::borrow::Cow<'_, str> {
-    if !html.contains("<pre") {
+    if crate::text::find(html, "<pre").is_none() {
         return std::borrow::Cow::Borrowed(html);
     }
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
-    while let Some(s) = rest.find("<pre") {
+    while let Some(s) = crate::text::find(rest, "<pre") {
         out.push_str(&rest[..s]);
-        match rest[s..].find("</pre>") {
+        match crate::text::find(&rest[s..], "</pre>") {
             Some(e) => rest = &rest[s + e + "</pre>".len()..],
             None => {
                 rest = "";

@@ -52,7 +52,7 @@ const SUMMARY_POSTINGS: usize = 100;
 /// Words at most in a summary file.
 const SUMMARY_WORDS: usize = 200;
 /// Documents per documents' file.
-pub const DOCS_PER_CHUNK: usize = 16;
+pub const DOCS_PER_CHUNK: usize = 32;
 /// Text kept per document for excerpts, in bytes (cut back to a word boundary).
 pub const TEXT_BYTES: usize = 2000;
 /// A stem's weight in a document at most.
@@ -871,11 +871,11 @@ mod tests {
             }
         }
         assert_eq!(files, files_of(&entries), "same input, same bytes");
-        // Documents are numbered across pages: document 16 is page 8's start.
+        // Documents are numbered across pages: document 32 is page 16's start.
         assert_eq!(m["docs"], 3000);
         let d1: serde_json::Value = serde_json::from_str(&files.iter().find(|f| f.path == format!("{DIR}/d1.json")).expect("d1").text).expect("json");
         assert_eq!(d1.as_array().map(Vec::len), Some(DOCS_PER_CHUNK));
-        assert_eq!((d1[0][0].as_str(), d1[1][0].as_str(), d1[15][0].as_str()), (Some("/p/8/"), Some("/p/8/#more"), Some("/p/15/#more")));
+        assert_eq!((d1[0][0].as_str(), d1[1][0].as_str(), d1[31][0].as_str()), (Some("/p/16/"), Some("/p/16/#more"), Some("/p/31/#more")));
     }
 
     #[test]
