@@ -342,19 +342,27 @@ fn pricing_entries(groups: &[crate::marketing::pricing::PricingGroup]) -> Vec<Ar
         .iter()
         .flat_map(|g| {
             g.tiers.iter().map(move |t| {
+                // Sentences, each ended once: "$5,400 /month. A part-time CTO… Strategy sessions: Weekly."
                 let mut text = format!("{} {}", t.price_display, t.period_display).trim().to_string();
-                for part in std::iter::once(&t.summary).chain(g.description.as_ref()).filter(|p| !p.is_empty()) {
-                    text.push_str(". ");
+                let features = t.features.iter().filter(|f| f.included).map(|f| match &f.name {
+                    Some(name) => format!("{name}: {}", f.value),
+                    None => f.value.clone(),
+                });
+                for part in [t.summary.clone()].into_iter().chain(g.description.clone()).chain(features) {
+                    let part = part.trim();
+                    if part.is_empty() {
+                        continue;
+                    }
+                    if !text.is_empty() && !text.ends_with(['.', '!', '?']) {
+                        text.push('.');
+                    }
+                    text.push(' ');
                     text.push_str(part);
                 }
-                for f in t.features.iter().filter(|f| f.included) {
-                    text.push_str(". ");
-                    if let Some(name) = &f.name {
-                        text.push_str(name);
-                        text.push_str(": ");
-                    }
-                    text.push_str(&f.value);
+                if !text.ends_with(['.', '!', '?']) {
+                    text.push('.');
                 }
+                let text = text.trim_start().to_string();
                 let mut terms = body_counts(&text);
                 add_once(&mut terms, &t.name, TITLE);
                 add_once(&mut terms, &g.title, HEADING);
