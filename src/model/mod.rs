@@ -439,6 +439,9 @@ pub struct SearchPage {
     pub packed: crate::spool::Packed,
     /// The hash of what the entry was made from.
     pub hash: u64,
+    /// The hash of `packed` itself, for the index's version: two inputs may make the same entry
+    /// (the same front matter in YAML and TOML), and the same files must get the same version.
+    pub content_hash: u64,
 }
 
 /// The merged search index (made by `render::search::merge`, which also makes its files): the

@@ -312,7 +312,8 @@ pub fn page_entry(input: &SearchInput<'_>, hash: u64) -> Arc<SearchPage> {
         (record(&url, input.title, &s.heading, kind, &cut_text(text, TEXT_BYTES), input.draft), terms)
     });
     let (docs, packed) = pack(docs);
-    Arc::new(SearchPage { docs, packed: crate::spool::Packed::Held(packed), hash })
+    let content_hash = crate::hash::hash_bytes(&packed);
+    Arc::new(SearchPage { docs, packed: crate::spool::Packed::Held(packed), hash, content_hash })
 }
 
 /// The FAQ's questions, one document each, as entries after the pages'.
@@ -328,7 +329,7 @@ fn faq_entries(topics: &[crate::marketing::FaqTopic]) -> Vec<Arc<SearchPage>> {
                 let url = format!("{}#{}", t.url, q.id);
                 let (docs, packed) = pack([(record(&url, &q.question, "", "FAQ", &cut_text(&text, TEXT_BYTES), false), terms)]);
                 let hash = crate::hash::hash_bytes(&packed);
-                Arc::new(SearchPage { docs, packed: crate::spool::Packed::Held(packed), hash })
+                Arc::new(SearchPage { docs, packed: crate::spool::Packed::Held(packed), hash, content_hash: hash })
             })
         })
         .collect()
@@ -370,7 +371,7 @@ fn pricing_entries(groups: &[crate::marketing::pricing::PricingGroup]) -> Vec<Ar
                 let url = format!("/pricing/#{}", t.id);
                 let (docs, packed) = pack([(record(&url, &t.name, &g.title, "Pricing", &cut_text(&text, TEXT_BYTES), false), terms)]);
                 let hash = crate::hash::hash_bytes(&packed);
-                Arc::new(SearchPage { docs, packed: crate::spool::Packed::Held(packed), hash })
+                Arc::new(SearchPage { docs, packed: crate::spool::Packed::Held(packed), hash, content_hash: hash })
             })
         })
         .collect()
@@ -577,11 +578,11 @@ pub fn merge(pages: Vec<Arc<SearchPage>>, language: &str) -> SearchIndex {
     let tree = Tree { postings: &postings, cost: &cost };
     tree.node(String::new(), 0, &words, &mut fragments, &mut leaves, &mut inner);
 
-    // The version: every fragment, and every entry (whose hash covers what its records are
-    // made from), in order.
+    // The version: every fragment, and every entry's bytes (which hold the documents' records),
+    // in order.
     let version = crate::hash::hash_of(&(
         fragments.iter().map(|f| crate::hash::hash_bytes(f.as_bytes())).collect::<Vec<_>>(),
-        pages.iter().map(|p| p.hash).collect::<Vec<_>>(),
+        pages.iter().map(|p| p.content_hash).collect::<Vec<_>>(),
         DOCS_PER_CHUNK,
         TEXT_BYTES,
     ));
