@@ -333,10 +333,14 @@ fn a_full_disk_never_loses_an_acknowledged_lead() {
 mkdir -p .folio
 mount -t tmpfs -o size=16m tmpfs .folio
 echo MOUNTED
+# A build first, so the image cache (social cards, copies) is complete and serve's background
+# work after it starts writes nothing more to the small disk.
+'{bin}' build > /dev/null 2>&1
 '{bin}' serve --port {port} > serve.log 2>&1 &
 pid=$!
 for i in $(seq 1 600); do grep -q 'Serving on' serve.log && break; sleep 0.1; done
 # serve keeps its rendered pages in .folio/serve/: fill what is left but 8 KiB.
+sleep 1
 free=$(df --output=avail -B1 .folio | tail -1)
 head -c $((free - 8192)) /dev/zero > .folio/filler
 post() {{
