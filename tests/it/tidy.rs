@@ -71,6 +71,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("yaml", 1),
     ("toml_fm", 2),
     ("fsx", 1),
+    ("spool", 1),
     ("config", 2),
     ("theme_files", 2),
     ("load", 3),
