@@ -300,15 +300,7 @@ fn serve_file(req: Request, snapshot: &Snapshot, key: &str, status: u16, cache: 
             let Ok(mut file) = snapshot.open_stored(*digest) else {
                 return respond(req, text(500, "500 Internal Server Error: the rendered file is missing from .folio/serve/; save a file to rebuild\n"));
             };
-            if is_html {
-                let mut html = Vec::new();
-                if file.read_to_end(&mut html).is_err() {
-                    return respond(req, text(500, "500 Internal Server Error: could not read the file\n"));
-                }
-                return respond(req, bytes(status, content_type, livereload::inject(&html, snapshot.generation)));
-            }
-            let len = usize::try_from(digest.len).ok();
-            respond(req, Response::new(StatusCode(status), base_headers(content_type, "no-cache"), file.take(digest.len), len, None))
+            send_open_file(req, &mut file, digest.len, status, content_type, is_html.then_some(snapshot.generation))
         }
         Some(Served::File(file)) => {
             // The file the build checked, if it still is that file: a path swapped for a link
@@ -316,15 +308,7 @@ fn serve_file(req: Request, snapshot: &Snapshot, key: &str, status: u16, cache: 
             let Ok((mut file, meta)) = crate::load::open_asset(file) else {
                 return respond(req, text(404, "404 Not Found\n"));
             };
-            if is_html {
-                let mut html = Vec::new();
-                if file.read_to_end(&mut html).is_err() {
-                    return respond(req, text(500, "500 Internal Server Error: could not read the file\n"));
-                }
-                return respond(req, bytes(status, content_type, livereload::inject(&html, snapshot.generation)));
-            }
-            let len = usize::try_from(meta.len()).ok();
-            respond(req, Response::new(StatusCode(status), base_headers(content_type, "no-cache"), file.take(meta.len()), len, None))
+            send_open_file(req, &mut file, meta.len(), status, content_type, is_html.then_some(snapshot.generation))
         }
         Some(Served::Made(made)) => {
             // Made on first request (or already, in the background): the page that shows it
@@ -342,6 +326,19 @@ fn serve_file(req: Request, snapshot: &Snapshot, key: &str, status: u16, cache: 
         }
         None => respond(req, text(404, "404 Not Found\n")),
     }
+}
+
+/// Answers with an opened file of `len` bytes: streamed, or, for a page (`reload` is the
+/// snapshot's generation), read whole and given the live-reload script.
+fn send_open_file(req: Request, file: &mut std::fs::File, len: u64, status: u16, content_type: &str, reload: Option<u64>) {
+    if let Some(generation) = reload {
+        let mut html = Vec::new();
+        if file.read_to_end(&mut html).is_err() {
+            return respond(req, text(500, "500 Internal Server Error: could not read the file\n"));
+        }
+        return respond(req, bytes(status, content_type, livereload::inject(&html, generation)));
+    }
+    respond(req, Response::new(StatusCode(status), base_headers(content_type, "no-cache"), file.take(len), usize::try_from(len).ok(), None))
 }
 
 fn own_endpoint(shared: &Shared, req: Request, path: &SitePath) {
